@@ -1,0 +1,53 @@
+# PrepForge. `make run` serves the site with demo data; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench assets worker beat migrate seed lint check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  PrepForge is starting on http://$(HOST):$(PORT)/  (daphne: pages, API and WebSockets)"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/   API docs: http://$(HOST):$(PORT)/api/docs/"
+	@echo "  Mail in development is written to var/mail/ (one file per message)."
+	@echo ""
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m pytest tests/bench -p no:cacheprovider -o addopts="" -s $(PYTEST_ARGS)
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2
+
+beat: $(VENV)/.installed
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=prepforge.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/db.sqlite3 var/test-db.sqlite3 var/mail var/media var/screenshots

@@ -1,0 +1,311 @@
+"""JSON API of the accounts domain: one class per operation, thin; services do the writing."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import ExperienceLevel, NotificationType, Preferences, User
+
+
+class WriteThrottled:
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        if self.request.method in {"GET", "HEAD", "OPTIONS"}:
+            return [t for t in super().get_throttles() if t.__class__.__name__ != "ScopedRateThrottle"]
+        return super().get_throttles()
+
+
+class NotificationCursor(CursorPagination):
+    ordering = "-id"
+    page_size = 20
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+class PeoplePage(PageNumberPagination):
+    page_size = 20
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+
+class ProfileOutput(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="user.name")
+    headline = serializers.CharField()
+    bio = serializers.CharField()
+    avatar_url = serializers.SerializerMethodField()
+    location = serializers.CharField()
+    website = serializers.CharField()
+    github_username = serializers.CharField()
+    linkedin_url = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    experience_level = serializers.CharField()
+    years_of_experience = serializers.IntegerField(allow_null=True)
+    completeness = serializers.IntegerField()
+
+    def get_avatar_url(self, profile) -> str:
+        return profile.avatar.url if profile.avatar else ""
+
+
+class ProfileInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    headline = serializers.CharField(max_length=140, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    github_username = serializers.CharField(max_length=39, required=False, allow_blank=True)
+    linkedin_url = serializers.URLField(required=False, allow_blank=True)
+    skills = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    experience_level = serializers.ChoiceField(choices=ExperienceLevel.choices, required=False, allow_blank=True)
+    years_of_experience = serializers.IntegerField(min_value=0, max_value=70, required=False, allow_null=True)
+
+
+class PreferencesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Preferences
+        exclude = ("user", "created_at", "updated_at")
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=NotificationType.choices)
+    title = serializers.CharField()
+    body = serializers.CharField()
+    url = serializers.CharField()
+    data = serializers.JSONField()
+    read = serializers.BooleanField(source="is_read")
+    created_at = serializers.DateTimeField()
+
+
+class UnreadCountOutput(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+
+
+class PersonOutput(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    headline = serializers.CharField(source="profile.headline")
+    avatar_url = serializers.SerializerMethodField()
+    level = serializers.IntegerField(source="progress.level")
+    viewer_follows = serializers.BooleanField(required=False, default=False)
+
+    def get_avatar_url(self, user) -> str:
+        return user.profile.avatar.url if user.profile.avatar else ""
+
+
+class PublicProfileOutput(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    headline = serializers.CharField(source="profile.headline")
+    bio = serializers.CharField(source="profile.bio")
+    avatar_url = serializers.SerializerMethodField()
+    location = serializers.CharField(source="profile.location")
+    website = serializers.CharField(source="profile.website")
+    github_username = serializers.CharField(source="profile.github_username")
+    linkedin_url = serializers.CharField(source="profile.linkedin_url")
+    skills = serializers.ListField(child=serializers.CharField(), source="profile.skills")
+    experience_level = serializers.CharField(source="profile.experience_level")
+    follower_count = serializers.IntegerField()
+    following_count = serializers.IntegerField()
+    viewer_follows = serializers.BooleanField()
+    stats = serializers.SerializerMethodField()
+
+    def get_avatar_url(self, user) -> str:
+        return user.profile.avatar.url if user.profile.avatar else ""
+
+    @extend_schema(exclude=True)
+    def get_stats(self, user) -> dict | None:
+        if not self.context["stats_visible"]:
+            return None
+        return {"xp": user.progress.xp_total, "level": user.progress.level,
+                "current_streak": user.progress.current_streak,
+                "longest_streak": user.progress.longest_streak}
+
+
+class ProgressOutput(serializers.Serializer):
+    xp = serializers.IntegerField()
+    level = serializers.IntegerField(source="level.level")
+    level_floor_xp = serializers.IntegerField(source="level.level_floor_xp")
+    next_level_xp = serializers.IntegerField(source="level.next_level_xp")
+    current_streak = serializers.IntegerField(source="streak.current")
+    longest_streak = serializers.IntegerField(source="streak.longest")
+    active_today = serializers.BooleanField(source="streak.active_today")
+    achievements_unlocked = serializers.IntegerField()
+    achievements_total = serializers.IntegerField()
+
+
+class AchievementStatusOutput(serializers.Serializer):
+    code = serializers.CharField(source="achievement.code")
+    name = serializers.CharField(source="achievement.name")
+    description = serializers.CharField(source="achievement.description")
+    icon = serializers.CharField(source="achievement.icon")
+    category = serializers.CharField(source="achievement.category")
+    rarity = serializers.CharField(source="achievement.rarity")
+    reward_xp = serializers.IntegerField(source="achievement.reward_xp")
+    unlocked_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.IntegerField()
+    target = serializers.IntegerField()
+
+
+# --- me ----------------------------------------------------------------------------------------
+
+
+class ProfileDetailApi(WriteThrottled, APIView):
+    @extend_schema(responses=ProfileOutput, operation_id="me_profile_retrieve")
+    def get(self, request):
+        return Response(ProfileOutput(request.user.profile).data)
+
+    @extend_schema(request=ProfileInput, responses=ProfileOutput, operation_id="me_profile_update")
+    def patch(self, request):
+        data = ProfileInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        profile = services.profile_update(user=request.user, data=dict(data.validated_data))
+        return Response(ProfileOutput(profile).data)
+
+
+class AvatarUploadApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "uploads"
+
+    class Input(serializers.Serializer):
+        avatar = serializers.FileField()
+
+    @extend_schema(request={"multipart/form-data": Input}, responses=ProfileOutput, operation_id="me_avatar_upload")
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.profile_avatar_set(user=request.user, upload=data.validated_data["avatar"])
+        return Response(ProfileOutput(profile).data)
+
+
+class PreferencesDetailApi(WriteThrottled, APIView):
+    @extend_schema(responses=PreferencesSerializer, operation_id="me_preferences_retrieve")
+    def get(self, request):
+        return Response(PreferencesSerializer(request.user.preferences).data)
+
+    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer, operation_id="me_preferences_update")
+    def patch(self, request):
+        data = PreferencesSerializer(request.user.preferences, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        prefs = services.preferences_update(user=request.user, data=dict(data.validated_data))
+        return Response(PreferencesSerializer(prefs).data)
+
+
+class ProgressDetailApi(APIView):
+    @extend_schema(responses=ProgressOutput, operation_id="me_progress_retrieve")
+    def get(self, request):
+        return Response(ProgressOutput(selectors.progress_summary(user=request.user)).data)
+
+
+class AchievementListApi(APIView):
+    @extend_schema(responses=AchievementStatusOutput(many=True), operation_id="me_achievements_list")
+    def get(self, request):
+        return Response(AchievementStatusOutput(selectors.achievement_board(user=request.user), many=True).data)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+class NotificationListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only unread ones."),
+                    OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
+        responses=NotificationOutput(many=True),
+        operation_id="notifications_list",
+    )
+    def get(self, request):
+        unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        paginator = NotificationCursor()
+        page = paginator.paginate_queryset(selectors.notification_list(user=request.user, unread_only=unread), request, view=self)
+        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+
+
+class NotificationDetailApi(WriteThrottled, APIView):
+    @extend_schema(responses=NotificationOutput, operation_id="notifications_retrieve")
+    def get(self, request, notification_id: int):
+        return Response(NotificationOutput(
+            selectors.notification_get_for_user(user=request.user, notification_id=notification_id)).data)
+
+    @extend_schema(responses={204: None}, operation_id="notifications_delete")
+    def delete(self, request, notification_id: int):
+        services.notification_delete(user=request.user, notification_id=notification_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationMarkReadApi(WriteThrottled, APIView):
+    @extend_schema(request=None, responses=NotificationOutput, operation_id="notifications_mark_read")
+    def post(self, request, notification_id: int):
+        notification = services.notification_mark_read(user=request.user, notification_id=notification_id)
+        return Response(NotificationOutput(notification).data)
+
+
+class NotificationMarkAllReadApi(WriteThrottled, APIView):
+    @extend_schema(request=None, responses=inline_serializer("MarkAllReadOutput", {"marked": serializers.IntegerField()}),
+                   operation_id="notifications_mark_all_read")
+    def post(self, request):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+
+class NotificationUnreadCountApi(APIView):
+    @extend_schema(responses=UnreadCountOutput, operation_id="notifications_unread_count")
+    def get(self, request):
+        return Response({"unread_count": selectors.notification_unread_count(user_id=request.user.id)})
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+class UserDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=PublicProfileOutput, operation_id="users_retrieve")
+    def get(self, request, username: str):
+        user = selectors.user_get_public(viewer=request.user, username=username)
+        context = {"stats_visible": selectors.public_stats_visible(viewer=request.user, user=user)}
+        return Response(PublicProfileOutput(user, context=context).data)
+
+
+class UserFollowApi(WriteThrottled, APIView):
+    @extend_schema(request=None, responses={201: UnreadCountOutput, 200: None}, operation_id="users_follow")
+    def post(self, request, username: str):
+        target = selectors.user_get_public(viewer=request.user, username=username)
+        _, created = services.follow_create(follower=request.user, following=target)
+        return Response({"following": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None}, operation_id="users_unfollow")
+    def delete(self, request, username: str):
+        target = get_object_or_404(User, username__iexact=username)
+        services.follow_delete(follower=request.user, following=target)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _PeopleListApi(APIView):
+    permission_classes = [AllowAny]
+    relation = None
+
+    @extend_schema(responses=PersonOutput(many=True))
+    def get(self, request, username: str):
+        user = selectors.user_get_public(viewer=request.user, username=username)
+        people = self.relation(viewer=request.user, user=user)
+        paginator = PeoplePage()
+        page = paginator.paginate_queryset(people, request, view=self)
+        return paginator.get_paginated_response(PersonOutput(page, many=True).data)
+
+
+class UserFollowersApi(_PeopleListApi):
+    relation = staticmethod(selectors.followers_of)
+
+
+class UserFollowingApi(_PeopleListApi):
+    relation = staticmethod(selectors.following_of)

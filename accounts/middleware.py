@@ -1,0 +1,37 @@
+from django.core.cache import cache
+from django.utils import timezone
+
+from .services import progress_record_activity
+
+
+class UserTimezoneMiddleware:
+    """Pages show times in the signed-in user's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.preferences.tzinfo)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class DailyActivityMiddleware:
+    """Being signed in and using the site on a day counts toward the streak. The cache keeps this
+    to one service call per user per local day."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and response.status_code < 400:
+            today = timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
+            key = f"activity:{user.id}:{today.isoformat()}"
+            if cache.add(key, 1, timeout=36 * 3600):
+                progress_record_activity(user=user)
+        return response

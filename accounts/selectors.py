@@ -1,0 +1,233 @@
+"""Every non-trivial read of the accounts domain."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from core.exceptions import NotFound
+from core.roles import MODERATOR, user_has_role
+
+from .models import Achievement, ActivityDay, Follow, Notification, Progress, User, UserAchievement
+from .progression import Observation, compute_streak, level_progress
+from .progression.achievements import AchievementRule, CriteriaType, rule_progress
+from .progression.levels import LevelProgress
+from .progression.streaks import StreakResult
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def _live_notifications(user_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user_id, in_app=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = _live_notifications(user.id).order_by("-id")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
+    """Another user's notification is 'not found', never 'forbidden'."""
+    notification = _live_notifications(user.id).filter(id=notification_id).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    return notification
+
+
+def notification_unread_count(*, user_id: int) -> int:
+    return _live_notifications(user_id).filter(read_at__isnull=True).count()
+
+
+def notification_badge(*, user_id: int) -> tuple[int, int]:
+    """(unread count, newest id) in one query: the page header's badge and the id from which the
+    live connection asks for anything newer."""
+    from django.db.models import Max
+
+    agg = _live_notifications(user_id).aggregate(
+        unread=Count("id", filter=Q(read_at__isnull=True)), newest=Max("id")
+    )
+    return agg["unread"], agg["newest"] or 0
+
+
+def notifications_after(*, user_id: int, last_id: int, limit: int) -> list[Notification]:
+    """What a reconnecting client missed, oldest first."""
+    return list(_live_notifications(user_id).filter(id__gt=last_id).order_by("id")[:limit])
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    xp: int
+    level: LevelProgress
+    streak: StreakResult
+    achievements_unlocked: int
+    achievements_total: int
+
+
+def user_today(user: User) -> date:
+    return timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
+
+
+def progress_summary(*, user: User) -> ProgressSummary:
+    progress = Progress.objects.get(user=user)
+    today = user_today(user)
+    days = ActivityDay.objects.filter(user=user, day__gte=today - timedelta(days=400)).values_list(
+        "day", flat=True
+    )
+    streak = compute_streak(days, today)
+    streak = StreakResult(
+        streak.current, max(streak.longest, progress.longest_streak), streak.active_today,
+        streak.frozen_days,
+    )
+    return ProgressSummary(
+        xp=progress.xp_total,
+        level=level_progress(progress.xp_total),
+        streak=streak,
+        achievements_unlocked=UserAchievement.objects.filter(user=user).count(),
+        achievements_total=Achievement.objects.filter(is_active=True).count(),
+    )
+
+
+@dataclass(frozen=True)
+class AchievementStatus:
+    achievement: Achievement
+    unlocked_at: object
+    current: int
+    target: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.current / self.target) if self.target else 0
+
+
+def achievement_board(*, user: User) -> list[AchievementStatus]:
+    """Every active achievement with the user's unlock time or progress toward it."""
+    from django.db.models import Count as _Count
+
+    from .models import XPEvent
+
+    unlocked = dict(
+        UserAchievement.objects.filter(user=user).values_list("achievement_id", "unlocked_at")
+    )
+    achievements = list(Achievement.objects.filter(is_active=True))
+    counted = {a.event_type for a in achievements if a.criteria_type == CriteriaType.COUNT}
+    counts = dict(
+        XPEvent.objects.filter(user=user, reason__in=counted)
+        .values("reason").annotate(n=_Count("id")).values_list("reason", "n")
+    )
+    progress = Progress.objects.get(user=user)
+    observation = Observation(
+        event_type="", event_counts=counts, streak=progress.current_streak, level=progress.level
+    )
+    board = []
+    for achievement in achievements:
+        rule = AchievementRule(achievement.code, CriteriaType(achievement.criteria_type),
+                               achievement.target, achievement.event_type, achievement.special_rule)
+        current, target = rule_progress(rule, observation)
+        if achievement.id in unlocked:
+            current = target
+        board.append(AchievementStatus(achievement, unlocked.get(achievement.id), current, target))
+    return board
+
+
+def achievements_recent(*, user: User, limit: int = 6) -> list[UserAchievement]:
+    return list(UserAchievement.objects.filter(user=user).select_related("achievement")[:limit])
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def _profile_visible(viewer, user: User) -> bool:
+    if user.preferences.public_profile:
+        return True
+    return viewer.is_authenticated and (viewer.id == user.id or user_has_role(viewer, MODERATOR))
+
+
+def user_get_public(*, viewer, username: str) -> User:
+    """A profile page's user. A private profile is 'not found' to everyone but its owner and
+    moderators."""
+    user = (
+        User.objects.filter(username__iexact=username, is_active=True)
+        .select_related("profile", "preferences", "progress")
+        .annotate(
+            follower_count=Count("follower_links", distinct=True),
+            following_count=Count("following_links", distinct=True),
+        )
+        .first()
+    )
+    if user is None or not _profile_visible(viewer, user):
+        raise NotFound("No such user.")
+    user.viewer_follows = bool(
+        viewer.is_authenticated
+        and Follow.objects.filter(follower_id=viewer.id, following=user).exists()
+    )
+    return user
+
+
+def public_stats_visible(*, viewer, user: User) -> bool:
+    return user.preferences.show_stats or (viewer.is_authenticated and viewer.id == user.id)
+
+
+def public_activity_visible(*, viewer, user: User) -> bool:
+    return user.preferences.show_activity or (viewer.is_authenticated and viewer.id == user.id)
+
+
+def activity_days(*, user: User, days: int = 84) -> list[tuple[date, bool]]:
+    today = user_today(user)
+    start = today - timedelta(days=days - 1)
+    active = set(ActivityDay.objects.filter(user=user, day__gte=start).values_list("day", flat=True))
+    return [(start + timedelta(days=i), (start + timedelta(days=i)) in active) for i in range(days)]
+
+
+def _people(viewer) -> QuerySet[User]:
+    qs = User.objects.filter(is_active=True).select_related("profile", "progress")
+    if viewer.is_authenticated:
+        qs = qs.annotate(
+            viewer_follows=Exists(Follow.objects.filter(follower_id=viewer.id, following=OuterRef("pk")))
+        )
+    return qs
+
+
+def _visible_to(viewer, qs: QuerySet[User]) -> QuerySet[User]:
+    if viewer.is_authenticated and user_has_role(viewer, MODERATOR):
+        return qs
+    own = Q(pk=viewer.id) if viewer.is_authenticated else Q(pk__in=[])
+    return qs.filter(Q(preferences__public_profile=True) | own)
+
+
+def followers_of(*, viewer, user: User) -> QuerySet[User]:
+    return _visible_to(viewer, _people(viewer).filter(following_links__following=user)).order_by(
+        "-following_links__created_at"
+    )
+
+
+def following_of(*, viewer, user: User) -> QuerySet[User]:
+    return _visible_to(viewer, _people(viewer).filter(follower_links__follower=user)).order_by(
+        "-follower_links__created_at"
+    )
+
+
+def people_search(*, viewer, query: str = "") -> QuerySet[User]:
+    qs = _visible_to(viewer, _people(viewer))
+    if query:
+        qs = qs.filter(Q(username__icontains=query) | Q(name__icontains=query))
+    return qs.order_by("-progress__xp_total", "username")
+
+
+def staff_overview() -> dict:
+    now = timezone.now()
+    return {
+        "users_total": User.objects.count(),
+        "users_active_7d": ActivityDay.objects.filter(day__gte=(now - timedelta(days=7)).date())
+        .values("user_id").distinct().count(),
+        "signups_7d": User.objects.filter(date_joined__gte=now - timedelta(days=7)).count(),
+        "notifications_7d": Notification.objects.filter(created_at__gte=now - timedelta(days=7)).count(),
+        "recent_users": list(User.objects.order_by("-date_joined").select_related("progress")[:10]),
+    }

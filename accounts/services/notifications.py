@@ -1,0 +1,186 @@
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.exceptions import NotFound, ValidationFailed
+from core.realtime import publish_on_commit, user_group
+
+from ..models import EmailStatus, Notification, NotificationType, Preferences, User
+
+logger = logging.getLogger(__name__)
+
+
+def notification_to_dict(notification: Notification) -> dict:
+    return {
+        "id": notification.id,
+        "type": notification.type,
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "data": notification.data,
+        "read": notification.read_at is not None,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+def _unread_count(user_id: int) -> int:
+    from ..selectors import notification_unread_count
+
+    return notification_unread_count(user_id=user_id)
+
+
+def _publish_unread_count(user_id: int, event_type: str, **extra) -> None:
+    publish_on_commit(
+        user_group(user_id),
+        lambda: {"type": event_type, **extra, "unread_count": _unread_count(user_id)},
+    )
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    user: User,
+    type: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict | None = None,
+    expires_at=None,
+) -> Notification | None:
+    """Notify `user` the ways their preferences ask for.
+
+    In the app: stored, pushed live to every open connection after commit with the new unread
+    count. By e-mail: a Celery task is enqueued after commit. When the user wants neither,
+    nothing is stored and None is returned."""
+    if type not in NotificationType.values:
+        raise ValidationFailed(f"Unknown notification type {type!r}.", code="invalid_type")
+    if not title.strip():
+        raise ValidationFailed("A notification needs a title.", code="title_required")
+    prefs = Preferences.objects.get(user_id=user.id)  # fresh: the user object may be stale
+    in_app = prefs.wants_in_app(type)
+    by_email = prefs.wants_email(type) and bool(user.email)
+    if not (in_app or by_email):
+        return None
+
+    notification = Notification.objects.create(
+        user=user,
+        type=type,
+        title=title[:200],
+        body=body[:2000],
+        url=url,
+        data=data or {},
+        in_app=in_app,
+        expires_at=expires_at or (timezone.now() + settings.NOTIFICATION_TTL),
+        email_status=EmailStatus.PENDING if by_email else EmailStatus.NOT_REQUESTED,
+    )
+    if in_app:
+        payload = notification_to_dict(notification)
+        _publish_unread_count(user.id, "notification.created", notification=payload)
+    if by_email:
+        from ..tasks import notification_email_send
+
+        transaction.on_commit(lambda: notification_email_send.delay(notification.id), robust=True)
+    return notification
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """Send the e-mail of one notification at most once. Returns whether a mail went out."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("user")
+            .filter(id=notification_id)
+            .first()
+        )
+        if notification is None or notification.email_status != EmailStatus.PENDING:
+            return False
+        context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+        send_mail(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
+            message=render_to_string("accounts/email/notification.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.user.email],
+            fail_silently=False,
+        )
+        notification.email_status = EmailStatus.SENT
+        notification.email_sent_at = timezone.now()
+        notification.save(update_fields=["email_status", "email_sent_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    notification = Notification.objects.filter(id=notification_id, user=user, in_app=True).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+        _publish_unread_count(user.id, "notification.read", ids=[notification.id])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    updated = Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).update(
+        read_at=timezone.now(), updated_at=timezone.now()
+    )
+    if updated:
+        _publish_unread_count(user.id, "notification.read", ids="all")
+    return updated
+
+
+@transaction.atomic
+def notification_delete(*, user: User, notification_id: int) -> None:
+    deleted, _ = Notification.objects.filter(id=notification_id, user=user, in_app=True).delete()
+    if not deleted:
+        raise NotFound("No such notification.")
+    _publish_unread_count(user.id, "notification.deleted", id=notification_id)
+
+
+def notifications_purge_expired(*, now=None) -> int:
+    deleted, _ = Notification.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def announcement_broadcast(*, sender: User, title: str, body: str = "", url: str = "") -> int:
+    """Queue a system notification to every active user. Returns how many users it targets;
+    the fan-out runs in Celery, in chunks, so the request does not wait for it."""
+    from ..tasks import announcement_fan_out
+
+    if not title.strip():
+        raise ValidationFailed("An announcement needs a title.", code="title_required")
+    key = uuid.uuid4().hex  # lets a retried chunk skip users it already reached
+    user_ids = list(User.objects.filter(is_active=True).values_list("id", flat=True))
+    chunk = 500
+    for start in range(0, len(user_ids), chunk):
+        ids = user_ids[start : start + chunk]
+        transaction.on_commit(
+            lambda ids=ids: announcement_fan_out.delay(key, ids, title, body, url)
+        )
+    logger.info("announcement %r by %s to %d users", title, sender, len(user_ids))
+    return len(user_ids)
+
+
+def announcement_deliver(*, key: str, user_ids: list[int], title: str, body: str, url: str) -> int:
+    """Send one chunk of an announcement, skipping users who already have it."""
+    reached = set(
+        Notification.objects.filter(user_id__in=user_ids, data__announcement=key).values_list(
+            "user_id", flat=True
+        )
+    )
+    sent = 0
+    for user in User.objects.filter(id__in=user_ids, is_active=True).select_related("preferences"):
+        if user.id in reached:
+            continue
+        if notification_send(
+            user=user, type=NotificationType.SYSTEM, title=title, body=body, url=url,
+            data={"announcement": key},
+        ):
+            sent += 1
+    return sent

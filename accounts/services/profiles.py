@@ -1,0 +1,175 @@
+import io
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from PIL import Image, UnidentifiedImageError
+
+from core.exceptions import Conflict, ValidationFailed
+
+from ..models import Preferences, Profile, User
+
+PROFILE_FIELDS = (
+    "headline", "bio", "location", "website", "github_username", "linkedin_url", "skills",
+    "experience_level", "years_of_experience",
+)
+USER_FIELDS = ("name",)
+PREFERENCE_FIELDS = tuple(
+    f.name for f in Preferences._meta.get_fields() if f.concrete and f.name not in {"user", "created_at", "updated_at"}
+)
+MAX_SKILLS = 50
+AVATAR_SIZE = 256
+AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+# A decompression bomb is refused before Pillow allocates it.
+AVATAR_MAX_PIXELS = 40_000_000
+
+
+def _clean_or_raise(instance, fields) -> None:
+    try:
+        instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
+    except ValidationError as exc:
+        raise ValidationFailed(details=exc.message_dict)
+
+
+def normalise_skills(raw) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, (list, tuple)):
+        raise ValidationFailed(details={"skills": ["Give skills as a list of names."]})
+    seen, skills = set(), []
+    for item in raw:
+        if not isinstance(item, str):
+            raise ValidationFailed(details={"skills": ["Each skill is a name."]})
+        name = " ".join(item.split())[:60]
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            skills.append(name)
+    if len(skills) > MAX_SKILLS:
+        raise ValidationFailed(details={"skills": [f"At most {MAX_SKILLS} skills."]})
+    return skills
+
+
+@transaction.atomic
+def user_create(*, email: str, username: str, password: str | None, name: str = "",
+                is_staff: bool = False, email_verified: bool = False) -> User:
+    """Create a user with profile, preferences and progress. Used by staff tools and seeding;
+    people sign up through allauth, which ends in the same User.save()."""
+    from allauth.account.models import EmailAddress
+
+    user = User(email=User.objects.normalize_email(email).lower(), username=username, name=name,
+                is_staff=is_staff)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationFailed(details={"password": exc.messages})
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ValidationFailed(details=exc.message_dict)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Conflict("That e-mail or username is taken.", code="user_exists")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict) -> Profile:
+    """Update the profile fields present in `data` (and the user's display name); all or nothing."""
+    unknown = set(data) - set(PROFILE_FIELDS) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationFailed(details={name: ["Unknown field."] for name in sorted(unknown)})
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile_changes = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    if "skills" in profile_changes:
+        profile_changes["skills"] = normalise_skills(profile_changes["skills"])
+    for name, value in profile_changes.items():
+        setattr(profile, name, "" if value is None and name != "years_of_experience" else value)
+    _clean_or_raise(profile, profile_changes)
+    if "name" in data:
+        user.name = (data["name"] or "").strip()
+        _clean_or_raise(user, {"name"})
+        user.save(update_fields=["name"])
+    profile.save()
+    _record_profile_progress(user)
+    return profile
+
+
+def _record_profile_progress(user: User) -> None:
+    from .progression import achievements_evaluate
+
+    achievements_evaluate(user=user, event_type="profile.updated")
+
+
+def _read_avatar(upload) -> Image.Image:
+    size = getattr(upload, "size", None)
+    if size is None or size > settings.AVATAR_MAX_BYTES:
+        limit_mb = settings.AVATAR_MAX_BYTES / (1024 * 1024)
+        raise ValidationFailed(details={"avatar": [f"The image must be at most {limit_mb:g} MB."]},
+                               code="avatar_too_large")
+    try:
+        upload.seek(0)
+        probe = Image.open(upload)
+        # Content decides, not the file name or the declared type.
+        if probe.format not in AVATAR_FORMATS:
+            raise UnidentifiedImageError
+        if probe.width * probe.height > AVATAR_MAX_PIXELS:
+            raise ValidationFailed(details={"avatar": ["The image has too many pixels."]},
+                                   code="avatar_too_large")
+        probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.seek(0)
+        image.load()
+    except ValidationFailed:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationFailed(details={"avatar": ["Upload a PNG, JPEG, GIF or WebP image."]},
+                               code="avatar_not_image")
+    return image
+
+
+def profile_avatar_set(*, user: User, upload) -> Profile:
+    """Store a square, re-encoded PNG of the uploaded image. Re-encoding drops metadata (EXIF
+    location) and anything hidden after the image data."""
+    image = _read_avatar(upload)
+    image = image.convert("RGBA")
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    image = image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(user=user)
+        old_name = profile.avatar.name if profile.avatar else ""
+        profile.avatar.save(f"{user.id}-{uuid.uuid4().hex[:12]}.png", ContentFile(buffer.getvalue()), save=False)
+        profile.save(update_fields=["avatar", "updated_at"])
+        if old_name:
+            storage = profile.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+        _record_profile_progress(user)
+    return profile
+
+
+@transaction.atomic
+def preferences_update(*, user: User, data: dict) -> Preferences:
+    unknown = set(data) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValidationFailed(details={name: ["Unknown field."] for name in sorted(unknown)})
+    prefs = Preferences.objects.select_for_update().get(user=user)
+    for name, value in data.items():
+        setattr(prefs, name, value)
+    _clean_or_raise(prefs, data)
+    prefs.save()
+    user.preferences = prefs  # keep the caller's user object in step
+    return prefs

@@ -1,0 +1,20 @@
+"""ASGI entry point: HTTP goes to Django, WebSockets to the consumers of each app."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
+from core.websocket_auth import websocket_security_stack  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": websocket_security_stack(URLRouter([*accounts_ws])),
+    }
+)

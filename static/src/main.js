@@ -1,0 +1,33 @@
+// PrepForge front-end entry: htmx for partial updates, theme, and live notifications.
+import htmx from "htmx.org";
+import { connectNotifications } from "./notifications.js";
+
+window.htmx = htmx;
+
+// htmx requests carry the CSRF token from the cookie-less meta tag.
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  if (token) event.detail.headers["X-CSRFToken"] = token.content;
+});
+
+function applyTheme() {
+  const root = document.documentElement;
+  const chosen = root.dataset.themePreference || "system";
+  const dark = chosen === "dark" ||
+    (chosen === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  root.dataset.theme = dark ? "dark" : "light";
+}
+applyTheme();
+window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", applyTheme);
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.body.dataset.authenticated === "true") connectNotifications();
+  const toggle = document.querySelector("[data-nav-toggle]");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      const nav = document.getElementById(toggle.getAttribute("aria-controls"));
+      const open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+});

@@ -1,0 +1,63 @@
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from core.realtime import user_group
+
+
+class GroupListener:
+    """A channel subscribed to a user's group, to see what real-time events a service sent."""
+
+    def __init__(self, group):
+        self.layer = get_channel_layer()
+        self.group = group
+        self.channel = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(group, self.channel)
+
+    def events(self, timeout=0.3):
+        async def drain():
+            got = []
+            while True:
+                try:
+                    message = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+                except asyncio.TimeoutError:
+                    return got
+                got.append(message["event"])
+
+        return async_to_sync(drain)()
+
+    def close(self):
+        async_to_sync(self.layer.group_discard)(self.group, self.channel)
+
+
+@pytest.fixture
+def listen():
+    listeners = []
+
+    def make(user):
+        listener = GroupListener(user_group(user.id))
+        listeners.append(listener)
+        return listener
+
+    yield make
+    for listener in listeners:
+        listener.close()
+
+
+@pytest.fixture(autouse=True)
+def _noon_by_default(monkeypatch):
+    """Time-of-day achievements (night owl, early bird) depend on the clock: unless a test
+    passes an explicit time, events happen at noon in the user's time zone."""
+    from accounts.services import progression
+
+    real = progression._local_time
+
+    def pinned(user, when=None):
+        if when is not None:
+            return real(user, when)
+        local = real(user)
+        return local.replace(hour=12, minute=0)
+
+    monkeypatch.setattr(progression, "_local_time", pinned)

@@ -1,0 +1,63 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def services_mode() -> bool:
+    return bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_mail(settings, tmp_path):
+    """Rate limits and the once-a-day activity marker live in the cache: start every test clean.
+    Mail goes to Django's in-memory outbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def achievements(db):
+    from accounts.services import achievement_catalog_sync
+
+    achievement_catalog_sync()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    return UserFactory
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def auth_client(api_client, user):
+    api_client.force_authenticate(user)
+    return api_client
