@@ -27,11 +27,18 @@ class DailyActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Before the view for session users, so that the page already shows today's streak;
+        # after it for API token users, whom only the API view authenticates.
+        self.record(request)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 400:
-            today = timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
-            key = f"activity:{user.id}:{today.isoformat()}"
-            if cache.add(key, 1, timeout=36 * 3600):
-                progress_record_activity(user=user)
+        if response.status_code < 400:
+            self.record(request)
         return response
+
+    def record(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        today = timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
+        if cache.add(f"activity:{user.id}:{today.isoformat()}", 1, timeout=36 * 3600):
+            progress_record_activity(user=user)

@@ -1,0 +1,147 @@
+"""Browser journeys: Playwright's sync API driving Debian's Chromium against a real daphne.
+
+Playwright's sync API keeps an asyncio loop running in the test thread, so Django would refuse
+ORM calls made from the test while a browser session is open; the tests here only touch the
+database from the test thread (never from async code), so allow it."""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+try:
+    from playwright.sync_api import sync_playwright
+
+    PLAYWRIGHT_ERROR = None
+except Exception as exc:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+    PLAYWRIGHT_ERROR = f"{type(exc).__name__}: {exc}"
+
+
+def browser_skip_reason() -> str | None:
+    if not os.path.exists(CHROMIUM_PATH):
+        return f"Debian's Chromium is not installed at {CHROMIUM_PATH}"
+    if sync_playwright is None:
+        return f"the playwright Python package cannot be imported ({PLAYWRIGHT_ERROR})"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = browser_skip_reason()
+    if reason is None:
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = browser_skip_reason()
+    if reason:
+        pytest.skip(f"browser test skipped: {reason}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def live_site(transactional_db, tmp_path):
+    """Base URL of a daphne process serving the site against the (committed) test database."""
+    from tests.live_server import asgi_server
+
+    with asgi_server(tmp_path) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def mail_dir(tmp_path) -> Path:
+    return tmp_path / "mail"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_context(browser, live_site, request):
+    """Factory for fresh browser contexts (separate cookie jars = separate people). When the
+    test fails, every open page is saved as var/screenshots/FAILED-<test>-<n>.png."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 860})
+        options.setdefault("base_url", live_site)
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pages = [page for context in contexts for page in context.pages]
+        for number, page in enumerate(pages, 1):
+            try:
+                page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}-{number}.png"), full_page=True)
+                print(f"page {number} at failure: {page.url}")
+            except Exception as exc:  # the page may be gone
+                print(f"page {number}: no screenshot ({exc})")
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot():
+    """shot(page, "01-landing") saves var/screenshots/01-landing.png (full page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def newest_mail(mail_dir: Path, since: float = 0.0, timeout: float = 10.0) -> str:
+    """Text of the newest mail file written after `since` (waits for it to appear)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        files = [f for f in mail_dir.glob("*") if f.is_file() and f.stat().st_mtime >= since]
+        if files:
+            newest = max(files, key=lambda f: f.stat().st_mtime)
+            text = newest.read_text(errors="replace")
+            if text.strip():
+                return text
+        time.sleep(0.1)
+    raise AssertionError(f"no mail arrived in {mail_dir} within {timeout}s")
+
+
+def code_from_mail(text: str) -> str:
+    """The verification code: allauth puts it alone on its own line."""
+    body = text.split("\n\n", 1)[-1]  # skip the headers
+    for line in body.splitlines():
+        candidate = line.strip()
+        if re.fullmatch(r"[A-Z0-9]{4,12}(-[A-Z0-9]{2,12})?", candidate):
+            return candidate
+    raise AssertionError(f"no code found in the mail:\n{text}")
