@@ -156,7 +156,7 @@ def test_avatar_upload_refuses_non_images(auth_client):
     assert response.json()["error"]["code"] == "avatar_not_image"
 
 
-def test_notifications_list_read_delete_and_count(auth_client, user):
+def test_notifications_list_read_delete_and_count(auth_client, user, achievements):
     for i in range(25):
         services.notification_send(user=user, type="system", title=f"n{i}")
     # The first request of the day counts as activity: "First Steps" unlocks, one more notification.

@@ -198,7 +198,7 @@ def test_streak_follows_the_users_time_zone(user, achievements):
     assert UserAchievement.objects.filter(user=user, achievement__code="night-owl").exists()
 
 
-def test_activity_is_recorded_once_a_day(user):
+def test_activity_is_recorded_once_a_day(user, achievements):
     when = datetime(2026, 11, 18, 9, 0, tzinfo=dt_timezone.utc)
     assert services.progress_record_activity(user=user, when=when) is not None
     assert services.progress_record_activity(user=user, when=when + timedelta(hours=3)) is None

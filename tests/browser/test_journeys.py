@@ -211,14 +211,20 @@ def test_two_factor_totp(new_context, make_user, shot):
 
     page.goto("/accounts/2fa/")
     shot(page, "20-2fa-overview")
-    page.goto("/accounts/2fa/totp/activate/")
+    page.locator("main a[href$='/2fa/totp/activate/']").click()
+    # Security-sensitive: allauth asks for the password again, even right after logging in.
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    shot(page, "21-2fa-confirm-password")
+    page.fill("#id_password", PASSWORD)
+    submit(page, "main form[action*='/reauthenticate/']")
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
     secret = page.locator("#authenticator_secret").input_value().strip()
     assert re.fullmatch(r"[A-Z2-7]{16,}=*", secret), secret
-    shot(page, "21-2fa-activate")
+    shot(page, "22-2fa-activate")
     page.fill("#id_code", fresh_totp(secret))
     submit(page, "main form[action*='/totp/activate/']")
     expect(page.locator("main")).not_to_contain_text("Incorrect code")
-    shot(page, "22-2fa-activated")
+    shot(page, "23-2fa-activated")
     from allauth.mfa.models import Authenticator
 
     assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
@@ -228,12 +234,12 @@ def test_two_factor_totp(new_context, make_user, shot):
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     expect(page.locator("main")).to_contain_text("authenticator code")
     expect(page.locator("header")).not_to_contain_text("Log out")
-    shot(page, "23-2fa-asks-for-code")
+    shot(page, "24-2fa-asks-for-code")
     page.fill("#id_code", fresh_totp(secret))
     submit(page, "main form[action*='/2fa/authenticate/']")
     page.wait_for_url(re.compile(r"/$"))
     expect(page.locator("h1")).to_contain_text("Welcome back, Ada Lovelace")
-    shot(page, "24-2fa-signed-in")
+    shot(page, "25-2fa-signed-in")
 
 
 def test_dark_theme_preference(new_context, make_user, shot):
