@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .forms import PreferencesForm
 from .models import ExperienceLevel, NotificationType, Preferences, User
 
 
@@ -74,7 +75,7 @@ class ProfileInput(serializers.Serializer):
 class PreferencesSerializer(serializers.ModelSerializer):
     class Meta:
         model = Preferences
-        exclude = ("user", "created_at", "updated_at")
+        fields = PreferencesForm.Meta.fields
 
 
 class NotificationOutput(serializers.Serializer):

@@ -26,7 +26,11 @@ class AvatarForm(forms.Form):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        exclude = ("user",)
+        fields = (
+            "theme", "timezone", "inapp_achievement", "inapp_challenge", "inapp_social", "inapp_system",
+            "email_achievement", "email_challenge", "email_social", "email_system",
+            "public_profile", "show_stats", "show_activity",
+        )
         widgets = {"timezone": forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"})}
 
 

@@ -17,7 +17,6 @@ from . import selectors, services
 from .forms import AnnouncementForm, AvatarForm, PreferencesForm, ProfileForm
 
 
-
 def _apply_error(form, error: ApplicationError):
     """Show a service's error on the form: field errors where it names fields, else at the top."""
     placed = False

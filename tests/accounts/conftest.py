@@ -1,7 +1,6 @@
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from core.realtime import user_group
@@ -11,10 +10,13 @@ class GroupListener:
     """A channel subscribed to a user's group, to see what real-time events a service sent."""
 
     def __init__(self, group):
+        # One loop for every receive: channels_redis binds a channel's buffer to the loop that
+        # first read it.
+        self.loop = asyncio.new_event_loop()
         self.layer = get_channel_layer()
         self.group = group
-        self.channel = async_to_sync(self.layer.new_channel)()
-        async_to_sync(self.layer.group_add)(group, self.channel)
+        self.channel = self.loop.run_until_complete(self.layer.new_channel())
+        self.loop.run_until_complete(self.layer.group_add(group, self.channel))
 
     def events(self, timeout=0.3):
         async def drain():
@@ -22,14 +24,15 @@ class GroupListener:
             while True:
                 try:
                     message = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return got
                 got.append(message["event"])
 
-        return async_to_sync(drain)()
+        return self.loop.run_until_complete(drain())
 
     def close(self):
-        async_to_sync(self.layer.group_discard)(self.group, self.channel)
+        self.loop.run_until_complete(self.layer.group_discard(self.group, self.channel))
+        self.loop.close()
 
 
 @pytest.fixture

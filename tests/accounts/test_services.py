@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -112,7 +112,7 @@ def test_another_users_notification_cannot_be_touched(user, other_user):
 
 def test_expired_notifications_are_purged(user):
     old = services.notification_send(user=user, type="system", title="Old",
-                                      expires_at=datetime.now(dt_timezone.utc) - timedelta(seconds=1))
+                                      expires_at=datetime.now(UTC) - timedelta(seconds=1))
     fresh = services.notification_send(user=user, type="system", title="Fresh")
     assert services.notifications_purge_expired() == 1
     assert not Notification.objects.filter(id=old.id).exists()
@@ -189,8 +189,8 @@ def test_streak_follows_the_users_time_zone(user, achievements):
     user.refresh_from_db()
     # 11:30 UTC on 17 Nov is 00:30 on 18 Nov in Auckland (UTC+13): two UTC-day events that are
     # consecutive local days.
-    services.progress_record_activity(user=user, when=datetime(2026, 11, 16, 11, 30, tzinfo=dt_timezone.utc))
-    services.progress_record_activity(user=user, when=datetime(2026, 11, 17, 11, 30, tzinfo=dt_timezone.utc))
+    services.progress_record_activity(user=user, when=datetime(2026, 11, 16, 11, 30, tzinfo=UTC))
+    services.progress_record_activity(user=user, when=datetime(2026, 11, 17, 11, 30, tzinfo=UTC))
     days = sorted(ActivityDay.objects.filter(user=user).values_list("day", flat=True))
     assert [d.isoformat() for d in days] == ["2026-11-17", "2026-11-18"]
     assert Progress.objects.get(user=user).current_streak == 2
@@ -199,7 +199,7 @@ def test_streak_follows_the_users_time_zone(user, achievements):
 
 
 def test_activity_is_recorded_once_a_day(user, achievements):
-    when = datetime(2026, 11, 18, 9, 0, tzinfo=dt_timezone.utc)
+    when = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
     assert services.progress_record_activity(user=user, when=when) is not None
     assert services.progress_record_activity(user=user, when=when + timedelta(hours=3)) is None
     assert XPEvent.objects.filter(user=user, reason="daily.active").count() == 1

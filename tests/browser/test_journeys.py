@@ -203,7 +203,7 @@ def fresh_totp(secret: str) -> str:
     return totp_now(secret)
 
 
-def test_two_factor_totp(new_context, make_user, shot):
+def test_two_factor_totp(new_context, make_user, achievements, shot):
     person = make_user(username="ada", email="ada@example.com", name="Ada Lovelace")
     page = new_context().new_page()
     log_in(page, person.email)
@@ -242,7 +242,7 @@ def test_two_factor_totp(new_context, make_user, shot):
     shot(page, "25-2fa-signed-in")
 
 
-def test_dark_theme_preference(new_context, make_user, shot):
+def test_dark_theme_preference(new_context, make_user, achievements, shot):
     person = make_user(username="linus", email="linus@example.com")
     page = new_context(color_scheme="light").new_page()
     log_in(page, person.email)
@@ -263,7 +263,7 @@ def test_dark_theme_preference(new_context, make_user, shot):
     shot(page, "31-home-dark")
 
 
-def test_plain_user_gets_403_on_staff_pages(new_context, make_user, shot):
+def test_plain_user_gets_403_on_staff_pages(new_context, make_user, achievements, shot):
     person = make_user(username="plain", email="plain@example.com")
     page = new_context().new_page()
     log_in(page, person.email)
