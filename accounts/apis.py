@@ -1,7 +1,7 @@
 """JSON API of the accounts domain: one class per operation, thin; services do the writing."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -105,7 +105,20 @@ class PersonOutput(serializers.Serializer):
         return user.profile.avatar.url if user.profile.avatar else ""
 
 
+class StatsOutput(serializers.Serializer):
+    xp = serializers.IntegerField()
+    level = serializers.IntegerField()
+    current_streak = serializers.IntegerField()
+    longest_streak = serializers.IntegerField()
+
+
+class FollowOutput(serializers.Serializer):
+    following = serializers.BooleanField()
+
+
 class PublicProfileOutput(serializers.Serializer):
+    """Stats are null when the user hides them."""
+
     username = serializers.CharField()
     name = serializers.CharField()
     headline = serializers.CharField(source="profile.headline")
@@ -125,7 +138,7 @@ class PublicProfileOutput(serializers.Serializer):
     def get_avatar_url(self, user) -> str:
         return user.profile.avatar.url if user.profile.avatar else ""
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(StatsOutput(allow_null=True))
     def get_stats(self, user) -> dict | None:
         if not self.context["stats_visible"]:
             return None
@@ -278,7 +291,7 @@ class UserDetailApi(APIView):
 
 
 class UserFollowApi(WriteThrottled, APIView):
-    @extend_schema(request=None, responses={201: UnreadCountOutput, 200: None}, operation_id="users_follow")
+    @extend_schema(request=None, responses={201: FollowOutput, 200: FollowOutput}, operation_id="users_follow")
     def post(self, request, username: str):
         target = selectors.user_get_public(viewer=request.user, username=username)
         _, created = services.follow_create(follower=request.user, following=target)

@@ -255,3 +255,10 @@ def test_schema_lists_every_endpoint():
                  "/api/v1/notifications/{notification_id}/", "/api/v1/users/{username}/follow/"]:
         assert path in paths
     assert APIClient().get("/api/docs/").status_code == 200
+
+
+def test_schema_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "FollowOutput" in (tmp_path / "schema.yml").read_text()
