@@ -1,7 +1,12 @@
 """JSON API of the accounts domain: one class per operation, thin; services do the writing."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -93,16 +98,19 @@ class UnreadCountOutput(serializers.Serializer):
     unread_count = serializers.IntegerField()
 
 
-class PersonOutput(serializers.Serializer):
+class PersonBase(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()
     headline = serializers.CharField(source="profile.headline")
     avatar_url = serializers.SerializerMethodField()
-    level = serializers.IntegerField(source="progress.level")
-    viewer_follows = serializers.BooleanField(required=False, default=False)
 
     def get_avatar_url(self, user) -> str:
         return user.profile.avatar.url if user.profile.avatar else ""
+
+
+class PersonOutput(PersonBase):
+    level = serializers.IntegerField(source="progress.level")
+    viewer_follows = serializers.BooleanField(required=False, default=False)
 
 
 class StatsOutput(serializers.Serializer):
@@ -116,14 +124,10 @@ class FollowOutput(serializers.Serializer):
     following = serializers.BooleanField()
 
 
-class PublicProfileOutput(serializers.Serializer):
+class PublicProfileOutput(PersonBase):
     """Stats are null when the user hides them."""
 
-    username = serializers.CharField()
-    name = serializers.CharField()
-    headline = serializers.CharField(source="profile.headline")
     bio = serializers.CharField(source="profile.bio")
-    avatar_url = serializers.SerializerMethodField()
     location = serializers.CharField(source="profile.location")
     website = serializers.CharField(source="profile.website")
     github_username = serializers.CharField(source="profile.github_username")
@@ -134,9 +138,6 @@ class PublicProfileOutput(serializers.Serializer):
     following_count = serializers.IntegerField()
     viewer_follows = serializers.BooleanField()
     stats = serializers.SerializerMethodField()
-
-    def get_avatar_url(self, user) -> str:
-        return user.profile.avatar.url if user.profile.avatar else ""
 
     @extend_schema_field(StatsOutput(allow_null=True))
     def get_stats(self, user) -> dict | None:

@@ -28,6 +28,18 @@ def _apply_error(form, error: ApplicationError):
         form.add_error(None, error.message)
 
 
+def _submit(request, form, action, success: str, next_url: str):
+    """Hand a valid form's data to a service; flash and redirect on success, or put the
+    service's error on the form and return None so that the page renders again."""
+    try:
+        action(form.cleaned_data)
+    except ApplicationError as error:
+        _apply_error(form, error)
+        return None
+    messages.success(request, success)
+    return redirect(next_url)
+
+
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "accounts/landing.html")
@@ -55,13 +67,10 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, initial=initial)
     avatar_form = AvatarForm()
     if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(user=request.user, data=form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Profile saved.")
-            return redirect("profile-edit")
+        done = _submit(request, form, lambda data: services.profile_update(user=request.user, data=data),
+                       "Profile saved.", "profile-edit")
+        if done:
+            return done
     return render(request, "accounts/profile_edit.html",
                   {"form": form, "avatar_form": avatar_form, "profile": profile})
 
@@ -71,13 +80,11 @@ def profile_edit(request):
 def avatar_upload(request):
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.profile_avatar_set(user=request.user, upload=form.cleaned_data["avatar"])
-        except ApplicationError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Avatar updated.")
-            return redirect("profile-edit")
+        done = _submit(request, form,
+                       lambda data: services.profile_avatar_set(user=request.user, upload=data["avatar"]),
+                       "Avatar updated.", "profile-edit")
+        if done:
+            return done
     profile_form = ProfileForm(initial={"name": request.user.name})
     return render(request, "accounts/profile_edit.html",
                   {"form": profile_form, "avatar_form": form, "profile": request.user.profile}, status=400)
@@ -88,13 +95,10 @@ def preferences_edit(request):
     prefs = request.user.preferences
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.preferences_update(user=request.user, data=form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Preferences saved.")
-            return redirect("preferences-edit")
+        done = _submit(request, form, lambda data: services.preferences_update(user=request.user, data=data),
+                       "Preferences saved.", "preferences-edit")
+        if done:
+            return done
     prefs.refresh_from_db()
     return render(request, "accounts/preferences_edit.html",
                   {"form": form, "timezones": sorted(zoneinfo.available_timezones())})
@@ -233,13 +237,9 @@ def staff_overview(request):
 def staff_announce(request):
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            count = services.announcement_broadcast(sender=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, f"Announcement queued for {count} users.")
-            return redirect("staff-overview")
+        done = _submit(request, form,
+                       lambda data: services.announcement_broadcast(sender=request.user, **data),
+                       "Announcement queued for every active user.", "staff-overview")
+        if done:
+            return done
     return render(request, "accounts/staff_announce.html", {"form": form})
-
-

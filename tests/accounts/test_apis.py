@@ -262,3 +262,11 @@ def test_schema_is_valid_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "FollowOutput" in (tmp_path / "schema.yml").read_text()
+
+
+def test_expired_access_token_is_refused(user, settings):
+    settings.HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = -60  # issued already expired
+    token = app_login(user.email)["access_token"]
+    response = bearer(token).get("/api/v1/me/profile/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"

@@ -2,7 +2,8 @@
 
 Playwright's sync API keeps an asyncio loop running in the test thread, so Django would refuse
 ORM calls made from the test while a browser session is open; the tests here only touch the
-database from the test thread (never from async code), so allow it."""
+database from the test thread (never from async code), so they allow it - for these tests only
+(`allow_async_unsafe`), never for the rest of the suite."""
 
 import os
 import re
@@ -10,8 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,7 +47,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    # Depends on django_db_setup so that the test database is made before Playwright's loop runs.
     reason = browser_skip_reason()
     if reason:
         pytest.skip(f"browser test skipped: {reason}")
@@ -60,8 +60,19 @@ def browser():
             chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def allow_async_unsafe():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 @pytest.fixture
-def live_site(transactional_db, tmp_path):
+def live_site(allow_async_unsafe, transactional_db, tmp_path):
     """Base URL of a daphne process serving the site against the (committed) test database."""
     from tests.live_server import asgi_server
 
