@@ -32,6 +32,7 @@ def test_browser_signup_confirm_by_code_and_login(client):
         "password2": "quite-long-pass-123",
     })
     assert response.status_code == 302
+    assert "PrepForge" in mail.outbox[-1].body and "127.0.0.1" not in mail.outbox[-1].body
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302
