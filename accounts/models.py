@@ -102,10 +102,10 @@ def validate_timezone(value: str):
 
 
 class NotificationType(models.TextChoices):
-    ACHIEVEMENT = "achievement", "Achievements and levels"
-    CHALLENGE = "challenge", "Challenges and submissions"
-    SOCIAL = "social", "Followers and community"
-    SYSTEM = "system", "Announcements and account"
+    ACHIEVEMENT = "achievement", "Achievement"
+    CHALLENGE = "challenge", "Challenge"
+    SOCIAL = "social", "Social"
+    SYSTEM = "system", "System"
 
 
 class Preferences(BaseModel):

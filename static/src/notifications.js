@@ -20,13 +20,19 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
+// Same markup as templates/accounts/partials/notification_item.html.
 function renderItem(n) {
   const li = document.createElement("li");
   li.className = "notification unread";
   li.dataset.notificationId = n.id;
-  li.innerHTML = `<span class="notification-type type-${escapeHtml(n.type)}">${escapeHtml(n.type)}</span>
-    <div class="notification-text"><strong>${escapeHtml(n.title)}</strong>
-    ${n.body ? `<p>${escapeHtml(n.body)}</p>` : ""}<small>just now</small></div>`;
+  const label = n.type.charAt(0).toUpperCase() + n.type.slice(1);
+  const title = n.url && n.url.startsWith("/")
+    ? `<a href="${escapeHtml(n.url)}"><strong>${escapeHtml(n.title)}</strong></a>`
+    : `<strong>${escapeHtml(n.title)}</strong>`;
+  li.innerHTML = `<span class="notification-type type-${escapeHtml(n.type)}">${escapeHtml(label)}</span>
+    <div class="notification-text">${title}
+    ${n.body ? `<p>${escapeHtml(n.body)}</p>` : ""}
+    <small class="muted"><time datetime="${escapeHtml(n.created_at)}">now</time></small></div>`;
   return li;
 }
 
