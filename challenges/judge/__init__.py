@@ -1,0 +1,18 @@
+"""The judge: the only place that runs user code. No Django in here.
+
+    judge = Judge()                      # bubblewrap when installed, else the unsafe fallback
+    runtime = find_runtime("python")
+    result = judge.judge(runtime, source, [TestCase("1 2", "3")], Limits())
+"""
+
+from .checkers import get_checker
+from .grader import CompileResult, Judge, JudgeResult, TestCase, TestResult, Verdict, verdict_for
+from .limits import COMPILE, MAXIMUM, Limits, clamp
+from .runtimes import Runtime, detect_runtimes, find_runtime
+from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Status, bwrap_path
+
+__all__ = [
+    "COMPILE", "MAXIMUM", "BwrapSandbox", "CompileResult", "ExecutionResult", "Judge", "JudgeResult",
+    "Limits", "RlimitSandbox", "Runtime", "Status", "TestCase", "TestResult", "Verdict", "bwrap_path",
+    "clamp", "detect_runtimes", "find_runtime", "get_checker", "verdict_for",
+]

@@ -1,0 +1,211 @@
+"""Compile once, run every test, give each a verdict."""
+
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .checkers import Checker, tokens
+from .limits import COMPILE, Limits
+from .runtimes import Runtime
+from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Sandbox, Status, bwrap_path
+from .slots import BASE_UID, SlotPool
+
+SHOWN_OUTPUT = 8 * 1024  # what a verdict keeps of stdout/stderr/compiler output
+
+
+class Verdict(StrEnum):
+    AC = "AC"  # accepted
+    WA = "WA"  # wrong answer
+    TLE = "TLE"  # time limit exceeded
+    MLE = "MLE"  # memory limit exceeded
+    OLE = "OLE"  # output limit exceeded
+    RE = "RE"  # runtime error
+    CE = "CE"  # compilation error
+    IE = "IE"  # internal error (ours, not the program's)
+
+
+@dataclass(frozen=True)
+class TestCase:
+    input: str
+    expected_output: str
+    weight: int = 1
+
+
+@dataclass
+class TestResult:
+    index: int
+    verdict: Verdict
+    cpu_time: float = 0.0
+    wall_time: float = 0.0
+    memory: int = 0
+    stdout: str = ""
+    stderr: str = ""
+    message: str = ""
+    exit_code: int | None = None
+    signal: int | None = None
+    weight: int = 1
+
+
+@dataclass
+class CompileResult:
+    ok: bool
+    output: str = ""
+    cpu_time: float = 0.0
+    wall_time: float = 0.0
+    execution: ExecutionResult | None = None
+
+
+@dataclass
+class JudgeResult:
+    verdict: Verdict
+    compile: CompileResult | None
+    tests: list[TestResult] = field(default_factory=list)
+    score: int = 0
+    max_score: int = 0
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for t in self.tests if t.verdict == Verdict.AC)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.score / self.max_score, 2) if self.max_score else 0.0
+
+
+def _text(data: bytes, limit: int = SHOWN_OUTPUT) -> str:
+    text = data[:limit].decode("utf-8", errors="replace")
+    return text + ("\n… (trimmed)" if len(data) > limit else "")
+
+
+def verdict_for(result: ExecutionResult, runtime: Runtime, limits: Limits) -> Verdict:
+    if result.status == Status.TIMED_OUT:
+        return Verdict.TLE
+    if result.status == Status.MEMORY_LIMIT:
+        return Verdict.MLE
+    if result.status in (Status.OUTPUT_LIMIT, Status.ERROR_LIMIT):
+        return Verdict.OLE
+    if result.status == Status.INTERNAL:
+        return Verdict.IE
+    if result.status in (Status.RUNTIME_ERROR, Status.SIGNALED):
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        if any(marker in stderr for marker in runtime.memory_error_markers):
+            return Verdict.MLE
+        if result.signal in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT) and result.memory >= 0.9 * limits.memory:
+            return Verdict.MLE
+        return Verdict.RE
+    return Verdict.AC  # ran cleanly; the checker decides between AC and WA
+
+
+class Judge:
+    """The one place that runs user code. Thread- and process-safe: runs take a slot."""
+
+    def __init__(self, sandbox_factory: Callable[[int | None], Sandbox] | None = None,
+                 slots: SlotPool | None = None):
+        if sandbox_factory is None:
+            sandbox_factory = (lambda uid: BwrapSandbox(run_as_uid=uid)) if bwrap_path() else \
+                (lambda uid: RlimitSandbox(run_as_uid=uid))
+        self.sandbox_factory = sandbox_factory
+        self.slots = slots or SlotPool(os.cpu_count() or 2)
+
+    @property
+    def isolated(self) -> bool:
+        return self.sandbox_factory(None).isolated
+
+    @property
+    def sandbox_name(self) -> str:
+        return self.sandbox_factory(None).name
+
+    @contextmanager
+    def _box(self, runtime: Runtime, source: str, uid: int | None) -> Iterator[Path]:
+        root = Path(tempfile.mkdtemp(prefix="pf-judge-"))
+        box = root / "box"
+        box.mkdir()
+        try:
+            (box / runtime.source_file).write_text(source, encoding="utf-8")
+            os.chmod(root, 0o711)
+            os.chmod(box, 0o755)
+            os.chmod(box / runtime.source_file, 0o644)
+            if uid is not None and os.geteuid() == 0:
+                # The compiler writes its output as the run's own uid.
+                os.chown(box, uid, uid)
+            yield box
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def _compile(self, sandbox: Sandbox, runtime: Runtime, box: Path) -> CompileResult | None:
+        if not runtime.compiled:
+            return None
+        result = sandbox.execute(list(runtime.compile), box, stdin_path=None, limits=COMPILE,
+                                 address_space_extra=runtime.address_space_extra,
+                                 threads_extra=runtime.threads_extra, writable_box=True)
+        output = _text(result.stdout + result.stderr)
+        ok = result.status == Status.OK
+        if result.status == Status.TIMED_OUT:
+            output = (output + "\nCompilation took too long.").strip()
+        return CompileResult(ok=ok, output=output, cpu_time=result.cpu_time,
+                             wall_time=result.wall_time, execution=result)
+
+    def _run(self, sandbox: Sandbox, runtime: Runtime, box: Path, stdin: str, limits: Limits,
+             args: list[str] | None = None) -> ExecutionResult:
+        with tempfile.NamedTemporaryFile(prefix="pf-stdin-", delete=True) as handle:
+            handle.write(stdin.encode("utf-8"))
+            handle.flush()
+            return sandbox.execute(
+                runtime.run_command(limits.memory) + list(args or []), box,
+                stdin_path=Path(handle.name), limits=limits,
+                address_space_extra=runtime.address_space_extra, threads_extra=runtime.threads_extra,
+            )
+
+    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits,
+                args: list[str] | None = None) -> tuple[CompileResult | None, ExecutionResult | None]:
+        """Compile and run once on the given input (custom runs and the Piston API)."""
+        with self.slots.acquire() as slot:
+            uid = BASE_UID + slot
+            sandbox = self.sandbox_factory(uid)
+            with self._box(runtime, source, uid) as box:
+                compiled = self._compile(sandbox, runtime, box)
+                if compiled is not None and not compiled.ok:
+                    return compiled, None
+                return compiled, self._run(sandbox, runtime, box, stdin, limits, args)
+
+    def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
+              checker: Checker = tokens,
+              on_result: Callable[[TestResult], None] | None = None) -> JudgeResult:
+        """Compile once and run every test. `on_result` hears each verdict as it is decided."""
+        max_score = sum(t.weight for t in tests)
+        with self.slots.acquire() as slot:
+            uid = BASE_UID + slot
+            sandbox = self.sandbox_factory(uid)
+            with self._box(runtime, source, uid) as box:
+                compiled = self._compile(sandbox, runtime, box)
+                if compiled is not None and not compiled.ok:
+                    return JudgeResult(Verdict.CE, compiled, [], 0, max_score)
+                results = []
+                for index, test in enumerate(tests):
+                    result = self._grade(sandbox, runtime, box, index, test, limits, checker)
+                    results.append(result)
+                    if on_result:
+                        on_result(result)
+        score = sum(r.weight for r in results if r.verdict == Verdict.AC)
+        first_failure = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
+        return JudgeResult(first_failure, compiled, results, score, max_score)
+
+    def _grade(self, sandbox, runtime, box, index, test: TestCase, limits, checker) -> TestResult:
+        execution = self._run(sandbox, runtime, box, test.input, limits)
+        verdict = verdict_for(execution, runtime, limits)
+        stdout = execution.stdout.decode("utf-8", errors="replace")
+        if verdict == Verdict.AC and not checker(test.expected_output, stdout):
+            verdict = Verdict.WA
+        return TestResult(
+            index=index, verdict=verdict, cpu_time=round(execution.cpu_time, 4),
+            wall_time=round(execution.wall_time, 4), memory=execution.memory,
+            stdout=_text(execution.stdout), stderr=_text(execution.stderr),
+            message=execution.message, exit_code=execution.exit_code, signal=execution.signal,
+            weight=test.weight,
+        )

@@ -1,0 +1,350 @@
+"""Running one untrusted program with limits.
+
+`BwrapSandbox` runs it inside bubblewrap: a read-only view of the system directories, the work
+directory at /box, a fresh /tmp, new user/PID/IPC/UTS/network/cgroup namespaces (so no network
+at all), a clean environment, no capabilities, and the process tree killed with its parent.
+On top of that, rlimits bound CPU time, address space, processes, file size and open files; the
+wall clock and the captured output are bounded here. When the judge runs as root, each run also
+drops to an unprivileged uid of its own slot, so the process limit counts only that run.
+
+`RlimitSandbox` is the fallback without bubblewrap: the same rlimits, no isolation. It is not
+safe for untrusted code and the site says so (and refuses it with DEBUG off)."""
+
+import errno
+import hashlib
+import os
+import resource
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .limits import Limits
+
+# Read-only system paths visible inside the sandbox (those that exist on this machine).
+SYSTEM_DIRS = ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf",
+               "/etc/ld.so.conf.d", "/etc/java-17-openjdk", "/etc/java-21-openjdk",
+               "/etc/ssl/certs", "/etc/localtime")
+MERGED_USR_LINKS = (("usr/bin", "/bin"), ("usr/sbin", "/sbin"), ("usr/lib", "/lib"),
+                    ("usr/lib64", "/lib64"), ("usr/lib32", "/lib32"))
+SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
+READ_CHUNK = 65536
+
+
+class Status:
+    OK = "OK"
+    RUNTIME_ERROR = "RE"  # non-zero exit
+    SIGNALED = "SG"  # killed by a signal
+    TIMED_OUT = "TO"  # CPU or wall time
+    OUTPUT_LIMIT = "OL"  # stdout over the limit
+    ERROR_LIMIT = "EL"  # stderr over the limit
+    MEMORY_LIMIT = "ML"
+    INTERNAL = "XX"
+
+
+@dataclass
+class ExecutionResult:
+    stdout: bytes = b""
+    stderr: bytes = b""
+    exit_code: int | None = None
+    signal: int | None = None
+    cpu_time: float = 0.0
+    wall_time: float = 0.0
+    memory: int = 0  # peak resident bytes
+    status: str = Status.OK
+    message: str = ""
+    timed_out_wall: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+REAPER_SOURCE = Path(__file__).with_name("reaper.c")
+REAPER_IN_SANDBOX = "/.pf-reaper"
+REPORT_FD = 3
+
+
+@lru_cache(maxsize=1)
+def reaper_binary() -> Path | None:
+    """The reaper (reaper.c), compiled once per machine and source version. None without gcc."""
+    source = REAPER_SOURCE.read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    cache = Path(os.environ.get("PREPFORGE_JUDGE_CACHE", tempfile.gettempdir())) / "prepforge-judge"
+    binary = cache / f"reaper-{digest}"
+    if binary.exists():
+        return binary
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if not compiler:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".reaper-{digest}-{os.getpid()}"
+    built = subprocess.run([compiler, "-O2", "-static", "-o", str(partial), str(REAPER_SOURCE)],
+                           capture_output=True)
+    if built.returncode != 0:  # no static libc: a dynamic binary works too (/usr is mounted)
+        built = subprocess.run([compiler, "-O2", "-o", str(partial), str(REAPER_SOURCE)], capture_output=True)
+    if built.returncode != 0:
+        return None
+    os.chmod(partial, 0o755)
+    os.replace(partial, binary)
+    return binary
+
+
+def _parse_report(raw: bytes) -> tuple[int, float, int] | None:
+    try:
+        status, cpu_us, maxrss_kb = raw.split()[:3]
+        return int(status), int(cpu_us) / 1e6, int(maxrss_kb) * 1024
+    except ValueError:
+        return None
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin")
+
+
+def _count_processes_of(uid: int) -> int:
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    return count
+
+
+class Sandbox:
+    isolated = False
+    name = "base"
+
+    def __init__(self, run_as_uid: int | None = None):
+        # Only root can switch to another uid; others run as themselves.
+        self.run_as_uid = run_as_uid if os.geteuid() == 0 else None
+
+    # --- building the command -----------------------------------------------------------------
+    def wrap(self, argv: list[str], box: Path, writable_box: bool, env: dict) -> list[str]:
+        raise NotImplementedError
+
+    def _preexec(self, limits: Limits, address_space: int, processes: int, report_fd: int | None = None):
+        run_as = self.run_as_uid
+        nproc = processes
+        if run_as is None:
+            # Without our own uid the limit counts every process of this user: allow what is
+            # already running plus the run's own budget.
+            nproc = _count_processes_of(os.getuid()) + processes
+
+        cpu = max(1, int(limits.cpu_time + 0.999))
+
+        def apply():
+            if report_fd is not None:
+                os.dup2(report_fd, REPORT_FD)
+            os.setsid()
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            resource.setrlimit(resource.RLIMIT_STACK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+                               if address_space == resource.RLIM_INFINITY else (64 * 1024 * 1024, 64 * 1024 * 1024))
+            if run_as is not None:
+                os.setgroups([])
+                os.setgid(run_as)
+                os.setuid(run_as)
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+        return apply
+
+    # --- running ------------------------------------------------------------------------------
+    def execute(self, argv: list[str], box: Path, *, stdin_path: Path | None, limits: Limits,
+                address_space_extra: int = 0, threads_extra: int = 0, writable_box: bool = False,
+                env: dict | None = None) -> ExecutionResult:
+        full_env = dict(SANDBOX_ENV, **(env or {}))
+        command = self.wrap(argv, box, writable_box, full_env)
+        address_space = limits.memory + address_space_extra
+        # bubblewrap itself takes two processes (its monitor and the namespace's init).
+        processes = limits.processes + threads_extra + (2 if self.isolated else 0)
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        result = ExecutionResult()
+        report_read, report_write = os.pipe() if self.uses_reaper else (None, None)
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(
+                command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                preexec_fn=self._preexec(limits, address_space, processes, report_write),
+                close_fds=True, pass_fds=(REPORT_FD,) if report_write is not None else (),
+                env=full_env if not self.isolated else {"PATH": SANDBOX_ENV["PATH"]},
+                cwd=str(box),
+            )
+        except OSError as error:
+            result.status, result.message = Status.INTERNAL, f"could not start: {error}"
+            return result
+        finally:
+            if stdin is not subprocess.DEVNULL:
+                stdin.close()
+            if report_write is not None:
+                os.close(report_write)
+        try:
+            self._collect(process, limits, result, started, report_read)
+        finally:
+            self._kill_tree(process)
+            if report_read is not None:
+                os.close(report_read)
+        return result
+
+    uses_reaper = False
+
+    def _collect(self, process, limits: Limits, result: ExecutionResult, started: float,
+                 report_read: int | None = None):
+        deadline = started + limits.wall_time
+        out, err = bytearray(), bytearray()
+        overflow = None
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ, ("out", out))
+        selector.register(process.stderr, selectors.EVENT_READ, ("err", err))
+        open_streams = 2
+        while open_streams:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                result.timed_out_wall = True
+                break
+            for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                chunk = os.read(key.fileobj.fileno(), READ_CHUNK)
+                name, buffer = key.data
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                    continue
+                buffer += chunk
+                if len(buffer) > limits.output:
+                    overflow = name
+                    del buffer[limits.output:]
+                    break
+            if overflow:
+                break
+        selector.close()
+        if overflow or result.timed_out_wall:
+            self._kill_tree(process)
+
+        # Reap with resource usage (CPU and peak memory include waited-for descendants).
+        wait_deadline = max(deadline, time.monotonic()) + 2
+        while True:
+            try:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status, usage = process.pid, 0, None
+                break
+            if pid:
+                break
+            if time.monotonic() > wait_deadline:
+                result.timed_out_wall = True
+                self._kill_tree(process)
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.002)
+        process.returncode = 0  # reaped here; keep Popen from waiting again
+        result.wall_time = time.monotonic() - started
+        result.stdout, result.stderr = bytes(out), bytes(err)
+        if usage is not None:
+            result.cpu_time = usage.ru_utime + usage.ru_stime
+            result.memory = usage.ru_maxrss * 1024
+        if os.WIFSIGNALED(status):
+            result.signal = os.WTERMSIG(status)
+        elif os.WIFEXITED(status):
+            result.exit_code = os.WEXITSTATUS(status)
+        if report_read is not None:
+            os.set_blocking(report_read, False)
+            try:
+                report = _parse_report(os.read(report_read, 256))
+            except BlockingIOError:
+                report = None
+            if report is not None:
+                # The program's own figures, measured by its parent inside the sandbox.
+                program_status, result.cpu_time, result.memory = report
+                result.signal = os.WTERMSIG(program_status) if os.WIFSIGNALED(program_status) else None
+                result.exit_code = os.WEXITSTATUS(program_status) if os.WIFEXITED(program_status) else None
+            elif not result.timed_out_wall and result.signal is None:
+                result.notes.append("no usage report from inside the sandbox")
+        self._classify(result, limits, overflow)
+
+    def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None):
+        # bwrap reports the program's signal as exit code 128 + signal.
+        if result.signal is None and result.exit_code is not None and result.exit_code > 128 and self.isolated:
+            result.signal, result.exit_code = result.exit_code - 128, None
+        if overflow == "out":
+            result.status, result.message = Status.OUTPUT_LIMIT, "stdout length exceeded"
+        elif overflow == "err":
+            result.status, result.message = Status.ERROR_LIMIT, "stderr length exceeded"
+        elif result.timed_out_wall:
+            result.status, result.message = Status.TIMED_OUT, "wall-time limit exceeded"
+        elif result.cpu_time > limits.cpu_time or result.signal in (signal.SIGXCPU,):
+            result.status, result.message = Status.TIMED_OUT, "CPU-time limit exceeded"
+        elif result.signal == signal.SIGXFSZ:
+            result.status, result.message = Status.OUTPUT_LIMIT, "file size limit exceeded"
+        elif result.signal is not None:
+            result.status = Status.SIGNALED
+            result.message = signal.Signals(result.signal).name if result.signal in signal.Signals._value2member_map_ else f"signal {result.signal}"
+        elif result.exit_code:
+            result.status, result.message = Status.RUNTIME_ERROR, f"exit code {result.exit_code}"
+        if result.memory > limits.memory and result.status in (Status.OK, Status.RUNTIME_ERROR, Status.SIGNALED):
+            result.status, result.message = Status.MEMORY_LIMIT, "memory limit exceeded"
+
+    def _kill_tree(self, process):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        except OSError as error:
+            if error.errno != errno.ESRCH:
+                raise
+
+
+class BwrapSandbox(Sandbox):
+    isolated = True
+    name = "bubblewrap"
+
+    def __init__(self, run_as_uid: int | None = None, bwrap: str | None = None):
+        super().__init__(run_as_uid)
+        self.bwrap = bwrap or bwrap_path()
+        if not self.bwrap:
+            raise RuntimeError("bubblewrap (bwrap) is not installed")
+        self.reaper = reaper_binary()
+        self.uses_reaper = self.reaper is not None
+
+    def wrap(self, argv, box, writable_box, env):
+        command = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
+                   "--cap-drop", "ALL", "--clearenv"]
+        for path in SYSTEM_DIRS:
+            if os.path.exists(path):
+                command += ["--ro-bind", path, path]
+        for target, link in MERGED_USR_LINKS:
+            if os.path.islink(link):
+                command += ["--symlink", target, link]
+        command += ["--proc", "/proc", "--dev", "/dev",
+                    "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp",
+                    "--bind" if writable_box else "--ro-bind", str(box), "/box",
+                    "--chdir", "/box"]
+        for key, value in env.items():
+            command += ["--setenv", key, value]
+        if self.reaper is not None:
+            command += ["--ro-bind", str(self.reaper), REAPER_IN_SANDBOX]
+            argv = [REAPER_IN_SANDBOX, *argv]
+        return [*command, "--", *argv]
+
+
+class RlimitSandbox(Sandbox):
+    """No isolation: for development machines without bubblewrap only."""
+
+    isolated = False
+    name = "rlimits only (unsafe)"
+
+    def wrap(self, argv, box, writable_box, env):
+        return list(argv)
+
+    def execute(self, argv, box, **kwargs):
+        # Without a mount namespace the program sees the box at its real path.
+        argv = [str(box / a[2:]) if a.startswith("./") else a for a in argv]
+        return super().execute(argv, box, **kwargs)
