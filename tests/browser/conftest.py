@@ -46,9 +46,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(django_db_setup):
     # Depends on django_db_setup so that the test database is made before Playwright's loop runs.
+    # Module scope: Playwright's loop must be gone before other modules' tests use the ORM.
     reason = browser_skip_reason()
     if reason:
         pytest.skip(f"browser test skipped: {reason}")
