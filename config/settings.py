@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.headless",
     "core",
     "accounts",
+    "challenges",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "600/min"),
         "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
         "uploads": os.environ.get("THROTTLE_UPLOADS", "20/min"),
+        "runs": os.environ.get("THROTTLE_RUNS", "30/min"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
@@ -299,6 +301,17 @@ NOTIFICATION_TTL = timedelta(days=int(os.environ.get("NOTIFICATION_TTL_DAYS", 90
 NOTIFICATION_REPLAY_LIMIT = 200
 WEBSOCKET_MAX_MESSAGE_BYTES = 4096
 WEBSOCKET_RATE = (20, 10.0)  # messages per seconds, per connection
+
+# --- Judge ------------------------------------------------------------------------------------
+# How many programs run at once on this machine (runs beyond that queue for a slot).
+JUDGE_CONCURRENCY = int(os.environ.get("JUDGE_CONCURRENCY", os.cpu_count() or 2))
+# A Piston-compatible executor to run code on instead of this machine's sandbox.
+PISTON_URL = os.environ.get("PISTON_URL", "")
+# Without bubblewrap the judge can only use rlimits, which do not isolate anything: allowed while
+# developing, refused in production unless this is set on purpose.
+JUDGE_ALLOW_UNSAFE = env_bool("JUDGE_ALLOW_UNSAFE", DEBUG)
+JUDGE_MAX_SOURCE_BYTES = 64 * 1024
+JUDGE_MAX_STDIN_BYTES = 1024 * 1024
 
 # --- Locale, security, logging --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

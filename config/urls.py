@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("challenges.api_urls")),
+    path("api/v2/piston/", include("challenges.piston_urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -1,0 +1,461 @@
+"""JSON API of the challenges domain (StackRush's routes under /api/v1/)."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import PersonBase
+
+from . import selectors, services
+from .catalog import challenge_import
+from .judge_gateway import available_runtimes, judge_status
+from .models import ChallengeType, CheckerChoice, Difficulty, Mode
+
+
+class Page(PageNumberPagination):
+    page_size = 20
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+class WritesThrottled:
+    throttle_scope = "writes"
+
+
+class RunsThrottled:
+    throttle_scope = "runs"
+
+
+# --- shapes -------------------------------------------------------------------------------------
+
+
+class ChallengeListOutput(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    type = serializers.CharField()
+    difficulty = serializers.CharField()
+    category = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    xp_reward = serializers.IntegerField()
+    attempts = serializers.IntegerField()
+    success_rate = serializers.IntegerField()
+    solvers = serializers.IntegerField()
+    viewer_status = serializers.SerializerMethodField()
+
+    def get_viewer_status(self, challenge) -> str:
+        if getattr(challenge, "viewer_solved", False):
+            return "solved"
+        if getattr(challenge, "viewer_attempted", False):
+            return "attempted"
+        return "new"
+
+
+class ExampleSerializer(serializers.Serializer):
+    input = serializers.CharField(allow_blank=True)
+    output = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ChallengeDetailOutput(ChallengeListOutput):
+    statement = serializers.CharField()
+    constraints = serializers.CharField()
+    examples = ExampleSerializer(many=True)
+    hint_count = serializers.SerializerMethodField()
+    hints_revealed = serializers.SerializerMethodField()
+    starter_code = serializers.DictField(child=serializers.CharField())
+    time_limit_ms = serializers.IntegerField()
+    memory_limit_mb = serializers.IntegerField()
+    scenario = serializers.JSONField()
+    forbidden_keywords = serializers.ListField(child=serializers.CharField())
+    required_keywords = serializers.ListField(child=serializers.CharField())
+    solution_explanation = serializers.SerializerMethodField()
+
+    def _progress(self, challenge):
+        return self.context.get("progress")
+
+    def get_hint_count(self, challenge) -> int:
+        return len(challenge.hints)
+
+    def get_hints_revealed(self, challenge) -> list[str]:
+        progress = self._progress(challenge)
+        return challenge.hints[: progress.hints_revealed] if progress else []
+
+    def get_solution_explanation(self, challenge) -> str | None:
+        progress = self._progress(challenge)
+        return challenge.solution_explanation if progress and progress.solved_at else None
+
+
+class TestCaseSerializer(serializers.Serializer):
+    input = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    output = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    hidden = serializers.BooleanField(default=True)
+    weight = serializers.IntegerField(min_value=1, max_value=100, default=1)
+
+
+class ChallengeWriteInput(serializers.Serializer):
+    slug = serializers.SlugField(max_length=80)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=300, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=ChallengeType.choices)
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices)
+    category = serializers.CharField(max_length=40)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), default=list)
+    time_limit_ms = serializers.IntegerField(min_value=100, max_value=10000, default=2000)
+    memory_limit_mb = serializers.IntegerField(min_value=16, max_value=1024, default=256)
+    checker = serializers.ChoiceField(choices=CheckerChoice.choices, default="tokens")
+    float_tolerance = serializers.FloatField(min_value=0, default=1e-6)
+    statement = serializers.CharField()
+    constraints = serializers.CharField(allow_blank=True, default="")
+    examples = ExampleSerializer(many=True, default=list)
+    hints = serializers.ListField(child=serializers.CharField(), default=list)
+    solution_explanation = serializers.CharField(allow_blank=True, default="")
+    starter = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
+    reference = serializers.DictField(child=serializers.CharField(), default=dict)
+    validation = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), default=dict)
+    scenario = serializers.JSONField(default=dict)
+    tests = TestCaseSerializer(many=True)
+
+    def validate_tests(self, tests):
+        if not tests:
+            raise serializers.ValidationError("A challenge needs at least one test case.")
+        return tests
+
+
+class ResultOutput(serializers.Serializer):
+    index = serializers.IntegerField()
+    verdict = serializers.CharField()
+    hidden = serializers.BooleanField()
+    weight = serializers.IntegerField()
+    cpu_time = serializers.FloatField()
+    wall_time = serializers.FloatField()
+    memory = serializers.IntegerField()
+    message = serializers.CharField(allow_blank=True)
+    input = serializers.CharField(required=False)
+    expected_output = serializers.CharField(required=False)
+    stdout = serializers.CharField(required=False)
+    stderr = serializers.CharField(required=False)
+
+
+class SubmissionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    challenge = serializers.CharField()
+    language = serializers.CharField()
+    mode = serializers.CharField()
+    status = serializers.CharField()
+    verdict = serializers.CharField()
+    score = serializers.IntegerField()
+    max_score = serializers.IntegerField()
+    percent = serializers.FloatField()
+    passed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    compile_output = serializers.CharField()
+    results = ResultOutput(many=True)
+    time_spent_seconds = serializers.IntegerField()
+    created_at = serializers.CharField()
+    judged_at = serializers.CharField(allow_null=True)
+
+
+class SubmissionListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    challenge = serializers.CharField(source="challenge.slug")
+    language = serializers.CharField()
+    mode = serializers.CharField()
+    status = serializers.CharField()
+    verdict = serializers.CharField()
+    percent = serializers.FloatField()
+    passed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class SubmissionInput(serializers.Serializer):
+    challenge = serializers.SlugField()
+    language = serializers.CharField(max_length=20)
+    source = serializers.CharField(trim_whitespace=False, max_length=200_000)
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.STANDARD)
+    time_spent_seconds = serializers.IntegerField(min_value=0, required=False)
+    distractions_met = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+
+
+class RunInput(serializers.Serializer):
+    language = serializers.CharField(max_length=20)
+    source = serializers.CharField(trim_whitespace=False, max_length=200_000)
+    stdin = serializers.CharField(trim_whitespace=False, allow_blank=True, default="", max_length=2_000_000)
+    challenge = serializers.SlugField(required=False)
+
+
+class RunOutput(serializers.Serializer):
+    language = serializers.CharField()
+    version = serializers.CharField()
+    compile_ok = serializers.BooleanField()
+    compile_output = serializers.CharField()
+    stdout = serializers.CharField()
+    stderr = serializers.CharField()
+    exit_code = serializers.IntegerField(allow_null=True)
+    signal = serializers.IntegerField(allow_null=True)
+    verdict = serializers.CharField()
+    message = serializers.CharField()
+    cpu_time = serializers.FloatField()
+    wall_time = serializers.FloatField()
+    memory = serializers.IntegerField()
+
+
+class StandingOutput(serializers.Serializer):
+    rank = serializers.IntegerField()
+    user = PersonBase()
+    value = serializers.FloatField()
+
+
+class LeaderboardOutput(serializers.Serializer):
+    results = StandingOutput(many=True)
+    viewer = StandingOutput(allow_null=True)
+    page = serializers.IntegerField()
+
+
+class RuntimeOutput(serializers.Serializer):
+    language = serializers.CharField()
+    version = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    compiled = serializers.BooleanField()
+
+
+# --- challenges -------------------------------------------------------------------------------------
+
+
+class ChallengeListApi(WritesThrottled, APIView):
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsAdminUser()]
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(parameters=[OpenApiParameter(n, str) for n in
+                               ("difficulty", "type", "category", "tag", "status", "search", "page")],
+                   responses=ChallengeListOutput(many=True), operation_id="challenges_list")
+    def get(self, request):
+        params = {k: request.query_params.get(k, "")[:60] for k in
+                  ("difficulty", "type", "category", "tag", "status", "search")}
+        paginator = Page()
+        page = paginator.paginate_queryset(selectors.challenge_list(user=request.user, **params), request, view=self)
+        return paginator.get_paginated_response(ChallengeListOutput(page, many=True).data)
+
+    @extend_schema(request=ChallengeWriteInput, responses={201: ChallengeDetailOutput}, operation_id="challenges_create")
+    def post(self, request):
+        data = ChallengeWriteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if selectors.Challenge.objects.filter(slug=data.validated_data["slug"]).exists():
+            return Response({"error": {"code": "conflict", "message": "That slug is taken.", "details": {}}}, status=409)
+        challenge, _ = challenge_import(dict(data.validated_data), author=request.user)
+        return Response(ChallengeDetailOutput(challenge, context={}).data, status=status.HTTP_201_CREATED)
+
+
+class ChallengeDetailApi(WritesThrottled, APIView):
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsAdminUser()]
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method != "GET" else []
+
+    @extend_schema(responses=ChallengeDetailOutput, operation_id="challenges_retrieve")
+    def get(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        progress = selectors.challenge_progress(user=request.user, challenge=challenge)
+        return Response(ChallengeDetailOutput(challenge, context={"progress": progress}).data)
+
+    @extend_schema(request=ChallengeWriteInput, responses=ChallengeDetailOutput, operation_id="challenges_update")
+    def put(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        data = ChallengeWriteInput(data={**request.data, "slug": challenge.slug})
+        data.is_valid(raise_exception=True)
+        challenge, _ = challenge_import(dict(data.validated_data))
+        return Response(ChallengeDetailOutput(challenge, context={}).data)
+
+    @extend_schema(responses={204: None}, operation_id="challenges_delete")
+    def delete(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        with transaction.atomic():
+            challenge.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChallengeStatsApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=inline_serializer("ChallengeStats", {
+        "attempts": serializers.IntegerField(), "successes": serializers.IntegerField(),
+        "solvers": serializers.IntegerField(), "success_rate": serializers.IntegerField(),
+        "average_score": serializers.FloatField(), "average_time_seconds": serializers.FloatField(),
+        "popularity": serializers.IntegerField()}), operation_id="challenges_stats")
+    def get(self, request, slug):
+        c = selectors.challenge_get(user=request.user, slug=slug)
+        return Response({"attempts": c.attempts, "successes": c.successes, "solvers": c.solvers,
+                         "success_rate": c.success_rate, "average_score": c.average_score,
+                         "average_time_seconds": c.average_time_seconds, "popularity": c.popularity})
+
+
+class ChallengeStartApi(WritesThrottled, APIView):
+    @extend_schema(request=None, responses=inline_serializer("ChallengeStarted", {
+        "started_at": serializers.DateTimeField()}), operation_id="challenges_start")
+    def post(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        progress = services.challenge_start(user=request.user, challenge=challenge)
+        return Response({"started_at": progress.started_at})
+
+
+class ChallengeHintApi(WritesThrottled, APIView):
+    @extend_schema(request=None, responses=inline_serializer("HintRevealed", {
+        "revealed": serializers.IntegerField(), "hint": serializers.CharField()}), operation_id="challenges_hint")
+    def post(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        revealed, hint = services.hint_reveal(user=request.user, challenge=challenge)
+        return Response({"revealed": revealed, "hint": hint})
+
+
+class ChallengeDraftApi(WritesThrottled, APIView):
+    class Input(serializers.Serializer):
+        language = serializers.CharField(max_length=20)
+        code = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=200_000)
+
+    @extend_schema(request=Input, responses={204: None}, operation_id="challenges_draft_save")
+    def put(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.draft_save(user=request.user, challenge=challenge, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChallengeRejudgeApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=None, responses=inline_serializer("Rejudged", {"queued": serializers.IntegerField()}),
+                   operation_id="challenges_rejudge")
+    def post(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        return Response({"queued": services.challenge_rejudge(challenge=challenge)})
+
+
+class ChallengeLeaderboardApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=LeaderboardOutput,
+                   operation_id="challenges_leaderboard")
+    def get(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        page, offset, limit = _page(request)
+        rows = selectors.leaderboard_challenge(challenge=challenge, offset=offset, limit=limit)
+        viewer = selectors.viewer_rank_challenge(user=request.user, challenge=challenge) \
+            if request.user.is_authenticated else None
+        return Response(LeaderboardOutput({"results": rows, "viewer": viewer, "page": page}).data)
+
+
+def _page(request, limit: int = 25) -> tuple[int, int, int]:
+    try:
+        page = max(1, min(int(request.query_params.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    return page, (page - 1) * limit, limit
+
+
+class LeaderboardApi(APIView):
+    permission_classes = [AllowAny]
+    period = "global"
+
+    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=LeaderboardOutput)
+    def get(self, request):
+        page, offset, limit = _page(request)
+        if self.period == "global":
+            rows = selectors.leaderboard_global(offset=offset, limit=limit)
+            viewer = selectors.viewer_rank_global(user=request.user) if request.user.is_authenticated else None
+        else:
+            rows = selectors.leaderboard_period(period=self.period, offset=offset, limit=limit)
+            viewer = selectors.viewer_rank_period(user=request.user, period=self.period) \
+                if request.user.is_authenticated else None
+        return Response(LeaderboardOutput({"results": rows, "viewer": viewer, "page": page}).data)
+
+
+class GlobalLeaderboardApi(LeaderboardApi):
+    period = "global"
+
+
+class WeeklyLeaderboardApi(LeaderboardApi):
+    period = "weekly"
+
+
+class MonthlyLeaderboardApi(LeaderboardApi):
+    period = "monthly"
+
+
+# --- submissions ----------------------------------------------------------------------------------
+
+
+class SubmissionListApi(WritesThrottled, APIView):
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(parameters=[OpenApiParameter("challenge", str), OpenApiParameter("page", int)],
+                   responses=SubmissionListOutput(many=True), operation_id="submissions_list_mine")
+    def get(self, request):
+        challenge = None
+        if request.query_params.get("challenge"):
+            challenge = selectors.challenge_get(user=request.user, slug=request.query_params["challenge"])
+        paginator = Page()
+        page = paginator.paginate_queryset(selectors.submissions_of(user=request.user, challenge=challenge),
+                                           request, view=self)
+        return paginator.get_paginated_response(SubmissionListOutput(page, many=True).data)
+
+    @extend_schema(request=SubmissionInput, responses={202: SubmissionOutput}, operation_id="submissions_create")
+    def post(self, request):
+        data = SubmissionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        challenge = selectors.challenge_get(user=request.user, slug=values.pop("challenge"))
+        submission = services.submission_create(user=request.user, challenge=challenge, **values)
+        submission.refresh_from_db()
+        return Response(SubmissionOutput(services.submission_summary(submission)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SubmissionDetailApi(APIView):
+    @extend_schema(responses=SubmissionOutput, operation_id="submissions_retrieve")
+    def get(self, request, submission_id: int):
+        submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+        data = services.submission_summary(submission)
+        data["source"] = submission.source
+        return Response(data)
+
+
+class SubmissionResultApi(APIView):
+    @extend_schema(responses=SubmissionOutput, operation_id="submissions_result")
+    def get(self, request, submission_id: int):
+        submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+        return Response(SubmissionOutput(services.submission_summary(submission)).data)
+
+
+class SubmissionRunApi(RunsThrottled, APIView):
+    @extend_schema(request=RunInput, responses=RunOutput, operation_id="submissions_run")
+    def post(self, request):
+        data = RunInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        challenge = None
+        if values.get("challenge"):
+            challenge = selectors.challenge_get(user=request.user, slug=values.pop("challenge"))
+        values.pop("challenge", None)
+        outcome = services.code_run(user=request.user, challenge=challenge, **values)
+        return Response(RunOutput(outcome).data)
+
+
+class RuntimeListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=inline_serializer("Runtimes", {
+        "runtimes": RuntimeOutput(many=True), "sandbox": serializers.DictField()}), operation_id="runtimes_list")
+    def get(self, request):
+        runtimes = [{"language": r.language, "version": r.version, "aliases": list(r.aliases), "compiled": r.compiled}
+                    for r in available_runtimes().values()]
+        return Response({"runtimes": runtimes, "sandbox": judge_status()})

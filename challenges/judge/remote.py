@@ -1,0 +1,111 @@
+"""A judge backend that runs code on a remote Piston-compatible executor (`PISTON_URL`).
+
+Each test is one `POST /execute`; the checker runs here. Used when the site itself should not
+run code (no bubblewrap on the web or worker machines)."""
+
+import json
+import signal as signals
+import urllib.error
+import urllib.request
+from functools import cached_property
+
+from .checkers import Checker, tokens
+from .grader import CompileResult, JudgeResult, TestCase, TestResult, Verdict, verdict_for
+from .limits import Limits
+from .runtimes import Runtime
+from .sandbox import ExecutionResult, Status
+
+
+class RemoteError(Exception):
+    pass
+
+
+def _signal_number(name) -> int | None:
+    if not name:
+        return None
+    try:
+        return int(getattr(signals, name)) if isinstance(name, str) else int(name)
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+def stage_to_execution(stage: dict) -> ExecutionResult:
+    status = stage.get("status") or Status.OK
+    return ExecutionResult(
+        stdout=(stage.get("stdout") or "").encode(), stderr=(stage.get("stderr") or "").encode(),
+        exit_code=stage.get("code"), signal=_signal_number(stage.get("signal")),
+        cpu_time=(stage.get("cpu_time") or 0) / 1000, wall_time=(stage.get("wall_time") or 0) / 1000,
+        memory=stage.get("memory") or 0, status=status, message=stage.get("message") or "",
+    )
+
+
+class RemoteJudge:
+    isolated = True
+
+    def __init__(self, base_url: str, timeout: float = 60.0, token: str = ""):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.token = token
+
+    @property
+    def sandbox_name(self) -> str:
+        return f"remote Piston executor at {self.base_url}"
+
+    def _call(self, method: str, path: str, body: dict | None = None):
+        request = urllib.request.Request(
+            f"{self.base_url}{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", **({"Authorization": self.token} if self.token else {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            detail = error.read()[:500].decode(errors="replace")
+            raise RemoteError(f"executor answered {error.code}: {detail}") from error
+        except (urllib.error.URLError, TimeoutError, ValueError) as error:
+            raise RemoteError(f"executor unreachable: {error}") from error
+
+    @cached_property
+    def runtimes(self) -> list[dict]:
+        return self._call("GET", "/runtimes")
+
+    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits, args=None):
+        body = {
+            "language": runtime.language, "version": "*",
+            "files": [{"name": runtime.source_file, "content": source}],
+            "stdin": stdin, "args": list(args or []),
+            "run_timeout": int(limits.wall_time * 1000), "run_cpu_time": int(limits.cpu_time * 1000),
+            "run_memory_limit": limits.memory,
+        }
+        answer = self._call("POST", "/execute", body)
+        compiled = None
+        if answer.get("compile"):
+            stage = stage_to_execution(answer["compile"])
+            compiled = CompileResult(ok=stage.status == Status.OK and not stage.exit_code,
+                                     output=(stage.stdout + stage.stderr).decode(errors="replace"),
+                                     execution=stage)
+            if not compiled.ok:
+                return compiled, None
+        return compiled, stage_to_execution(answer["run"])
+
+    def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
+              checker: Checker = tokens, on_result=None) -> JudgeResult:
+        results, compiled = [], None
+        for index, test in enumerate(tests):
+            compiled, execution = self.execute(runtime, source, test.input, limits)
+            if execution is None:
+                return JudgeResult(Verdict.CE, compiled, [], 0, sum(t.weight for t in tests))
+            verdict = verdict_for(execution, runtime, limits)
+            stdout = execution.stdout.decode(errors="replace")
+            if verdict == Verdict.AC and not checker(test.expected_output, stdout):
+                verdict = Verdict.WA
+            result = TestResult(index, verdict, execution.cpu_time, execution.wall_time, execution.memory,
+                                stdout[:8192], execution.stderr.decode(errors="replace")[:8192],
+                                execution.message, execution.exit_code, execution.signal, test.weight)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        score = sum(r.weight for r in results if r.verdict == Verdict.AC)
+        first = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
+        return JudgeResult(first, compiled, results, score, sum(t.weight for t in tests))

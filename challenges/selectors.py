@@ -1,0 +1,193 @@
+"""Every non-trivial read of the challenges domain."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Progress, User, XPEvent
+from core.exceptions import NotFound
+
+from .models import Challenge, ChallengeProgress, CodeDraft, Submission
+
+STATUS_FILTERS = ("solved", "attempted", "new")
+
+
+def _visible(user) -> QuerySet[Challenge]:
+    qs = Challenge.objects.filter(is_active=True)
+    if not (user.is_authenticated and user.is_staff):
+        qs = qs.filter(is_public=True)
+    return qs
+
+
+def challenge_list(*, user, difficulty="", type="", category="", tag="", status="", search="") -> QuerySet[Challenge]:
+    qs = _visible(user).defer("statement", "solution_explanation", "starter_code", "reference_solutions",
+                              "examples", "hints", "scenario", "constraints")
+    if difficulty:
+        qs = qs.filter(difficulty=difficulty)
+    if type:
+        qs = qs.filter(type=type)
+    if category:
+        qs = qs.filter(category=category)
+    if tag:
+        qs = qs.filter(tags__icontains=f'"{tag}"')
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search) | Q(tags__icontains=search))
+    if user.is_authenticated:
+        mine = ChallengeProgress.objects.filter(user=user, challenge=OuterRef("pk"))
+        qs = qs.annotate(
+            viewer_solved=Exists(mine.filter(solved_at__isnull=False)),
+            viewer_attempted=Exists(mine.filter(attempts__gt=0)),
+        )
+        if status == "solved":
+            qs = qs.filter(viewer_solved=True)
+        elif status == "attempted":
+            qs = qs.filter(viewer_attempted=True, viewer_solved=False)
+        elif status == "new":
+            qs = qs.filter(viewer_attempted=False)
+    return qs.order_by("difficulty", "title")
+
+
+def challenge_facets() -> dict:
+    rows = Challenge.objects.filter(is_active=True, is_public=True).values_list("category", "tags")
+    categories, tags = set(), set()
+    for category, tag_list in rows:
+        categories.add(category)
+        tags.update(tag_list or [])
+    return {"categories": sorted(categories), "tags": sorted(tags)}
+
+
+def challenge_get(*, user, slug: str) -> Challenge:
+    challenge = _visible(user).filter(slug=slug).first()
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    return challenge
+
+
+def challenge_progress(*, user, challenge: Challenge) -> ChallengeProgress | None:
+    if not user.is_authenticated:
+        return None
+    return ChallengeProgress.objects.filter(user=user, challenge=challenge).first()
+
+
+def drafts_for(*, user, challenge: Challenge) -> dict[str, str]:
+    if not user.is_authenticated:
+        return {}
+    return dict(CodeDraft.objects.filter(user=user, challenge=challenge).values_list("language", "code"))
+
+
+def submission_get_for_user(*, user, submission_id: int) -> Submission:
+    """Someone else's submission is 'not found' (staff see all)."""
+    qs = Submission.objects.select_related("challenge", "user")
+    if not user.is_staff:
+        qs = qs.filter(user=user)
+    submission = qs.filter(id=submission_id).first()
+    if submission is None:
+        raise NotFound("No such submission.")
+    return submission
+
+
+def submissions_of(*, user, challenge: Challenge | None = None) -> QuerySet[Submission]:
+    qs = Submission.objects.filter(user=user).select_related("challenge").defer("source", "results")
+    if challenge is not None:
+        qs = qs.filter(challenge=challenge)
+    return qs.order_by("-id")
+
+
+# --- leaderboards ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    user: User
+    value: float
+    detail: object = None
+
+
+def _ranked_users() -> Q:
+    return Q(user__is_active=True, user__preferences__public_profile=True, user__preferences__show_stats=True)
+
+
+def period_start(period: str, now: datetime | None = None) -> datetime:
+    """Weeks start on Monday 00:00 UTC, months on the 1st."""
+    now = (now or timezone.now()).astimezone(UTC)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "weekly":
+        return day - timedelta(days=day.weekday())
+    if period == "monthly":
+        return day.replace(day=1)
+    raise ValueError(period)
+
+
+def leaderboard_global(*, offset: int = 0, limit: int = 25) -> list[Standing]:
+    rows = (Progress.objects.filter(_ranked_users(), xp_total__gt=0).select_related("user", "user__profile")
+            .order_by("-xp_total", "user_id")[offset:offset + limit])
+    return _with_ranks([(row.user, row.xp_total, row.level) for row in rows],
+                       lambda value: Progress.objects.filter(_ranked_users(), xp_total__gt=value).count(), offset)
+
+
+def viewer_rank_global(*, user) -> Standing | None:
+    progress = Progress.objects.filter(user=user).first()
+    if not progress or progress.xp_total <= 0:
+        return None
+    higher = Progress.objects.filter(_ranked_users(), xp_total__gt=progress.xp_total).count()
+    return Standing(higher + 1, user, progress.xp_total, progress.level)
+
+
+def _period_totals(period: str):
+    return (XPEvent.objects.filter(_ranked_users(), created_at__gte=period_start(period))
+            .values("user_id").annotate(total=Sum("amount")).filter(total__gt=0))
+
+
+def leaderboard_period(*, period: str, offset: int = 0, limit: int = 25) -> list[Standing]:
+    rows = list(_period_totals(period).order_by("-total", "user_id")[offset:offset + limit])
+    users = User.objects.select_related("profile").in_bulk([r["user_id"] for r in rows])
+    return _with_ranks([(users[r["user_id"]], r["total"], None) for r in rows],
+                       lambda value: _period_totals(period).filter(total__gt=value).count(), offset)
+
+
+def viewer_rank_period(*, user, period: str) -> Standing | None:
+    mine = (XPEvent.objects.filter(user=user, created_at__gte=period_start(period))
+            .aggregate(total=Sum("amount"))["total"]) or 0
+    if mine <= 0:
+        return None
+    return Standing(_period_totals(period).filter(total__gt=mine).count() + 1, user, mine)
+
+
+def leaderboard_challenge(*, challenge: Challenge, offset: int = 0, limit: int = 25) -> list[Standing]:
+    rows = (ChallengeProgress.objects.filter(_ranked_users(), challenge=challenge, best_score__gt=0)
+            .select_related("user", "user__profile").order_by("-best_score", "best_at", "user_id")[offset:offset + limit])
+    standings, rank = [], offset
+    previous = None
+    for index, row in enumerate(rows):
+        key = (row.best_score, row.best_at)
+        rank = offset + index + 1 if key != previous else rank
+        previous = key
+        standings.append(Standing(rank, row.user, row.best_score, row.best_at))
+    return standings
+
+
+def viewer_rank_challenge(*, user, challenge: Challenge) -> Standing | None:
+    mine = ChallengeProgress.objects.filter(user=user, challenge=challenge, best_score__gt=0).first()
+    if mine is None:
+        return None
+    ahead = ChallengeProgress.objects.filter(_ranked_users(), challenge=challenge).filter(
+        Q(best_score__gt=mine.best_score) | Q(best_score=mine.best_score, best_at__lt=mine.best_at)).count()
+    return Standing(ahead + 1, user, mine.best_score, mine.best_at)
+
+
+def _with_ranks(rows, count_higher, offset: int) -> list[Standing]:
+    """Competition ranking (1, 2, 2, 4). A page's first row may tie with rows on the page before,
+    so its rank costs one count query; the rest follow from their position."""
+    standings: list[Standing] = []
+    for index, (user, value, detail) in enumerate(rows):
+        if index == 0:
+            rank = count_higher(value) + 1
+        elif value == standings[-1].value:
+            rank = standings[-1].rank
+        else:
+            rank = offset + index + 1
+        standings.append(Standing(rank, user, value, detail))
+    return standings

@@ -1,0 +1,337 @@
+"""Every write of the challenges domain."""
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from accounts.models import NotificationType
+from accounts.services import notification_send, progress_record_activity, progress_record_event
+from core.exceptions import ApplicationError, ValidationFailed
+from core.realtime import publish_on_commit
+
+from .judge import Limits, TestResult, Verdict, get_checker
+from .judge import TestCase as JudgeTestCase
+from .judge_gateway import require_judge, runtime_for
+from .models import (
+    Challenge,
+    ChallengeProgress,
+    CodeDraft,
+    Mode,
+    Submission,
+    SubmissionStatus,
+    TestCase,
+)
+from .realtime import submission_group
+
+logger = logging.getLogger(__name__)
+SHOWN_BYTES = 2048
+
+
+class SourceRejected(ApplicationError):
+    code = "source_rejected"
+
+
+# --- validation before anything runs ---------------------------------------------------------------
+
+
+def _keyword_pattern(keyword: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(keyword)}(?![A-Za-z0-9_])")
+
+
+def source_validate(*, challenge: Challenge | None, language: str, source: str):
+    """Returns the runtime; raises a clear error for anything that must not reach the judge."""
+    runtime = runtime_for(language)
+    if not isinstance(source, str) or not source.strip():
+        raise SourceRejected("Write some code first.", code="empty_source")
+    if "\x00" in source:
+        raise SourceRejected("The source contains binary data (NUL bytes).", code="binary_source")
+    size = len(source.encode("utf-8", errors="surrogatepass"))
+    if size > settings.JUDGE_MAX_SOURCE_BYTES:
+        raise SourceRejected(f"The source is {size:,} bytes; the limit is {settings.JUDGE_MAX_SOURCE_BYTES:,}.",
+                             code="source_too_long")
+    if challenge is not None:
+        used = [k for k in challenge.forbidden_keywords if _keyword_pattern(k).search(source)]
+        if used:
+            raise SourceRejected(f"This challenge does not allow: {', '.join(used)}.", code="forbidden_keyword",
+                                 details={"keywords": used})
+        missing = [k for k in challenge.required_keywords if not _keyword_pattern(k).search(source)]
+        if missing:
+            raise SourceRejected(f"This challenge asks you to use: {', '.join(missing)}.", code="required_keyword",
+                                 details={"keywords": missing})
+    return runtime
+
+
+def challenge_limits(challenge: Challenge) -> Limits:
+    cpu = challenge.time_limit_ms / 1000
+    return Limits(cpu_time=cpu, wall_time=max(2.0, cpu * 2 + 1), memory=challenge.memory_limit_mb * 1024 * 1024)
+
+
+# --- progress, hints, drafts ---------------------------------------------------------------------------
+
+
+def _progress_for(user, challenge) -> ChallengeProgress:
+    try:
+        with transaction.atomic():
+            progress, _ = ChallengeProgress.objects.get_or_create(user=user, challenge=challenge)
+    except IntegrityError:
+        progress = ChallengeProgress.objects.get(user=user, challenge=challenge)
+    return progress
+
+
+@transaction.atomic
+def challenge_start(*, user, challenge: Challenge) -> ChallengeProgress:
+    """Start the clock on a challenge (once); counts toward its popularity."""
+    progress = _progress_for(user, challenge)
+    progress = ChallengeProgress.objects.select_for_update().get(id=progress.id)
+    if progress.started_at is None:
+        progress.started_at = timezone.now()
+        progress.save(update_fields=["started_at", "updated_at"])
+        Challenge.objects.filter(id=challenge.id).update(popularity=F("popularity") + 1)
+    return progress
+
+
+@transaction.atomic
+def hint_reveal(*, user, challenge: Challenge) -> tuple[int, str]:
+    """Reveal the next hint. Returns (how many are revealed now, the new hint)."""
+    progress = ChallengeProgress.objects.select_for_update().get(id=_progress_for(user, challenge).id)
+    if progress.hints_revealed >= len(challenge.hints):
+        raise ApplicationError("There are no more hints.", code="no_more_hints")
+    progress.hints_revealed += 1
+    progress.save(update_fields=["hints_revealed", "updated_at"])
+    return progress.hints_revealed, challenge.hints[progress.hints_revealed - 1]
+
+
+def draft_save(*, user, challenge: Challenge, language: str, code: str) -> CodeDraft:
+    runtime = runtime_for(language)
+    if len(code.encode("utf-8", errors="surrogatepass")) > settings.JUDGE_MAX_SOURCE_BYTES:
+        raise SourceRejected("The draft is too long.", code="source_too_long")
+    draft, _ = CodeDraft.objects.update_or_create(
+        user=user, challenge=challenge, language=runtime.language, defaults={"code": code}
+    )
+    return draft
+
+
+# --- submissions ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_create(*, user, challenge: Challenge, language: str, source: str, mode: str = Mode.STANDARD,
+                      time_spent_seconds: int | None = None, distractions_met: int = 0) -> Submission:
+    """Validate and queue a submission; the judge task starts after commit."""
+    if not challenge.is_active or (not challenge.is_public and not user.is_staff):
+        raise ApplicationError("This challenge is not open for submissions.", code="challenge_closed")
+    if mode not in Mode.values:
+        raise ValidationFailed(details={"mode": [f"Choose one of {', '.join(Mode.values)}."]})
+    runtime = source_validate(challenge=challenge, language=language, source=source)
+    progress = ChallengeProgress.objects.select_for_update().get(id=_progress_for(user, challenge).id)
+    if progress.started_at is None:
+        progress.started_at = timezone.now()
+    if time_spent_seconds is None:
+        time_spent_seconds = int((timezone.now() - progress.started_at).total_seconds())
+    progress.attempts += 1
+    progress.save(update_fields=["started_at", "attempts", "updated_at"])
+    submission = Submission.objects.create(
+        user=user, challenge=challenge, language=runtime.language, source=source, mode=mode,
+        time_spent_seconds=max(0, min(int(time_spent_seconds), 7 * 86400)),
+        distractions_met=max(0, min(int(distractions_met), 1000)),
+        total=challenge.test_cases.count(),
+    )
+    from .tasks import submission_judge_task
+
+    transaction.on_commit(lambda: submission_judge_task.delay(submission.id), robust=True)
+    return submission
+
+
+def _public_result(result: TestResult, case: TestCase) -> dict:
+    data = {
+        "index": result.index, "verdict": str(result.verdict), "hidden": case.is_hidden,
+        "weight": case.weight, "cpu_time": result.cpu_time, "wall_time": result.wall_time,
+        "memory": result.memory, "message": result.message,
+    }
+    if not case.is_hidden:
+        data.update(input=case.input[:SHOWN_BYTES], expected_output=case.expected_output[:SHOWN_BYTES],
+                    stdout=result.stdout[:SHOWN_BYTES], stderr=result.stderr[:SHOWN_BYTES])
+    return data
+
+
+def submission_judge(*, submission_id: int) -> Submission | None:
+    """Judge a queued submission. Running it twice judges it once."""
+    with transaction.atomic():
+        submission = (Submission.objects.select_for_update().select_related("challenge", "user")
+                      .filter(id=submission_id).first())
+        if submission is None or submission.status not in (SubmissionStatus.QUEUED,):
+            return submission
+        submission.status = SubmissionStatus.RUNNING
+        submission.results = []
+        submission.save(update_fields=["status", "results", "updated_at"])
+    group = submission_group(submission.id)
+    publish_on_commit(group, {"type": "submission.status", "submission_id": submission.id, "status": "running"})
+
+    challenge = submission.challenge
+    cases = list(challenge.test_cases.all())
+    collected: list[dict] = []
+
+    def on_result(result: TestResult):
+        collected.append(_public_result(result, cases[result.index]))
+        Submission.objects.filter(id=submission.id).update(results=collected, passed=sum(
+            1 for r in collected if r["verdict"] == "AC"))
+        publish_on_commit(group, {"type": "submission.test", "submission_id": submission.id,
+                                  "result": collected[-1], "done": len(collected), "total": len(cases)})
+
+    try:
+        judge = require_judge()
+        runtime = runtime_for(submission.language)
+        outcome = judge.judge(
+            runtime, submission.source,
+            [JudgeTestCase(c.input, c.expected_output, c.weight) for c in cases],
+            challenge_limits(challenge), get_checker(challenge.checker, challenge.float_tolerance),
+            on_result=on_result,
+        )
+    except Exception:  # the judge failed, not the program: record it, never lose the submission
+        logger.exception("judging submission %s failed", submission.id)
+        Submission.objects.filter(id=submission.id).update(status=SubmissionStatus.ERROR, verdict=Verdict.IE)
+        submission.refresh_from_db()
+        publish_on_commit(group, {"type": "submission.judged", "submission": submission_summary(submission)})
+        return submission
+    return _submission_record_outcome(submission.id, outcome, collected)
+
+
+@transaction.atomic
+def _submission_record_outcome(submission_id: int, outcome, collected: list[dict]) -> Submission:
+    submission = Submission.objects.select_for_update().select_related("challenge", "user").get(id=submission_id)
+    submission.status = SubmissionStatus.DONE
+    submission.verdict = str(outcome.verdict)
+    submission.score, submission.max_score = outcome.score, outcome.max_score
+    submission.percent = outcome.percent
+    submission.passed = outcome.passed
+    submission.results = collected
+    submission.compile_output = outcome.compile.output if outcome.compile else ""
+    submission.max_cpu_time = max((t.cpu_time for t in outcome.tests), default=None)
+    submission.max_memory = max((t.memory for t in outcome.tests), default=None)
+    submission.judged_at = timezone.now()
+    submission.save()
+    first_solve = _progress_record(submission)
+    _challenge_stats_refresh(submission.challenge_id)
+    if first_solve:
+        _reward_first_solve(submission)
+    publish_on_commit(submission_group(submission.id),
+                      lambda: {"type": "submission.judged", "submission": submission_summary(submission)})
+    return submission
+
+
+def _progress_record(submission: Submission) -> bool:
+    """Best score per user and challenge; returns True on the user's first accepted solve."""
+    progress = ChallengeProgress.objects.select_for_update().get(
+        id=_progress_for(submission.user, submission.challenge).id)
+    changed = []
+    if submission.percent > progress.best_score:
+        progress.best_score, progress.best_at = submission.percent, submission.judged_at
+        changed += ["best_score", "best_at"]
+    first_solve = submission.accepted and progress.solved_at is None
+    if first_solve:
+        progress.solved_at = submission.judged_at
+        changed.append("solved_at")
+    if changed:
+        progress.save(update_fields=[*changed, "updated_at"])
+    return first_solve
+
+
+def _challenge_stats_refresh(challenge_id: int) -> None:
+    """Recount a challenge's stats from the submissions, under the challenge's row lock, so that
+    concurrent judgements cannot lose an update."""
+    Challenge.objects.select_for_update().filter(id=challenge_id).first()
+    judged = Submission.objects.filter(challenge_id=challenge_id, status=SubmissionStatus.DONE)
+    totals = judged.aggregate(
+        attempts=Count("id"), successes=Count("id", filter=Q(verdict="AC")), average_score=Avg("percent"),
+        average_time=Avg("time_spent_seconds", filter=Q(verdict="AC")),
+    )
+    Challenge.objects.filter(id=challenge_id).update(
+        attempts=totals["attempts"], successes=totals["successes"],
+        average_score=round(totals["average_score"] or 0, 2),
+        average_time_seconds=round(totals["average_time"] or 0, 1),
+        solvers=ChallengeProgress.objects.filter(challenge_id=challenge_id, solved_at__isnull=False).count(),
+    )
+
+
+def _reward_first_solve(submission: Submission) -> None:
+    challenge, user = submission.challenge, submission.user
+    progress_record_event(user=user, event_type="challenge.solved", xp=challenge.xp_reward, source=challenge,
+                          value=submission.time_spent_seconds)
+    progress_record_event(user=user, event_type=f"challenge.solved.{challenge.difficulty}", source=challenge)
+    progress_record_activity(user=user)
+    notification_send(
+        user=user, type=NotificationType.CHALLENGE, title=f"Solved: {challenge.title} (+{challenge.xp_reward} XP)",
+        body=f"All {submission.total} tests passed in {submission.language}.",
+        url=f"/challenges/{challenge.slug}/", data={"challenge": challenge.slug, "submission": submission.id},
+    )
+
+
+def submission_summary(submission: Submission) -> dict:
+    return {
+        "id": submission.id, "challenge": submission.challenge.slug, "language": submission.language,
+        "mode": submission.mode, "status": submission.status, "verdict": submission.verdict,
+        "score": submission.score, "max_score": submission.max_score, "percent": submission.percent,
+        "passed": submission.passed, "total": submission.total, "compile_output": submission.compile_output,
+        "results": submission.results, "time_spent_seconds": submission.time_spent_seconds,
+        "created_at": submission.created_at.isoformat(),
+        "judged_at": submission.judged_at.isoformat() if submission.judged_at else None,
+    }
+
+
+@transaction.atomic
+def challenge_rejudge(*, challenge: Challenge) -> int:
+    """Queue every judged submission of a challenge again (after its tests changed)."""
+    from .tasks import submission_judge_task
+
+    ids = list(challenge.submissions.exclude(status=SubmissionStatus.QUEUED).values_list("id", flat=True))
+    Submission.objects.filter(id__in=ids).update(status=SubmissionStatus.QUEUED, verdict="", results=[],
+                                                 total=challenge.test_cases.count())
+    for submission_id in ids:
+        transaction.on_commit(lambda i=submission_id: submission_judge_task.delay(i), robust=True)
+    return len(ids)
+
+
+# --- custom runs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunOutcome:
+    language: str
+    version: str
+    compile_ok: bool
+    compile_output: str
+    stdout: str
+    stderr: str
+    exit_code: int | None
+    signal: int | None
+    status: str
+    verdict: str
+    message: str
+    cpu_time: float
+    wall_time: float
+    memory: int
+
+
+def code_run(*, user, language: str, source: str, stdin: str = "", challenge: Challenge | None = None) -> RunOutcome:
+    """Run code once on the user's own input, synchronously, within the challenge's limits."""
+    from .judge import verdict_for
+
+    runtime = source_validate(challenge=challenge, language=language, source=source)
+    if len(stdin.encode("utf-8", errors="surrogatepass")) > settings.JUDGE_MAX_STDIN_BYTES:
+        raise SourceRejected("The input is too large.", code="stdin_too_long")
+    limits = challenge_limits(challenge) if challenge else Limits()
+    compiled, execution = require_judge().execute(runtime, source, stdin, limits)
+    if execution is None:
+        return RunOutcome(runtime.language, runtime.version, False, compiled.output, "", "", None, None,
+                          "CE", "CE", "compilation failed", 0, 0, 0)
+    return RunOutcome(
+        runtime.language, runtime.version, True, compiled.output if compiled else "",
+        execution.stdout.decode(errors="replace"), execution.stderr.decode(errors="replace"),
+        execution.exit_code, execution.signal, execution.status, str(verdict_for(execution, runtime, limits)),
+        execution.message, round(execution.cpu_time, 4), round(execution.wall_time, 4), execution.memory,
+    )
