@@ -10,6 +10,7 @@ drops to an unprivileged uid of its own slot, so the process limit counts only t
 `RlimitSandbox` is the fallback without bubblewrap: the same rlimits, no isolation. It is not
 safe for untrusted code and the site says so (and refuses it with DEBUG off)."""
 
+import ctypes
 import errno
 import hashlib
 import os
@@ -66,6 +67,7 @@ class ExecutionResult:
 REAPER_SOURCE = Path(__file__).with_name("reaper.c")
 REAPER_IN_SANDBOX = "/.pf-reaper"
 REPORT_FD = 3
+PR_SET_CHILD_SUBREAPER = 36
 
 
 @lru_cache(maxsize=1)
@@ -101,20 +103,81 @@ def _parse_report(raw: bytes) -> tuple[int, float, int] | None:
         return None
 
 
+@lru_cache(maxsize=None)
+def _subreaper_for(pid: int) -> bool:
+    return become_subreaper()
+
+
+def _subreaper_once() -> bool:
+    return _subreaper_for(os.getpid())  # once per process, forks included
+
+
 def bwrap_path() -> str | None:
     return shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin")
 
 
-def _count_processes_of(uid: int) -> int:
-    count = 0
+def _processes_of(uid: int) -> list[int]:
+    pids = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
                 if entry.stat().st_uid == uid:
-                    count += 1
+                    pids.append(int(entry.name))
             except OSError:
                 continue
-    return count
+    return pids
+
+
+def _count_processes_of(uid: int) -> int:
+    return len(_processes_of(uid))
+
+
+def become_subreaper() -> bool:
+    """Orphans of our sandboxes (bubblewrap's namespace init outlives its monitor) are
+    re-parented to this process instead of the machine's init, so that we can reap them at once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _state_and_parent(pid: int) -> tuple[str, int] | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode(), int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def clear_uid(uid: int, timeout: float = 3.0) -> bool:
+    """Kill whatever still runs as a slot's uid and reap what is ours, until nothing is left
+    (exiting threads and zombies still count against the next run's process limit)."""
+    deadline = time.monotonic() + timeout
+    me = os.getpid()
+    while True:
+        pids = _processes_of(uid)
+        if not pids:
+            return True
+        for pid in pids:
+            state = _state_and_parent(pid)
+            if state is None:
+                continue
+            if state[0] == "Z":
+                if state[1] == me:
+                    try:
+                        os.waitpid(pid, os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+                continue
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
 
 
 class Sandbox:
@@ -124,6 +187,7 @@ class Sandbox:
     def __init__(self, run_as_uid: int | None = None):
         # Only root can switch to another uid; others run as themselves.
         self.run_as_uid = run_as_uid if os.geteuid() == 0 else None
+        _subreaper_once()
 
     # --- building the command -----------------------------------------------------------------
     def wrap(self, argv: list[str], box: Path, writable_box: bool, env: dict) -> list[str]:
@@ -193,6 +257,8 @@ class Sandbox:
             self._kill_tree(process)
             if report_read is not None:
                 os.close(report_read)
+            if self.run_as_uid is not None and not clear_uid(self.run_as_uid):
+                result.notes.append(f"processes of uid {self.run_as_uid} outlived the run")
         return result
 
     uses_reaper = False
