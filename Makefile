@@ -18,6 +18,7 @@ migrate: $(VENV)/.installed
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_challenges
 
 run: seed
 	@echo ""

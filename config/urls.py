@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("challenges.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
+    path("", include("challenges.urls")),
     path("", include("accounts.urls")),
 ]
 

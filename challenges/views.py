@@ -1,0 +1,129 @@
+"""Pages of the challenges domain."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from core.exceptions import NotFound
+from core.markdown import render_markdown
+
+from . import selectors, services
+from .judge_gateway import available_runtimes, judge_status
+from .models import ChallengeType, Difficulty, Mode
+
+BOARDS = {"global": "All time", "weekly": "This week", "monthly": "This month"}
+
+
+def challenge_list(request):
+    filters = {k: request.GET.get(k, "").strip()[:60] for k in
+               ("difficulty", "type", "category", "tag", "status", "search")}
+    page = Paginator(selectors.challenge_list(user=request.user, **filters), 30).get_page(request.GET.get("page"))
+    return render(request, "challenges/list.html", {
+        "page": page, "filters": filters, "facets": selectors.challenge_facets(),
+        "difficulties": Difficulty.choices, "types": ChallengeType.choices,
+        "statuses": [("new", "New"), ("attempted", "Attempted"), ("solved", "Solved")],
+    })
+
+
+def _challenge_or_404(request, slug):
+    try:
+        return selectors.challenge_get(user=request.user, slug=slug)
+    except NotFound:
+        raise Http404("No such challenge.")
+
+
+def challenge_detail(request, slug):
+    challenge = _challenge_or_404(request, slug)
+    mode = request.GET.get("mode", Mode.STANDARD)
+    if mode not in Mode.values:
+        mode = Mode.STANDARD
+    progress = None
+    if request.user.is_authenticated:
+        progress = services.challenge_start(user=request.user, challenge=challenge)
+    runtimes = available_runtimes()
+    languages = [{"id": r.language, "name": r.display_name or r.language, "version": r.version}
+                 for r in runtimes.values()]
+    solved = bool(progress and progress.solved_at)
+    editor_data = {
+        "slug": challenge.slug,
+        "mode": mode,
+        "languages": languages,
+        "starter": challenge.starter_code,
+        "drafts": selectors.drafts_for(user=request.user, challenge=challenge),
+        "startedAt": progress.started_at.isoformat() if progress and progress.started_at else None,
+        "scenario": challenge.scenario if mode == Mode.INTERVIEW else {},
+        "authenticated": request.user.is_authenticated,
+        "urls": {
+            "submit": reverse("api-submissions"), "run": reverse("api-submissions-run"),
+            "draft": reverse("api-challenge-draft", args=[challenge.slug]),
+            "hint": reverse("api-challenge-hint", args=[challenge.slug]),
+            "history": reverse("challenge-history", args=[challenge.slug]),
+            "login": f"{reverse('account_login')}?next={request.path}",
+        },
+    }
+    return render(request, "challenges/detail.html", {
+        "challenge": challenge, "mode": mode, "modes": Mode.choices, "progress": progress, "solved": solved,
+        "statement_html": render_markdown(challenge.statement),
+        "constraints_html": render_markdown(challenge.constraints),
+        "solution_html": render_markdown(challenge.solution_explanation) if solved else "",
+        "hints_revealed": challenge.hints[: progress.hints_revealed] if progress else [],
+        "editor_data": editor_data, "judge": judge_status(),
+        "history": selectors.submissions_of(user=request.user, challenge=challenge)[:20]
+        if request.user.is_authenticated else [],
+    })
+
+
+@login_required
+def challenge_history(request, slug):
+    """The submission history panel, re-fetched by the editor after each judgement."""
+    challenge = _challenge_or_404(request, slug)
+    return render(request, "challenges/partials/history.html", {
+        "history": selectors.submissions_of(user=request.user, challenge=challenge)[:20], "challenge": challenge})
+
+
+@login_required
+def submission_detail(request, submission_id: int):
+    try:
+        submission = selectors.submission_get_for_user(user=request.user, submission_id=submission_id)
+    except NotFound:
+        raise Http404
+    return render(request, "challenges/submission.html", {"submission": submission})
+
+
+def leaderboard(request):
+    board = request.GET.get("board", "global")
+    if board not in BOARDS:
+        board = "global"
+    page_number = _page_number(request)
+    offset, limit = (page_number - 1) * 25, 25
+    if board == "global":
+        rows = selectors.leaderboard_global(offset=offset, limit=limit)
+        viewer = selectors.viewer_rank_global(user=request.user) if request.user.is_authenticated else None
+    else:
+        rows = selectors.leaderboard_period(period=board, offset=offset, limit=limit)
+        viewer = selectors.viewer_rank_period(user=request.user, period=board) if request.user.is_authenticated else None
+    return render(request, "challenges/leaderboard.html", {
+        "rows": rows, "viewer": viewer, "board": board, "boards": BOARDS, "page": page_number,
+        "has_next": len(rows) == limit, "unit": "XP",
+    })
+
+
+def challenge_leaderboard(request, slug):
+    challenge = _challenge_or_404(request, slug)
+    page_number = _page_number(request)
+    rows = selectors.leaderboard_challenge(challenge=challenge, offset=(page_number - 1) * 25, limit=25)
+    viewer = selectors.viewer_rank_challenge(user=request.user, challenge=challenge) \
+        if request.user.is_authenticated else None
+    return render(request, "challenges/leaderboard.html", {
+        "rows": rows, "viewer": viewer, "challenge": challenge, "page": page_number,
+        "has_next": len(rows) == 25, "unit": "%",
+    })
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        return 1

@@ -1,0 +1,303 @@
+// The challenge page: CodeMirror 6 editor with per-language drafts, Run on custom input,
+// Submit with live per-test verdicts over /ws/submissions/<id>/, hints, and the interview mode's
+// timer and distractions.
+import { EditorView, basicSetup } from "codemirror";
+import { Compartment, EditorState } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
+import { python } from "@codemirror/lang-python";
+import { javascript } from "@codemirror/lang-javascript";
+import { cpp } from "@codemirror/lang-cpp";
+import { java } from "@codemirror/lang-java";
+import { oneDark } from "@codemirror/theme-one-dark";
+
+const data = JSON.parse(document.getElementById("challenge-data").textContent);
+const $ = (selector) => document.querySelector(selector);
+const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+const LANGUAGE_SUPPORT = { python, javascript, c: cpp, cpp, java };
+const STORAGE_KEY = `prepforge:lang:${data.slug}`;
+const VERDICT_TEXT = {
+  AC: "Accepted", WA: "Wrong answer", TLE: "Time limit exceeded", MLE: "Memory limit exceeded",
+  OLE: "Output limit exceeded", RE: "Runtime error", CE: "Compilation error", IE: "Internal error",
+};
+
+const languageSelect = $("[data-language-select]");
+const languageCompartment = new Compartment();
+const drafts = { ...data.drafts };
+let language = null;
+let saveTimer = null;
+let distractionsMet = 0;
+
+function escapeHtml(text) {
+  const div = document.createElement("div");
+  div.textContent = text ?? "";
+  return div.innerHTML;
+}
+
+function setStatus(text) {
+  $("[data-status]").textContent = text;
+}
+
+async function api(url, options = {}) {
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    ...options,
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), ...(options.headers || {}) },
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body?.error?.message || body?.detail || `Request failed (${response.status})`;
+    throw new Error(message);
+  }
+  return body;
+}
+
+// --- editor --------------------------------------------------------------------------------------
+const dark = document.documentElement.dataset.theme === "dark";
+const view = new EditorView({
+  parent: $("[data-editor]"),
+  state: EditorState.create({
+    doc: "",
+    extensions: [
+      basicSetup,
+      languageCompartment.of([]),
+      ...(dark ? [oneDark] : []),
+      keymap.of([{ key: "Mod-Enter", run: () => { submit(); return true; } }]),
+      EditorView.updateListener.of((update) => { if (update.docChanged) scheduleDraftSave(); }),
+      EditorView.theme({ "&": { height: "100%" }, ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" } }),
+    ],
+  }),
+});
+window.prepforgeEditor = view; // lets the browser tests type into the editor
+
+function code() {
+  return view.state.doc.toString();
+}
+
+function setCode(text) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+function switchLanguage(next, { keepCurrent = true } = {}) {
+  if (language && keepCurrent) drafts[language] = code();
+  language = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  const support = LANGUAGE_SUPPORT[next];
+  view.dispatch({ effects: languageCompartment.reconfigure(support ? support() : []) });
+  setCode(drafts[next] ?? data.starter[next] ?? "");
+  $("[data-draft-state]").textContent = drafts[next] != null ? "draft restored" : "";
+}
+
+for (const lang of data.languages) {
+  const option = document.createElement("option");
+  option.value = lang.id;
+  option.textContent = `${lang.name} ${lang.version}`;
+  languageSelect.appendChild(option);
+}
+const remembered = localStorage.getItem(STORAGE_KEY);
+const initial = data.languages.find((l) => l.id === remembered)?.id
+  || data.languages.find((l) => l.id in data.drafts)?.id
+  || data.languages.find((l) => l.id === "python")?.id
+  || data.languages[0]?.id;
+if (initial) {
+  languageSelect.value = initial;
+  switchLanguage(initial, { keepCurrent: false });
+}
+languageSelect.addEventListener("change", () => switchLanguage(languageSelect.value));
+$("[data-reset-code]")?.addEventListener("click", () => {
+  if (confirm("Replace your code with the starter code?")) setCode(data.starter[language] ?? "");
+});
+
+function scheduleDraftSave() {
+  if (!data.authenticated) return;
+  drafts[language] = code();
+  clearTimeout(saveTimer);
+  $("[data-draft-state]").textContent = "editing…";
+  saveTimer = setTimeout(async () => {
+    try {
+      await api(data.urls.draft, { method: "PUT", body: JSON.stringify({ language, code: code() }) });
+      $("[data-draft-state]").textContent = "draft saved";
+    } catch (error) {
+      $("[data-draft-state]").textContent = `draft not saved: ${error.message}`;
+    }
+  }, 800);
+}
+
+// --- run -------------------------------------------------------------------------------------------
+function showOutput(html) {
+  const box = $("[data-output]");
+  box.hidden = false;
+  box.innerHTML = html;
+}
+
+async function run() {
+  setStatus("Running…");
+  try {
+    const result = await api(data.urls.run, {
+      method: "POST",
+      body: JSON.stringify({ challenge: data.slug, language, source: code(), stdin: $("[data-stdin]").value }),
+    });
+    const verdict = result.verdict === "AC" ? "Finished" : VERDICT_TEXT[result.verdict] || result.verdict;
+    showOutput(`<div class="row small"><strong>${escapeHtml(verdict)}</strong>
+      <span class="muted">${(result.wall_time * 1000).toFixed(0)} ms · ${(result.memory / 1048576).toFixed(1)} MiB${result.exit_code ? ` · exit code ${result.exit_code}` : ""}</span></div>
+      ${result.compile_output ? `<div class="small muted">Compiler</div><pre class="console">${escapeHtml(result.compile_output)}</pre>` : ""}
+      <div class="small muted">Output</div><pre class="console" data-run-stdout>${escapeHtml(result.stdout) || "<span class='muted'>(nothing)</span>"}</pre>
+      ${result.stderr ? `<div class="small muted">Errors</div><pre class="console error">${escapeHtml(result.stderr)}</pre>` : ""}`);
+    setStatus("");
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
+// --- submit and live verdicts ---------------------------------------------------------------------
+function resultRow(result) {
+  const time = `${(result.wall_time * 1000).toFixed(0)} ms`;
+  const memory = `${(result.memory / 1048576).toFixed(1)} MiB`;
+  return `<li class="test-row verdict-row-${result.verdict}" data-test-index="${result.index}">
+    <span>Test ${result.index + 1}${result.hidden ? ' <span class="muted">(hidden)</span>' : ""}</span>
+    <span class="verdict verdict-${result.verdict}" title="${escapeHtml(VERDICT_TEXT[result.verdict] || "")}">${result.verdict}</span>
+    <span class="muted small">${time} · ${memory}</span></li>`;
+}
+
+function renderState(submission) {
+  const results = submission.results || [];
+  const done = results.length;
+  const total = submission.total || done;
+  let html = `<div class="row"><strong data-verdict>${submission.verdict ? escapeHtml(VERDICT_TEXT[submission.verdict] || submission.verdict) : "Judging…"}</strong>
+    <span class="muted">${done}/${total} tests${submission.verdict ? ` · score ${submission.score}/${submission.max_score} (${Math.round(submission.percent)}%)` : ""}</span></div>
+    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}"><span style="width:${total ? (100 * done) / total : 0}%"></span></div>
+    <ol class="tests">${results.map(resultRow).join("")}</ol>`;
+  if (submission.verdict === "CE") {
+    html += `<div class="small muted">Compiler output</div><pre class="console error">${escapeHtml(submission.compile_output)}</pre>`;
+  }
+  const failing = results.find((r) => r.verdict !== "AC" && !r.hidden);
+  if (failing) {
+    html += `<div class="failing"><h3>First failing sample: test ${failing.index + 1}</h3>
+      <div class="example"><div><div class="small muted">Input</div><pre>${escapeHtml(failing.input)}</pre></div>
+      <div><div class="small muted">Expected</div><pre>${escapeHtml(failing.expected_output)}</pre></div>
+      <div><div class="small muted">Your output</div><pre>${escapeHtml(failing.stdout)}</pre></div></div>
+      ${failing.stderr ? `<pre class="console error">${escapeHtml(failing.stderr)}</pre>` : ""}</div>`;
+  } else if (results.some((r) => r.verdict !== "AC")) {
+    html += `<p class="muted">Every sample passes; a hidden test fails. Think about edge cases and limits.</p>`;
+  }
+  $("[data-results]").innerHTML = html;
+}
+
+function watch(submissionId) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/submissions/${submissionId}/`);
+  let state = null;
+  socket.addEventListener("message", (message) => {
+    const event = JSON.parse(message.data);
+    if (event.type === "submission.state" || event.type === "submission.judged") {
+      state = event.submission;
+    } else if (event.type === "submission.test" && state) {
+      state.results = [...(state.results || []).filter((r) => r.index !== event.result.index), event.result];
+      state.results.sort((a, b) => a.index - b.index);
+      state.total = event.total;
+    } else {
+      return;
+    }
+    renderState(state);
+    if (state.verdict) {
+      socket.close();
+      setStatus("");
+      document.body.dataset.lastVerdict = state.verdict;
+      refreshHistory();
+    }
+  });
+  socket.addEventListener("close", (event) => {
+    if (!state?.verdict && event.code !== 4403) setTimeout(() => watch(submissionId), 1000);
+  });
+}
+
+async function refreshHistory() {
+  const target = $("[data-history]");
+  if (!target) return;
+  const response = await fetch(data.urls.history, { credentials: "same-origin" });
+  if (response.ok) target.innerHTML = await response.text();
+}
+
+function secondsSpent() {
+  if (!data.startedAt) return undefined;
+  return Math.max(0, Math.round((Date.now() - Date.parse(data.startedAt)) / 1000));
+}
+
+async function submit() {
+  if (!data.authenticated) {
+    location.href = data.urls.login;
+    return;
+  }
+  setStatus("Submitting…");
+  $("[data-results]").innerHTML = "";
+  try {
+    const submission = await api(data.urls.submit, {
+      method: "POST",
+      body: JSON.stringify({
+        challenge: data.slug, language, source: code(), mode: data.mode,
+        time_spent_seconds: secondsSpent(), distractions_met: distractionsMet,
+      }),
+    });
+    renderState(submission);
+    setStatus("Judging…");
+    watch(submission.id);
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
+$("[data-run]")?.addEventListener("click", run);
+$("[data-submit]")?.addEventListener("click", submit);
+
+// --- hints ---------------------------------------------------------------------------------------
+$("[data-reveal-hint]")?.addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  try {
+    const result = await api(data.urls.hint, { method: "POST" });
+    const item = document.createElement("li");
+    item.textContent = result.hint;
+    $("[data-hints]").appendChild(item);
+    const total = button.textContent.match(/\/(\d+)/)?.[1];
+    button.textContent = `Reveal a hint (${result.revealed}/${total})`;
+    if (total && result.revealed >= Number(total)) button.hidden = true;
+  } catch (error) {
+    button.hidden = true;
+    setStatus(error.message);
+  }
+});
+
+// --- interview mode: timer and distractions ------------------------------------------------------
+if (data.mode === "interview") {
+  const timer = $("[data-timer]");
+  const started = data.startedAt ? Date.parse(data.startedAt) : Date.now();
+  setInterval(() => {
+    const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+    const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
+    const ss = String(seconds % 60).padStart(2, "0");
+    timer.textContent = `${mm}:${ss}`;
+  }, 1000);
+  const distractions = data.scenario?.distractions || [];
+  const area = $("[data-distraction-area]");
+  // One distraction every 90 s to 3 min, as an interviewer or a colleague would.
+  const schedule = (index) => {
+    if (index >= distractions.length) return;
+    const delay = (90 + Math.random() * 90) * 1000 * (window.PREPFORGE_DISTRACTION_SPEEDUP || 1);
+    setTimeout(() => {
+      const box = document.createElement("div");
+      box.className = "distraction";
+      box.setAttribute("role", "alert");
+      box.innerHTML = `<span>${escapeHtml(distractions[index])}</span> <button type="button" class="secondary">Dismiss</button>`;
+      box.querySelector("button").addEventListener("click", () => {
+        distractionsMet += 1;
+        box.remove();
+      });
+      area.appendChild(box);
+      schedule(index + 1);
+    }, delay);
+  };
+  schedule(0);
+}
