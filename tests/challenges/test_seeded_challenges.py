@@ -63,5 +63,9 @@ def test_starter_code_builds_and_runs(judge, path):
                              _limits(data))
         assert result.verdict != Verdict.CE, f"{language} starter: {result.compile.output}"
         assert result.tests[0].verdict in (Verdict.AC, Verdict.WA, Verdict.RE), (language, result.tests[0])
-        if data["type"] == "bug-fix":
-            continue
+    if data["type"] == "bug-fix":
+        # The bug is real: the starter fails at least one test.
+        tests = [TestCase(t.get("input", ""), t.get("output", "")) for t in data["tests"]]
+        checker = get_checker(data.get("checker", "tokens"), data.get("float_tolerance"))
+        result = judge.judge(find_runtime("python"), data["starter"]["python"], tests, _limits(data), checker)
+        assert result.verdict != Verdict.AC
