@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .limits import Limits
@@ -68,6 +68,7 @@ REAPER_SOURCE = Path(__file__).with_name("reaper.c")
 REAPER_IN_SANDBOX = "/.pf-reaper"
 REPORT_FD = 3
 PR_SET_CHILD_SUBREAPER = 36
+ZOMBIE_ROOM = 4
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +104,86 @@ def _parse_report(raw: bytes) -> tuple[int, float, int] | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
+def _subreaper_for(pid: int) -> bool:
+    return become_subreaper()
+
+
+def _subreaper_once() -> bool:
+    return _subreaper_for(os.getpid())  # once per process, forks included
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin")
+
+
+def _processes_of(uid: int) -> list[int]:
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _count_processes_of(uid: int) -> int:
+    return len(_processes_of(uid))
+
+
+def become_subreaper() -> bool:
+    """Orphans of our sandboxes (bubblewrap's namespace init outlives its monitor) are
+    re-parented to this process instead of the machine's init, so that we can reap them at once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _state_and_parent(pid: int) -> tuple[str, int] | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode(), int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def clear_uid(uid: int, timeout: float = 3.0) -> bool:
+    """Kill whatever still runs as a slot's uid, until only zombies are left, and reap the
+    zombies that are ours. (A leftover zombie holds no resources; the next run's process budget
+    has room for a few.) True when nothing of that uid runs any more."""
+    deadline = time.monotonic() + timeout
+    me = os.getpid()
+    while True:
+        running = 0
+        for pid in _processes_of(uid):
+            state = _state_and_parent(pid)
+            if state is None:
+                continue
+            if state[0] == "Z":
+                if state[1] == me:
+                    try:
+                        os.waitpid(pid, os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+                continue
+            running += 1
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not running:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0005)
+
+
+@cache
 def _subreaper_for(pid: int) -> bool:
     return become_subreaper()
 
@@ -229,8 +309,9 @@ class Sandbox:
         full_env = dict(SANDBOX_ENV, **(env or {}))
         command = self.wrap(argv, box, writable_box, full_env)
         address_space = limits.memory + address_space_extra
-        # bubblewrap itself takes two processes (its monitor and the namespace's init).
-        processes = limits.processes + threads_extra + (2 if self.isolated else 0)
+        # bubblewrap itself takes two processes (its monitor and the namespace's init), and a few
+        # zombies of earlier runs may not be reaped yet.
+        processes = limits.processes + threads_extra + (2 if self.isolated else 0) + ZOMBIE_ROOM
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         result = ExecutionResult()
         report_read, report_write = os.pipe() if self.uses_reaper else (None, None)

@@ -2,7 +2,15 @@
 
 import pytest
 
-from challenges.judge import Judge, Limits, TestCase, Verdict, detect_runtimes, find_runtime, get_checker
+from challenges.judge import (
+    Judge,
+    Limits,
+    TestCase,
+    Verdict,
+    detect_runtimes,
+    find_runtime,
+    get_checker,
+)
 from challenges.judge.checkers import exact, lines, tokens
 from challenges.judge.limits import MAXIMUM, clamp
 

@@ -6,7 +6,15 @@ import time
 
 import pytest
 
-from challenges.judge import BwrapSandbox, Judge, Limits, TestCase, Verdict, bwrap_path, find_runtime
+from challenges.judge import (
+    BwrapSandbox,
+    Judge,
+    Limits,
+    TestCase,
+    Verdict,
+    bwrap_path,
+    find_runtime,
+)
 
 pytestmark = pytest.mark.skipif(not bwrap_path(), reason="bubblewrap (bwrap) is not installed")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
