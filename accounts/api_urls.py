@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/preferences/", apis.PreferencesDetailApi.as_view(), name="api-me-preferences"),
     path("me/progress/", apis.ProgressDetailApi.as_view(), name="api-me-progress"),
     path("me/achievements/", apis.AchievementListApi.as_view(), name="api-me-achievements"),
+    path("achievements/", apis.AchievementCatalogApi.as_view(), name="api-achievements"),
     path("notifications/", apis.NotificationListApi.as_view(), name="api-notifications"),
     path("notifications/unread-count/", apis.NotificationUnreadCountApi.as_view(), name="api-notifications-unread"),
     path("notifications/read-all/", apis.NotificationMarkAllReadApi.as_view(), name="api-notifications-read-all"),

@@ -223,6 +223,22 @@ class ProgressDetailApi(APIView):
         return Response(ProgressOutput(selectors.progress_summary(user=request.user)).data)
 
 
+class AchievementCatalogApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=inline_serializer("Achievement", {
+        "code": serializers.CharField(), "name": serializers.CharField(), "description": serializers.CharField(),
+        "icon": serializers.CharField(), "category": serializers.CharField(), "rarity": serializers.CharField(),
+        "reward_xp": serializers.IntegerField(), "criteria_type": serializers.CharField(),
+        "target": serializers.IntegerField()}, many=True), operation_id="achievements_list")
+    def get(self, request):
+        from .models import Achievement
+
+        rows = Achievement.objects.filter(is_active=True).values(
+            "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")
+        return Response(list(rows))
+
+
 class AchievementListApi(APIView):
     @extend_schema(responses=AchievementStatusOutput(many=True), operation_id="me_achievements_list")
     def get(self, request):

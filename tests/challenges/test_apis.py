@@ -175,3 +175,24 @@ def test_piston_bad_requests_answer_400_with_a_message(auth_client, payload, mes
 def test_piston_needs_authentication(api_client):
     assert api_client.post("/api/v2/piston/execute", {"language": "python", "files": [{"content": "print(1)"}]},
                            format="json").status_code == 401
+
+
+def test_achievement_catalogue_is_public(api_client, achievements):
+    codes = {a["code"] for a in api_client.get("/api/v1/achievements/").json()}
+    assert {"first-solve", "solves-10", "speed-demon"} <= codes
+
+
+def test_production_refuses_the_unsafe_runner(auth_client, challenge, settings, monkeypatch):
+    from challenges import judge_gateway
+
+    settings.JUDGE_ALLOW_UNSAFE = False
+    settings.PISTON_URL = ""
+    monkeypatch.setattr(judge_gateway, "bwrap_path", lambda: None)
+    judge_gateway.get_judge.cache_clear()
+    try:
+        response = auth_client.post("/api/v1/submissions/run/", {"language": "python", "source": "print(1)"},
+                                    format="json")
+        assert response.status_code == 503 and response.json()["error"]["code"] == "judge_unavailable"
+        assert auth_client.get("/api/v1/runtimes/").json()["sandbox"]["available"] is False
+    finally:
+        judge_gateway.get_judge.cache_clear()
