@@ -189,16 +189,17 @@ class ProfileDetailApi(WriteThrottled, APIView):
         return Response(ProfileOutput(profile).data)
 
 
+class AvatarInput(serializers.Serializer):
+    avatar = serializers.FileField()
+
+
 class AvatarUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "uploads"
 
-    class Input(serializers.Serializer):
-        avatar = serializers.FileField()
-
-    @extend_schema(request={"multipart/form-data": Input}, responses=ProfileOutput, operation_id="me_avatar_upload")
+    @extend_schema(request={"multipart/form-data": AvatarInput}, responses=ProfileOutput, operation_id="me_avatar_upload")
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = AvatarInput(data=request.data)
         data.is_valid(raise_exception=True)
         profile = services.profile_avatar_set(user=request.user, upload=data.validated_data["avatar"])
         return Response(ProfileOutput(profile).data)

@@ -316,15 +316,16 @@ class ChallengeHintApi(WritesThrottled, APIView):
         return Response({"revealed": revealed, "hint": hint})
 
 
-class ChallengeDraftApi(WritesThrottled, APIView):
-    class Input(serializers.Serializer):
-        language = serializers.CharField(max_length=20)
-        code = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=200_000)
+class DraftInput(serializers.Serializer):
+    language = serializers.CharField(max_length=20)
+    code = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=200_000)
 
-    @extend_schema(request=Input, responses={204: None}, operation_id="challenges_draft_save")
+
+class ChallengeDraftApi(WritesThrottled, APIView):
+    @extend_schema(request=DraftInput, responses={204: None}, operation_id="challenges_draft_save")
     def put(self, request, slug):
         challenge = selectors.challenge_get(user=request.user, slug=slug)
-        data = self.Input(data=request.data)
+        data = DraftInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.draft_save(user=request.user, challenge=challenge, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
