@@ -64,31 +64,32 @@ class ExecutionResult:
     notes: list[str] = field(default_factory=list)
 
 
-REAPER_SOURCE = Path(__file__).with_name("reaper.c")
-REAPER_IN_SANDBOX = "/.pf-reaper"
+HELPER_SOURCE = Path(__file__).with_name("helper.c")
+HELPER_IN_SANDBOX = "/.pf-helper"
 REPORT_FD = 3
 PR_SET_CHILD_SUBREAPER = 36
 ZOMBIE_ROOM = 4
 
 
 @lru_cache(maxsize=1)
-def reaper_binary() -> Path | None:
-    """The reaper (reaper.c), compiled once per machine and source version. None without gcc."""
-    source = REAPER_SOURCE.read_bytes()
+def helper_binary() -> Path | None:
+    """The helper (helper.c), compiled once per machine and source version. None without gcc,
+    in which case a Python preexec_fn sets the limits and no usage report comes from inside."""
+    source = HELPER_SOURCE.read_bytes()
     digest = hashlib.sha256(source).hexdigest()[:16]
     cache = Path(os.environ.get("PREPFORGE_JUDGE_CACHE", tempfile.gettempdir())) / "prepforge-judge"
-    binary = cache / f"reaper-{digest}"
+    binary = cache / f"helper-{digest}"
     if binary.exists():
         return binary
     compiler = shutil.which("gcc") or shutil.which("cc")
     if not compiler:
         return None
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f".reaper-{digest}-{os.getpid()}"
-    built = subprocess.run([compiler, "-O2", "-static", "-o", str(partial), str(REAPER_SOURCE)],
+    cache.mkdir(mode=0o755, parents=True, exist_ok=True)
+    partial = cache / f".helper-{digest}-{os.getpid()}"
+    built = subprocess.run([compiler, "-O2", "-static", "-o", str(partial), str(HELPER_SOURCE)],
                            capture_output=True)
     if built.returncode != 0:  # no static libc: a dynamic binary works too (/usr is mounted)
-        built = subprocess.run([compiler, "-O2", "-o", str(partial), str(REAPER_SOURCE)], capture_output=True)
+        built = subprocess.run([compiler, "-O2", "-o", str(partial), str(HELPER_SOURCE)], capture_output=True)
     if built.returncode != 0:
         return None
     os.chmod(partial, 0o755)
@@ -197,13 +198,23 @@ class Sandbox:
     def wrap(self, argv: list[str], box: Path, writable_box: bool, env: dict) -> list[str]:
         raise NotImplementedError
 
-    def _preexec(self, limits: Limits, address_space: int, processes: int, report_fd: int | None = None):
-        run_as = self.run_as_uid
-        nproc = processes
-        if run_as is None:
+    def _process_budget(self, processes: int) -> int:
+        if self.run_as_uid is None:
             # Without our own uid the limit counts every process of this user: allow what is
             # already running plus the run's own budget.
-            nproc = _count_processes_of(os.getuid()) + processes
+            return _count_processes_of(os.getuid()) + processes
+        return processes
+
+    def _launch_arguments(self, limits: Limits, address_space: int, processes: int,
+                          report_fd: int | None) -> list[str]:
+        return [str(self.run_as_uid if self.run_as_uid is not None else -1),
+                str(max(1, int(limits.cpu_time + 0.999))), str(address_space),
+                str(self._process_budget(processes)), str(limits.file_size), str(limits.open_files),
+                str(report_fd if report_fd is not None else -1)]
+
+    def _preexec(self, limits: Limits, address_space: int, processes: int, report_fd: int | None = None):
+        run_as = self.run_as_uid
+        nproc = self._process_budget(processes)
 
         cpu = max(1, int(limits.cpu_time + 0.999))
 
@@ -216,8 +227,7 @@ class Sandbox:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
             resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_STACK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
-                               if address_space == resource.RLIM_INFINITY else (64 * 1024 * 1024, 64 * 1024 * 1024))
+            resource.setrlimit(resource.RLIMIT_STACK, (64 * 1024 * 1024, 64 * 1024 * 1024))
             if run_as is not None:
                 os.setgroups([])
                 os.setgid(run_as)
@@ -239,14 +249,20 @@ class Sandbox:
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         result = ExecutionResult()
         report_read, report_write = os.pipe() if self.uses_reaper else (None, None)
+        helper = helper_binary()
+        if helper is not None:
+            command = [str(helper), "launch", *self._launch_arguments(limits, address_space, processes,
+                                                                      report_write), "--", *command]
+            spawn = {"pass_fds": (report_write,) if report_write is not None else ()}
+        else:
+            spawn = {"preexec_fn": self._preexec(limits, address_space, processes, report_write),
+                     "pass_fds": (REPORT_FD,) if report_write is not None else ()}
         started = time.monotonic()
         try:
             process = subprocess.Popen(
-                command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                preexec_fn=self._preexec(limits, address_space, processes, report_write),
-                close_fds=True, pass_fds=(REPORT_FD,) if report_write is not None else (),
+                command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
                 env=full_env if not self.isolated else {"PATH": SANDBOX_ENV["PATH"]},
-                cwd=str(box),
+                cwd=str(box), **spawn,
             )
         except OSError as error:
             result.status, result.message = Status.INTERNAL, f"could not start: {error}"
@@ -382,8 +398,8 @@ class BwrapSandbox(Sandbox):
         self.bwrap = bwrap or bwrap_path()
         if not self.bwrap:
             raise RuntimeError("bubblewrap (bwrap) is not installed")
-        self.reaper = reaper_binary()
-        self.uses_reaper = self.reaper is not None
+        self.helper = helper_binary()
+        self.uses_reaper = self.helper is not None
 
     def wrap(self, argv, box, writable_box, env):
         command = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
@@ -400,9 +416,9 @@ class BwrapSandbox(Sandbox):
                     "--chdir", "/box"]
         for key, value in env.items():
             command += ["--setenv", key, value]
-        if self.reaper is not None:
-            command += ["--ro-bind", str(self.reaper), REAPER_IN_SANDBOX]
-            argv = [REAPER_IN_SANDBOX, *argv]
+        if self.helper is not None:
+            command += ["--ro-bind", str(self.helper), HELPER_IN_SANDBOX]
+            argv = [HELPER_IN_SANDBOX, "reap", *argv]
         return [*command, "--", *argv]
 
 

@@ -98,3 +98,13 @@ def test_checkers():
 
 def test_limits_are_clamped_to_the_maximum():
     assert clamp(Limits(cpu_time=999, memory=10**12)).cpu_time == MAXIMUM.cpu_time
+
+
+def test_without_the_compiled_helper_limits_still_hold(monkeypatch):
+    from challenges.judge import sandbox
+
+    monkeypatch.setattr(sandbox, "helper_binary", lambda: None)
+    judge = Judge()
+    python = find_runtime("python")
+    assert judge.judge(python, ADD["python"], TESTS, Limits()).verdict == Verdict.AC
+    assert judge.judge(python, "while True: pass", TESTS[:1], Limits(cpu_time=0.5, wall_time=3)).tests[0].verdict == Verdict.TLE
