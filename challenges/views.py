@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from core.exceptions import NotFound
 from core.markdown import render_markdown
@@ -52,7 +53,10 @@ def challenge_detail(request, slug):
         "languages": languages,
         "starter": challenge.starter_code,
         "drafts": selectors.drafts_for(user=request.user, challenge=challenge),
-        "startedAt": progress.started_at.isoformat() if progress and progress.started_at else None,
+        # An interview is timed from the moment this page opened; otherwise time counts from the
+        # first time the user opened the challenge.
+        "startedAt": timezone.now().isoformat() if mode == Mode.INTERVIEW else (
+            progress.started_at.isoformat() if progress and progress.started_at else None),
         "scenario": challenge.scenario if mode == Mode.INTERVIEW else {},
         "authenticated": request.user.is_authenticated,
         "urls": {

@@ -25,7 +25,9 @@ const languageCompartment = new Compartment();
 const drafts = { ...data.drafts };
 let language = null;
 let saveTimer = null;
+let loadingDoc = false; // true while the page itself replaces the document (no draft save then)
 let distractionsMet = 0;
+let interviewTimer = null; // the interview clock; it stops once the solution is accepted
 
 function escapeHtml(text) {
   const div = document.createElement("div");
@@ -67,7 +69,7 @@ const view = new EditorView({
       languageCompartment.of([]),
       ...(dark ? [oneDark] : []),
       keymap.of([{ key: "Mod-Enter", run: () => { submit(); return true; } }]),
-      EditorView.updateListener.of((update) => { if (update.docChanged) scheduleDraftSave(); }),
+      EditorView.updateListener.of((update) => { if (update.docChanged && !loadingDoc) scheduleDraftSave(); }),
       EditorView.theme({ "&": { height: "100%" }, ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" } }),
     ],
   }),
@@ -78,18 +80,29 @@ function code() {
   return view.state.doc.toString();
 }
 
-function setCode(text) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+function setCode(text, { save = true } = {}) {
+  // Loading a draft or a starter is not an edit: only the user's changes (and Reset) save a draft.
+  loadingDoc = !save;
+  try {
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  } finally {
+    loadingDoc = false;
+  }
 }
 
 function switchLanguage(next, { keepCurrent = true } = {}) {
-  if (language && keepCurrent) drafts[language] = code();
+  if (language && keepCurrent) {
+    drafts[language] = code();
+    flushDraftSave(); // the previous language's pending draft must not be lost
+  }
   language = next;
   localStorage.setItem(STORAGE_KEY, next);
   const support = LANGUAGE_SUPPORT[next];
   view.dispatch({ effects: languageCompartment.reconfigure(support ? support() : []) });
-  setCode(drafts[next] ?? data.starter[next] ?? "");
-  $("[data-draft-state]").textContent = drafts[next] != null ? "draft restored" : "";
+  const draft = drafts[next];
+  const starter = data.starter[next] ?? "";
+  setCode(draft ?? starter, { save: false });
+  $("[data-draft-state]").textContent = draft != null && draft !== starter ? "draft restored" : "";
 }
 
 for (const lang of data.languages) {
@@ -117,15 +130,29 @@ function scheduleDraftSave() {
   drafts[language] = code();
   clearTimeout(saveTimer);
   $("[data-draft-state]").textContent = "editing…";
-  saveTimer = setTimeout(async () => {
-    try {
-      await api(data.urls.draft, { method: "PUT", body: JSON.stringify({ language, code: code() }) });
-      $("[data-draft-state]").textContent = "draft saved";
-    } catch (error) {
-      $("[data-draft-state]").textContent = `draft not saved: ${error.message}`;
-    }
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    saveDraft(language, code());
   }, 800);
 }
+
+async function saveDraft(lang, text, { keepalive = false } = {}) {
+  try {
+    await api(data.urls.draft, { method: "PUT", keepalive, body: JSON.stringify({ language: lang, code: text }) });
+    if (lang === language) $("[data-draft-state]").textContent = "draft saved";
+  } catch (error) {
+    if (lang === language) $("[data-draft-state]").textContent = `draft not saved: ${error.message}`;
+  }
+}
+
+// Save a pending draft now (language switch, leaving or reloading the page).
+function flushDraftSave({ keepalive = false } = {}) {
+  if (!saveTimer) return;
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  saveDraft(language, code(), { keepalive });
+}
+window.addEventListener("pagehide", () => flushDraftSave({ keepalive: true }));
 
 // --- run -------------------------------------------------------------------------------------------
 function showOutput(html) {
@@ -207,6 +234,10 @@ function watch(submissionId) {
       socket.close();
       setStatus("");
       document.body.dataset.lastVerdict = state.verdict;
+      if (state.verdict === "AC" && interviewTimer) {
+        clearInterval(interviewTimer);
+        interviewTimer = null;
+      }
       refreshHistory();
     }
   });
@@ -274,7 +305,7 @@ $("[data-reveal-hint]")?.addEventListener("click", async (event) => {
 if (data.mode === "interview") {
   const timer = $("[data-timer]");
   const started = data.startedAt ? Date.parse(data.startedAt) : Date.now();
-  setInterval(() => {
+  interviewTimer = setInterval(() => {
     const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
     const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
     const ss = String(seconds % 60).padStart(2, "0");

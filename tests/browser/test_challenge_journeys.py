@@ -21,6 +21,7 @@ CPP_STARTER = "#include <iostream>\nint main() {\n    // read a and b, print a +
 WRONG_PY = "a, b = map(int, input().split())\nprint(a - b)"
 RIGHT_PY = "a, b = map(int, input().split())\nprint(a + b)"
 CPP_DRAFT = "#include <iostream>\nint main() {\n    long long a, b;\n    std::cin >> a >> b;\n}\n"
+ZEN_CODE = "# zen: think first\n"
 DISTRACTIONS = ["PM: any news on the billing fix?", "Slack: can you join the incident call?"]
 
 
@@ -93,6 +94,17 @@ def choose_language(page, language: str):
     page.select_option("[data-language-select]", language)
 
 
+def wait_draft_in_db(page, user, language: str, code: str, timeout_ms: int = 5_000):
+    from challenges.models import CodeDraft
+
+    for _ in range(timeout_ms // 100):
+        if CodeDraft.objects.filter(user=user, challenge__slug="sum-two", language=language, code=code).exists():
+            return
+        page.wait_for_timeout(100)
+    saved = list(CodeDraft.objects.filter(user=user).values_list("language", "code"))
+    raise AssertionError(f"the {language} draft was not saved; drafts: {saved}")
+
+
 def submit_and_wait(page) -> str:
     """Click Submit and wait for the live verdict over the WebSocket."""
     page.evaluate("delete document.body.dataset.lastVerdict")
@@ -102,12 +114,11 @@ def submit_and_wait(page) -> str:
 
 
 def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
-    from challenges.models import Submission
+    from accounts.services import progress_record_event
+    from challenges.models import CodeDraft, Submission
 
     person = make_user(username="kent", email="kent@example.com", name="Kent Beck")
     rival = make_user(username="barbara", email="barbara@example.com", name="Barbara Liskov")
-    from accounts.services import progress_record_event
-
     progress_record_event(user=rival, event_type="test.bonus", xp=500, evaluate=False)
 
     page = new_context().new_page()
@@ -150,12 +161,17 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     expect(page.locator("#submission-history")).to_contain_text("No submissions yet.")
     expect(page.locator(".statement")).not_to_contain_text("Solution explained")
     shot(page, "52-challenge-python-starter")
+    # Opening the page is not an edit: no draft is saved, none is "restored".
+    page.wait_for_timeout(1_000)
+    expect(page.locator("[data-draft-state]")).to_have_text("")
+    assert not CodeDraft.objects.filter(user=person).exists()
 
-    # 3. To C++ and back: each language shows its starter; the drafts survive a reload.
+    # 3. To C++ and back: each language shows its starter; the drafts survive a reload, even
+    # when the language changes before the autosave's 0.8 s are up.
     choose_language(page, "cpp")
     wait_editor(page, CPP_STARTER)
     set_editor(page, CPP_DRAFT)
-    wait_draft_saved(page)
+    expect(page.locator("[data-draft-state]")).to_have_text("editing…")
     choose_language(page, "python")
     wait_editor(page, PY_STARTER)
     set_editor(page, WRONG_PY)
@@ -166,6 +182,9 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     choose_language(page, "cpp")
     wait_editor(page, CPP_DRAFT)
     expect(page.locator(".cm-content")).to_contain_text("std::cin >> a >> b;")
+    expect(page.locator("[data-draft-state]")).to_have_text("draft restored")
+    assert dict(CodeDraft.objects.filter(user=person).values_list("language", "code")) == {
+        "cpp": CPP_DRAFT, "python": WRONG_PY}
     shot(page, "53-challenge-cpp-draft-restored")
     choose_language(page, "python")
     wait_editor(page, WRONG_PY)
@@ -290,6 +309,9 @@ def test_interview_mode(new_context, make_user, achievements, catalog, shot):
     assert submit_and_wait(page) == "AC"
     expect(page.locator("[data-results] [data-verdict]")).to_have_text("Accepted")
     expect(page.locator("#submission-history tbody tr").first).to_contain_text("Interview")
+    stopped_at = timer.inner_text()
+    page.wait_for_timeout(1_200)
+    assert timer.inner_text() == stopped_at, "the interview clock still runs after Accepted"
     shot(page, "61-interview-accepted")
 
     submission = Submission.objects.get(user=person)
@@ -321,8 +343,12 @@ def test_zen_mode_and_dark_theme(new_context, make_user, achievements, catalog, 
     expect(page.locator(".interview-bar")).to_have_count(0)
     shot(page, "62-zen-mode")
 
-    # The standard mode has them all (hints can be revealed).
+    # Leaving the page right after typing still saves the draft (flushed on pagehide).
+    set_editor(page, ZEN_CODE)
     page.goto("/challenges/sum-two/")
+    wait_draft_in_db(page, person, "python", ZEN_CODE)
+
+    # The standard mode has them all (hints can be revealed).
     expect(page.locator(".challenge-head")).to_contain_text("0 solved · 0% success · 20 XP")
     page.locator("[data-reveal-hint]").click()
     expect(page.locator("[data-hints] li")).to_have_count(1)
@@ -333,7 +359,7 @@ def test_zen_mode_and_dark_theme(new_context, make_user, achievements, catalog, 
     preferences_update(user=person, data={"theme": "dark"})
     page.reload()
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    wait_editor(page, PY_STARTER)
+    wait_editor(page, ZEN_CODE)
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
     assert sum(channels) / 3 < 100, f"dark theme but the page background is {background}"
@@ -341,5 +367,9 @@ def test_zen_mode_and_dark_theme(new_context, make_user, achievements, catalog, 
     channels = [int(c) for c in re.findall(r"\d+", editor_bg)[:3]]
     assert sum(channels) / 3 < 100, f"dark theme but the editor background is {editor_bg}"
     expect(page.locator("[data-hints] li")).to_have_count(1)
+    set_editor(page, RIGHT_PY)
+    wait_draft_saved(page)
+    page.locator("[data-run]").click()
+    expect(page.locator("[data-run-stdout]")).to_have_text("3\n")
     shot(page, "63-challenge-dark")
     assert not errors, f"JavaScript errors: {errors}"
