@@ -15,6 +15,7 @@ import errno
 import hashlib
 import os
 import resource
+import select
 import selectors
 import shutil
 import signal
@@ -112,6 +113,17 @@ def _subreaper_for(pid: int) -> bool:
 
 def _subreaper_once() -> bool:
     return _subreaper_for(os.getpid())  # once per process, forks included
+
+
+def _wait_for_exit(pid: int, timeout: float) -> None:
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return
+    try:
+        select.select([pidfd], [], [], max(0.0, timeout))
+    finally:
+        os.close(pidfd)
 
 
 def bwrap_path() -> str | None:
@@ -316,8 +328,10 @@ class Sandbox:
         if overflow or result.timed_out_wall:
             self._kill_tree(process)
 
-        # Reap with resource usage (CPU and peak memory include waited-for descendants).
+        # Reap with resource usage (CPU and peak memory include waited-for descendants). A pidfd
+        # says when the process has exited, without polling.
         wait_deadline = max(deadline, time.monotonic()) + 2
+        _wait_for_exit(process.pid, wait_deadline - time.monotonic())
         while True:
             try:
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -331,7 +345,7 @@ class Sandbox:
                 self._kill_tree(process)
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
-            time.sleep(0.002)
+            time.sleep(0.0002)
         process.returncode = 0  # reaped here; keep Popen from waiting again
         result.wall_time = time.monotonic() - started
         result.stdout, result.stderr = bytes(out), bytes(err)
