@@ -105,10 +105,7 @@ def preferences_edit(request):
 
 
 def profile_public(request, username: str):
-    try:
-        person = selectors.user_get_public(viewer=request.user, username=username)
-    except NotFound:
-        raise Http404("No such user.")
+    person = _person_or_404(request, username)
     is_self = request.user.is_authenticated and request.user.id == person.id
     context = {
         "person": person,
@@ -136,20 +133,21 @@ def people(request):
                         "People")
 
 
-def followers(request, username: str):
+def _person_or_404(request, username: str):
     try:
-        person = selectors.user_get_public(viewer=request.user, username=username)
+        return selectors.user_get_public(viewer=request.user, username=username)
     except NotFound:
-        raise Http404
+        raise Http404("No such user.")
+
+
+def followers(request, username: str):
+    person = _person_or_404(request, username)
     return _people_page(request, selectors.followers_of(viewer=request.user, user=person),
                         f"Followers of {person.display_name}", person)
 
 
 def following(request, username: str):
-    try:
-        person = selectors.user_get_public(viewer=request.user, username=username)
-    except NotFound:
-        raise Http404
+    person = _person_or_404(request, username)
     return _people_page(request, selectors.following_of(viewer=request.user, user=person),
                         f"People {person.display_name} follows", person)
 
@@ -157,10 +155,7 @@ def following(request, username: str):
 @login_required
 @require_POST
 def follow_toggle(request, username: str):
-    try:
-        target = selectors.user_get_public(viewer=request.user, username=username)
-    except NotFound:
-        raise Http404
+    target = _person_or_404(request, username)
     try:
         if request.POST.get("action") == "unfollow":
             services.follow_delete(follower=request.user, following=target)

@@ -77,6 +77,16 @@ class JudgeResult:
     def percent(self) -> float:
         return round(100 * self.score / self.max_score, 2) if self.max_score else 0.0
 
+    @classmethod
+    def of(cls, compiled: CompileResult | None, results: list[TestResult], tests: list[TestCase]) -> "JudgeResult":
+        """Scored by weight; the verdict is the first test's that is not AC (CE without tests)."""
+        max_score = sum(t.weight for t in tests)
+        if compiled is not None and not compiled.ok:
+            return cls(Verdict.CE, compiled, [], 0, max_score)
+        score = sum(r.weight for r in results if r.verdict == Verdict.AC)
+        first_failure = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
+        return cls(first_failure, compiled, results, score, max_score)
+
 
 def _text(data: bytes, limit: int = SHOWN_OUTPUT) -> str:
     text = data[:limit].decode("utf-8", errors="replace")
@@ -162,50 +172,50 @@ class Judge:
                 address_space_extra=runtime.address_space_extra, threads_extra=runtime.threads_extra,
             )
 
-    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits,
-                args: list[str] | None = None) -> tuple[CompileResult | None, ExecutionResult | None]:
-        """Compile and run once on the given input (custom runs and the Piston API)."""
+    @contextmanager
+    def _prepared(self, runtime: Runtime, source: str):
+        """A slot, a box with the source, and the compilation: (sandbox, box, compile result)."""
         with self.slots.acquire() as slot:
             uid = BASE_UID + slot
             sandbox = self.sandbox_factory(uid)
             with self._box(runtime, source, uid) as box:
-                compiled = self._compile(sandbox, runtime, box)
-                if compiled is not None and not compiled.ok:
-                    return compiled, None
-                return compiled, self._run(sandbox, runtime, box, stdin, limits, args)
+                yield sandbox, box, self._compile(sandbox, runtime, box)
+
+    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits,
+                args: list[str] | None = None) -> tuple[CompileResult | None, ExecutionResult | None]:
+        """Compile and run once on the given input (custom runs and the Piston API)."""
+        with self._prepared(runtime, source) as (sandbox, box, compiled):
+            if compiled is not None and not compiled.ok:
+                return compiled, None
+            return compiled, self._run(sandbox, runtime, box, stdin, limits, args)
 
     def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
               checker: Checker = tokens,
               on_result: Callable[[TestResult], None] | None = None) -> JudgeResult:
         """Compile once and run every test. `on_result` hears each verdict as it is decided."""
-        max_score = sum(t.weight for t in tests)
-        with self.slots.acquire() as slot:
-            uid = BASE_UID + slot
-            sandbox = self.sandbox_factory(uid)
-            with self._box(runtime, source, uid) as box:
-                compiled = self._compile(sandbox, runtime, box)
-                if compiled is not None and not compiled.ok:
-                    return JudgeResult(Verdict.CE, compiled, [], 0, max_score)
-                results = []
-                for index, test in enumerate(tests):
-                    result = self._grade(sandbox, runtime, box, index, test, limits, checker)
-                    results.append(result)
-                    if on_result:
-                        on_result(result)
-        score = sum(r.weight for r in results if r.verdict == Verdict.AC)
-        first_failure = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
-        return JudgeResult(first_failure, compiled, results, score, max_score)
+        with self._prepared(runtime, source) as (sandbox, box, compiled):
+            if compiled is not None and not compiled.ok:
+                return JudgeResult.of(compiled, [], tests)
+            results = []
+            for index, test in enumerate(tests):
+                execution = self._run(sandbox, runtime, box, test.input, limits)
+                results.append(grade(execution, runtime, limits, checker, test, index))
+                if on_result:
+                    on_result(results[-1])
+        return JudgeResult.of(compiled, results, tests)
 
-    def _grade(self, sandbox, runtime, box, index, test: TestCase, limits, checker) -> TestResult:
-        execution = self._run(sandbox, runtime, box, test.input, limits)
-        verdict = verdict_for(execution, runtime, limits)
-        stdout = execution.stdout.decode("utf-8", errors="replace")
-        if verdict == Verdict.AC and not checker(test.expected_output, stdout):
-            verdict = Verdict.WA
-        return TestResult(
-            index=index, verdict=verdict, cpu_time=round(execution.cpu_time, 4),
-            wall_time=round(execution.wall_time, 4), memory=execution.memory,
-            stdout=_text(execution.stdout), stderr=_text(execution.stderr),
-            message=execution.message, exit_code=execution.exit_code, signal=execution.signal,
-            weight=test.weight,
-        )
+
+def grade(execution: ExecutionResult, runtime: Runtime, limits: Limits, checker: Checker, test: TestCase,
+          index: int) -> TestResult:
+    """One test's verdict from one run."""
+    verdict = verdict_for(execution, runtime, limits)
+    stdout = execution.stdout.decode("utf-8", errors="replace")
+    if verdict == Verdict.AC and not checker(test.expected_output, stdout):
+        verdict = Verdict.WA
+    return TestResult(
+        index=index, verdict=verdict, cpu_time=round(execution.cpu_time, 4),
+        wall_time=round(execution.wall_time, 4), memory=execution.memory,
+        stdout=_text(execution.stdout), stderr=_text(execution.stderr),
+        message=execution.message, exit_code=execution.exit_code, signal=execution.signal,
+        weight=test.weight,
+    )

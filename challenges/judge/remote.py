@@ -10,7 +10,7 @@ import urllib.request
 from functools import cached_property
 
 from .checkers import Checker, tokens
-from .grader import CompileResult, JudgeResult, TestCase, TestResult, Verdict, verdict_for
+from .grader import CompileResult, JudgeResult, TestCase, grade
 from .limits import Limits
 from .runtimes import Runtime
 from .sandbox import ExecutionResult, Status
@@ -91,21 +91,13 @@ class RemoteJudge:
 
     def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
               checker: Checker = tokens, on_result=None) -> JudgeResult:
+        """One remote execution per test (Piston compiles each time); graded here."""
         results, compiled = [], None
         for index, test in enumerate(tests):
             compiled, execution = self.execute(runtime, source, test.input, limits)
             if execution is None:
-                return JudgeResult(Verdict.CE, compiled, [], 0, sum(t.weight for t in tests))
-            verdict = verdict_for(execution, runtime, limits)
-            stdout = execution.stdout.decode(errors="replace")
-            if verdict == Verdict.AC and not checker(test.expected_output, stdout):
-                verdict = Verdict.WA
-            result = TestResult(index, verdict, execution.cpu_time, execution.wall_time, execution.memory,
-                                stdout[:8192], execution.stderr.decode(errors="replace")[:8192],
-                                execution.message, execution.exit_code, execution.signal, test.weight)
-            results.append(result)
+                return JudgeResult.of(compiled, [], tests)
+            results.append(grade(execution, runtime, limits, checker, test, index))
             if on_result:
-                on_result(result)
-        score = sum(r.weight for r in results if r.verdict == Verdict.AC)
-        first = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
-        return JudgeResult(first, compiled, results, score, sum(t.weight for t in tests))
+                on_result(results[-1])
+        return JudgeResult.of(compiled, results, tests)
