@@ -36,6 +36,8 @@ class TestCase:
     expected_output: str
     weight: int = 1
 
+    __test__ = False  # not a pytest class
+
 
 @dataclass
 class TestResult:
