@@ -95,3 +95,39 @@ def test_real_celery_worker_sends_the_email(transactional_db, user, tmp_path):
     text = mails[0].read_text()
     assert "Sent by a real worker" in text and user.email in text
     assert Notification.objects.get(id=notification.id).email_sent_at is not None
+
+
+def test_real_celery_worker_judges_a_submission(transactional_db, user, tmp_path):
+    from challenges import services
+    from challenges.catalog import challenge_import
+    from challenges.models import Submission
+    from config.celery import app as celery_app
+
+    challenge, _ = challenge_import({
+        "slug": "worker-sum", "title": "Worker Sum", "type": "dsa", "difficulty": "easy", "category": "math",
+        "statement": "Add.", "starter": {},
+        "tests": [{"input": "1 2", "output": "3", "hidden": False}, {"input": "5 6", "output": "11"}],
+    })
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = process_env(tmp_path, CELERY_QUEUE=queue, CELERY_TASK_ALWAYS_EAGER="0")
+    command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=prefork",
+               "--concurrency=2", "--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+    try:
+        with running(command, env, tmp_path / "judge-worker.log"):
+            submission = services.submission_create(
+                user=user, challenge=challenge, language="python",
+                source="a, b = map(int, input().split())\nprint(a + b)\n")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                submission.refresh_from_db()
+                if submission.status == "done":
+                    break
+                time.sleep(0.2)
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+    log = (tmp_path / "judge-worker.log").read_text(errors="replace")
+    assert submission.status == "done", log[-3000:]
+    assert submission.verdict == "AC" and submission.passed == 2
+    assert Submission.objects.get(id=submission.id).judged_at is not None
