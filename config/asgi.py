@@ -11,11 +11,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from challenges.routing import websocket_urlpatterns as challenges_ws  # noqa: E402
+from collaboration.routing import websocket_urlpatterns as rooms_ws  # noqa: E402
 from core.websocket_auth import websocket_security_stack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws])),
+        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws])),
     }
 )

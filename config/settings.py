@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "challenges",
+    "collaboration",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "close-expired-rooms": {
+        "task": "collaboration.tasks.rooms_expire",
+        "schedule": crontab(minute="*/10"),
+    },
     "purge-expired-notifications": {
         "task": "accounts.tasks.notifications_purge_expired",
         "schedule": crontab(minute=17, hour="*/6"),
@@ -312,6 +317,13 @@ PISTON_URL = os.environ.get("PISTON_URL", "")
 JUDGE_ALLOW_UNSAFE = env_bool("JUDGE_ALLOW_UNSAFE", DEBUG)
 JUDGE_MAX_SOURCE_BYTES = 64 * 1024
 JUDGE_MAX_STDIN_BYTES = 1024 * 1024
+
+# --- Live coding rooms -------------------------------------------------------------------------
+ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
+ROOM_MAX_UPDATE_BYTES = 64 * 1024  # one Yjs message
+ROOM_MAX_DOCUMENT_CHARS = 200_000
+ROOM_UPDATE_RATE = (60, 5.0)  # Yjs messages per seconds, per connection (typing and cursors)
+ROOM_RUNS_PER_MINUTE = 10
 
 # --- Locale, security, logging --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

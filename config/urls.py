@@ -12,8 +12,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("challenges.api_urls")),
+    path("api/v1/", include("collaboration.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     path("", include("challenges.urls")),
+    path("", include("collaboration.urls")),
     path("", include("accounts.urls")),
 ]
 

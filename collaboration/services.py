@@ -1,0 +1,327 @@
+"""Every write of the live coding rooms."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, Forbidden, ValidationFailed
+from core.realtime import publish_on_commit
+
+from .models import (
+    COLORS,
+    DocumentUpdate,
+    InterviewerNote,
+    Participant,
+    Role,
+    Room,
+    RoomMessage,
+    RoomRun,
+    RoomStatus,
+)
+from .realtime import room_doc_group, room_events_group
+
+INVITE_SALT = "prepforge.room-invite"
+INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+class RoomClosed(ApplicationError):
+    code = "room_closed"
+    status_code = 409
+    default_message = "This room has ended."
+
+
+def _publish(room: Room, event: dict) -> None:
+    publish_on_commit(room_events_group(room.id), event)
+
+
+def participant_payload(p: Participant) -> dict:
+    return {"id": p.id, "name": p.display_name, "role": p.role, "color": p.color,
+            "guest": p.user_id is None, "online": participant_online(p)}
+
+
+def participant_online(p: Participant) -> bool:
+    return (cache.get(_presence_key(p)) or 0) > 0
+
+
+def _presence_key(p: Participant) -> str:
+    return f"room-presence:{p.room_id}:{p.id}"
+
+
+def _touch(room: Room) -> None:
+    Room.objects.filter(id=room.id).update(last_activity_at=timezone.now())
+
+
+def _next_color(room: Room) -> str:
+    return COLORS[room.participants.count() % len(COLORS)]
+
+
+# --- rooms and people ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def room_create(*, interviewer, title: str = "", language: str = "python", challenge=None) -> Room:
+    title = (title or "").strip() or f"Interview with {interviewer.display_name}"
+    room = Room.objects.create(title=title[:120], interviewer=interviewer, language=language,
+                               challenge=challenge, last_activity_at=timezone.now())
+    Participant.objects.create(room=room, user=interviewer, role=Role.INTERVIEWER, color=COLORS[0])
+    InterviewerNote.objects.create(room=room)
+    return room
+
+
+def invite_token(*, room: Room, role: str) -> str:
+    if role not in (Role.CANDIDATE, Role.OBSERVER):
+        raise ValidationFailed("Invite as candidate or observer.", code="invalid_role")
+    return signing.dumps({"room": str(room.id), "role": role, "v": room.invite_version}, salt=INVITE_SALT)
+
+
+def invite_read(*, room: Room, token: str) -> str:
+    """The role a link grants, or an error when it is forged, for another room, revoked or old."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature:
+        raise Forbidden("This invite link is not valid (it may have expired).", code="invalid_invite")
+    if data.get("room") != str(room.id) or data.get("v") != room.invite_version:
+        raise Forbidden("This invite link was revoked.", code="revoked_invite")
+    return data["role"]
+
+
+@transaction.atomic
+def room_join(*, room: Room, token: str, user=None, guest_name: str = "") -> Participant:
+    """Join with an invite link, as the role it grants. Joining again returns the same seat."""
+    if not room.is_open:
+        raise RoomClosed()
+    role = invite_read(room=room, token=token)
+    if user is not None and user.is_authenticated:
+        existing = Participant.objects.filter(room=room, user=user).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.create(room=room, user=user, role=role, color=_next_color(room))
+        except IntegrityError:
+            participant = Participant.objects.get(room=room, user=user)
+    else:
+        name = " ".join((guest_name or "").split())[:60]
+        if not name:
+            raise ValidationFailed(details={"guest_name": ["Tell the others your name."]})
+        if role != Role.CANDIDATE:
+            raise Forbidden("Guests can join as the candidate only; log in to observe.", code="guest_role")
+        participant = Participant.objects.create(room=room, guest_name=name, role=role, color=_next_color(room))
+    _touch(room)
+    _publish(room, {"type": "participant.joined", "participant": participant_payload(participant)})
+    return participant
+
+
+@transaction.atomic
+def room_revoke_invites(*, room: Room, by: Participant) -> Room:
+    _require_interviewer(by)
+    Room.objects.filter(id=room.id).update(invite_version=F("invite_version") + 1)
+    room.refresh_from_db()
+    return room
+
+
+def presence_change(*, participant: Participant, delta: int) -> None:
+    """Count a participant's open connections (in the shared cache, so across processes)."""
+    key = _presence_key(participant)
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        value = cache.incr(key, delta)
+    except ValueError:
+        value = max(0, delta)
+        cache.set(key, value, timeout=24 * 3600)
+    if value < 0:
+        cache.set(key, 0, timeout=24 * 3600)
+    Participant.objects.filter(id=participant.id).update(last_seen_at=timezone.now())
+    publish_on_commit(room_events_group(participant.room_id),
+                      {"type": "participant.presence", "participant": participant_payload(participant)})
+
+
+def _require_interviewer(p: Participant) -> None:
+    if p.role != Role.INTERVIEWER:
+        raise Forbidden("Only the interviewer can do that.", code="interviewer_only")
+
+
+def _require_open(room: Room) -> None:
+    if not room.is_open:
+        raise RoomClosed()
+
+
+# --- the document ------------------------------------------------------------------------------
+
+
+def document_update_record(*, room_id, participant_id: int | None, update: bytes) -> DocumentUpdate:
+    """Persist one Yjs update before it is broadcast: no acknowledged edit is ever lost."""
+    record = DocumentUpdate.objects.create(room_id=room_id, participant_id=participant_id, data=update)
+    Room.objects.filter(id=room_id).update(last_activity_at=timezone.now())
+    return record
+
+
+# --- controls ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def room_set_language(*, room: Room, by: Participant, language: str) -> Room:
+    from challenges.judge_gateway import runtime_for
+
+    _require_open(room)
+    if not by.can_edit:
+        raise Forbidden("Observers cannot change the language.", code="observer")
+    room.language = runtime_for(language).language
+    room.save(update_fields=["language", "updated_at"])
+    _publish(room, {"type": "room.language", "language": room.language, "by": by.display_name})
+    return room
+
+
+@transaction.atomic
+def room_set_lock(*, room: Room, by: Participant, locked: bool) -> Room:
+    _require_interviewer(by)
+    _require_open(room)
+    room.editor_locked = bool(locked)
+    room.save(update_fields=["editor_locked", "updated_at"])
+    _publish(room, {"type": "room.lock", "locked": room.editor_locked})
+    # The document sockets enforce it too.
+    publish_on_commit(room_doc_group(room.id), {"type": "room.lock", "locked": room.editor_locked})
+    return room
+
+
+def timer_payload(room: Room) -> dict:
+    return {"running": room.timer_started_at is not None, "elapsed_seconds": room.timer_elapsed_seconds,
+            "started_at": room.timer_started_at.isoformat() if room.timer_started_at else None}
+
+
+@transaction.atomic
+def room_timer(*, room: Room, by: Participant, running: bool) -> Room:
+    _require_interviewer(by)
+    _require_open(room)
+    room = Room.objects.select_for_update().get(id=room.id)
+    now = timezone.now()
+    if running and room.timer_started_at is None:
+        room.timer_started_at = now
+    elif not running and room.timer_started_at is not None:
+        room.timer_elapsed_seconds += int((now - room.timer_started_at).total_seconds())
+        room.timer_started_at = None
+    room.save(update_fields=["timer_started_at", "timer_elapsed_seconds", "updated_at"])
+    _publish(room, {"type": "room.timer", "timer": timer_payload(room)})
+    return room
+
+
+@transaction.atomic
+def room_attach_challenge(*, room: Room, by: Participant, challenge) -> Room:
+    _require_interviewer(by)
+    room.challenge = challenge
+    room.save(update_fields=["challenge", "updated_at"])
+    _publish(room, {"type": "room.challenge", "challenge": {
+        "slug": challenge.slug, "title": challenge.title, "starter": challenge.starter_code} if challenge else None})
+    return room
+
+
+@transaction.atomic
+def room_set_stdin(*, room: Room, by: Participant, stdin: str) -> Room:
+    if not by.can_edit:
+        raise Forbidden("Observers cannot change the input.", code="observer")
+    room.stdin = stdin[:100_000]
+    room.save(update_fields=["stdin", "updated_at"])
+    _publish(room, {"type": "room.stdin", "stdin": room.stdin})
+    return room
+
+
+@transaction.atomic
+def room_end(*, room: Room, by: Participant) -> Room:
+    _require_interviewer(by)
+    return _close(room, RoomStatus.ENDED)
+
+
+def _close(room: Room, status: str) -> Room:
+    room = Room.objects.select_for_update().get(id=room.id)
+    if not room.is_open:
+        return room
+    if room.timer_started_at is not None:
+        room.timer_elapsed_seconds += int((timezone.now() - room.timer_started_at).total_seconds())
+        room.timer_started_at = None
+    room.status = status
+    room.ended_at = timezone.now()
+    room.save()
+    event = {"type": "room.ended", "status": status, "summary_url": f"/rooms/{room.id}/summary/"}
+    _publish(room, event)
+    publish_on_commit(room_doc_group(room.id), {"type": "room.ended"})
+    return room
+
+
+def rooms_expire(*, now=None) -> int:
+    """Close rooms idle for longer than ROOM_IDLE_EXPIRY; their summary stays."""
+    cutoff = (now or timezone.now()) - settings.ROOM_IDLE_EXPIRY
+    closed = 0
+    for room in Room.objects.filter(status=RoomStatus.OPEN, last_activity_at__lt=cutoff):
+        with transaction.atomic():
+            _close(room, RoomStatus.EXPIRED)
+        closed += 1
+    return closed
+
+
+# --- chat, notes, runs -------------------------------------------------------------------------------
+
+
+def message_payload(m: RoomMessage) -> dict:
+    return {"id": m.id, "author": m.participant.display_name, "color": m.participant.color,
+            "role": m.participant.role, "text": m.text, "created_at": m.created_at.isoformat()}
+
+
+@transaction.atomic
+def chat_send(*, room: Room, by: Participant, text: str) -> RoomMessage:
+    _require_open(room)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Write a message first.", code="empty_message")
+    if len(text) > 4000:
+        raise ValidationFailed("Messages are at most 4,000 characters.", code="message_too_long")
+    message = RoomMessage.objects.create(room=room, participant=by, text=text)
+    _touch(room)
+    _publish(room, {"type": "chat.message", "message": message_payload(message)})
+    return message
+
+
+@transaction.atomic
+def notes_save(*, room: Room, by: Participant, text: str) -> InterviewerNote:
+    """Private to the interviewer: saved, never broadcast."""
+    _require_interviewer(by)
+    note, _ = InterviewerNote.objects.get_or_create(room=room)
+    note.text = (text or "")[:50_000]
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def run_payload(run: RoomRun) -> dict:
+    return {"id": run.id, "by": run.participant.display_name if run.participant else "",
+            "language": run.language, "verdict": run.verdict, "stdout": run.stdout[:20_000],
+            "stderr": run.stderr[:20_000], "compile_output": run.compile_output[:20_000],
+            "exit_code": run.exit_code, "wall_time": run.wall_time, "memory": run.memory,
+            "created_at": run.created_at.isoformat()}
+
+
+def room_run(*, room: Room, by: Participant, source: str) -> RoomRun:
+    """Run the room's code in the judge's sandbox with the room's input; everyone sees the result.
+    Throttled per room."""
+    from challenges.services import code_run
+
+    _require_open(room)
+    if not by.can_edit:
+        raise Forbidden("Observers cannot run the code.", code="observer")
+    key = f"room-runs:{room.id}:{timezone.now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > settings.ROOM_RUNS_PER_MINUTE:
+        raise ApplicationError("Too many runs in this room; wait a minute.", code="throttled")
+    publish_on_commit(room_events_group(room.id), {"type": "run.started", "by": by.display_name,
+                                                   "language": room.language})
+    outcome = code_run(user=by.user, language=room.language, source=source, stdin=room.stdin)
+    run = RoomRun.objects.create(
+        room=room, participant=by, language=outcome.language, source=source, stdin=room.stdin,
+        verdict="CE" if not outcome.compile_ok else ("OK" if outcome.verdict == "AC" else outcome.verdict),
+        stdout=outcome.stdout, stderr=outcome.stderr, compile_output=outcome.compile_output,
+        exit_code=outcome.exit_code, wall_time=outcome.wall_time, memory=outcome.memory,
+    )
+    _touch(room)
+    _publish(room, {"type": "run.finished", "run": run_payload(run)})
+    return run

@@ -1,0 +1,168 @@
+"""Pages of the live coding rooms."""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from challenges.judge_gateway import available_runtimes, judge_status
+from challenges.models import Challenge
+from core.exceptions import ApplicationError, NotFound
+
+from . import selectors, services
+from .documents import RoomDocument
+from .models import Role
+
+
+def _seat_or_404(request, room_id):
+    try:
+        return selectors.room_for_participant(room_id=room_id, user=request.user, session=request.session)
+    except NotFound:
+        raise Http404("No such room.")
+
+
+def _invite_links(request, room):
+    return {role: request.build_absolute_uri(
+        reverse("room-join", args=[room.id]) + "?t=" + services.invite_token(room=room, role=role))
+        for role in (Role.CANDIDATE, Role.OBSERVER)}
+
+
+@login_required
+def room_list(request):
+    if request.method == "POST":
+        challenge = Challenge.objects.filter(slug=request.POST.get("challenge", ""), is_active=True).first()
+        language = request.POST.get("language") or "python"
+        if language not in available_runtimes():
+            language = "python"
+        room = services.room_create(interviewer=request.user, title=request.POST.get("title", ""),
+                                    language=language, challenge=challenge)
+        return redirect("room-detail", room_id=room.id)
+    return render(request, "collaboration/list.html", {
+        "rooms": selectors.rooms_of(user=request.user),
+        "challenges": Challenge.objects.filter(is_active=True, is_public=True).only("slug", "title"),
+        "languages": available_runtimes().values(),
+    })
+
+
+def room_detail(request, room_id):
+    room, participant = _seat_or_404(request, room_id)
+    if not room.is_open:
+        return redirect("room-summary", room_id=room.id)
+    interviewer = participant.role == Role.INTERVIEWER
+    return render(request, "collaboration/room.html", {
+        "room": room, "participant": participant, "interviewer": interviewer,
+        "invite_links": _invite_links(request, room) if interviewer else {},
+        "challenges": Challenge.objects.filter(is_active=True, is_public=True).only("slug", "title") if interviewer else [],
+        "room_data": {
+            "id": str(room.id), "language": room.language,
+            "languages": [{"id": r.language, "name": r.display_name or r.language} for r in available_runtimes().values()],
+            "me": {"id": participant.id, "name": participant.display_name, "color": participant.color,
+                   "role": participant.role, "canEdit": participant.can_edit},
+            "challengeStarter": room.challenge.starter_code if room.challenge else {},
+        },
+        "judge": judge_status(),
+    })
+
+
+def room_join(request, room_id):
+    try:
+        room = selectors.room_get(room_id=room_id)
+    except NotFound:
+        raise Http404
+    token = request.GET.get("t") or request.POST.get("t", "")
+    existing = selectors.participant_for(room=room, user=request.user, session=request.session)
+    if existing:
+        return redirect("room-detail", room_id=room.id)
+    error, role = None, None
+    try:
+        role = services.invite_read(room=room, token=token)
+        if not room.is_open:
+            raise services.RoomClosed()
+    except ApplicationError as exc:
+        error = exc.message
+    if request.method == "POST" and error is None:
+        try:
+            participant = services.room_join(room=room, token=token, user=request.user,
+                                             guest_name=request.POST.get("guest_name", ""))
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            if participant.user_id is None:
+                guests = dict(request.session.get(selectors.GUEST_SESSION_KEY) or {})
+                guests[str(room.id)] = participant.id
+                request.session[selectors.GUEST_SESSION_KEY] = guests
+            return redirect("room-detail", room_id=room.id)
+    return render(request, "collaboration/join.html", {"room": room, "role": role, "token": token, "error": error},
+                  status=403 if error and role is None else 200)
+
+
+@require_POST
+def room_revoke(request, room_id):
+    room, participant = _seat_or_404(request, room_id)
+    try:
+        services.room_revoke_invites(room=room, by=participant)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The old invite links no longer work; share the new ones.")
+    return redirect("room-detail", room_id=room.id)
+
+
+@require_POST
+def room_attach(request, room_id):
+    room, participant = _seat_or_404(request, room_id)
+    challenge = Challenge.objects.filter(slug=request.POST.get("challenge", "")).first()
+    try:
+        services.room_attach_challenge(room=room, by=participant, challenge=challenge)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("room-detail", room_id=room.id)
+
+
+def room_summary(request, room_id):
+    room, participant = _seat_or_404(request, room_id)
+    updates = selectors.replay_of(room=room)
+    document = RoomDocument()
+    for update in updates:
+        document.apply(update["update"])
+    duration = None
+    if room.ended_at:
+        duration = int((room.ended_at - room.created_at).total_seconds())
+    return render(request, "collaboration/summary.html", {
+        "room": room, "participant": participant, "final_code": str(document.text),
+        "participants": selectors.participants_of(room), "duration": duration,
+        "messages": selectors.messages_after(room=room, limit=10_000),
+        "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
+        "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
+        "replay": [{"at": u["at"], "by": u["by"], "update": base64.b64encode(u["update"]).decode()} for u in updates],
+    })
+
+
+def health(request):
+    """For load balancers: the process answers and its database is reachable."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database,
+                         "sandbox": judge_status()["name"]}, status=status)
+
+
+@login_required
+def room_create_for_challenge(request, slug):
+    """'Practise this with someone': a room with the challenge attached."""
+    challenge = Challenge.objects.filter(slug=slug, is_active=True).first()
+    if challenge is None:
+        raise Http404
+    room = services.room_create(interviewer=request.user, title=f"{challenge.title} — mock interview",
+                                challenge=challenge)
+    return redirect("room-detail", room_id=room.id)
