@@ -1,0 +1,127 @@
+"""The room's JSON events: people, chat with replay, runs, controls."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from collaboration import services
+from config.asgi import application
+from core.consumers import CloseCode
+
+from .conftest import ORIGIN, cookie_of
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+async def events(room, participant, last_id=0):
+    cookie = await cookie_of(participant)
+    ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/events/?last_id={last_id}",
+                               headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await ws.connect(timeout=5)
+    assert connected
+    return ws
+
+
+async def next_of(ws, kind, limit=20, where=lambda event: True):
+    for _ in range(limit):
+        event = json.loads(await ws.receive_from(timeout=5))
+        if event["type"] == kind and where(event):
+            return event
+    raise AssertionError(f"no {kind}")
+
+
+async def test_state_on_connect_and_presence(room, interviewer_seat, candidate):
+    a = await events(room, interviewer_seat)
+    state = await next_of(a, "room.state")
+    assert state["me"]["role"] == "interviewer" and "notes" in state
+    assert {p["role"] for p in state["participants"]} == {"interviewer", "candidate"}
+    b = await events(room, candidate)
+    state_b = await next_of(b, "room.state")
+    assert "notes" not in state_b  # private to the interviewer
+    theirs = lambda event: event["participant"]["id"] == candidate.id  # noqa: E731
+    presence = await next_of(a, "participant.presence", where=theirs)
+    assert presence["participant"]["online"] is True
+    await b.disconnect()
+    assert (await next_of(a, "participant.presence", where=theirs))["participant"]["online"] is False
+    await a.disconnect()
+
+
+async def test_chat_reaches_everyone_and_is_replayed(room, interviewer_seat, candidate):
+    a = await events(room, interviewer_seat)
+    b = await events(room, candidate)
+    await next_of(a, "room.state")
+    await next_of(b, "room.state")
+    await a.send_json_to({"type": "chat.send", "text": "Welcome! Ready?"})
+    message = (await next_of(b, "chat.message"))["message"]
+    assert message["text"] == "Welcome! Ready?" and message["role"] == "interviewer"
+    await b.send_json_to({"type": "chat.send", "text": "Yes"})
+    later = (await next_of(a, "chat.message", where=lambda e: e["message"]["text"] == "Yes"))["message"]
+    await a.disconnect()
+    # Reconnecting with the last id seen replays only what came after it.
+    again = await events(room, interviewer_seat, last_id=message["id"])
+    state = await next_of(again, "room.state")
+    assert [m["id"] for m in state["messages"]] == [later["id"]]
+    await again.send_json_to({"type": "chat.send", "text": "   "})
+    assert (await next_of(again, "error"))["code"] == "empty_message"
+    await again.disconnect()
+    await b.disconnect()
+
+
+async def test_run_is_shown_to_everyone(room, interviewer_seat, candidate):
+    a = await events(room, interviewer_seat)
+    b = await events(room, candidate)
+    await next_of(a, "room.state")
+    await next_of(b, "room.state")
+    await b.send_json_to({"type": "stdin.set", "stdin": "21"})
+    await next_of(a, "room.stdin")
+    await b.send_json_to({"type": "run", "source": "print(int(input()) * 2)"})
+    for ws in (a, b):
+        assert (await next_of(ws, "run.started"))["by"]
+        run = (await next_of(ws, "run.finished"))["run"]
+        assert run["stdout"] == "42\n" and run["verdict"] == "OK"
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_interviewer_controls_and_their_limits(room, interviewer_seat, candidate):
+    a = await events(room, interviewer_seat)
+    b = await events(room, candidate)
+    await next_of(a, "room.state")
+    await next_of(b, "room.state")
+    await b.send_json_to({"type": "lock.set", "locked": True})
+    assert (await next_of(b, "error"))["code"] == "interviewer_only"
+    await a.send_json_to({"type": "lock.set", "locked": True})
+    assert (await next_of(b, "room.lock"))["locked"] is True
+    await a.send_json_to({"type": "timer.set", "running": True})
+    assert (await next_of(b, "room.timer"))["timer"]["running"] is True
+    await b.send_json_to({"type": "language.set", "language": "cpp"})
+    assert (await next_of(a, "room.language"))["language"] == "cpp"
+    await a.send_json_to({"type": "notes.save", "text": "Strong on DP"})
+    await next_of(a, "notes.saved")
+    await a.send_json_to({"type": "end"})
+    ended = await next_of(b, "room.ended")
+    assert ended["summary_url"].endswith("/summary/")
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_strangers_get_4403(room, make_user):
+    from .conftest import user_cookie
+
+    stranger = await database_sync_to_async(make_user)()
+    cookie = await database_sync_to_async(user_cookie)(stranger)
+    ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/events/", headers=[ORIGIN, (b"cookie", cookie)])
+    await ws.connect(timeout=5)
+    assert (await ws.receive_output(timeout=3))["code"] == CloseCode.FORBIDDEN
+
+
+async def test_runs_are_throttled_per_room(room, interviewer_seat, settings):
+    settings.ROOM_RUNS_PER_MINUTE = 1
+    await database_sync_to_async(services.room_run)(room=room, by=interviewer_seat, source="print(1)")
+    from core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError) as error:
+        await database_sync_to_async(services.room_run)(room=room, by=interviewer_seat, source="print(1)")
+    assert error.value.code == "throttled"

@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from collaboration import services
+from collaboration.models import Room
+from core.exceptions import Forbidden
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_and_read_a_session_through_the_api(auth_client, user, other_user):
+    response = auth_client.post("/api/v1/sessions", {"title": "Graph round", "language": "py"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["language"] == "python" and body["participants"][0]["role"] == "interviewer"
+    assert set(body["invite_links"]) == {"candidate", "observer"} and len(body["id"]) == 36
+    assert auth_client.get(f"/api/v1/sessions/{body['id']}").json()["title"] == "Graph round"
+    stranger = APIClient()
+    stranger.force_authenticate(other_user)
+    assert stranger.get(f"/api/v1/sessions/{body['id']}").status_code == 404
+    bad = auth_client.post("/api/v1/sessions", {"language": "cobol"}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_language"
+
+
+def test_join_by_link_as_user_and_as_guest(room, make_user):
+    token = services.invite_token(room=room, role="candidate")
+    client = Client()
+    page = client.get(f"/rooms/{room.id}/join/?t={token}")
+    assert page.status_code == 200 and "guest_name" in page.content.decode()
+    response = client.post(f"/rooms/{room.id}/join/", {"t": token, "guest_name": "  Robin  "})
+    assert response.status_code == 302 and response["Location"] == f"/rooms/{room.id}/"
+    assert room.participants.filter(guest_name="Robin", role="candidate").exists()
+    assert client.get(f"/rooms/{room.id}/").status_code == 200  # the session remembers the guest
+    member = make_user()
+    logged_in = Client()
+    logged_in.force_login(member)
+    observer_token = services.invite_token(room=room, role="observer")
+    assert logged_in.post(f"/rooms/{room.id}/join/", {"t": observer_token}).status_code == 302
+    assert room.participants.get(user=member).role == "observer"
+
+
+def test_guests_cannot_observe_and_names_are_required(room):
+    with pytest.raises(Forbidden):
+        services.room_join(room=room, token=services.invite_token(room=room, role="observer"), guest_name="Eve")
+    from core.exceptions import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        services.room_join(room=room, token=services.invite_token(room=room, role="candidate"), guest_name="  ")
+
+
+def test_revoked_and_forged_links_are_refused(room, interviewer_seat):
+    token = services.invite_token(room=room, role="candidate")
+    services.room_revoke_invites(room=room, by=interviewer_seat)
+    response = Client().get(f"/rooms/{room.id}/join/?t={token}")
+    assert response.status_code == 403 and "revoked" in response.content.decode()
+    assert Client().get(f"/rooms/{room.id}/join/?t=forged").status_code == 403
+    with pytest.raises(Forbidden):
+        services.room_join(room=room, token=token, guest_name="Late")
+
+
+def test_strangers_see_404(room, make_user):
+    client = Client()
+    client.force_login(make_user())
+    assert client.get(f"/rooms/{room.id}/").status_code == 404
+    assert client.get(f"/rooms/{room.id}/summary/").status_code == 404
+
+
+def test_idle_rooms_expire_and_keep_their_summary(room, interviewer_seat):
+    Room.objects.filter(id=room.id).update(last_activity_at=timezone.now() - timedelta(hours=25))
+    from collaboration.tasks import rooms_expire
+
+    assert rooms_expire.apply().get() == 1
+    room.refresh_from_db()
+    assert room.status == "expired" and room.ended_at
+    client = Client()
+    client.force_login(interviewer_seat.user)
+    assert client.get(f"/rooms/{room.id}/").status_code == 302  # to the summary
+    assert client.get(f"/rooms/{room.id}/summary/").status_code == 200
+    assert rooms_expire.apply().get() == 0
+
+
+def test_summary_shows_final_code_chat_runs_and_private_notes(room, interviewer_seat, candidate):
+    from pycrdt import Doc, Text
+
+    doc = Doc()
+    text = doc.get("code", type=Text)
+    text += "print('final')\n"
+    services.document_update_record(room_id=room.id, participant_id=candidate.id, update=doc.get_update())
+    services.chat_send(room=room, by=candidate, text="Done!")
+    services.notes_save(room=room, by=interviewer_seat, text="Hire")
+    services.room_run(room=room, by=candidate, source="print('final')")
+    services.room_end(room=room, by=interviewer_seat)
+    interviewer = Client()
+    interviewer.force_login(interviewer_seat.user)
+    page = interviewer.get(f"/rooms/{room.id}/summary/").content.decode()
+    assert "print(&#x27;final&#x27;)" in page and "Done!" in page and "Hire" in page
+    candidate_client = Client()
+    candidate_client.force_login(candidate.user)
+    assert "Hire" not in candidate_client.get(f"/rooms/{room.id}/summary/").content.decode()
+
+
+def test_rooms_pages(client, user):
+    client.force_login(user)
+    response = client.post("/rooms/", {"title": "Warm-up", "language": "python"})
+    assert response.status_code == 302
+    room = Room.objects.get(title="Warm-up")
+    page = client.get(f"/rooms/{room.id}/").content.decode()
+    assert "room-data" in page and "/join/?t=" in page
+    assert "Warm-up" in client.get("/rooms/").content.decode()
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
