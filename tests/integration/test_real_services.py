@@ -131,3 +131,39 @@ def test_real_celery_worker_judges_a_submission(transactional_db, user, tmp_path
     assert submission.status == "done", log[-3000:]
     assert submission.verdict == "AC" and submission.passed == 2
     assert Submission.objects.get(id=submission.id).judged_at is not None
+
+
+def test_room_edits_cross_web_processes_through_redis(transactional_db, make_user, tmp_path):
+    from django.test import Client
+
+    from collaboration import services
+    from tests.collaboration.yws_client import NetworkPeer
+
+    interviewer, candidate_user = make_user(), make_user()
+    room = services.room_create(interviewer=interviewer, title="Across processes")
+    services.room_join(room=room, token=services.invite_token(room=room, role="candidate"), user=candidate_user)
+
+    def cookie(user):
+        client = Client()
+        client.force_login(user)
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    cookie_a, cookie_b = cookie(interviewer), cookie(candidate_user)
+    with asgi_server(tmp_path) as web_a, asgi_server(tmp_path) as web_b:
+        async def scenario():
+            a = NetworkPeer(web_a.replace("http://", "ws://") + f"/ws/rooms/{room.id}/doc", cookie_a)
+            b = NetworkPeer(web_b.replace("http://", "ws://") + f"/ws/rooms/{room.id}/doc", cookie_b)
+            await a.connect()
+            await b.connect()
+            await asyncio.sleep(0.3)
+            await a.type(0, "from A\n")
+            await b.wait_for(lambda text: "from A" in text)
+            await b.type(0, "from B\n")
+            await a.wait_for(lambda text: "from B" in text)
+            result = (str(a.text), str(b.text))
+            await a.close()
+            await b.close()
+            return result
+
+        text_a, text_b = asyncio.run(scenario())
+    assert text_a == text_b and "from A" in text_a and "from B" in text_a
