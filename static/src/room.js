@@ -1,0 +1,604 @@
+// A live coding room: one shared Yjs document edited in CodeMirror 6 by everyone in the room
+// (/ws/rooms/<id>/doc, the y-websocket protocol: sync + awareness for remote cursors), and a JSON
+// socket for the rest (/ws/rooms/<id>/events/): people and presence, chat, runs, input, language,
+// lock, timer, private notes and the end of the interview.
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import { removeAwarenessStates } from "y-protocols/awareness";
+import { EditorView, basicSetup } from "codemirror";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { keymap, placeholder } from "@codemirror/view";
+import { python } from "@codemirror/lang-python";
+import { javascript } from "@codemirror/lang-javascript";
+import { cpp } from "@codemirror/lang-cpp";
+import { java } from "@codemirror/lang-java";
+import { oneDark } from "@codemirror/theme-one-dark";
+
+const data = JSON.parse(document.getElementById("room-data").textContent);
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+const LANGUAGE_SUPPORT = { python, javascript, c: cpp, cpp, java };
+const VERDICT_TEXT = {
+  OK: "Finished", WA: "Wrong answer", TLE: "Time limit exceeded", MLE: "Memory limit exceeded",
+  OLE: "Output limit exceeded", RE: "Runtime error", CE: "Compilation error", IE: "Internal error",
+};
+const ROLE_TEXT = { interviewer: "Interviewer", candidate: "Candidate", observer: "Observer" };
+const scheme = location.protocol === "https:" ? "wss" : "ws";
+const me = { ...data.me };
+const isInterviewer = me.role === "interviewer";
+
+const state = {
+  language: data.language,
+  locked: false,
+  challenge: null,
+  timer: { running: false, elapsed_seconds: 0, started_at: null },
+  participants: new Map(),
+  ended: false,
+};
+
+function escapeHtml(text) {
+  const div = document.createElement("div");
+  div.textContent = text ?? "";
+  return div.innerHTML;
+}
+
+function languageName(id) {
+  return data.languages.find((l) => l.id === id)?.name || id;
+}
+
+let statusTimer = null;
+function setStatus(text, { kind = "info", sticky = false } = {}) {
+  const line = $("[data-status]");
+  line.textContent = text;
+  line.dataset.kind = kind;
+  clearTimeout(statusTimer);
+  if (text && !sticky) statusTimer = setTimeout(() => { line.textContent = ""; }, 8000);
+}
+
+// --- the shared document and the editor ----------------------------------------------------------
+const ydoc = new Y.Doc();
+const ytext = ydoc.getText("code");
+const provider = new WebsocketProvider(`${scheme}://${location.host}/ws/rooms`, `${data.id}/doc`, ydoc, {
+  maxBackoffTime: 5000,
+  // 4400-4499 are final by default; being rate limited (4429) is not: come back after a pause.
+  shouldReconnect: (event) => !(event.code >= 4400 && event.code < 4500) || event.code === 4429,
+});
+const awareness = provider.awareness;
+awareness.setLocalStateField("user", { name: me.name, color: me.color, colorLight: `${me.color}33` });
+const undoManager = new Y.UndoManager(ytext); // only this person's edits: undo never eats the others'
+
+const languageCompartment = new Compartment();
+const editableCompartment = new Compartment();
+const dark = document.documentElement.dataset.theme === "dark";
+
+function canEditNow() {
+  return me.canEdit && (!state.locked || isInterviewer);
+}
+
+function editableExtensions() {
+  const editable = canEditNow();
+  return [EditorState.readOnly.of(!editable), EditorView.editable.of(editable)];
+}
+
+function languageExtension(language) {
+  const support = LANGUAGE_SUPPORT[language];
+  return support ? support() : [];
+}
+
+const view = new EditorView({
+  parent: $("[data-editor]"),
+  state: EditorState.create({
+    doc: ytext.toString(),
+    extensions: [
+      Prec.high(keymap.of(yUndoManagerKeymap)),
+      basicSetup,
+      languageCompartment.of(languageExtension(state.language)),
+      editableCompartment.of(editableExtensions()),
+      placeholder(me.canEdit ? "Write code here: everyone in the room sees it as you type." : "The code appears here as the others type."),
+      yCollab(ytext, awareness, { undoManager }),
+      ...(dark ? [oneDark] : []),
+      EditorView.theme({
+        "&": { height: "100%" },
+        ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" },
+        // Room for the name flag of a remote cursor on the first line.
+        ".cm-content": { paddingTop: "1.1em" },
+        // Names are always shown, not only on hover: you want to know who is typing where.
+        ".cm-ySelectionInfo": { opacity: 1, fontFamily: "system-ui, sans-serif", borderRadius: "3px 3px 3px 0", padding: "0 4px" },
+      }),
+    ],
+  }),
+});
+window.prepforgeEditor = view; // for the browser tests, as on the challenge page
+window.prepforgeRoom = { view, ydoc, ytext, provider, awareness, undoManager };
+
+function applyEditable() {
+  view.dispatch({ effects: editableCompartment.reconfigure(editableExtensions()) });
+  const editorBox = $("[data-editor]");
+  editorBox.classList.toggle("read-only", !canEditNow());
+  const badge = $("[data-lock-badge]");
+  badge.hidden = !state.locked;
+  badge.textContent = state.locked
+    ? (isInterviewer ? "🔒 Editor locked for the others" : "🔒 The interviewer locked the editor")
+    : "";
+  const note = $("[data-readonly-note]");
+  if (note) {
+    note.hidden = canEditNow();
+    note.textContent = !me.canEdit ? "You are observing: read only." : "Read only while the editor is locked.";
+  }
+  const lockButton = $("[data-lock-toggle]");
+  if (lockButton) {
+    lockButton.textContent = state.locked ? "🔓 Unlock editor" : "🔒 Lock editor";
+    lockButton.setAttribute("aria-pressed", String(state.locked));
+  }
+}
+
+function applyLanguage(language, { by = null } = {}) {
+  const changed = language !== state.language;
+  state.language = language;
+  view.dispatch({ effects: languageCompartment.reconfigure(languageExtension(language)) });
+  const select = $("[data-language-select]");
+  if (select) select.value = language;
+  document.body.dataset.roomLanguage = language;
+  if (changed && by) setStatus(`${by} switched the language to ${languageName(language)}.`);
+  renderChallenge();
+}
+
+// The connection state of the document, in the header.
+function renderConnection() {
+  const docState = provider.wsconnected ? (provider.synced ? "live" : "syncing") : "offline";
+  const eventsState = events && events.readyState === WebSocket.OPEN ? "live" : "offline";
+  const box = $("[data-connection]");
+  const live = docState === "live" && eventsState === "live";
+  box.dataset.state = live ? "live" : "offline";
+  box.textContent = live ? "● Live" : state.ended ? "Ended" : "● Reconnecting…";
+  box.title = `Document: ${docState}; room events: ${eventsState}`;
+  document.body.dataset.docSynced = String(provider.synced);
+}
+provider.on("status", renderConnection);
+provider.on("sync", renderConnection);
+provider.on("closed", ({ code }) => {
+  if (code === 4410) {
+    goToSummary(`/rooms/${data.id}/summary/`);
+  } else if (code === 4413) {
+    setStatus("The code is too large for this room; the last change was not saved. Reload the page.", { kind: "error", sticky: true });
+  } else if (code === 4401 || code === 4403) {
+    setStatus("You no longer have a seat in this room.", { kind: "error", sticky: true });
+  } else {
+    setStatus(`The editor connection closed (${code}). Reload the page.`, { kind: "error", sticky: true });
+  }
+});
+// Leaving: take our cursor away at once instead of letting it linger until it times out.
+window.addEventListener("pagehide", () => removeAwarenessStates(awareness, [ydoc.clientID], "window unload"));
+
+// --- the events socket ---------------------------------------------------------------------------
+let events = null;
+let attempt = 0;
+let lastMessageId = 0;
+const seenMessages = new Set();
+
+function connectEvents() {
+  if (state.ended) return;
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/rooms/${data.id}/events/?last_id=${lastMessageId}`);
+  events = socket;
+  socket.addEventListener("open", renderConnection);
+  socket.addEventListener("message", (message) => {
+    let event;
+    try {
+      event = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    onEvent(event);
+  });
+  socket.addEventListener("close", (event) => {
+    if (events !== socket) return;
+    events = null;
+    renderConnection();
+    if (state.ended) return;
+    if (event.code === 4401 || event.code === 4403) {
+      setStatus("You no longer have a seat in this room.", { kind: "error", sticky: true });
+      return;
+    }
+    attempt += 1;
+    const delay = Math.min(10_000, 400 * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2);
+    setTimeout(connectEvents, delay);
+  });
+}
+
+function send(message) {
+  if (events && events.readyState === WebSocket.OPEN) {
+    events.send(JSON.stringify(message));
+    return true;
+  }
+  setStatus("Not connected to the room; reconnecting… Try again in a moment.", { kind: "error" });
+  return false;
+}
+
+function onEvent(event) {
+  switch (event.type) {
+    case "room.state":
+      attempt = 0;
+      onState(event);
+      break;
+    case "participant.joined":
+    case "participant.presence":
+      upsertParticipant(event.participant);
+      break;
+    case "chat.message":
+      addMessage(event.message);
+      break;
+    case "run.started":
+      showRunning(event.by);
+      break;
+    case "run.finished":
+      showRun(event.run);
+      break;
+    case "room.language":
+      applyLanguage(event.language, { by: event.by });
+      break;
+    case "room.lock":
+      state.locked = event.locked;
+      applyEditable();
+      break;
+    case "room.stdin":
+      receiveStdin(event.stdin);
+      break;
+    case "room.timer":
+      state.timer = event.timer;
+      renderTimer();
+      break;
+    case "room.challenge":
+      state.challenge = event.challenge;
+      renderChallenge();
+      break;
+    case "notes.saved":
+      notesSaved();
+      break;
+    case "room.ended":
+      goToSummary(event.summary_url);
+      break;
+    case "error":
+      onError(event);
+      break;
+    default:
+      break;
+  }
+  renderConnection();
+}
+
+function onState(event) {
+  const room = event.room;
+  if (room.status !== "open") {
+    goToSummary(`/rooms/${data.id}/summary/`);
+    return;
+  }
+  Object.assign(me, { role: event.me.role, color: event.me.color, name: event.me.name });
+  state.locked = room.locked;
+  state.timer = room.timer;
+  state.challenge = room.challenge;
+  state.participants = new Map(event.participants.map((p) => [p.id, p]));
+  applyLanguage(room.language);
+  applyEditable();
+  renderParticipants();
+  renderTimer();
+  receiveStdin(room.stdin);
+  event.messages.forEach(addMessage);
+  if (event.runs.length && !$("[data-run-output]").dataset.runId) showRun(event.runs[0]);
+  if (isInterviewer && "notes" in event) loadNotes(event.notes);
+  document.body.dataset.roomReady = "true";
+}
+
+function onError(event) {
+  setStatus(event.message || "Something went wrong.", { kind: "error" });
+  if (runPending) {
+    runPending = false;
+    $("[data-run]").disabled = !runAllowed;
+    const output = $("[data-run-output]");
+    if (output.dataset.running === "true") {
+      output.dataset.running = "false";
+      output.innerHTML = `<p class="muted small">Not run: ${escapeHtml(event.message)}</p>`;
+    }
+  }
+  if (event.code === "room_closed") goToSummary(`/rooms/${data.id}/summary/`);
+  if (languageRequested) {
+    languageRequested = false;
+    $("[data-language-select]").value = state.language;
+  }
+}
+
+function goToSummary(url) {
+  if (state.ended) return;
+  state.ended = true;
+  setStatus("The interview has ended. Opening the summary…", { sticky: true });
+  provider.disconnect();
+  events?.close();
+  location.href = url;
+}
+
+// --- people --------------------------------------------------------------------------------------
+function upsertParticipant(participant) {
+  state.participants.set(participant.id, { ...state.participants.get(participant.id), ...participant });
+  renderParticipants();
+}
+
+function renderParticipants() {
+  const list = $("[data-participants]");
+  list.innerHTML = "";
+  for (const p of state.participants.values()) {
+    const item = document.createElement("li");
+    item.className = `participant${p.online ? " online" : ""}`;
+    item.dataset.participantId = p.id;
+    item.dataset.online = String(p.online);
+    item.innerHTML = `<span class="swatch" style="background:${escapeHtml(p.color)}" aria-hidden="true"></span>
+      <span class="who"><strong>${escapeHtml(p.name)}</strong>${p.id === me.id ? ' <span class="muted">(you)</span>' : ""}
+      <span class="role-pill role-${escapeHtml(p.role)}">${escapeHtml(ROLE_TEXT[p.role] || p.role)}</span></span>
+      <span class="presence" title="${p.online ? "Online" : "Offline"}"><span class="dot" aria-hidden="true"></span>${p.online ? "online" : "offline"}</span>`;
+    list.appendChild(item);
+  }
+  const online = Array.from(state.participants.values()).filter((p) => p.online).length;
+  $("[data-people-count]").textContent = `${online} of ${state.participants.size} online`;
+}
+
+// --- chat ----------------------------------------------------------------------------------------
+function addMessage(message) {
+  if (seenMessages.has(message.id)) return;
+  seenMessages.add(message.id);
+  lastMessageId = Math.max(lastMessageId, message.id);
+  const list = $("[data-chat-list]");
+  $("[data-chat-empty]")?.remove();
+  const item = document.createElement("li");
+  item.className = "chat-message";
+  item.dataset.messageId = message.id;
+  const time = new Date(message.created_at);
+  item.innerHTML = `<div class="chat-meta"><strong style="color:${escapeHtml(message.color)}">${escapeHtml(message.author)}</strong>
+    <time class="muted small" datetime="${escapeHtml(message.created_at)}">${time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time></div>
+    <div class="chat-text">${escapeHtml(message.text)}</div>`;
+  // Keep the list in id order even when a replayed message arrives after a newer live one.
+  const after = Array.from(list.children).find((li) => Number(li.dataset.messageId) > message.id);
+  list.insertBefore(item, after || null);
+  const box = $("[data-chat-scroll]");
+  box.scrollTop = box.scrollHeight;
+}
+
+$("[data-chat-form]").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("[data-chat-input]");
+  const text = input.value.trim();
+  if (!text) return;
+  if (send({ type: "chat.send", text })) input.value = "";
+});
+
+// --- runs and input ------------------------------------------------------------------------------
+let runPending = false;
+let runWatchdog = null;
+const runAllowed = me.canEdit && !$("[data-run]").disabled; // the page disables Run without a judge
+
+function showRunning(by) {
+  const output = $("[data-run-output]");
+  output.dataset.running = "true";
+  output.innerHTML = `<p class="running" data-run-running><span class="spinner" aria-hidden="true"></span> Running…${by ? ` <span class="muted small">(started by ${escapeHtml(by)})</span>` : ""}</p>`;
+}
+
+function showRun(run) {
+  runPending = false;
+  clearTimeout(runWatchdog);
+  $("[data-run]").disabled = !runAllowed;
+  const output = $("[data-run-output]");
+  output.dataset.running = "false";
+  output.dataset.runId = run.id;
+  const verdict = VERDICT_TEXT[run.verdict] || run.verdict || "Finished";
+  const ok = run.verdict === "OK";
+  const time = run.wall_time != null ? `${Math.round(run.wall_time * 1000)} ms` : "";
+  const exit = run.exit_code != null ? `exit code ${run.exit_code}` : "";
+  const when = new Date(run.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  output.innerHTML = `<div class="row small run-head"><strong class="verdict ${ok ? "verdict-AC" : `verdict-${escapeHtml(run.verdict)}`}" data-run-verdict>${escapeHtml(verdict)}</strong>
+      <span class="muted">${[languageName(run.language), time, exit].filter(Boolean).map(escapeHtml).join(" · ")}</span>
+      <span class="muted">by ${escapeHtml(run.by || "someone")} at ${escapeHtml(when)}</span></div>
+    ${run.compile_output ? `<div class="small muted">Compiler</div><pre class="console error">${escapeHtml(run.compile_output)}</pre>` : ""}
+    <div class="small muted">Output</div><pre class="console" data-run-stdout>${run.stdout ? escapeHtml(run.stdout) : '<span class="muted">(nothing)</span>'}</pre>
+    ${run.stderr ? `<div class="small muted">Errors</div><pre class="console error" data-run-stderr>${escapeHtml(run.stderr)}</pre>` : ""}`;
+}
+
+$("[data-run]").addEventListener("click", () => {
+  if (!runAllowed || runPending) return;
+  flushStdin(); // the run uses the room's input: send ours first (same socket, so it arrives first)
+  if (!send({ type: "run", source: ytext.toString() })) return;
+  runPending = true;
+  $("[data-run]").disabled = true;
+  showRunning(null);
+  clearTimeout(runWatchdog);
+  runWatchdog = setTimeout(() => {
+    if (!runPending) return;
+    runPending = false;
+    $("[data-run]").disabled = false;
+    setStatus("No result from the run yet; try again.", { kind: "error" });
+  }, 60_000);
+});
+
+const stdinBox = $("[data-stdin]");
+let stdinTimer = null;
+let stdinTypedAt = 0;
+stdinBox.readOnly = !me.canEdit;
+
+function flushStdin() {
+  if (!stdinTimer) return;
+  clearTimeout(stdinTimer);
+  stdinTimer = null;
+  send({ type: "stdin.set", stdin: stdinBox.value });
+}
+
+stdinBox.addEventListener("input", () => {
+  stdinTypedAt = Date.now();
+  clearTimeout(stdinTimer);
+  stdinTimer = setTimeout(() => {
+    stdinTimer = null;
+    send({ type: "stdin.set", stdin: stdinBox.value });
+  }, 600);
+});
+
+function receiveStdin(text) {
+  // Our own edit echoed back while we keep typing must not undo what we typed since.
+  if (stdinTimer || Date.now() - stdinTypedAt < 1500) return;
+  if (stdinBox.value !== text) stdinBox.value = text;
+}
+
+// --- language ------------------------------------------------------------------------------------
+let languageRequested = false;
+const languageSelect = $("[data-language-select]");
+for (const lang of data.languages) {
+  const option = document.createElement("option");
+  option.value = lang.id;
+  option.textContent = lang.name;
+  languageSelect.appendChild(option);
+}
+languageSelect.value = state.language;
+languageSelect.disabled = !me.canEdit;
+languageSelect.addEventListener("change", () => {
+  const next = languageSelect.value;
+  if (next === state.language) return;
+  if (send({ type: "language.set", language: next })) {
+    languageRequested = true;
+    setTimeout(() => { languageRequested = false; }, 5000);
+  } else {
+    languageSelect.value = state.language;
+  }
+});
+// Our own change arrives as room.language too; only then does the mode change (same for all).
+
+// --- timer -----------------------------------------------------------------------------------------
+let tick = null;
+function timerSeconds() {
+  const t = state.timer;
+  let seconds = t.elapsed_seconds || 0;
+  if (t.running && t.started_at) seconds += Math.max(0, (Date.now() - Date.parse(t.started_at)) / 1000);
+  return Math.floor(seconds);
+}
+
+function renderTimer() {
+  const seconds = timerSeconds();
+  const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
+  const ss = String(seconds % 60).padStart(2, "0");
+  const box = $("[data-timer]");
+  box.textContent = `${mm}:${ss}`;
+  box.closest(".room-timer").dataset.running = String(state.timer.running);
+  const toggle = $("[data-timer-toggle]");
+  if (toggle) toggle.textContent = state.timer.running ? "⏸ Stop timer" : "▶ Start timer";
+  if (state.timer.running && !tick) tick = setInterval(renderTimer, 1000);
+  if (!state.timer.running && tick) {
+    clearInterval(tick);
+    tick = null;
+  }
+}
+
+// --- challenge -------------------------------------------------------------------------------------
+function renderChallenge() {
+  const challenge = state.challenge;
+  const link = $("[data-challenge-link]");
+  link.hidden = !challenge;
+  if (challenge) {
+    const anchor = link.querySelector("a");
+    anchor.href = `/challenges/${encodeURIComponent(challenge.slug)}/`;
+    anchor.textContent = challenge.title;
+  }
+  const loadButton = $("[data-load-starter]");
+  if (loadButton) {
+    loadButton.hidden = !challenge;
+    const starter = challenge?.starter?.[state.language];
+    loadButton.disabled = starter == null;
+    loadButton.title = starter == null
+      ? `This challenge has no ${languageName(state.language)} starter code.`
+      : `Replace the code with the ${languageName(state.language)} starter of ${challenge.title}.`;
+  }
+  const attach = $("[data-attach-select]");
+  if (attach && document.activeElement !== attach) attach.value = challenge?.slug || "";
+}
+
+$("[data-load-starter]")?.addEventListener("click", () => {
+  const starter = state.challenge?.starter?.[state.language];
+  if (starter == null) return;
+  const current = ytext.toString();
+  if (current.trim() && current !== starter
+      && !confirm(`Replace the code with the ${languageName(state.language)} starter of "${state.challenge.title}"?`)) return;
+  // One transaction: the others see one replacement, and one undo brings the old code back.
+  ydoc.transact(() => {
+    ytext.delete(0, ytext.length);
+    ytext.insert(0, starter);
+  });
+  setStatus("Starter code loaded.");
+});
+
+// --- interviewer controls ----------------------------------------------------------------------------
+if (isInterviewer) {
+  $("[data-timer-toggle]").addEventListener("click", () => send({ type: "timer.set", running: !state.timer.running }));
+  $("[data-lock-toggle]").addEventListener("click", () => send({ type: "lock.set", locked: !state.locked }));
+  $("[data-end]").addEventListener("click", () => {
+    if (confirm("End the interview for everyone? The room closes and everyone sees the summary.")) send({ type: "end" });
+  });
+  $("[data-revoke-form]").addEventListener("submit", (event) => {
+    if (!confirm("Revoke the invite links? Anyone who has not joined yet needs a new link.")) event.preventDefault();
+  });
+  for (const button of $$("[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const input = document.getElementById(button.dataset.copy);
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(input.value);
+        copied = true;
+      } catch {
+        input.select();
+        copied = document.execCommand("copy");
+      }
+      const label = button.textContent;
+      button.textContent = copied ? "Copied!" : "Select and copy";
+      if (!copied) input.select();
+      setTimeout(() => { button.textContent = label; }, 1500);
+    });
+  }
+}
+
+// Private notes: saved as you type (debounced), never shown to the others.
+const notesBox = $("[data-notes]");
+let notesTimer = null;
+let notesDirty = false;
+let notesLoaded = false;
+
+function loadNotes(text) {
+  if (!notesBox || notesDirty) return;
+  if (!notesLoaded || notesBox.value !== text) notesBox.value = text || "";
+  notesLoaded = true;
+}
+
+function saveNotes() {
+  notesTimer = null;
+  if (send({ type: "notes.save", text: notesBox.value })) {
+    $("[data-notes-state]").textContent = "saving…";
+  } else {
+    notesTimer = setTimeout(saveNotes, 2000);
+  }
+}
+
+function notesSaved() {
+  if (notesTimer) return; // more typing since: that save is still to come
+  notesDirty = false;
+  $("[data-notes-state]").textContent = "saved";
+}
+
+notesBox?.addEventListener("input", () => {
+  notesDirty = true;
+  $("[data-notes-state]").textContent = "editing…";
+  clearTimeout(notesTimer);
+  notesTimer = setTimeout(saveNotes, 800);
+});
+window.addEventListener("pagehide", () => {
+  if (notesTimer) {
+    clearTimeout(notesTimer);
+    saveNotes();
+  }
+  flushStdin();
+});
+
+applyEditable();
+renderChallenge();
+renderConnection();
+connectEvents();
