@@ -183,3 +183,18 @@ async def test_guest_with_a_session_can_edit(room, interviewer_seat):
     await g.close()
     await a.close()
     await asyncio.sleep(0)
+
+
+async def test_a_guest_of_another_room_is_refused_with_4403(room, make_user):
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+
+    other_room = await database_sync_to_async(services.room_create)(interviewer=await database_sync_to_async(make_user)())
+    guest = await database_sync_to_async(services.room_join)(
+        room=other_room, token=services.invite_token(room=other_room, role="candidate"), guest_name="Kim")
+    cookie = await cookie_of(guest)
+    ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/doc",
+                               headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)])
+    await ws.connect(timeout=5)
+    assert (await ws.receive_output(timeout=3))["code"] == CloseCode.FORBIDDEN
