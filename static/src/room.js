@@ -110,7 +110,10 @@ const view = new EditorView({
   }),
 });
 window.prepforgeEditor = view; // for the browser tests, as on the challenge page
-window.prepforgeRoom = { view, ydoc, ytext, provider, awareness, undoManager };
+// Close codes of the document socket ("local" when we closed it), for diagnosis and the tests.
+const docCloses = [];
+window.prepforgeRoom = { view, ydoc, ytext, provider, awareness, undoManager, docCloses };
+provider.on("connection-close", (event) => docCloses.push(event ? event.code : "local"));
 
 function applyEditable() {
   view.dispatch({ effects: editableCompartment.reconfigure(editableExtensions()) });
