@@ -66,6 +66,29 @@ def sync_message(kind: int, payload: bytes) -> bytes:
     return bytes([SYNC, kind]) + write_var_uint(len(payload)) + payload
 
 
+def awareness_removal(message: bytes | None) -> bytes | None:
+    """An awareness message that removes the clients announced in `message` (state null, clock
+    one higher), or None when there is nothing to remove."""
+    if not message:
+        return None
+    try:
+        payload = read_payload(message, 1)
+        count, offset = read_var_uint(payload, 0)
+        entries = []
+        for _ in range(count):
+            client_id, offset = read_var_uint(payload, offset)
+            clock, offset = read_var_uint(payload, offset)
+            state_length, offset = read_var_uint(payload, offset)
+            offset += state_length
+            entries.append((client_id, clock))
+    except ValueError:
+        return None
+    body = write_var_uint(len(entries))
+    for client_id, clock in entries:
+        body += write_var_uint(client_id) + write_var_uint(clock + 1) + write_var_uint(4) + b"null"
+    return bytes([AWARENESS]) + write_var_uint(len(body)) + body
+
+
 @database_sync_to_async
 def _seat(room_id, user, session):
     room, participant = selectors.room_for_participant(room_id=room_id, user=user, session=session)
@@ -101,6 +124,11 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             document_release(self.room_id)
             self.document = None
+            gone = awareness_removal(self.last_awareness)
+            if gone:
+                # A dropped connection's cursor disappears at once for the others.
+                await self.channel_layer.group_send(self.group, {
+                    "type": "awareness.relay", "data": gone, "sender": self.channel_name})
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.document is None:
@@ -164,8 +192,8 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             await self.send(bytes_data=sync_message(UPDATE, event["update"]))
 
     async def awareness_relay(self, event):
-        if event["sender"] != self.channel_name:
-            await self.send(bytes_data=event["data"])
+        # Everyone, the sender included: y-websocket clients take silence as a dead connection.
+        await self.send(bytes_data=event["data"])
 
     async def awareness_query(self, event):
         if event["reply_to"] != self.channel_name and self.last_awareness:
@@ -238,7 +266,9 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         return {
             **super().client_handlers(),
             "chat.send": self.command(lambda room, p, m: services.chat_send(room=room, by=p, text=str(m.get("text", "")))),
-            "run": self.command(lambda room, p, m: services.room_run(room=room, by=p, source=str(m.get("source", "")))),
+            # Runs take seconds: off the shared database thread, so that edits keep flowing.
+            "run": self.command(lambda room, p, m: services.room_run(room=room, by=p, source=str(m.get("source", ""))),
+                                own_thread=True),
             "language.set": self.command(lambda room, p, m: services.room_set_language(room=room, by=p, language=str(m.get("language", "")))),
             "stdin.set": self.command(lambda room, p, m: services.room_set_stdin(room=room, by=p, stdin=str(m.get("stdin", "")))),
             "lock.set": self.command(lambda room, p, m: services.room_set_lock(room=room, by=p, locked=bool(m.get("locked")))),
@@ -248,14 +278,14 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
             "end": self.command(lambda room, p, m: services.room_end(room=room, by=p)),
         }
 
-    def command(self, action, ack: str | None = None):
+    def command(self, action, ack: str | None = None, own_thread: bool = False):
         async def handler(message):
             def run():
                 room = selectors.room_get(room_id=self.room_id)
                 return action(room, self.participant, message)
 
             try:
-                await database_sync_to_async(run)()
+                await database_sync_to_async(run, thread_sensitive=not own_thread)()
             except ApplicationError as error:
                 await self.send_json({"type": "error", "code": error.code, "message": error.message})
                 return

@@ -106,7 +106,7 @@ def room_join(*, room: Room, token: str, user=None, guest_name: str = "") -> Par
     else:
         name = " ".join((guest_name or "").split())[:60]
         if not name:
-            raise ValidationFailed(details={"guest_name": ["Tell the others your name."]})
+            raise ValidationFailed("Tell the others your name.", details={"guest_name": ["Tell the others your name."]})
         if role != Role.CANDIDATE:
             raise Forbidden("Guests can join as the candidate only; log in to observe.", code="guest_role")
         participant = Participant.objects.create(room=room, guest_name=name, role=role, color=_next_color(room))
@@ -188,8 +188,10 @@ def room_set_lock(*, room: Room, by: Participant, locked: bool) -> Room:
 
 
 def timer_payload(room: Room) -> dict:
+    # server_now lets clients correct for their own clock.
     return {"running": room.timer_started_at is not None, "elapsed_seconds": room.timer_elapsed_seconds,
-            "started_at": room.timer_started_at.isoformat() if room.timer_started_at else None}
+            "started_at": room.timer_started_at.isoformat() if room.timer_started_at else None,
+            "server_now": timezone.now().isoformat()}
 
 
 @transaction.atomic
@@ -211,6 +213,7 @@ def room_timer(*, room: Room, by: Participant, running: bool) -> Room:
 @transaction.atomic
 def room_attach_challenge(*, room: Room, by: Participant, challenge) -> Room:
     _require_interviewer(by)
+    _require_open(room)
     room.challenge = challenge
     room.save(update_fields=["challenge", "updated_at"])
     _publish(room, {"type": "room.challenge", "challenge": {

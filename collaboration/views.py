@@ -135,7 +135,7 @@ def room_summary(request, room_id):
     return render(request, "collaboration/summary.html", {
         "room": room, "participant": participant, "final_code": str(document.text),
         "participants": selectors.participants_of(room), "duration": duration,
-        "messages": selectors.messages_after(room=room, limit=10_000),
+        "chat": selectors.messages_after(room=room, limit=10_000),
         "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
         "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
         "replay": [{"at": u["at"], "by": u["by"], "update": base64.b64encode(u["update"]).decode()} for u in updates],
@@ -158,6 +158,7 @@ def health(request):
 
 
 @login_required
+@require_POST
 def room_create_for_challenge(request, slug):
     """'Practise this with someone': a room with the challenge attached."""
     challenge = Challenge.objects.filter(slug=slug, is_active=True).first()

@@ -322,7 +322,7 @@ JUDGE_MAX_STDIN_BYTES = 1024 * 1024
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
 ROOM_MAX_UPDATE_BYTES = 64 * 1024  # one Yjs message
 ROOM_MAX_DOCUMENT_CHARS = 200_000
-ROOM_UPDATE_RATE = (60, 5.0)  # Yjs messages per seconds, per connection (typing and cursors)
+ROOM_UPDATE_RATE = (200, 10.0)  # Yjs messages per seconds, per connection (typing and cursor moves)
 ROOM_RUNS_PER_MINUTE = 10
 
 # --- Locale, security, logging --------------------------------------------------------------

@@ -186,6 +186,7 @@ function connectEvents() {
   events = socket;
   socket.addEventListener("open", renderConnection);
   socket.addEventListener("message", (message) => {
+    if (events !== socket) return; // a socket we gave up on
     let event;
     try {
       event = JSON.parse(message.data);
@@ -208,6 +209,9 @@ function connectEvents() {
     setTimeout(connectEvents, delay);
   });
 }
+
+// For the browser tests: drop the events connection as a network failure would.
+window.prepforgeRoom.dropEvents = () => events?.close();
 
 function send(message) {
   if (events && events.readyState === WebSocket.OPEN) {
@@ -520,6 +524,11 @@ function renderChallenge() {
 $("[data-load-starter]")?.addEventListener("click", () => {
   const starter = state.challenge?.starter?.[state.language];
   if (starter == null) return;
+  if (!provider.synced) {
+    // Inserting into a document that has not arrived yet would add to it, not replace it.
+    setStatus("Still loading the code; try again in a moment.", { kind: "error" });
+    return;
+  }
   const current = ytext.toString();
   if (current.trim() && current !== starter
       && !confirm(`Replace the code with the ${languageName(state.language)} starter of "${state.challenge.title}"?`)) return;

@@ -198,3 +198,32 @@ async def test_a_guest_of_another_room_is_refused_with_4403(room, make_user):
                                headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)])
     await ws.connect(timeout=5)
     assert (await ws.receive_output(timeout=3))["code"] == CloseCode.FORBIDDEN
+
+
+async def test_cursors_are_shared_echoed_and_removed_when_a_client_drops(room, interviewer_seat, candidate):
+    import json as _json
+
+    from collaboration.consumers import write_var_uint
+
+    state = _json.dumps({"user": {"name": "Grace", "color": "#e11d48"}}).encode()
+    body = write_var_uint(1) + write_var_uint(4242) + write_var_uint(3) + write_var_uint(len(state)) + state
+    awareness = bytes([1]) + write_var_uint(len(body)) + body
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await a.ws.send_to(bytes_data=awareness)
+
+    async def next_awareness(client):
+        for _ in range(10):
+            output = await client.ws.receive_output(timeout=3)
+            if output.get("bytes", b"")[:1] == b"\x01":
+                return output["bytes"]
+        raise AssertionError("no awareness")
+
+    assert await next_awareness(b) == awareness
+    assert await next_awareness(a) == awareness  # the sender hears it back, as y-websocket expects
+    await a.ws.disconnect()
+    removal = await next_awareness(b)
+    assert removal.endswith(b"null") and write_var_uint(4242) in removal
+    await b.close()
