@@ -13,6 +13,7 @@ import pytest
 
 from tests.collaboration.yws_client import NetworkPeer
 from tests.live_server import asgi_server
+from tests.session_cookies import session_cookie
 
 SECONDS = 3.0
 RATE = 5  # edits per second per client
@@ -100,8 +101,6 @@ async def room_latency(url: str, cookies: list[str]) -> tuple[list[float], int]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("clients", [2, 10, 50])
 def test_edit_propagation(make_user, tmp_path, clients):
-    from django.test import Client
-
     from collaboration import services
 
     interviewer = make_user()
@@ -110,11 +109,7 @@ def test_edit_propagation(make_user, tmp_path, clients):
     token = services.invite_token(room=room, role="candidate")
     for user in users[1:]:
         services.room_join(room=room, token=token, user=user)
-    cookies = []
-    for user in users:
-        client = Client()
-        client.force_login(user)
-        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+    cookies = [session_cookie(user).decode() for user in users]
 
     reference = asyncio.run(echo_reference())
     with asgi_server(tmp_path) as base:
@@ -131,15 +126,11 @@ def test_edit_propagation(make_user, tmp_path, clients):
 
 @pytest.mark.django_db(transaction=True)
 def test_memory_per_room_and_connection(make_user, tmp_path):
-    from django.test import Client
-
     from collaboration import services
 
     rooms_count, per_room = 20, 3
     interviewer = make_user()
-    client = Client()
-    client.force_login(interviewer)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    cookie = session_cookie(interviewer).decode()
     rooms = [services.room_create(interviewer=interviewer, title=f"m{i}") for i in range(rooms_count)]
     with asgi_server(tmp_path) as base:
         pid = server_pid(int(base.rsplit(":", 1)[1]))

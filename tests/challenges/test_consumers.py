@@ -3,11 +3,11 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from challenges import services
 from config.asgi import application
 from core.consumers import CloseCode
+from tests.session_cookies import session_cookie
 
 from .conftest import SUM_SOURCE
 
@@ -15,14 +15,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
 
-def cookie_for(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
 async def open_socket(user, submission_id):
-    cookie = await database_sync_to_async(cookie_for)(user)
+    cookie = await database_sync_to_async(session_cookie)(user)
     ws = WebsocketCommunicator(application, f"/ws/submissions/{submission_id}/", headers=[ORIGIN, (b"cookie", cookie)])
     connected, _ = await ws.connect(timeout=5)
     return ws, connected

@@ -2,19 +2,16 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
-from django.test import Client
 from pycrdt import Doc, Text, create_sync_message, create_update_message, handle_sync_message
 
 from collaboration import selectors, services
 from config.asgi import application
+from tests.session_cookies import session_cookie
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
 
-def user_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+user_cookie = session_cookie
 
 
 def guest_cookie(room, participant) -> bytes:

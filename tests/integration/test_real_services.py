@@ -134,21 +134,15 @@ def test_real_celery_worker_judges_a_submission(transactional_db, user, tmp_path
 
 
 def test_room_edits_cross_web_processes_through_redis(transactional_db, make_user, tmp_path):
-    from django.test import Client
-
     from collaboration import services
     from tests.collaboration.yws_client import NetworkPeer
+    from tests.session_cookies import session_cookie
 
     interviewer, candidate_user = make_user(), make_user()
     room = services.room_create(interviewer=interviewer, title="Across processes")
     services.room_join(room=room, token=services.invite_token(room=room, role="candidate"), user=candidate_user)
 
-    def cookie(user):
-        client = Client()
-        client.force_login(user)
-        return f"sessionid={client.cookies['sessionid'].value}"
-
-    cookie_a, cookie_b = cookie(interviewer), cookie(candidate_user)
+    cookie_a, cookie_b = session_cookie(interviewer).decode(), session_cookie(candidate_user).decode()
     with asgi_server(tmp_path) as web_a, asgi_server(tmp_path) as web_b:
         async def scenario():
             a = NetworkPeer(web_a.replace("http://", "ws://") + f"/ws/rooms/{room.id}/doc", cookie_a)
