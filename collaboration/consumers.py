@@ -29,6 +29,7 @@ STEP1, STEP2, UPDATE = 0, 1, 2
 
 
 class RoomClose:
+    READ_ONLY = 4409
     ENDED = 4410
     TOO_LARGE = 4413
 
@@ -172,8 +173,9 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         if update in (b"", b"\x00\x00"):
             return
         if not self.participant.can_edit or (self.room.editor_locked and self.participant.role != Role.INTERVIEWER):
-            # Read-only here: send the authoritative state back so the client drops its change.
-            await self.send(bytes_data=sync_message(STEP2, self.document.doc.get_update()))
+            # Read-only here. A Yjs client keeps a refused change and would send it again after an
+            # unlock, so it is closed with a code that makes it reload the server's document.
+            await self.close(code=RoomClose.READ_ONLY)
             return
         if self.document.length() + len(update) > settings.ROOM_MAX_DOCUMENT_CHARS:
             await self.close(code=RoomClose.TOO_LARGE)

@@ -163,6 +163,10 @@ provider.on("sync", renderConnection);
 provider.on("closed", ({ code }) => {
   if (code === 4410) {
     goToSummary(`/rooms/${data.id}/summary/`);
+  } else if (code === 4409) {
+    // An edit reached the server after the editor was locked: it was refused. Start again from
+    // the server's document so that the refused change is not sent again later.
+    location.reload();
   } else if (code === 4413) {
     setStatus("The code is too large for this room; the last change was not saved. Reload the page.", { kind: "error", sticky: true });
   } else if (code === 4401 || code === 4403) {

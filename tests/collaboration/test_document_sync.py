@@ -157,11 +157,11 @@ async def test_observers_cannot_edit(room, interviewer_seat, make_user):
     await a.connect()
     await o.connect()
     await o.type(0, "sneaky")
-    await settle(a, o)
+    assert await o.pump(timeout=1) == RoomClose.READ_ONLY
+    await a.pump()
     assert "sneaky" not in a.value
     assert not await database_sync_to_async(DocumentUpdate.objects.filter(participant=observer).exists)()
     await a.close()
-    await o.close()
 
 
 async def test_ending_the_room_closes_the_document_sockets(room, interviewer_seat, candidate):
@@ -227,3 +227,20 @@ async def test_cursors_are_shared_echoed_and_removed_when_a_client_drops(room, i
     removal = await next_awareness(b)
     assert removal.endswith(b"null") and write_var_uint(4242) in removal
     await b.close()
+
+
+async def test_while_locked_only_the_interviewer_edits(room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await database_sync_to_async(services.room_set_lock)(room=room, by=interviewer_seat, locked=True)
+    await a.pump()
+    await b.pump()
+    await a.type(0, "interviewer ")
+    await b.type(0, "candidate ")
+    assert await b.pump(timeout=1) == RoomClose.READ_ONLY
+    await a.pump()
+    assert a.value == "interviewer "
+    assert not await database_sync_to_async(DocumentUpdate.objects.filter(participant=candidate).exists)()
+    await a.close()
