@@ -307,6 +307,16 @@ NOTIFICATION_REPLAY_LIMIT = 200
 WEBSOCKET_MAX_MESSAGE_BYTES = 4096
 WEBSOCKET_RATE = (20, 10.0)  # messages per seconds, per connection
 
+# --- AI -----------------------------------------------------------------------------------------
+# Without AI_BASE_URL the offline engine answers (deterministic, explained). With it, any
+# OpenAI-compatible endpoint (OpenAI, Ollama, vLLM...) is asked first, and the offline engine
+# answers whenever it fails.
+AI_BASE_URL = os.environ.get("AI_BASE_URL", "")
+AI_API_KEY = os.environ.get("AI_API_KEY", "")
+AI_MODEL = os.environ.get("AI_MODEL", "gpt-4o-mini")
+AI_TIMEOUT_SECONDS = float(os.environ.get("AI_TIMEOUT_SECONDS", 20))
+AI_MAX_RETRIES = int(os.environ.get("AI_MAX_RETRIES", 1))
+
 # --- Judge ------------------------------------------------------------------------------------
 # How many programs run at once on this machine (runs beyond that queue for a slot).
 JUDGE_CONCURRENCY = int(os.environ.get("JUDGE_CONCURRENCY", os.cpu_count() or 2))
