@@ -1,0 +1,141 @@
+"""The skill ontology (data in resumes/data/skills.json) and matching skills in free text.
+No Django in here."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "skills.json"
+FUZZY_MIN_LENGTH = 6
+FUZZY_CUTOFF = 88
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    category: str
+    aliases: tuple[str, ...]
+    related: tuple[tuple[str, float], ...]
+    role_families: tuple[str, ...]
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class SkillMention:
+    skill_id: str
+    name: str
+    matched: str
+    start: int
+    fuzzy: bool = False
+
+
+@dataclass
+class Ontology:
+    skills: dict[str, Skill]
+    categories: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Ontology":
+        skills = {}
+        for entry in data["skills"]:
+            skills[entry["id"]] = Skill(
+                id=entry["id"], name=entry["name"], category=entry.get("category", ""),
+                aliases=tuple(entry.get("aliases", [])),
+                related=tuple((r["id"], float(r["weight"])) for r in entry.get("related", [])),
+                role_families=tuple(entry.get("role_families", [])),
+                case_sensitive=bool(entry.get("case_sensitive", False)),
+            )
+        return cls(skills, data.get("categories", {}))
+
+    def get(self, skill_id: str) -> Skill | None:
+        return self.skills.get(skill_id)
+
+    def related_to(self, skill_id: str) -> list[tuple[str, float]]:
+        skill = self.skills.get(skill_id)
+        return list(skill.related) if skill else []
+
+
+@lru_cache(maxsize=1)
+def default_ontology() -> Ontology:
+    return Ontology.from_data(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+
+
+def _pattern(terms: list[str], flags: int) -> re.Pattern | None:
+    if not terms:
+        return None
+    # Longest first, so that "Node.js" wins over "Node" and "C++" over "C".
+    alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
+    # Never inside another word: "Go" is not in "Google", "C" is not in "CSS" or "C++".
+    return re.compile(rf"(?<![A-Za-z0-9_+#.])(?:{alternatives})(?![A-Za-z0-9_+#]|\.[A-Za-z0-9])", flags)
+
+
+class SkillMatcher:
+    """Finds the ontology's skills in text: names and aliases, any case (except for skills whose
+    name is a common word, like Go), not inside other words, and near-misses ("Kubernets")."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.by_term: dict[str, str] = {}
+        exact_terms, folded_terms = [], []
+        for skill in ontology.skills.values():
+            for term in (skill.name, *skill.aliases):
+                if not term:
+                    continue
+                if skill.case_sensitive:
+                    self.by_term[term] = skill.id
+                    exact_terms.append(term)
+                else:
+                    self.by_term[term.lower()] = skill.id
+                    folded_terms.append(term)
+        self.exact = _pattern(exact_terms, 0)
+        self.folded = _pattern(folded_terms, re.IGNORECASE)
+        self.fuzzy_terms = {term: skill_id for term, skill_id in self.by_term.items()
+                            if len(term) >= FUZZY_MIN_LENGTH and term == term.lower()}
+        self.fuzzy_choices = list(self.fuzzy_terms)
+
+    def find(self, text: str, fuzzy: bool = True) -> list[SkillMention]:
+        mentions: list[SkillMention] = []
+        covered: list[tuple[int, int]] = []
+        for pattern, fold in ((self.folded, True), (self.exact, False)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                term = match.group(0)
+                skill_id = self.by_term.get(term.lower() if fold else term)
+                if skill_id is None:
+                    continue
+                if any(s <= match.start() < e for s, e in covered):
+                    continue
+                covered.append((match.start(), match.end()))
+                mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, term, match.start()))
+        if fuzzy and self.fuzzy_choices:
+            for word in re.finditer(r"[A-Za-z][A-Za-z0-9.+#-]{%d,}" % (FUZZY_MIN_LENGTH - 1), text):
+                if any(s <= word.start() < e for s, e in covered):
+                    continue
+                candidate = word.group(0).lower().rstrip(".")
+                if candidate in self.by_term:
+                    continue
+                best = process.extractOne(candidate, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if best:
+                    skill_id = self.fuzzy_terms[best[0]]
+                    mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, word.group(0),
+                                                 word.start(), fuzzy=True))
+        return sorted(mentions, key=lambda m: m.start)
+
+    def skill_ids(self, text: str) -> list[str]:
+        seen, ordered = set(), []
+        for mention in self.find(text):
+            if mention.skill_id not in seen:
+                seen.add(mention.skill_id)
+                ordered.append(mention.skill_id)
+        return ordered
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> SkillMatcher:
+    return SkillMatcher(default_ontology())
