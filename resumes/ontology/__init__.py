@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "skills.json"
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 88
+WORD = re.compile(rf"[A-Za-z][A-Za-z0-9.+#-]{{{FUZZY_MIN_LENGTH - 1},}}")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class SkillMatcher:
                 covered.append((match.start(), match.end()))
                 mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, term, match.start()))
         if fuzzy and self.fuzzy_choices:
-            for word in re.finditer(r"[A-Za-z][A-Za-z0-9.+#-]{%d,}" % (FUZZY_MIN_LENGTH - 1), text):
+            for word in WORD.finditer(text):
                 if any(s <= word.start() < e for s, e in covered):
                     continue
                 candidate = word.group(0).lower().rstrip(".")

@@ -57,7 +57,7 @@ def pdf_two_columns() -> bytes:
     left = [EMAIL, PHONE, "San Francisco, CA", "github.com/jrivera", "linkedin.com/in/jordan-rivera", "",
             *SKILLS[:1], *SKILLS[1].split(", "), "", *EDUCATION]
     right = SUMMARY + EXPERIENCE + PROJECTS
-    for x, column, width in ((40, left, 200), (260, right, 330)):
+    for x, column in ((40, left), (260, right)):
         text = page.beginText(x, 715)
         text.setFont("Helvetica", 8)
         for line in column:
