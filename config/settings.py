@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "challenges",
     "collaboration",
+    "resumes",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,13 @@ PISTON_URL = os.environ.get("PISTON_URL", "")
 JUDGE_ALLOW_UNSAFE = env_bool("JUDGE_ALLOW_UNSAFE", DEBUG)
 JUDGE_MAX_SOURCE_BYTES = 64 * 1024
 JUDGE_MAX_STDIN_BYTES = 1024 * 1024
+
+# --- Resumes ------------------------------------------------------------------------------------
+RESUME_MAX_UPLOAD_BYTES = int(os.environ.get("RESUME_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Parsing runs in a child process with these limits, so that a hostile file cannot take the
+# worker down (decompression bombs, pathological PDFs).
+RESUME_PARSE_SECONDS = 30
+RESUME_PARSE_MEMORY = 768 * 1024 * 1024
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -13,9 +13,11 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("challenges.api_urls")),
     path("api/v1/", include("collaboration.api_urls")),
+    path("api/v1/", include("resumes.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     path("", include("challenges.urls")),
     path("", include("collaboration.urls")),
+    path("", include("resumes.urls")),
     path("", include("accounts.urls")),
 ]
 

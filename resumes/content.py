@@ -1,0 +1,138 @@
+"""The structured resume the builder edits, with no Django inside: made from a parsed upload,
+checked, and rendered to the text an ATS reads."""
+
+from datetime import date
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LIMITS = {"experience": 30, "education": 15, "projects": 30, "certifications": 30, "skills": 100, "bullets": 20}
+
+
+class InvalidContent(ValueError):
+    pass
+
+
+def empty_content() -> dict:
+    return {"contact": {"name": "", "email": "", "phone": "", "location": "", "github": "", "linkedin": "",
+                        "website": ""},
+            "summary": "", "experience": [], "education": [], "skills": [], "projects": [], "certifications": []}
+
+
+def _month(value: date | None) -> str:
+    return f"{value.year:04d}-{value.month:02d}" if value else ""
+
+
+def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
+    content = empty_content()
+    contact = parsed.contact
+    content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
+    content["summary"] = parsed.sections.get("summary", "")[:2000]
+    content["experience"] = [{"title": e.title, "company": e.company, "start": _month(e.start), "end": _month(e.end),
+                              "current": e.current, "bullets": e.bullets[:LIMITS["bullets"]]}
+                             for e in parsed.experience[:LIMITS["experience"]]]
+    content["education"] = [{"degree": e.degree, "details": e.text, "year": e.year} for e in parsed.education]
+    content["skills"] = [skill_names.get(s, s) for s in parsed.skills][:LIMITS["skills"]]
+    projects = parsed.sections.get("projects", "")
+    content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
+                           for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]
+    certifications = parsed.sections.get("certifications", "")
+    content["certifications"] = [line.strip("-•* ")[:200] for line in certifications.split("\n")
+                                 if line.strip()][:LIMITS["certifications"]]
+    return content
+
+
+def _text(value, limit: int, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidContent(f"{field} must be text.")
+    return value.strip()[:limit]
+
+
+def normalise(content) -> dict:
+    """A clean copy of `content`, or InvalidContent saying what is wrong."""
+    if not isinstance(content, dict):
+        raise InvalidContent("The resume must be an object.")
+    clean = empty_content()
+    contact = content.get("contact") or {}
+    if not isinstance(contact, dict):
+        raise InvalidContent("contact must be an object.")
+    for key in clean["contact"]:
+        clean["contact"][key] = _text(contact.get(key), 200, f"contact.{key}")
+    clean["summary"] = _text(content.get("summary"), 3000, "summary")
+    for section, fields in (("experience", ("title", "company", "start", "end")),
+                            ("education", ("degree", "details")), ("projects", ("name", "description"))):
+        entries = content.get(section) or []
+        if not isinstance(entries, list) or len(entries) > LIMITS[section]:
+            raise InvalidContent(f"{section} must be a list of at most {LIMITS[section]} entries.")
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise InvalidContent(f"{section}[{index}] must be an object.")
+            item = {f: _text(entry.get(f), 1000, f"{section}[{index}].{f}") for f in fields}
+            if section == "experience":
+                item["current"] = bool(entry.get("current"))
+                bullets = entry.get("bullets") or []
+                if not isinstance(bullets, list) or len(bullets) > LIMITS["bullets"]:
+                    raise InvalidContent(f"experience[{index}].bullets must be a list of at most {LIMITS['bullets']}.")
+                item["bullets"] = [_text(b, 500, "bullet") for b in bullets if _text(b, 500, "bullet")]
+                for key in ("start", "end"):
+                    if item[key] and not _valid_month(item[key]):
+                        raise InvalidContent(f"experience[{index}].{key} must be YYYY-MM.")
+            if section == "education":
+                year = entry.get("year")
+                item["year"] = int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdigit()) else None
+            clean[section].append(item)
+    for section, limit in (("skills", 100), ("certifications", 200)):
+        values = content.get(section) or []
+        if not isinstance(values, list) or len(values) > LIMITS[section]:
+            raise InvalidContent(f"{section} must be a list of at most {LIMITS[section]} items.")
+        clean[section] = [_text(v, limit, section) for v in values if isinstance(v, str) and v.strip()]
+    return clean
+
+
+def _valid_month(value: str) -> bool:
+    try:
+        year, month = value.split("-")
+        return 1950 <= int(year) <= 2100 and 1 <= int(month) <= 12
+    except ValueError:
+        return False
+
+
+def _period(entry: dict) -> str:
+    def show(value):
+        if not value:
+            return ""
+        year, month = value.split("-")
+        return f"{MONTH_NAMES[int(month) - 1]} {year}"
+
+    end = "Present" if entry.get("current") else show(entry.get("end"))
+    start = show(entry.get("start"))
+    return f"{start} - {end}" if start else end
+
+
+def render_text(content: dict) -> str:
+    """The resume as plain text, in the conventional order and headings an ATS expects."""
+    contact = content["contact"]
+    lines = [contact["name"]]
+    lines.append(" | ".join(v for v in (contact["email"], contact["phone"], contact["location"]) if v))
+    links = " | ".join(v for v in (contact["github"], contact["linkedin"], contact["website"]) if v)
+    if links:
+        lines.append(links)
+    if content["summary"]:
+        lines += ["", "SUMMARY", content["summary"]]
+    if content["experience"]:
+        lines += ["", "EXPERIENCE"]
+        for entry in content["experience"]:
+            head = " at ".join(v for v in (entry["title"], entry["company"]) if v)
+            lines.append(f"{head}   {_period(entry)}".rstrip())
+            lines += [f"- {bullet}" for bullet in entry["bullets"]]
+    if content["education"]:
+        lines += ["", "EDUCATION"]
+        lines += [e["details"] or " ".join(str(v) for v in (e["degree"], e["year"]) if v) for e in content["education"]]
+    if content["skills"]:
+        lines += ["", "SKILLS", ", ".join(content["skills"])]
+    if content["projects"]:
+        lines += ["", "PROJECTS"]
+        lines += [f"{p['name']}: {p['description']}".rstrip(": ") for p in content["projects"]]
+    if content["certifications"]:
+        lines += ["", "CERTIFICATIONS", *content["certifications"]]
+    return "\n".join(line for line in lines if line is not None).strip() + "\n"

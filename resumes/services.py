@@ -1,0 +1,357 @@
+"""Every write of the resumes domain."""
+
+import difflib
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from core.ai_gateway import ai_complete
+from core.exceptions import ApplicationError, NotFound, ValidationFailed
+from core.realtime import publish_on_commit, user_group
+
+from . import content as resume_content
+from .ats import parse_job, score_resume, skill_gaps
+from .models import Analysis, JobDescription, ParseStatus, Resume, ResumeVersion, Roadmap
+from .parsing import UnreadableDocument, detect_format
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ResumeRejected(ApplicationError):
+    code = "resume_rejected"
+
+
+# --- uploads and parsing ------------------------------------------------------------------------
+
+
+def _next_number(resume: Resume) -> int:
+    return (resume.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def resume_upload(*, user, upload, title: str = "") -> ResumeVersion:
+    """Store an uploaded resume as a new resume (or a new version of `resume`) and queue its
+    parsing. The file's type is decided from its bytes."""
+    size = getattr(upload, "size", None) or 0
+    if size > settings.RESUME_MAX_UPLOAD_BYTES:
+        raise ResumeRejected(f"The file is larger than {settings.RESUME_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+                             code="file_too_large")
+    upload.seek(0)
+    data = upload.read(settings.RESUME_MAX_UPLOAD_BYTES + 1)
+    try:
+        kind = detect_format(data).kind
+    except UnreadableDocument as error:
+        raise ResumeRejected(error.message, code=error.code)
+    name = Path(getattr(upload, "name", "") or "resume").stem[:80]
+    resume = Resume.objects.create(user=user, title=(title or name or "My resume")[:120])
+    return _new_upload_version(resume, data, kind, note="Uploaded")
+
+
+@transaction.atomic
+def resume_upload_version(*, resume: Resume, upload) -> ResumeVersion:
+    upload.seek(0)
+    data = upload.read(settings.RESUME_MAX_UPLOAD_BYTES + 1)
+    if len(data) > settings.RESUME_MAX_UPLOAD_BYTES:
+        raise ResumeRejected("The file is too large.", code="file_too_large")
+    try:
+        kind = detect_format(data).kind
+    except UnreadableDocument as error:
+        raise ResumeRejected(error.message, code=error.code)
+    return _new_upload_version(resume, data, kind, note="Uploaded a new file")
+
+
+def _new_upload_version(resume: Resume, data: bytes, kind: str, note: str) -> ResumeVersion:
+    version = ResumeVersion(resume=resume, number=_next_number(resume), note=note, file_kind=kind,
+                            parse_status=ParseStatus.PENDING)
+    extension = {"pdf": "pdf", "docx": "docx", "text": "txt"}[kind]
+    version.file.save(f"resume-{resume.id}-v{version.number}.{extension}", ContentFile(data), save=False)
+    version.save()
+    from .tasks import resume_parse_task
+
+    transaction.on_commit(lambda: resume_parse_task.delay(version.id), robust=True)
+    return version
+
+
+def _parse_in_child(data: bytes) -> dict:
+    """Run resumes.parse_worker with CPU, memory and file limits."""
+    seconds, memory = settings.RESUME_PARSE_SECONDS, settings.RESUME_PARSE_MEMORY
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes no files
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    try:
+        finished = subprocess.run([sys.executable, "-m", "resumes.parse_worker"], input=data, capture_output=True,
+                                  timeout=seconds * 2, cwd=ROOT, preexec_fn=limits,
+                                  env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"})
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "code": "parse_timeout", "message": "Reading this file took too long."}
+    if finished.returncode != 0 or not finished.stdout:
+        return {"ok": False, "code": "parse_failed",
+                "message": "This file could not be read (it may be damaged or far too complex)."}
+    try:
+        return json.loads(finished.stdout)
+    except ValueError:
+        return {"ok": False, "code": "parse_failed", "message": "This file could not be read."}
+
+
+def version_parse(*, version_id: int) -> ResumeVersion | None:
+    """Parse an uploaded version (idempotent: a parsed version is left alone)."""
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().select_related("resume").filter(id=version_id).first()
+        if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.PARSING):
+            return version
+        version.parse_status = ParseStatus.PARSING
+        version.save(update_fields=["parse_status", "updated_at"])
+    _publish_status(version)
+    with version.file.open("rb") as handle:
+        data = handle.read()
+    result = _parse_in_child(data)
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        if result.get("ok"):
+            version.parse_status = ParseStatus.DONE
+            version.text = result["text"][:200_000]
+            version.content = resume_content.normalise(result["content"])
+            version.parsed = result["parsed"]
+            version.general_score = _general_score(version)
+        else:
+            version.parse_status = ParseStatus.FAILED
+            version.parse_error = result.get("message", "This file could not be read.")[:300]
+        version.save()
+    _publish_status(version)
+    return version
+
+
+def _publish_status(version: ResumeVersion) -> None:
+    publish_on_commit(user_group(version.resume.user_id), {
+        "type": "resume.parse", "resume": version.resume_id, "version": version.id,
+        "status": version.parse_status, "error": version.parse_error})
+
+
+def _parsed_of(version: ResumeVersion):
+    """The engine's view of a stored version (from its text; uploads keep their format report)."""
+    from .parsing import parse_text
+    from .parsing.extract import ExtractedText
+
+    parsed = parse_text(ExtractedText(version.file_kind or "text", version.text))
+    stored = (version.parsed or {}).get("format")
+    if stored:
+        for key, value in stored.items():
+            if hasattr(parsed.format, key):
+                setattr(parsed.format, key, value)
+    return parsed
+
+
+def _general_score(version: ResumeVersion) -> int:
+    return score_resume(_parsed_of(version), None).total
+
+
+# --- builder -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resume_create_blank(*, user, title: str = "") -> ResumeVersion:
+    resume = Resume.objects.create(user=user, title=(title or "New resume")[:120])
+    content = resume_content.empty_content()
+    content["contact"]["name"] = user.display_name
+    content["contact"]["email"] = user.email
+    return _save_content(resume, content, note="Started in the builder")
+
+
+@transaction.atomic
+def resume_save(*, resume: Resume, content: dict, note: str = "") -> ResumeVersion:
+    """A builder save: a new version with its text and general score."""
+    try:
+        clean = resume_content.normalise(content)
+    except resume_content.InvalidContent as error:
+        raise ValidationFailed(str(error), code="invalid_resume")
+    latest = resume.latest
+    if latest and latest.content == clean and latest.parse_status == ParseStatus.DONE:
+        return latest  # nothing changed: no new version
+    return _save_content(resume, clean, note=note or "Edited in the builder")
+
+
+def _save_content(resume: Resume, content: dict, note: str) -> ResumeVersion:
+    version = ResumeVersion(resume=resume, number=_next_number(resume), note=note[:200], content=content,
+                            text=resume_content.render_text(content), file_kind="text")
+    version.general_score = _general_score(version)
+    version.save()
+    Resume.objects.filter(id=resume.id).update(updated_at=version.created_at)
+    return version
+
+
+def version_diff(*, old: ResumeVersion, new: ResumeVersion) -> list[tuple[str, str]]:
+    """Line diff of two versions' text: [(kind, line)] with kind in ' ', '+', '-'."""
+    rows = []
+    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
+        if line.startswith("? "):
+            continue
+        rows.append((line[:1], line[2:]))
+    return rows
+
+
+@transaction.atomic
+def resume_delete(*, resume: Resume) -> None:
+    for version in resume.versions.all():
+        if version.file:
+            storage, name = version.file.storage, version.file.name
+            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    resume.delete()
+
+
+# --- jobs and analyses ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_create(*, user, text: str, title: str = "", company: str = "") -> JobDescription:
+    text = (text or "").strip()
+    if len(text) < 80:
+        raise ValidationFailed("Paste the whole job description (at least a few lines).", code="job_too_short",
+                               details={"text": ["Paste the whole job description."]})
+    if len(text) > 50_000:
+        raise ValidationFailed("That is longer than any job description.", code="job_too_long")
+    job = parse_job(text)
+    return JobDescription.objects.create(
+        user=user, title=(title or job.title)[:120], company=company[:120], text=text,
+        parsed={"title": job.title, "seniority": job.seniority, "role_family": job.role_family,
+                "required_skills": job.required_skills, "preferred_skills": job.preferred_skills,
+                "years_required": job.years_required, "responsibilities": job.responsibilities})
+
+
+def _score_data(score) -> tuple[list, list]:
+    categories = [{"key": c.key, "label": c.label, "score": c.score, "weight": round(c.weight, 3),
+                   "points": c.points, "evidence": c.evidence} for c in score.categories]
+    recommendations = [{"text": r.text, "points": r.points, "source": r.source, "line": r.line, "quote": r.quote,
+                        "category": c.key} for c in score.categories for r in c.recommendations]
+    recommendations.sort(key=lambda r: -r["points"])
+    return categories, recommendations
+
+
+def _gaps_data(report) -> dict:
+    if report is None:
+        return {}
+    return {"matched": report.matched, "transferable": report.transferable,
+            "gaps": [{"skill": g.skill_id, "name": g.name, "severity": g.severity, "required": g.required,
+                      "transferable_from": g.transferable_from, "transfer_score": round(g.transfer_score, 2),
+                      "estimated_hours": g.estimated_hours, "learning_path": g.learning_path} for g in report.gaps]}
+
+
+@transaction.atomic
+def analysis_run(*, user, version: ResumeVersion, job: JobDescription | None = None) -> Analysis:
+    """Score a version (against a job when given): an explained score, recommendations, gaps."""
+    if version.parse_status != ParseStatus.DONE:
+        raise ApplicationError("This version has not been read yet.", code="not_parsed")
+    parsed = _parsed_of(version)
+    job_model = parse_job(job.text) if job else None
+    score = score_resume(parsed, job_model)
+    categories, recommendations = _score_data(score)
+    analysis = Analysis.objects.create(user=user, version=version, job=job, total=score.total,
+                                       role_family=score.role_family, categories=categories,
+                                       recommendations=recommendations, gaps=_gaps_data(score.gaps))
+    if job is not None:
+        from accounts.services import progress_record_event
+
+        progress_record_event(user=user, event_type="resume.scored", value=score.total, source=analysis)
+    return analysis
+
+
+def skill_gap_report(*, version: ResumeVersion, job: JobDescription) -> dict:
+    return _gaps_data(skill_gaps(_parsed_of(version), parse_job(job.text)))
+
+
+# --- roadmap -------------------------------------------------------------------------------------------
+
+ROADMAP_SCHEMA = {
+    "type": "object", "required": ["phases"],
+    "properties": {"phases": {"type": "array", "minItems": 1, "maxItems": 8, "items": {
+        "type": "object", "required": ["title", "weeks", "topics", "milestones"],
+        "properties": {"title": {"type": "string"}, "weeks": {"type": "integer", "minimum": 1, "maximum": 52},
+                       "topics": {"type": "array", "items": {"type": "string"}},
+                       "milestones": {"type": "array", "items": {"type": "string"}}}}}}}
+LEVEL_WEEKS = {"beginner": 1.5, "junior": 1.2, "mid": 1.0, "senior": 0.8}
+
+
+def _offline_roadmap(target_role: str, level: str, gaps: list[dict]) -> dict:
+    """Phases from the rules: close the critical gaps first, then practise, then rehearse."""
+    scale = LEVEL_WEEKS.get(level, 1.0)
+    critical = [g for g in gaps if g.get("severity") == "critical"]
+    other = [g for g in gaps if g.get("severity") != "critical"]
+    phases = []
+    if critical:
+        hours = sum(g["estimated_hours"] for g in critical)
+        phases.append({"title": "Close the critical gaps", "weeks": max(1, round(hours / 10 * scale)),
+                       "topics": [g["name"] for g in critical],
+                       "milestones": [f"Build a small project with {g['name']}" for g in critical]})
+    if other:
+        phases.append({"title": "Strengthen the rest", "weeks": max(1, round(sum(g["estimated_hours"] for g in other)
+                                                                            / 12 * scale)),
+                       "topics": [g["name"] for g in other],
+                       "milestones": [f"Add {g['name']} to a project on your resume" for g in other[:6]]})
+    phases.append({"title": "Algorithms and data structures", "weeks": max(1, round(3 * scale)),
+                   "topics": ["Arrays and hashing", "Two pointers and sliding window", "Trees and graphs",
+                              "Dynamic programming"],
+                   "milestones": ["Solve 10 easy challenges", "Solve 10 medium challenges", "Solve 3 hard challenges"]})
+    phases.append({"title": f"Interview practice for {target_role}", "weeks": max(1, round(2 * scale)),
+                   "topics": ["System design basics", "Behavioural stories (STAR)", "Mock interviews"],
+                   "milestones": ["Hold a mock interview in a live room", "Write five STAR stories",
+                                  "Score 85+ on a resume check against a target job"]})
+    return {"phases": phases}
+
+
+@transaction.atomic
+def roadmap_create(*, user, target_role: str, current_level: str, analysis: Analysis | None = None) -> Roadmap:
+    target_role = (target_role or "").strip()[:120]
+    if not target_role:
+        raise ValidationFailed("Name the role you are aiming for.", code="role_required")
+    if current_level not in LEVEL_WEEKS:
+        raise ValidationFailed(f"Choose a level: {', '.join(LEVEL_WEEKS)}.", code="invalid_level")
+    gaps = (analysis.gaps or {}).get("gaps", []) if analysis else []
+    prompt = json.dumps({"target_role": target_role, "current_level": current_level,
+                         "skill_gaps": [{"skill": g["name"], "severity": g["severity"]} for g in gaps]})
+    result = ai_complete(task="roadmap", schema=ROADMAP_SCHEMA, user=user,
+                         offline=lambda: _offline_roadmap(target_role, current_level, gaps),
+                         system="You plan interview preparation for software engineers. Phases in order, "
+                                "each with weeks, topics and concrete milestones.",
+                         prompt=prompt)
+    phases = []
+    for p_index, phase in enumerate(result.data["phases"]):
+        phases.append({"title": phase["title"][:120], "weeks": int(phase["weeks"]),
+                       "topics": [t[:120] for t in phase["topics"]][:12],
+                       "milestones": [{"id": f"{p_index}-{m_index}", "text": text[:200], "done": False}
+                                      for m_index, text in enumerate(phase["milestones"][:10])]})
+    return Roadmap.objects.create(user=user, target_role=target_role, current_level=current_level, phases=phases,
+                                  engine=result.engine, fallback_reason=result.fallback_reason[:500])
+
+
+@transaction.atomic
+def roadmap_milestone_set(*, roadmap: Roadmap, milestone_id: str, done: bool) -> Roadmap:
+    roadmap = Roadmap.objects.select_for_update().get(id=roadmap.id)
+    for phase in roadmap.phases:
+        for milestone in phase["milestones"]:
+            if milestone["id"] == milestone_id:
+                milestone["done"] = bool(done)
+                roadmap.save(update_fields=["phases", "updated_at"])
+                return roadmap
+    raise NotFound("No such milestone.")
+
+
+def roadmap_next_steps(roadmap: Roadmap, limit: int = 3) -> list[dict]:
+    """What to do next: the first unfinished milestones, in phase order."""
+    steps = []
+    for phase in roadmap.phases:
+        for milestone in phase["milestones"]:
+            if not milestone["done"]:
+                steps.append({"phase": phase["title"], **milestone})
+                if len(steps) == limit:
+                    return steps
+    return steps
