@@ -149,7 +149,7 @@ class ResumeVersionsApi(APIView):
 
 
 class ResumeExportApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["docx", "pdf"]),
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=["docx", "pdf"]),
                                OpenApiParameter("template", str, enum=list(export.TEMPLATES)),
                                OpenApiParameter("version", int)],
                    responses={(200, "application/octet-stream"): bytes}, operation_id="resumes_export")
@@ -158,7 +158,8 @@ class ResumeExportApi(APIView):
 
 
 def export_response(request, resume):
-    kind = request.GET.get("format") or "pdf"
+    # `kind` in the API (DRF keeps `format` for content negotiation); pages may say `format`.
+    kind = request.GET.get("kind") or request.GET.get("format") or "pdf"
     template = request.GET.get("template") or "classic"
     if kind not in ("docx", "pdf") or template not in export.TEMPLATES:
         raise ValidationFailed("Choose format docx or pdf and template classic or modern.", code="invalid_export")

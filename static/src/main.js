@@ -20,6 +20,15 @@ function applyTheme() {
 applyTheme();
 window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", applyTheme);
 
+// Forms with data-confirm ask before they submit (deleting things).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest?.("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
 document.addEventListener("DOMContentLoaded", () => {
   if (document.body.dataset.authenticated === "true") connectNotifications();
   const toggle = document.querySelector("[data-nav-toggle]");

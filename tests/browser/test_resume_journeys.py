@@ -1,0 +1,321 @@
+"""The resume checker in a real browser against a real server: upload a PDF, read the ATS score,
+its recommendations and the skill gaps against a pasted job, fix the resume in the builder, score
+it again, compare the versions, download DOCX and PDF, and turn the analysis into a roadmap.
+Celery runs eagerly here, so a file is read during its upload request. Screenshots of every step
+land in var/screenshots/ (80-... onward)."""
+
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.resumes import documents
+from tests.resumes.test_ats import BACKEND_JOB
+
+pytestmark = [pytest.mark.browser]
+
+try:
+    from playwright.sync_api import expect
+except Exception:  # pragma: no cover - the conftest skips these tests then
+    expect = None
+
+NEW_BULLET = "Cut checkout latency by 30% for 2 million users by moving payment events to Kafka consumers written in Rust"
+
+
+def log_in(page, email: str, password: str = PASSWORD):
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.locator("main form[action*='login'] button[type=submit]").first.click()
+
+
+def submit(page, form_selector: str):
+    with page.expect_navigation():
+        page.locator(form_selector).locator("button[type=submit]").first.click()
+
+
+def analysis_total(page) -> int:
+    return int(page.locator("#analysis").get_attribute("data-total"))
+
+
+def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
+    jordan = make_user(username="jordan", email="jordan@example.com", name="Jordan Rivera")
+    page = new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, jordan.email)
+
+    # 1. The resumes page, from the navigation.
+    page.locator("header nav a", has_text="Resumes").click()
+    page.wait_for_url(re.compile(r"/resumes/$"))
+    expect(page.locator("h1")).to_have_text("Resume checker")
+    expect(page.locator("[data-no-resumes]")).to_be_visible()
+    expect(page.locator("#resume-file")).to_have_attribute("accept", re.compile(r"\.pdf,\.docx,\.txt"))
+    shot(page, "80-resumes-empty")
+
+    # 2. Upload a one-column PDF; it is read (eagerly) and its results show.
+    pdf = tmp_path / "jordan-rivera.pdf"
+    pdf.write_bytes(documents.pdf_one_column())
+    page.set_input_files("#resume-file", str(pdf))
+    submit(page, "form[data-upload-form]")
+    page.wait_for_url(re.compile(r"/resumes/\d+/$"))
+    resume_url = page.url
+    expect(page.locator("h1")).to_have_text("jordan-rivera")
+    expect(page.locator("[data-general-score] .gauge")).to_be_visible(timeout=30_000)  # polling, if not read yet
+    general = int(page.locator("[data-general-score]").get_attribute("data-general-score"))
+    assert 0 < general <= 100
+    report = page.locator("[data-format-report]")
+    expect(report).to_contain_text("PDF")
+    expect(report.locator("dt", has_text="Columns").locator("xpath=following-sibling::dd")).to_have_text("1")
+    expect(report.locator("dt", has_text="Pages").locator("xpath=following-sibling::dd")).to_have_text("1")
+    expect(report.locator("[data-confidence]")).to_have_text(re.compile(r"^\d+%$"))
+    expect(page.locator("main")).to_contain_text("Jordan Rivera")
+    expect(page.locator("main")).to_contain_text(documents.EMAIL)
+    shot(page, "81-resume-read")
+
+    # 3. Paste the backend job and analyze: the score, its categories, recommendations and gaps.
+    page.fill("#analyze-job-text", BACKEND_JOB)
+    submit(page, "form[data-analyze-form]")
+    page.wait_for_url(re.compile(r"\?analysis=\d+"))
+    analysis = page.locator("#analysis")
+    expect(analysis.locator("h2")).to_contain_text("Senior Backend Engineer")
+    first_total = analysis_total(page)
+    expect(analysis.locator(".gauge-value")).to_have_text(str(first_total))
+    assert 0 < first_total < 100
+    categories = analysis.locator("[data-category]")
+    expect(categories).to_have_count(7)
+    expect(analysis.locator("[data-category='required']")).to_contain_text("Required skills covered")
+    expect(analysis.locator("[data-category='required']")).to_contain_text("Weight")
+    recommendations = analysis.locator("[data-recommendations] > li")
+    assert recommendations.count() >= 3
+    points = [float(t.strip("+")) for t in recommendations.locator(".points").all_inner_texts() if t != "tip"]
+    assert points == sorted(points, reverse=True), points
+    kafka_tip = recommendations.filter(has_text="Required: Kafka is missing")
+    expect(kafka_tip).to_have_count(1)
+    expect(kafka_tip.locator(".quote")).to_contain_text("Python, Django, PostgreSQL, Kafka")  # the job's line
+    critical = analysis.locator("[data-severity='critical']")
+    expect(critical.locator("[data-gap='kafka']")).to_be_visible()
+    expect(critical.locator("[data-gap='rust']")).to_be_visible()
+    expect(critical.locator("[data-gap='kafka']")).to_contain_text(re.compile(r"≈ \d+ h to learn"))
+    expect(critical.locator("[data-gap='kafka'] .learning-path li").first).to_be_visible()
+    expect(analysis.locator("[data-gap='gcp']")).to_contain_text("Transferable from")
+    expect(analysis.locator("[data-matched]")).to_contain_text("Python")
+    shot(page, "82-analysis-backend-job")
+
+    # 4. The builder: add Kafka and Rust to the skills and a quantified bullet, see them in both
+    #    templates of the preview, save.
+    page.locator("main a", has_text="Open in the builder").click()
+    page.wait_for_url(re.compile(r"/builder/$"))
+    page.wait_for_function("document.body.dataset.builderReady === 'true'")
+    expect(page.locator("[data-path='contact.name']")).to_have_value("Jordan Rivera")
+    preview = page.locator("[data-preview]")
+    expect(preview).to_contain_text("Acme Payments")
+    expect(preview).to_have_class(re.compile(r"template-classic"))
+    skills_before = page.locator("[data-section='skills'] .skill-row").count()
+    new_skill = page.locator("[data-new-skill]")
+    new_skill.fill("Kafka")
+    new_skill.press("Enter")
+    page.locator("[data-new-skill]").fill("Rust")
+    page.locator("[data-action='add-skill']").click()
+    expect(page.locator("[data-section='skills'] .skill-row")).to_have_count(skills_before + 2)
+    expect(page.locator(f"[data-path='skills.{skills_before + 1}']")).to_have_value("Rust")
+    bullets = page.locator("[data-entry='experience.0'] .bullet-row")
+    bullet_count = bullets.count()
+    page.locator("[data-entry='experience.0'] [data-action='add'][data-list='experience.0.bullets']").click()
+    new_bullet = page.locator(f"[data-path='experience.0.bullets.{bullet_count}']")
+    expect(new_bullet).to_be_focused()
+    new_bullet.fill(NEW_BULLET)
+    # Move it to the top of the role: reordering works.
+    for index in range(bullet_count, 0, -1):
+        page.locator(f"button[data-action='up'][data-list='experience.0.bullets'][data-index='{index}']").click()
+    expect(page.locator("[data-path='experience.0.bullets.0']")).to_have_value(NEW_BULLET)
+    expect(page.locator("[data-dirty]")).to_be_visible()
+    expect(preview.locator(".pv-role").first.locator("li").first).to_have_text(NEW_BULLET)
+    expect(preview).to_contain_text("Kafka, Rust")  # classic: a comma-separated list
+    page.locator("[data-template-choice][value='modern']").check()
+    expect(preview).to_have_class(re.compile(r"template-modern"))
+    expect(preview.locator(".pv-chips span", has_text="Rust")).to_be_visible()
+    font = page.evaluate("getComputedStyle(document.querySelector('[data-preview]')).fontFamily")
+    assert "Helvetica" in font or "Arial" in font, font
+    page.fill("[data-note]", "Added Kafka, Rust and a measured result")
+    shot(page, "83-builder-editing-modern")
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-saved-version]")).to_have_attribute("data-saved-version", "2")
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved as version 2")
+    expect(page.locator("[data-save-status]")).to_contain_text("General score")
+    expect(page.locator("[data-version-info]")).to_contain_text("Version 2")
+    expect(page.locator("[data-save-errors]")).to_be_hidden()
+    expect(page.locator("[data-dirty]")).to_be_hidden()
+    shot(page, "84-builder-saved")
+
+    # An invalid save shows the API's error next to the form, and keeps the edits.
+    page.locator("[data-entry='experience.0'] [data-path='experience.0.start']").fill("1900-01")
+    page.locator("[data-save]").click()
+    expect(page.locator("[data-save-errors]")).to_be_visible()
+    expect(page.locator("[data-save-errors]")).to_contain_text("YYYY-MM")
+    page.locator("[data-entry='experience.0'] [data-path='experience.0.start']").fill("2021-01")
+    expect(page.locator("[data-dirty]")).to_be_visible()
+    page.locator("[data-save]").click()  # back to what version 2 holds: nothing new to save
+    expect(page.locator("[data-save-status]")).to_contain_text("No changes since version 2")
+    expect(page.locator("[data-save-errors]")).to_be_hidden()
+
+    # 5. Analyze the new version against the same job: a higher score, Kafka no longer a gap.
+    page.goto(resume_url)
+    expect(page.locator("[data-version-line]")).to_contain_text("Version 2")
+    expect(page.locator("#analysis")).to_have_count(0)  # version 2 has not been analyzed yet
+    page.select_option("#analyze-job", label="Senior Backend Engineer")
+    submit(page, "form[data-analyze-form]")
+    page.wait_for_url(re.compile(r"\?analysis=\d+"))
+    second_total = analysis_total(page)
+    assert second_total > first_total, (first_total, second_total)
+    expect(page.locator("#analysis")).to_contain_text("Version 2")
+    expect(page.locator("#analysis [data-gap='kafka']")).to_have_count(0)
+    expect(page.locator("#analysis [data-gap='rust']")).to_have_count(0)
+    expect(page.locator("#analysis [data-matched]")).to_contain_text("Kafka")
+    shot(page, "85-analysis-improved")
+
+    # 6. The versions and the diff between them.
+    page.locator("main a", has_text="Versions").first.click()
+    page.wait_for_url(re.compile(r"/versions/$"))
+    rows = page.locator("[data-versions] tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Added Kafka, Rust and a measured result")
+    expect(rows.first.locator(".score-chip").last).to_have_text(str(second_total))
+    expect(rows.nth(1).locator(".score-chip").last).to_have_text(str(first_total))
+    added = page.locator("[data-diff] .diff-line.added")
+    expect(added.filter(has_text=NEW_BULLET)).to_have_count(1)
+    expect(added.filter(has_text="Kafka, Rust")).to_have_count(1)
+    expect(page.locator("[data-diff] .diff-line.removed").first).to_be_visible()
+    color = page.evaluate("getComputedStyle(document.querySelector('.diff-line.added')).backgroundColor")
+    assert color not in ("rgba(0, 0, 0, 0)", "transparent"), color
+    # Pick the versions the other way round.
+    page.select_option("#compare-a", "2")
+    page.select_option("#compare-b", "1")
+    submit(page, "form[data-compare-form]")
+    expect(page.locator("[data-diff] .diff-line.removed").filter(has_text=NEW_BULLET)).to_have_count(1)
+    page.select_option("#compare-a", "1")
+    page.select_option("#compare-b", "2")
+    submit(page, "form[data-compare-form]")
+    shot(page, "86-versions-diff")
+
+    # 7. Downloads: DOCX and PDF, in both templates.
+    page.goto(resume_url)
+    for kind, template, magic in (("docx", "classic", b"PK"), ("pdf", "modern", b"%PDF"),
+                                  ("docx", "modern", b"PK"), ("pdf", "classic", b"%PDF")):
+        with page.expect_download() as info:
+            page.locator(f"[data-download='{kind}-{template}']").click()
+        download = info.value
+        assert download.suggested_filename.endswith(f"-v2.{kind}"), download.suggested_filename
+        with open(download.path(), "rb") as handle:
+            data = handle.read()
+        assert data.startswith(magic), (kind, template, data[:8])
+        assert len(data) > 1000
+
+    # 8. A roadmap from the analysis; tick a milestone.
+    page.goto(resume_url)
+    page.locator("[data-make-roadmap]").click()
+    page.wait_for_url(re.compile(r"/roadmap/\?analysis=\d+$"))
+    expect(page.locator("[data-from-analysis]")).to_be_visible()
+    page.fill("#roadmap-role", "Senior Backend Engineer")
+    page.select_option("#roadmap-level", "mid")
+    submit(page, "form[data-roadmap-form]")
+    page.wait_for_url(re.compile(r"/roadmap/\d+/$"))
+    roadmap_url = page.url
+    expect(page.locator("h1")).to_contain_text("Senior Backend Engineer")
+    phases = page.locator(".phase")
+    assert phases.count() >= 3
+    expect(phases.first).to_contain_text(re.compile(r"\d+ weeks?"))
+    expect(phases.last).to_contain_text("Interview practice for Senior Backend Engineer")
+    total = page.locator("[data-milestone]").count()
+    assert total >= 5
+    expect(page.locator("[data-progress-text]")).to_have_text(f"0 of {total} milestones done")
+    first_step = page.locator("[data-next-steps] li").first.locator("strong").inner_text()
+    first_box = page.locator("[data-milestone]").first
+    expect(first_box.locator("xpath=following-sibling::label")).to_have_text(first_step)
+    page.evaluate("window.__noReload = true")
+    first_box.check()
+    expect(page.locator("[data-progress-text]")).to_have_text(f"1 of {total} milestones done")
+    expect(page.locator("[data-milestone]").first).to_be_checked()
+    expect(page.locator(".milestone").first).to_have_class(re.compile(r"\bdone\b"))
+    expect(page.locator("[data-next-steps] li").first).not_to_contain_text(first_step)
+    assert page.evaluate("window.__noReload") is True, "the page was reloaded"
+    shot(page, "87-roadmap-milestone-ticked")
+    page.goto(roadmap_url)  # it was saved
+    expect(page.locator("[data-milestone]").first).to_be_checked()
+    expect(page.locator("[data-progress-text]")).to_have_text(f"1 of {total} milestones done")
+
+    # 9. The list shows the resume with its latest score; the job page reads the job.
+    page.goto("/resumes/")
+    row = page.locator("[data-resume-list] tbody tr", has_text="jordan-rivera")
+    expect(row).to_contain_text("Read")
+    expect(row.locator(".score-chip")).to_have_text(re.compile(r"^\d+$"))
+    page.locator("main a", has_text="Senior Backend Engineer").first.click()
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.locator("[data-required-skills] li")).to_have_count(8)
+    expect(page.locator("[data-preferred-skills]")).to_contain_text("terraform")
+    expect(page.locator("main")).to_contain_text("Own our data pipeline")
+    shot(page, "88-job-detail")
+
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_parsing_progress_then_failure(new_context, make_user, achievements, tmp_path, shot):
+    """While a file is being read the page polls; once read it shows the results by itself. A file
+    that cannot be read says why, and offers to upload another."""
+    from django.core.files.base import ContentFile
+
+    from resumes import services
+    from resumes.models import ParseStatus, Resume, ResumeVersion
+
+    casey = make_user(username="casey", email="casey@example.com", name="Casey Jones")
+    page = new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, casey.email)
+
+    # A version waiting for the reader (as with a real worker, before it picks the task up).
+    resume = Resume.objects.create(user=casey, title="Waiting resume")
+    version = ResumeVersion(resume=resume, number=1, note="Uploaded", file_kind="pdf", parse_status=ParseStatus.PENDING)
+    version.file.save("waiting.pdf", ContentFile(documents.pdf_one_column()), save=False)
+    version.save()
+    page.goto(f"/resumes/{resume.id}/")
+    status = page.locator("#parse-status")
+    expect(status).to_contain_text("Reading your file…")
+    page.wait_for_timeout(1500)  # it keeps polling while nothing changes
+    expect(status).to_contain_text("Reading your file…")
+    shot(page, "89-resume-reading")
+    services.version_parse(version_id=version.id)
+    expect(page.locator("[data-format-report]")).to_be_visible(timeout=15_000)  # HX-Refresh reloaded the page
+    expect(page.locator("#parse-status")).to_have_count(0)
+
+    # A "PDF" that is not one: the parse fails and says so; upload a readable file instead.
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 200)
+    page.goto("/resumes/")
+    page.set_input_files("#resume-file", str(broken))
+    submit(page, "form[data-upload-form]")
+    page.wait_for_url(re.compile(r"/resumes/\d+/$"))
+    failed = page.locator("[data-parse-failed]")
+    expect(failed).to_be_visible(timeout=30_000)
+    expect(failed.locator("[role=alert]")).to_contain_text(re.compile(r"\w{10,}"))
+    shot(page, "90-resume-unreadable")
+    good = tmp_path / "readable.docx"
+    good.write_bytes(documents.docx_plain())
+    page.set_input_files("#version-file", str(good))
+    submit(page, "form[data-upload-version]")
+    expect(page.locator("[data-format-report]")).to_contain_text("DOCX")
+    expect(page.locator("[data-version-line]")).to_contain_text("Version 2")
+
+    # Deleting asks first; dismissing keeps the resume.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("main form[action$='/delete/'] button").click()
+    page.wait_for_timeout(300)
+    expect(page.locator("[data-format-report]")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator("main form[action$='/delete/'] button").click()
+    expect(page.locator(".messages")).to_contain_text("Resume deleted.")
+    expect(page.locator("[data-resume-list]")).not_to_contain_text("broken")
+
+    assert not errors, f"JavaScript errors: {errors}"

@@ -1,0 +1,68 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from resumes import services
+from tests.resumes.test_ats import BACKEND_JOB
+
+from . import documents
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_score_analyze_and_export(auth_client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auth_client.post("/api/v1/interview-prep/upload/",
+                                    {"file": SimpleUploadedFile("cv.docx", documents.docx_plain())}, format="multipart")
+    assert response.status_code == 201, response.content
+    resume_id = response.json()["id"]
+    score = auth_client.get(f"/api/v1/interview-prep/score/{resume_id}/").json()
+    assert 0 < score["total"] <= 100 and score["job"] is None
+    analysis = auth_client.post("/api/v1/interview-prep/analyze/", {"resume": resume_id, "job_text": BACKEND_JOB},
+                                format="json")
+    assert analysis.status_code == 201 and analysis.json()["role_family"] == "backend"
+    job_id = analysis.json()["job"]
+    gaps = auth_client.get(f"/api/v1/skill-gaps/?resume={resume_id}&job={job_id}").json()
+    assert any(g["skill"] == "kafka" for g in gaps["gaps"])
+    docx = auth_client.get(f"/api/v1/resumes/{resume_id}/export/?kind=docx&template=modern")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    bad = auth_client.get(f"/api/v1/resumes/{resume_id}/export/?kind=odt")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_export"
+    roadmap = auth_client.post("/api/v1/ai/roadmap/", {"target_role": "Backend engineer", "current_level": "mid",
+                                                       "analysis": analysis.json()["id"]}, format="json").json()
+    milestone = roadmap["next_steps"][0]["id"]
+    patched = auth_client.patch(f"/api/v1/ai/roadmap/{roadmap['id']}/", {"milestone": milestone, "done": True},
+                                format="json").json()
+    assert patched["next_steps"][0]["id"] != milestone
+
+
+def test_builder_api(auth_client):
+    created = auth_client.post("/api/v1/resumes/", {"title": "From scratch"}, format="json").json()
+    content = created["latest"]["content"]
+    content["summary"] = "Engineer."
+    saved = auth_client.put(f"/api/v1/resumes/{created['id']}/", {"content": content}, format="json")
+    assert saved.status_code == 200 and saved.json()["number"] == 2
+    bad = auth_client.put(f"/api/v1/resumes/{created['id']}/", {"content": {"experience": 3}}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_resume"
+    versions = auth_client.get(f"/api/v1/resumes/{created['id']}/versions/").json()
+    assert [v["number"] for v in versions] == [2, 1]
+
+
+def test_other_users_resumes_and_jobs_answer_404(auth_client, other_user):
+    theirs = services.resume_create_blank(user=other_user)
+    job = services.job_create(user=other_user, text=BACKEND_JOB)
+    for url in [f"/api/v1/resumes/{theirs.resume_id}/", f"/api/v1/resumes/{theirs.resume_id}/versions/",
+                f"/api/v1/resumes/{theirs.resume_id}/export/?kind=pdf", f"/api/v1/jobs/{job.id}/",
+                f"/api/v1/interview-prep/score/{theirs.resume_id}/"]:
+        assert auth_client.get(url).status_code == 404, url
+    assert auth_client.delete(f"/api/v1/resumes/{theirs.resume_id}/").status_code == 404
+    response = auth_client.post("/api/v1/interview-prep/analyze/", {"resume": theirs.resume_id, "job": job.id},
+                                format="json")
+    assert response.status_code == 404
+
+
+def test_upload_errors_are_clear(auth_client):
+    response = auth_client.post("/api/v1/resumes/", {"file": SimpleUploadedFile("me.pdf", b"\x89PNG\r\n\x1a\nxxxx")},
+                                format="multipart")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "unsupported_format"
+    short = auth_client.post("/api/v1/jobs/", {"text": "Engineer"}, format="json")
+    assert short.status_code == 400 and short.json()["error"]["code"] == "job_too_short"

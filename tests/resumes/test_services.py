@@ -1,0 +1,104 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from resumes import services
+from resumes.models import Analysis, ParseStatus, ResumeVersion
+from tests.resumes.test_ats import BACKEND_JOB
+
+from . import documents
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(user, data: bytes, name="resume.pdf"):
+    version = services.resume_upload(user=user, upload=SimpleUploadedFile(name, data))
+    services.version_parse(version_id=version.id)  # eager Celery runs it after commit; tests have no commit
+    version.refresh_from_db()
+    return version
+
+
+@pytest.mark.parametrize("layout", ["pdf-one-column", "docx", "text"])
+def test_upload_is_parsed_in_a_child_process(user, layout):
+    version = upload(user, documents.LAYOUTS[layout]())
+    assert version.parse_status == ParseStatus.DONE, version.parse_error
+    assert version.content["contact"]["email"] == documents.EMAIL
+    assert version.content["experience"][0]["company"] == "Acme Payments"
+    assert "Kubernetes" in version.content["skills"] and version.general_score > 0
+    assert version.parsed["format"]["file_type"] in ("pdf", "docx", "text")
+
+
+def test_the_name_of_a_file_does_not_decide_its_type(user):
+    version = upload(user, documents.docx_plain(), name="resume.pdf")
+    assert version.file_kind == "docx" and version.parse_status == ParseStatus.DONE
+
+
+def test_analysis_against_a_job_and_the_better_version_scores_higher(user, achievements):
+    version = upload(user, documents.pdf_one_column())
+    job = services.job_create(user=user, text=BACKEND_JOB)
+    assert job.parsed["role_family"] == "backend" and "kafka" in job.parsed["required_skills"]
+    first = services.analysis_run(user=user, version=version, job=job)
+    severities = {g["skill"]: g["severity"] for g in first.gaps["gaps"]}
+    assert severities.get("kafka") == "critical"
+    assert first.recommendations and all("text" in r for r in first.recommendations)
+    content = version.content
+    content["skills"] += ["Kafka", "Rust", "GCP"]
+    content["experience"][0]["bullets"].append("Cut cloud costs by 30% moving batch jobs to spot instances")
+    improved = services.resume_save(resume=version.resume, content=content)
+    assert improved.number == 2 and improved.note == "Edited in the builder"
+    second = services.analysis_run(user=user, version=improved, job=job)
+    assert second.total > first.total
+    diff = services.version_diff(old=version, new=improved)
+    assert ("+", "- Cut cloud costs by 30% moving batch jobs to spot instances") in diff
+
+
+def test_saving_the_same_content_makes_no_new_version(user):
+    version = services.resume_create_blank(user=user)
+    again = services.resume_save(resume=version.resume, content=version.content)
+    assert again.id == version.id and ResumeVersion.objects.filter(resume=version.resume).count() == 1
+
+
+def test_invalid_builder_content_is_refused(user):
+    version = services.resume_create_blank(user=user)
+    from core.exceptions import ValidationFailed
+
+    for bad in ("nope", {"experience": "x"}, {"experience": [{"start": "last year"}]}, {"skills": ["x"] * 500}):
+        with pytest.raises(ValidationFailed):
+            services.resume_save(resume=version.resume, content=bad)
+
+
+def test_roadmap_offline_and_milestones(user):
+    version = upload(user, documents.pdf_one_column())
+    job = services.job_create(user=user, text=BACKEND_JOB)
+    analysis = services.analysis_run(user=user, version=version, job=job)
+    roadmap = services.roadmap_create(user=user, target_role="Senior Backend Engineer", current_level="mid",
+                                      analysis=analysis)
+    assert roadmap.engine == "offline" and roadmap.phases[0]["title"] == "Close the critical gaps"
+    assert any("Kafka" in topic for topic in roadmap.phases[0]["topics"])
+    first = services.roadmap_next_steps(roadmap)[0]
+    roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=first["id"], done=True)
+    assert services.roadmap_next_steps(roadmap)[0]["id"] != first["id"]
+
+
+def test_exports(user):
+    from resumes import export
+
+    version = upload(user, documents.pdf_one_column())
+    for template in export.TEMPLATES:
+        docx_bytes = export.to_docx(version.content, template)
+        pdf_bytes = export.to_pdf(version.content, template)
+        assert docx_bytes[:2] == b"PK" and pdf_bytes[:5] == b"%PDF-"
+        # What we export reads back as the same resume.
+        from resumes.parsing import parse_resume
+
+        again = parse_resume(pdf_bytes)
+        assert again.contact.email == documents.EMAIL and "kubernetes" in again.skills
+
+
+def test_analysis_counts_toward_achievements(user, achievements):
+    version = upload(user, documents.pdf_one_column())
+    job = services.job_create(user=user, text=BACKEND_JOB)
+    services.analysis_run(user=user, version=version, job=job)
+    from accounts.models import XPEvent
+
+    assert XPEvent.objects.filter(user=user, reason="resume.scored").exists()
+    assert Analysis.objects.count() == 1
