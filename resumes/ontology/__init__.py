@@ -66,13 +66,35 @@ def default_ontology() -> Ontology:
     return Ontology.from_data(json.loads(DATA_FILE.read_text(encoding="utf-8")))
 
 
+def _trie_regex(terms: list[str]) -> str:
+    """One regex for many literal terms, shaped as a trie (shared prefixes once), which `re`
+    matches far faster than a flat alternation of thousands of words. Longer terms are tried
+    before their prefixes, so "Node.js" wins over "Node" and "C++" over "C"."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends_here else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if ends_here else "")
+
+    return build(trie)
+
+
 def _pattern(terms: list[str], flags: int) -> re.Pattern | None:
     if not terms:
         return None
-    # Longest first, so that "Node.js" wins over "Node" and "C++" over "C".
-    alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
+    if flags & re.IGNORECASE:
+        terms = sorted({term.lower() for term in terms})
     # Never inside another word: "Go" is not in "Google", "C" is not in "CSS" or "C++".
-    return re.compile(rf"(?<![A-Za-z0-9_+#.])(?:{alternatives})(?![A-Za-z0-9_+#]|\.[A-Za-z0-9])", flags)
+    return re.compile(rf"(?<![A-Za-z0-9_+#.])(?:{_trie_regex(terms)})(?![A-Za-z0-9_+#]|\.[A-Za-z0-9])", flags)
 
 
 class SkillMatcher:
@@ -101,7 +123,7 @@ class SkillMatcher:
 
     def find(self, text: str, fuzzy: bool = True) -> list[SkillMention]:
         mentions: list[SkillMention] = []
-        covered: list[tuple[int, int]] = []
+        covered = bytearray(len(text) + 1)  # 1 where a match already stands
         for pattern, fold in ((self.folded, True), (self.exact, False)):
             if pattern is None:
                 continue
@@ -110,18 +132,22 @@ class SkillMatcher:
                 skill_id = self.by_term.get(term.lower() if fold else term)
                 if skill_id is None:
                     continue
-                if any(s <= match.start() < e for s, e in covered):
+                if covered[match.start()]:
                     continue
-                covered.append((match.start(), match.end()))
+                covered[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, term, match.start()))
         if fuzzy and self.fuzzy_choices:
+            tried: dict[str, tuple | None] = {}
             for word in WORD.finditer(text):
-                if any(s <= word.start() < e for s, e in covered):
+                if covered[word.start()]:
                     continue
                 candidate = word.group(0).lower().rstrip(".")
                 if candidate in self.by_term:
                     continue
-                best = process.extractOne(candidate, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if candidate not in tried:  # resumes repeat their words
+                    tried[candidate] = process.extractOne(candidate, self.fuzzy_choices, scorer=fuzz.ratio,
+                                                          score_cutoff=FUZZY_CUTOFF)
+                best = tried[candidate]
                 if best:
                     skill_id = self.fuzzy_terms[best[0]]
                     mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, word.group(0),
