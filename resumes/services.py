@@ -237,13 +237,32 @@ def _score_data(score) -> tuple[list, list]:
     return categories, recommendations
 
 
+def _practice_for(gaps) -> dict[str, list[dict]]:
+    """PrepForge challenges that practise each missing skill (by tag or category), one query."""
+    from challenges.models import Challenge
+
+    wanted = {g.skill_id: {g.skill_id, g.name.lower()} for g in gaps}
+    if not wanted:
+        return {}
+    found: dict[str, list[dict]] = {}
+    for slug, title, tags, category in Challenge.objects.filter(is_public=True, is_active=True).values_list(
+            "slug", "title", "tags", "category"):
+        words = {t.lower() for t in tags or []} | {category.lower()}
+        for skill_id, names in wanted.items():
+            if names & words and len(found.setdefault(skill_id, [])) < 3:
+                found[skill_id].append({"slug": slug, "title": title, "url": f"/challenges/{slug}/"})
+    return found
+
+
 def _gaps_data(report) -> dict:
     if report is None:
         return {}
+    practice = _practice_for(report.gaps)
     return {"matched": report.matched, "transferable": report.transferable,
             "gaps": [{"skill": g.skill_id, "name": g.name, "severity": g.severity, "required": g.required,
                       "transferable_from": g.transferable_from, "transfer_score": round(g.transfer_score, 2),
-                      "estimated_hours": g.estimated_hours, "learning_path": g.learning_path} for g in report.gaps]}
+                      "estimated_hours": g.estimated_hours, "learning_path": g.learning_path,
+                      "practice": practice.get(g.skill_id, [])} for g in report.gaps]}
 
 
 @transaction.atomic

@@ -261,12 +261,32 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     assert not errors, f"JavaScript errors: {errors}"
 
 
+def read_in_another_thread(version_id: int):
+    """What the worker does, off the test thread (Playwright's loop runs there, and the parse
+    publishes its status over the channel layer, which needs a thread without one)."""
+    import threading
+
+    from django.db import connections
+
+    from resumes import services
+
+    def work():
+        try:
+            services.version_parse(version_id=version_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "parsing took more than a minute"
+
+
 def test_parsing_progress_then_failure(new_context, make_user, achievements, tmp_path, shot):
     """While a file is being read the page polls; once read it shows the results by itself. A file
     that cannot be read says why, and offers to upload another."""
     from django.core.files.base import ContentFile
 
-    from resumes import services
     from resumes.models import ParseStatus, Resume, ResumeVersion
 
     casey = make_user(username="casey", email="casey@example.com", name="Casey Jones")
@@ -286,7 +306,7 @@ def test_parsing_progress_then_failure(new_context, make_user, achievements, tmp
     page.wait_for_timeout(1500)  # it keeps polling while nothing changes
     expect(status).to_contain_text("Reading your file…")
     shot(page, "89-resume-reading")
-    services.version_parse(version_id=version.id)
+    read_in_another_thread(version.id)
     expect(page.locator("[data-format-report]")).to_be_visible(timeout=15_000)  # HX-Refresh reloaded the page
     expect(page.locator("#parse-status")).to_have_count(0)
 
@@ -299,7 +319,7 @@ def test_parsing_progress_then_failure(new_context, make_user, achievements, tmp
     page.wait_for_url(re.compile(r"/resumes/\d+/$"))
     failed = page.locator("[data-parse-failed]")
     expect(failed).to_be_visible(timeout=30_000)
-    expect(failed.locator("[role=alert]")).to_contain_text(re.compile(r"\w{10,}"))
+    expect(failed.locator("[role=alert]")).to_contain_text(re.compile(r"damaged|cannot be read|could not be read"))
     shot(page, "90-resume-unreadable")
     good = tmp_path / "readable.docx"
     good.write_bytes(documents.docx_plain())
