@@ -134,6 +134,9 @@ class SkillMatcher:
                     continue
                 if covered[match.start()]:
                     continue
+                if len(term) <= 2 and (text[match.end():match.end() + 1] in ("&", "-", "'")
+                                       or text[max(0, match.start() - 1):match.start()] in ("&", "-")):
+                    continue  # "R&D", "C-level", "D-day" are not languages
                 covered[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, term, match.start()))
         if fuzzy and self.fuzzy_choices:
@@ -141,6 +144,8 @@ class SkillMatcher:
             for word in WORD.finditer(text):
                 if covered[word.start()]:
                     continue
+                if not _looks_like_a_name(text, word.start(), word.group(0)):
+                    continue  # everyday words ("system", "testing") are not misspelt tools
                 candidate = word.group(0).lower().rstrip(".")
                 if candidate in self.by_term:
                     continue
@@ -161,6 +166,16 @@ class SkillMatcher:
                 seen.add(mention.skill_id)
                 ordered.append(mention.skill_id)
         return ordered
+
+
+def _looks_like_a_name(text: str, start: int, word: str) -> bool:
+    """Only capitalised words that do not start a sentence or a line are checked for near-misses:
+    that is how tools are written in skill lists ("Python, Kubernets, Terrafrom")."""
+    if not any(ch.isupper() for ch in word):
+        return False
+    before = text[max(0, start - 2):start]
+    return not (start == 0 or before.endswith("\n") or before.rstrip(" ").endswith((".", "!", "?", "\n", "•", "-"))
+                or before == "")
 
 
 @lru_cache(maxsize=1)

@@ -243,7 +243,7 @@ function renderEditor(focusPath = null) {
                el("label", { for: newSkillId, text: "Add skills" }),
                el("div", { class: "row" },
                   el("input", { id: newSkillId, type: "text", "data-new-skill": true,
-                                placeholder: "Kafka, Rust (Enter to add; commas for several)" }),
+                                placeholder: "e.g. GraphQL, Kafka (Enter adds; commas for several)" }),
                   el("button", { type: "button", class: "secondary", "data-action": "add-skill",
                                  disabled: state.skills.length >= LIMITS.skills }, "Add")))),
     section("projects", "Projects", "", projects,
@@ -251,11 +251,22 @@ function renderEditor(focusPath = null) {
     section("certifications", "Certifications", "", el("ul", { class: "skill-list single" }, certifications),
             addButton("certifications", "Add a certification", state.certifications.length >= LIMITS.certifications)),
   );
+  autosizeAll();
   if (focusPath) {
     const target = editor.querySelector(`[data-path="${focusPath}"]`) ||
       editor.querySelector(`[data-action][data-list="${focusPath}"]`);
     if (target) target.focus();
   }
+}
+
+// Textareas grow with their text, so that a long bullet is never cut off.
+function autosize(textarea) {
+  textarea.style.height = "auto";
+  textarea.style.height = `${textarea.scrollHeight + 2}px`;
+}
+
+function autosizeAll() {
+  for (const textarea of editor.querySelectorAll("textarea")) autosize(textarea);
 }
 
 // --- the preview -----------------------------------------------------------------------------
@@ -336,6 +347,7 @@ function onInput(event) {
     }
   } else {
     setAt(path, target.value);
+    if (target.tagName === "TEXTAREA") autosize(target);
   }
   const entry = /^(experience|education|projects)\.(\d+)\./.exec(path);
   if (entry) {
@@ -520,4 +532,5 @@ window.addEventListener("beforeunload", (event) => {
 
 renderEditor();
 renderPreview();
+window.addEventListener("resize", autosizeAll);
 document.body.dataset.builderReady = "true";

@@ -35,6 +35,11 @@ def submit(page, form_selector: str):
         page.locator(form_selector).locator("button[type=submit]").first.click()
 
 
+def no_sideways_scroll(page):
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width[0]}px wide in a {width[1]}px window"
+
+
 def analysis_total(page) -> int:
     return int(page.locator("#analysis").get_attribute("data-total"))
 
@@ -52,6 +57,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     expect(page.locator("h1")).to_have_text("Resume checker")
     expect(page.locator("[data-no-resumes]")).to_be_visible()
     expect(page.locator("#resume-file")).to_have_attribute("accept", re.compile(r"\.pdf,\.docx,\.txt"))
+    no_sideways_scroll(page)
     shot(page, "80-resumes-empty")
 
     # 2. Upload a one-column PDF; it is read (eagerly) and its results show.
@@ -72,6 +78,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     expect(report.locator("[data-confidence]")).to_have_text(re.compile(r"^\d+%$"))
     expect(page.locator("main")).to_contain_text("Jordan Rivera")
     expect(page.locator("main")).to_contain_text(documents.EMAIL)
+    no_sideways_scroll(page)
     shot(page, "81-resume-read")
 
     # 3. Paste the backend job and analyze: the score, its categories, recommendations and gaps.
@@ -101,6 +108,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     expect(critical.locator("[data-gap='kafka'] .learning-path li").first).to_be_visible()
     expect(analysis.locator("[data-gap='gcp']")).to_contain_text("Transferable from")
     expect(analysis.locator("[data-matched]")).to_contain_text("Python")
+    no_sideways_scroll(page)
     shot(page, "82-analysis-backend-job")
 
     # 4. The builder: add Kafka and Rust to the skills and a quantified bullet, see them in both
@@ -139,6 +147,8 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     font = page.evaluate("getComputedStyle(document.querySelector('[data-preview]')).fontFamily")
     assert "Helvetica" in font or "Arial" in font, font
     page.fill("[data-note]", "Added Kafka, Rust and a measured result")
+    page.evaluate("window.scrollTo(0, 0)")  # the save bar and the preview are sticky
+    no_sideways_scroll(page)
     shot(page, "83-builder-editing-modern")
     page.locator("[data-save]").click()
     expect(page.locator("[data-saved-version]")).to_have_attribute("data-saved-version", "2")
@@ -147,6 +157,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     expect(page.locator("[data-version-info]")).to_contain_text("Version 2")
     expect(page.locator("[data-save-errors]")).to_be_hidden()
     expect(page.locator("[data-dirty]")).to_be_hidden()
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "84-builder-saved")
 
     # An invalid save shows the API's error next to the form, and keeps the edits.
@@ -197,6 +208,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     page.select_option("#compare-a", "1")
     page.select_option("#compare-b", "2")
     submit(page, "form[data-compare-form]")
+    no_sideways_scroll(page)
     shot(page, "86-versions-diff")
 
     # 7. Downloads: DOCX and PDF, in both templates.
@@ -240,6 +252,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     expect(page.locator(".milestone").first).to_have_class(re.compile(r"\bdone\b"))
     expect(page.locator("[data-next-steps] li").first).not_to_contain_text(first_step)
     assert page.evaluate("window.__noReload") is True, "the page was reloaded"
+    no_sideways_scroll(page)
     shot(page, "87-roadmap-milestone-ticked")
     page.goto(roadmap_url)  # it was saved
     expect(page.locator("[data-milestone]").first).to_be_checked()
@@ -256,6 +269,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     assert {"python", "django", "postgresql", "kafka", "gcp", "kubernetes", "rust"} <= set(required), required
     expect(page.locator("[data-preferred-skills]")).to_contain_text("terraform")
     expect(page.locator("main")).to_contain_text("Own our data pipeline")
+    no_sideways_scroll(page)
     shot(page, "88-job-detail")
 
     assert not errors, f"JavaScript errors: {errors}"

@@ -28,3 +28,12 @@ def test_no_matches_inside_other_words():
 def test_transferable_relations_exist():
     ontology = default_ontology()
     assert any(weight >= 0.5 for _, weight in ontology.related_to("mysql")) or ontology.get("mysql") is None
+
+
+def test_everyday_words_are_not_fuzzy_matched_and_letters_stay_letters():
+    text = ("Built a testing system for visualization and sharing; led R&D with C-level executives.\n"
+            "Skills: Python, Kubernets")
+    names = {default_ontology().skills[s].name.lower() for s in default_matcher().skill_ids(text)}
+    assert "kubernetes" in names and "python" in names
+    for wrong in ("systemd", "testng", "r", "c", "d"):
+        assert wrong not in names, names

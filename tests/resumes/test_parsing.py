@@ -64,7 +64,7 @@ def test_skill_matching_respects_words_and_case():
                               "we go to the gym; javascript everywhere")
     assert found == ["go", "css", "cpp", "c", "postgresql", "kubernetes", "nodejs", "javascript"]
     assert "go" not in MATCHER.skill_ids("Google and going")
-    assert MATCHER.skill_ids("Kubernets and Terrafrom") == ["kubernetes", "terraform"]  # near-misses
+    assert MATCHER.skill_ids("Tools: Kubernets and Terrafrom") == ["kubernetes", "terraform"]  # near-misses
 
 
 def test_format_comes_from_the_bytes():
