@@ -192,8 +192,13 @@ def _save_content(resume: Resume, content: dict, note: str) -> ResumeVersion:
 
 def version_diff(*, old: ResumeVersion, new: ResumeVersion) -> list[tuple[str, str]]:
     """Line diff of two versions' text: [(kind, line)] with kind in ' ', '+', '-'."""
+    def text_of(version):
+        # Both sides as the builder renders them, so that an upload and its first edit compare
+        # like with like (the raw extracted text has other line breaks and order).
+        return resume_content.render_text(version.content) if version.content else version.text
+
     rows = []
-    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
+    for line in difflib.ndiff(text_of(old).splitlines(), text_of(new).splitlines()):
         if line.startswith("? "):
             continue
         rows.append((line[:1], line[2:]))
@@ -225,6 +230,8 @@ def job_create(*, user, text: str, title: str = "", company: str = "") -> JobDes
         user=user, title=(title or job.title)[:120], company=company[:120], text=text,
         parsed={"title": job.title, "seniority": job.seniority, "role_family": job.role_family,
                 "required_skills": job.required_skills, "preferred_skills": job.preferred_skills,
+                "required_names": [_skill_name(s) for s in job.required_skills],
+                "preferred_names": [_skill_name(s) for s in job.preferred_skills],
                 "years_required": job.years_required, "responsibilities": job.responsibilities})
 
 
@@ -235,6 +242,13 @@ def _score_data(score) -> tuple[list, list]:
                         "category": c.key} for c in score.categories for r in c.recommendations]
     recommendations.sort(key=lambda r: -r["points"])
     return categories, recommendations
+
+
+def _skill_name(skill_id: str) -> str:
+    from .ontology import default_ontology
+
+    skill = default_ontology().get(skill_id)
+    return skill.name if skill else skill_id
 
 
 def _practice_for(gaps) -> dict[str, list[dict]]:
@@ -260,7 +274,9 @@ def _gaps_data(report) -> dict:
     practice = _practice_for(report.gaps)
     return {"matched": report.matched, "transferable": report.transferable,
             "gaps": [{"skill": g.skill_id, "name": g.name, "severity": g.severity, "required": g.required,
-                      "transferable_from": g.transferable_from, "transfer_score": round(g.transfer_score, 2),
+                      "transferable_from": g.transferable_from,
+                      "transferable_from_name": _skill_name(g.transferable_from) if g.transferable_from else "",
+                      "transfer_score": round(g.transfer_score, 2),
                       "estimated_hours": g.estimated_hours, "learning_path": g.learning_path,
                       "practice": practice.get(g.skill_id, [])} for g in report.gaps]}
 

@@ -50,6 +50,8 @@ def resume_detail(request, resume_id):
             analysis = selectors.analysis_get(user=request.user, analysis_id=int(request.GET["analysis"]))
         except NotFound:
             analysis = None
+        if analysis is not None and analysis.version.resume_id != resume.id:
+            analysis = None  # another resume's analysis does not belong on this page
     if analysis is None and version is not None:
         analysis = selectors.analyses_of_version(version=version).first()
     return render(request, "resumes/detail.html", {

@@ -85,7 +85,7 @@ def score_resume(resume, job=None, ontology: Ontology | None = None) -> ATSScore
     gaps = skill_gaps(resume, job, ontology) if job else None
     categories = [
         _keywords(resume, job, ontology, weights["keywords"]),
-        *([_required(resume, job, gaps, weights["required"])] if job else []),
+        *([_required(resume, job, gaps, weights["required"], ontology)] if job else []),
         _experience(resume, job, weights["experience"]),
         _achievements(resume, weights["achievements"]),
         _sections(resume, weights["sections"]),
@@ -120,16 +120,18 @@ def _keywords(resume, job, ontology, weight) -> CategoryScore:
     score = round(100 * len(matched) / len(wanted))
     category = CategoryScore("keywords", LABELS["keywords"], score, weight,
                              [f"{len(matched)} of the {len(wanted)} skills the job mentions appear in the resume."])
-    for skill_id in [s for s in job.preferred_skills if s not in have][:5]:
+    missing = [(s, True) for s in job.required_skills if s not in have][:5] + \
+        [(s, False) for s in job.preferred_skills if s not in have][:3]
+    for skill_id, required in missing:
         name = ontology.skills[skill_id].name if skill_id in ontology.skills else skill_id
         line = job.skill_lines.get(skill_id)
-        category.recommendations.append(Recommendation(
-            f"The job would like {name}; if you have used it, say where.", 0, "job", line,
-            job.lines[line] if line is not None else ""))
+        text = (f"The job asks for {name}: name it where you used it, in the same words." if required
+                else f"The job would like {name}; if you have used it, say where.")
+        category.recommendations.append(Recommendation(text, 0, "job", line, job.lines[line] if line is not None else ""))
     return category
 
 
-def _required(resume, job, gaps, weight) -> CategoryScore:
+def _required(resume, job, gaps, weight, ontology=None) -> CategoryScore:
     if not job.required_skills:
         return CategoryScore("required", LABELS["required"], 80, weight, ["The job lists no required skills."])
     have = set(resume.skills)
@@ -142,7 +144,8 @@ def _required(resume, job, gaps, weight) -> CategoryScore:
         line = job.skill_lines.get(gap.skill_id)
         text = f"Required: {gap.name} is missing ({gap.severity})."
         if gap.transferable_from:
-            from_name = gap.transferable_from
+            source = ontology.get(gap.transferable_from) if ontology else None
+            from_name = source.name if source else gap.transferable_from
             text += f" Your {from_name} experience transfers; mention it next to {gap.name} if you have used both."
         category.recommendations.append(Recommendation(text, 0, "job", line, job.lines[line] if line is not None else ""))
     return category

@@ -40,7 +40,9 @@ def test_analysis_against_a_job_and_the_better_version_scores_higher(user, achie
     severities = {g["skill"]: g["severity"] for g in first.gaps["gaps"]}
     assert severities.get("kafka") == "critical"
     assert first.recommendations and all("text" in r for r in first.recommendations)
-    content = version.content
+    import copy
+
+    content = copy.deepcopy(version.content)
     content["skills"] += ["Kafka", "Rust", "GCP"]
     content["experience"][0]["bullets"].append("Cut cloud costs by 30% moving batch jobs to spot instances")
     improved = services.resume_save(resume=version.resume, content=content)
