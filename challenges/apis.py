@@ -1,6 +1,5 @@
 """JSON API of the challenges domain (StackRush's routes under /api/v1/)."""
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -277,9 +276,7 @@ class ChallengeDetailApi(WritesThrottled, APIView):
 
     @extend_schema(responses={204: None}, operation_id="challenges_delete")
     def delete(self, request, slug):
-        challenge = selectors.challenge_get(user=request.user, slug=slug)
-        with transaction.atomic():
-            challenge.delete()
+        services.challenge_delete(challenge=selectors.challenge_get(user=request.user, slug=slug))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

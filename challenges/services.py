@@ -284,6 +284,12 @@ def submission_summary(submission: Submission) -> dict:
 
 
 @transaction.atomic
+def challenge_delete(*, challenge: Challenge) -> None:
+    """Staff only: the challenge goes with its tests, submissions and progress."""
+    challenge.delete()
+
+
+@transaction.atomic
 def challenge_rejudge(*, challenge: Challenge) -> int:
     """Queue every judged submission of a challenge again (after its tests changed)."""
     from .tasks import submission_judge_task

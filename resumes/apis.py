@@ -260,7 +260,7 @@ class JobDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="jobs_delete")
     def delete(self, request, job_id):
-        selectors.job_get(user=request.user, job_id=job_id).delete()
+        services.job_delete(job=selectors.job_get(user=request.user, job_id=job_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -235,6 +235,12 @@ def job_create(*, user, text: str, title: str = "", company: str = "") -> JobDes
                 "years_required": job.years_required, "responsibilities": job.responsibilities})
 
 
+@transaction.atomic
+def job_delete(*, job: JobDescription) -> None:
+    """Its analyses stay, without the job."""
+    job.delete()
+
+
 def _score_data(score) -> tuple[list, list]:
     categories = [{"key": c.key, "label": c.label, "score": c.score, "weight": round(c.weight, 3),
                    "points": c.points, "evidence": c.evidence} for c in score.categories]
