@@ -71,3 +71,14 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("PREPFORGE_NO_SKIPS") == "1" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"this run must not skip anything, but: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel layer for every test. Each async test has its own event loop, and
+    channels_redis binds its receive locks to the loop that first used them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
