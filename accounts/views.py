@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, NotFound
@@ -168,7 +169,11 @@ def follow_toggle(request, username: str):
     if request.htmx:
         person = selectors.user_get_public(viewer=request.user, username=username)
         return render(request, "accounts/partials/follow_button.html", {"person": person})
-    return redirect(request.POST.get("next") or f"/u/{target.username}/")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = f"/u/{target.username}/"  # never off-site
+    return redirect(next_url)
 
 
 @login_required
@@ -188,7 +193,7 @@ def notification_read(request, notification_id: int):
         raise Http404
     if request.htmx:
         return render(request, "accounts/partials/notification_item.html", {"n": notification})
-    if request.POST.get("open") and notification.url.startswith("/"):
+    if request.POST.get("open") and notification.url.startswith("/") and not notification.url.startswith("//"):
         return redirect(notification.url)
     return redirect("notifications")
 

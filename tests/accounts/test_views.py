@@ -203,3 +203,10 @@ def test_django_admin_lists_and_searches_every_model(client, make_user, user):
 def test_login_page_for_demo_user_works(client, user):
     response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_follow_never_redirects_off_site(browser, other_user):
+    response = browser.post(f"/u/{other_user.username}/follow/", {"action": "follow", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == f"/u/{other_user.username}/"
+    response = browser.post(f"/u/{other_user.username}/follow/", {"action": "unfollow", "next": "/people/"})
+    assert response["Location"] == "/people/"
