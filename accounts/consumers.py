@@ -2,6 +2,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from core.consumers import AuthenticatedJsonConsumer, CloseCode
+from core.query_params import parse_int
 from core.realtime import user_group
 
 from . import selectors, services
@@ -24,10 +25,11 @@ class NotificationConsumer(AuthenticatedJsonConsumer):
 
         raw = parse_qs(last_id).get("last_id", [None])[0]
         if raw is not None:
-            if not raw.isdigit():
+            since = parse_int(raw)
+            if since is None:
                 await self.close(code=CloseCode.BAD_MESSAGE)
                 return
-            await self.replay(int(raw))
+            await self.replay(since)
         await self.send_json({"type": "notification.unread_count",
                               "unread_count": await self.unread_count()})
 

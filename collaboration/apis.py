@@ -67,7 +67,7 @@ class SessionCreateApi(APIView):
         values = dict(data.validated_data)
         challenge = None
         if values.get("challenge"):
-            challenge = Challenge.objects.filter(slug=values["challenge"], is_active=True).first()
+            challenge = Challenge.objects.filter(slug=values["challenge"], is_active=True, is_public=True).first()
             if challenge is None:
                 return Response({"error": {"code": "not_found", "message": "No such challenge.", "details": {}}},
                                 status=404)

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from core.consumers import AuthenticatedJsonConsumer, CloseCode
 from core.exceptions import ApplicationError, NotFound
+from core.query_params import parse_int
 from core.rate_limits import TokenBucket
 
 from . import selectors, services
@@ -222,6 +223,9 @@ def _known(scope) -> bool:
 class RoomEventsConsumer(AuthenticatedJsonConsumer):
     """JSON events of one room. Guests (no account) connect with the session that joined them."""
 
+    # Runs carry the whole document, notes and input can be long: room-sized messages.
+    max_message_bytes = 256 * 1024
+
     async def connect(self):
         self.room_id = str(self.scope["url_route"]["kwargs"]["room_id"])
         self.participant = None
@@ -248,7 +252,7 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
     @database_sync_to_async
     def state(self):
         raw = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("last_id", ["0"])[0]
-        last_id = int(raw) if raw.isdigit() else 0
+        last_id = parse_int(raw, default=0)
         room = selectors.room_get(room_id=self.room_id)
         state = {
             "room": {"id": str(room.id), "title": room.title, "language": room.language, "status": room.status,

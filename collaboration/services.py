@@ -312,10 +312,16 @@ def room_run(*, room: Room, by: Participant, source: str) -> RoomRun:
     _require_open(room)
     if not by.can_edit:
         raise Forbidden("Observers cannot run the code.", code="observer")
-    key = f"room-runs:{room.id}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > settings.ROOM_RUNS_PER_MINUTE:
-        raise ApplicationError("Too many runs in this room; wait a minute.", code="throttled")
+    minute = f"{timezone.now():%Y%m%d%H%M}"
+    # Per room, and per person across all their rooms (rooms cost nothing to open).
+    for key, limit, message in (
+        (f"room-runs:{room.id}:{minute}", settings.ROOM_RUNS_PER_MINUTE, "Too many runs in this room; wait a minute."),
+        (f"room-runs-person:{by.user_id or f'guest-{by.id}'}:{minute}", settings.ROOM_RUNS_PER_PERSON_PER_MINUTE,
+         "You have run code many times this minute; wait a moment."),
+    ):
+        cache.add(key, 0, timeout=120)
+        if cache.incr(key) > limit:
+            raise ApplicationError(message, code="throttled")
     publish_on_commit(room_events_group(room.id), {"type": "run.started", "by": by.display_name,
                                                    "language": room.language})
     outcome = code_run(user=by.user, language=room.language, source=source, stdin=room.stdin)

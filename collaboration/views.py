@@ -18,6 +18,16 @@ from .documents import RoomDocument
 from .models import Role
 
 
+def _visible_challenge(request, slug: str):
+    """A challenge this user may see (public and active, or anything for staff), else None."""
+    from challenges.selectors import challenge_get
+
+    try:
+        return challenge_get(user=request.user, slug=slug) if slug else None
+    except NotFound:
+        return None
+
+
 def _seat_or_404(request, room_id):
     try:
         return selectors.room_for_participant(room_id=room_id, user=request.user, session=request.session)
@@ -34,7 +44,7 @@ def _invite_links(request, room):
 @login_required
 def room_list(request):
     if request.method == "POST":
-        challenge = Challenge.objects.filter(slug=request.POST.get("challenge", ""), is_active=True).first()
+        challenge = _visible_challenge(request, request.POST.get("challenge", ""))
         language = request.POST.get("language") or "python"
         if language not in available_runtimes():
             language = "python"
@@ -115,7 +125,7 @@ def room_revoke(request, room_id):
 @require_POST
 def room_attach(request, room_id):
     room, participant = _seat_or_404(request, room_id)
-    challenge = Challenge.objects.filter(slug=request.POST.get("challenge", "")).first()
+    challenge = _visible_challenge(request, request.POST.get("challenge", ""))
     try:
         services.room_attach_challenge(room=room, by=participant, challenge=challenge)
     except ApplicationError as error:
@@ -161,7 +171,7 @@ def health(request):
 @require_POST
 def room_create_for_challenge(request, slug):
     """'Practise this with someone': a room with the challenge attached."""
-    challenge = Challenge.objects.filter(slug=slug, is_active=True).first()
+    challenge = _visible_challenge(request, slug)
     if challenge is None:
         raise Http404
     room = services.room_create(interviewer=request.user, title=f"{challenge.title} — mock interview",

@@ -342,6 +342,7 @@ ROOM_MAX_UPDATE_BYTES = 64 * 1024  # one Yjs message
 ROOM_MAX_DOCUMENT_CHARS = 200_000
 ROOM_UPDATE_RATE = (200, 10.0)  # Yjs messages per seconds, per connection (typing and cursor moves)
 ROOM_RUNS_PER_MINUTE = 10
+ROOM_RUNS_PER_PERSON_PER_MINUTE = 30
 
 # --- Locale, security, logging --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

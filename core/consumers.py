@@ -19,6 +19,7 @@ class CloseCode:
 
 
 class AuthenticatedJsonConsumer(AsyncWebsocketConsumer):
+    max_message_bytes: int | None = None  # None: settings.WEBSOCKET_MAX_MESSAGE_BYTES
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -42,7 +43,7 @@ class AuthenticatedJsonConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         raw = text_data if text_data is not None else bytes_data
-        if raw is None or len(raw) > settings.WEBSOCKET_MAX_MESSAGE_BYTES:
+        if raw is None or len(raw) > (self.max_message_bytes or settings.WEBSOCKET_MAX_MESSAGE_BYTES):
             await self.close(code=CloseCode.MESSAGE_TOO_BIG)
             return
         if not self.bucket.allow():

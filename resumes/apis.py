@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import NotFound, ValidationFailed
+from core.query_params import parse_int
 
 from . import export, selectors, services
 from .models import ParseStatus
@@ -98,6 +99,8 @@ class ResumeCreateApi(APIView):
                             "application/json": inline_serializer("ResumeBlank", {"title": serializers.CharField()})},
                    responses={201: ResumeOutput}, operation_id="resumes_create")
     def post(self, request):
+        if not hasattr(request.data, "get"):
+            raise ValidationFailed("Send an object.", code="invalid_body")
         if "file" in request.FILES:
             data = UploadInput(data=request.data)
             data.is_valid(raise_exception=True)
@@ -129,7 +132,7 @@ class ResumeDetailApi(APIView):
                    responses=VersionOutput, operation_id="resumes_update")
     def put(self, request, resume_id):
         resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        if "content" not in request.data:
+        if not hasattr(request.data, "get") or "content" not in request.data:
             raise ValidationFailed(details={"content": ["The structured resume is required."]})
         version = services.resume_save(resume=resume, content=request.data["content"],
                                        note=str(request.data.get("note", ""))[:200])
@@ -163,8 +166,8 @@ def export_response(request, resume):
     template = request.GET.get("template") or "classic"
     if kind not in ("docx", "pdf") or template not in export.TEMPLATES:
         raise ValidationFailed("Choose format docx or pdf and template classic or modern.", code="invalid_export")
-    number = request.GET.get("version")
-    version = selectors.version_get(resume=resume, number=int(number)) if number and number.isdigit() else resume.latest
+    number = parse_int(request.GET.get("version"))
+    version = selectors.version_get(resume=resume, number=number) if number is not None else resume.latest
     if version is None or version.parse_status != ParseStatus.DONE:
         raise NotFound("Nothing to export yet.")
     data = export.to_docx(version.content, template) if kind == "docx" else export.to_pdf(version.content, template)
@@ -313,6 +316,8 @@ class RoadmapDetailApi(APIView):
                    responses=RoadmapOutput, operation_id="ai_roadmap_milestone")
     def patch(self, request, roadmap_id):
         roadmap = selectors.roadmap_get(user=request.user, roadmap_id=roadmap_id)
+        if not hasattr(request.data, "get"):
+            raise ValidationFailed("Send an object with milestone and done.", code="invalid_body")
         roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=str(request.data.get("milestone", "")),
                                                  done=bool(request.data.get("done")))
         return Response(RoadmapOutput(roadmap).data)

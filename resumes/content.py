@@ -79,7 +79,8 @@ def normalise(content) -> dict:
                         raise InvalidContent(f"experience[{index}].{key} must be YYYY-MM.")
             if section == "education":
                 year = entry.get("year")
-                item["year"] = int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdigit()) else None
+                item["year"] = year if isinstance(year, int) and 1900 <= year <= 2100 else (
+                    int(year) if isinstance(year, str) and year.isascii() and year.isdigit() and len(year) == 4 else None)
             clean[section].append(item)
     for section, limit in (("skills", 100), ("certifications", 200)):
         values = content.get(section) or []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, NotFound
+from core.query_params import parse_int
 
 from . import export, selectors, services
 from .apis import export_response
@@ -45,9 +46,9 @@ def resume_detail(request, resume_id):
     resume = _resume_or_404(request, resume_id)
     version = resume.latest
     analysis = None
-    if request.GET.get("analysis", "").isdigit():
+    if parse_int(request.GET.get("analysis")) is not None:
         try:
-            analysis = selectors.analysis_get(user=request.user, analysis_id=int(request.GET["analysis"]))
+            analysis = selectors.analysis_get(user=request.user, analysis_id=parse_int(request.GET["analysis"]))
         except NotFound:
             analysis = None
         if analysis is not None and analysis.version.resume_id != resume.id:
@@ -78,8 +79,8 @@ def resume_analyze(request, resume_id):
     version = resume.latest
     try:
         job = None
-        if request.POST.get("job", "").isdigit():
-            job = selectors.job_get(user=request.user, job_id=int(request.POST["job"]))
+        if parse_int(request.POST.get("job")) is not None:
+            job = selectors.job_get(user=request.user, job_id=parse_int(request.POST["job"]))
         elif request.POST.get("job_text", "").strip():
             job = services.job_create(user=request.user, text=request.POST["job_text"],
                                       title=request.POST.get("job_title", ""))
@@ -125,11 +126,11 @@ def resume_versions(request, resume_id):
     resume = _resume_or_404(request, resume_id)
     versions = list(selectors.versions_of(resume=resume))
     diff, old, new = None, None, None
-    a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
+    a, b = parse_int(request.GET.get("a")), parse_int(request.GET.get("b"))
+    if a is not None and b is not None:
         try:
-            old = selectors.version_get(resume=resume, number=int(a))
-            new = selectors.version_get(resume=resume, number=int(b))
+            old = selectors.version_get(resume=resume, number=a)
+            new = selectors.version_get(resume=resume, number=b)
         except NotFound:
             raise Http404
         diff = services.version_diff(old=old, new=new)
@@ -185,8 +186,8 @@ def roadmap_list(request):
     if request.method == "POST":
         try:
             analysis = None
-            if request.POST.get("analysis", "").isdigit():
-                analysis = selectors.analysis_get(user=request.user, analysis_id=int(request.POST["analysis"]))
+            if parse_int(request.POST.get("analysis")) is not None:
+                analysis = selectors.analysis_get(user=request.user, analysis_id=parse_int(request.POST["analysis"]))
             roadmap = services.roadmap_create(user=request.user, target_role=request.POST.get("target_role", ""),
                                               current_level=request.POST.get("current_level", ""), analysis=analysis)
         except (ApplicationError, NotFound) as error:

@@ -125,3 +125,39 @@ async def test_runs_are_throttled_per_room(room, interviewer_seat, settings):
     with pytest.raises(ApplicationError) as error:
         await database_sync_to_async(services.room_run)(room=room, by=interviewer_seat, source="print(1)")
     assert error.value.code == "throttled"
+
+
+async def test_long_code_can_be_run_and_long_notes_saved(room, interviewer_seat):
+    a = await events(room, interviewer_seat)
+    await next_of(a, "room.state")
+    long_source = "x = 1\n" * 2000 + "print('long ok')\n"  # about 12 KB
+    await a.send_json_to({"type": "run", "source": long_source})
+    assert (await next_of(a, "run.finished"))["run"]["stdout"] == "long ok\n"
+    await a.send_json_to({"type": "notes.save", "text": "n" * 20_000})
+    await next_of(a, "notes.saved")
+    await a.disconnect()
+
+
+async def test_odd_last_id_is_ignored_not_a_crash(room, interviewer_seat):
+    cookie = await cookie_of(interviewer_seat)
+    ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/events/?last_id=%C2%B2",
+                               headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await ws.connect(timeout=5)
+    assert connected and (await next_of(ws, "room.state"))["type"] == "room.state"
+    await ws.disconnect()
+
+
+async def test_runs_are_limited_per_person_across_rooms(room, interviewer_seat, settings):
+    settings.ROOM_RUNS_PER_PERSON_PER_MINUTE = 1
+
+    @database_sync_to_async
+    def second_room():
+        other = services.room_create(interviewer=interviewer_seat.room.interviewer)
+        return other, other.participants.get(role="interviewer")
+
+    other, other_seat = await second_room()
+    await database_sync_to_async(services.room_run)(room=room, by=interviewer_seat, source="print(1)")
+    from core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        await database_sync_to_async(services.room_run)(room=other, by=other_seat, source="print(1)")

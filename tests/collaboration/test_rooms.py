@@ -116,3 +116,17 @@ def test_rooms_pages(client, user):
 def test_health(client):
     response = client.get("/health")
     assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_private_challenges_cannot_be_attached(client, room, interviewer_seat):
+    from challenges.catalog import challenge_import
+
+    hidden, _ = challenge_import({"slug": "secret-one", "title": "Secret", "type": "dsa", "difficulty": "easy",
+                                  "category": "x", "statement": "s", "starter": {"python": "# hidden"},
+                                  "tests": [{"input": "", "output": ""}]})
+    hidden.is_public = False
+    hidden.save()
+    client.force_login(interviewer_seat.user)
+    client.post(f"/rooms/{room.id}/attach/", {"challenge": "secret-one"})
+    room.refresh_from_db()
+    assert room.challenge is None

@@ -66,3 +66,17 @@ def test_upload_errors_are_clear(auth_client):
     assert response.status_code == 400 and response.json()["error"]["code"] == "unsupported_format"
     short = auth_client.post("/api/v1/jobs/", {"text": "Engineer"}, format="json")
     assert short.status_code == 400 and short.json()["error"]["code"] == "job_too_short"
+
+
+def test_odd_numbers_and_bodies_are_clear_errors_not_500(auth_client, user, client):
+    created = auth_client.post("/api/v1/resumes/", {"title": "x"}, format="json").json()
+    assert auth_client.post("/api/v1/resumes/", [1], format="json").status_code == 400
+    content = created["latest"]["content"]
+    content["education"] = [{"degree": "BSc", "details": "BSc", "year": "²"}]
+    saved = auth_client.put(f"/api/v1/resumes/{created['id']}/", {"content": content}, format="json")
+    assert saved.status_code == 200 and saved.json()["content"]["education"][0]["year"] is None
+    assert auth_client.put(f"/api/v1/resumes/{created['id']}/", [1], format="json").status_code == 400
+    assert auth_client.get(f"/api/v1/resumes/{created['id']}/export/?kind=pdf&version=%C2%B2").status_code == 200
+    client.force_login(user)
+    assert client.get(f"/resumes/{created['id']}/versions/?a=%C2%B2&b=1").status_code == 200
+    assert client.get(f"/resumes/{created['id']}/?analysis=%C2%B2").status_code == 200
