@@ -372,8 +372,9 @@ class Sandbox:
         self._classify(result, limits, overflow)
 
     def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None):
-        # bwrap reports the program's signal as exit code 128 + signal.
-        if result.signal is None and result.exit_code is not None and result.exit_code > 128 and self.isolated:
+        # bwrap and the reaper report the program's signal as exit code 128 + signal.
+        if result.signal is None and result.exit_code is not None and result.exit_code > 128 and (
+                self.isolated or self.uses_reaper):
             result.signal, result.exit_code = result.exit_code - 128, None
         if overflow == "out":
             result.status, result.message = Status.OUTPUT_LIMIT, "stdout length exceeded"
@@ -442,8 +443,15 @@ class RlimitSandbox(Sandbox):
     isolated = False
     name = "rlimits only (unsafe)"
 
+    def __init__(self, run_as_uid: int | None = None):
+        super().__init__(run_as_uid)
+        # The helper's reaper measures the program itself: a process started from this big one
+        # would otherwise report this process's peak memory as its own.
+        self.helper = helper_binary()
+        self.uses_reaper = self.helper is not None
+
     def wrap(self, argv, box, writable_box, env):
-        return list(argv)
+        return [str(self.helper), "reap", *argv] if self.helper is not None else list(argv)
 
     def execute(self, argv, box, **kwargs):
         # Without a mount namespace the program sees the box at its real path.
