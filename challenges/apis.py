@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import PersonBase
+from core.query_params import page_number
 
 from . import selectors, services
 from .catalog import challenge_import
@@ -353,10 +354,7 @@ class ChallengeLeaderboardApi(APIView):
 
 
 def _page(request, limit: int = 25) -> tuple[int, int, int]:
-    try:
-        page = max(1, min(int(request.query_params.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
+    page = page_number(request.query_params.get("page"))
     return page, (page - 1) * limit, limit
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 from core.markdown import render_markdown
+from core.query_params import page_number
 
 from . import selectors, services
 from .judge_gateway import available_runtimes, judge_status
@@ -127,7 +128,4 @@ def challenge_leaderboard(request, slug):
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"))

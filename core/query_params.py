@@ -10,3 +10,8 @@ def parse_int(value, default=None, maximum: int = 10**12):
         return default
     number = int(value)
     return number if number <= maximum else default
+
+
+def page_number(value, last: int = 10_000) -> int:
+    """A 1-based page number from a query string: anything odd is page 1."""
+    return max(1, min(parse_int(value, default=1), last))
