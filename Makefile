@@ -2,16 +2,33 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+# uv installs into our own venv, never a global one.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench assets worker beat migrate seed lint check-deploy clean
+.PHONY: run test bench assets worker beat migrate seed lint check-deploy clean upgrade lock-check
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in uv.lock: `--locked` fails when the lock no longer matches
+# pyproject.toml, and versions move only through `make upgrade`.
+$(VENV)/.installed: pyproject.toml uv.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@test -x $(UV) && $(UV) --version | grep -q " $(UV_VERSION)" || \
+		$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) sync --locked --extra dev --python $(PY)
 	@touch $@
+
+lock-check: $(VENV)/.installed
+	$(UV) lock --check
+
+upgrade: $(VENV)/.installed
+	$(UV) lock --upgrade
+	$(UV) sync --locked --extra dev --python $(PY)
+	npm update --no-audit --no-fund
+	@touch $(VENV)/.installed
+	$(MAKE) test
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -46,6 +63,7 @@ assets:
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 check-deploy: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=prepforge.example.com $(PY) manage.py check --deploy --fail-level WARNING

@@ -12,6 +12,11 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
+from rest_framework.exceptions import AuthenticationFailed
+
+from allauth.headless.contrib.rest_framework.authentication import JWTTokenAuthentication
+
+_jwt_authentication = JWTTokenAuthentication()
 
 
 def access_token_from_scope(scope) -> str | None:
@@ -32,13 +37,14 @@ def _has_origin(scope) -> bool:
 
 @database_sync_to_async
 def user_from_access_token(token: str):
-    from allauth.headless.tokens.strategies.jwt.internal import validate_access_token
-
-    result = validate_access_token(token)
-    if result is None:
+    """The access token's user, through allauth's public authenticator (the one DRF uses), so
+    that a change in allauth's internals cannot break the handshake."""
+    try:
+        authenticated = _jwt_authentication.authenticate_credentials(token)
+    except AuthenticationFailed:
         return AnonymousUser()
-    user = result[0]
-    if not user.is_active:
+    user = authenticated[0] if authenticated else None
+    if user is None or not user.is_active:
         return AnonymousUser()
     return user
 

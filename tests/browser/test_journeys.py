@@ -191,9 +191,17 @@ def test_main_journey(new_context, make_user, achievements, mail_dir, tmp_path, 
 
 
 def totp_now(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    """RFC 6238 (30-second steps, SHA-1, six digits), as any authenticator app computes it."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
 
 
 def fresh_totp(secret: str) -> str:

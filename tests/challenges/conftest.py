@@ -7,6 +7,10 @@ SUM_SOURCE = "a, b = map(int, input().split())\nprint(a + b)\n"
 
 @pytest.fixture
 def challenge(db):
+    return sum_two_challenge()
+
+
+def sum_two_challenge():
     challenge, _ = challenge_import({
         "slug": "sum-two", "title": "Sum Two", "type": "dsa", "difficulty": "easy", "category": "math",
         "tags": ["math", "warm-up"], "description": "Add two integers.",
