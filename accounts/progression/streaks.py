@@ -45,7 +45,7 @@ def _run_backwards(days: set[date], start: date) -> tuple[int, list[date]]:
 def compute_streak(active_days: Iterable[date], today: date) -> StreakResult:
     days = {d for d in active_days if d <= today}
     active_today = today in days
-    current, frozen = 0, []
+    current, frozen = 0, list[date]()
     if active_today:
         current, frozen = _run_backwards(days, today)
     else:

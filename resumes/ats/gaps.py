@@ -70,7 +70,8 @@ def skill_gaps(resume, job, ontology: Ontology | None = None) -> SkillGapReport:
         category = skill.category if skill else ""
         hours = LEARNING_HOURS.get(category, 25)
         hours = int(hours * (1 - 0.6 * score))
-        source_name = ontology.get(source).name if source and ontology.get(source) else ""
+        source_skill = ontology.get(source) if source else None
+        source_name = source_skill.name if source_skill else ""
         path = [f"Read the official {name} getting-started guide and build a small project with it."]
         if source_name:
             path.insert(0, f"Map what you know from {source_name} to {name}: the concepts transfer "

@@ -69,7 +69,9 @@ def parse_job(text: str, matcher: SkillMatcher | None = None) -> JobDescription:
     if not seniority:
         seniority = next((level for level, words in SENIORITY if any(w in lower for w in words)), "mid")
 
-    required, preferred, responsibilities = [], [], []
+    required: list[str] = []
+    preferred: list[str] = []
+    responsibilities: list[str] = []
     skill_lines: dict[str, int] = {}
     section = "required"
     for index, line in enumerate(lines):
@@ -97,7 +99,7 @@ def parse_job(text: str, matcher: SkillMatcher | None = None) -> JobDescription:
 
 
 def _role_family(lower: str, skills: list[str], matcher: SkillMatcher) -> str:
-    votes = Counter()
+    votes: Counter[str] = Counter()
     for family, words in ROLE_WORDS.items():
         votes[family] += sum(3 for w in words if w in lower)
     for skill_id in skills:

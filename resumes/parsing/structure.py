@@ -90,8 +90,7 @@ def _heading(line: str) -> str | None:
 def split_sections(lines: list[str]) -> dict[str, tuple[int, int]]:
     """Section name → (first line, end line) after its heading. Text before any heading is the
     header (name and contact)."""
-    marks = [(i, _heading(line)) for i, line in enumerate(lines)]
-    marks = [(i, name) for i, name in marks if name]
+    marks = [(i, name) for i, line in enumerate(lines) if (name := _heading(line))]
     sections: dict[str, tuple[int, int]] = {}
     for index, (line_no, name) in enumerate(marks):
         end = marks[index + 1][0] if index + 1 < len(marks) else len(lines)
@@ -123,9 +122,9 @@ def extract_contact(lines: list[str], text: str) -> Contact:
             contact.website = url
     contact.name = _name(lines)
     for line in lines[:8]:
-        match = re.search(r"\b([A-Z][a-zA-Z .'-]+,\s*(?:[A-Z]{2}|[A-Z][a-zA-Z ]+))\b", line)
-        if match and not EMAIL.search(match.group(1)) and match.group(1).strip() != contact.name:
-            contact.location = match.group(1).strip()
+        place = re.search(r"\b([A-Z][a-zA-Z .'-]+,\s*(?:[A-Z]{2}|[A-Z][a-zA-Z ]+))\b", line)
+        if place and not EMAIL.search(place.group(1)) and place.group(1).strip() != contact.name:
+            contact.location = place.group(1).strip()
             break
     return contact
 
@@ -195,16 +194,17 @@ def _title_and_company(head: str) -> tuple[str, str]:
 def total_experience_years(entries: list[ExperienceEntry]) -> float:
     """Years worked, counting overlapping jobs once."""
     spans = sorted((e.start, e.end or date.today()) for e in entries if e.start)
-    months, current_start, current_end = 0, None, None
-    for start, end in spans:
-        if current_end is None or start > current_end:
-            if current_end is not None:
-                months += _months_between(current_start, current_end)
+    if not spans:
+        return 0.0
+    months = 0
+    current_start, current_end = spans[0]
+    for start, end in spans[1:]:
+        if start > current_end:
+            months += _months_between(current_start, current_end)
             current_start, current_end = start, end
         else:
             current_end = max(current_end, end)
-    if current_end is not None:
-        months += _months_between(current_start, current_end)
+    months += _months_between(current_start, current_end)
     return round(months / 12, 1)
 
 
