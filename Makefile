@@ -20,6 +20,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(UV) sync --locked --extra dev --python $(PY)
 	@touch $@
 
+# The real JavaScript clients the tests drive (y-websocket) and the bundler, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 lock-check: $(VENV)/.installed
 	$(UV) lock --check
 
@@ -45,10 +50,10 @@ run: seed
 	@echo ""
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest tests/bench -p no:cacheprovider -o addopts="" -s $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed
@@ -57,8 +62,7 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-assets:
-	npm ci --no-audit --no-fund
+assets: node_modules/.installed
 	npm run build
 
 lint: $(VENV)/.installed
