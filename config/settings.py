@@ -281,7 +281,7 @@ AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES", 2 * 1024 * 1024))
 # A small file can declare a huge image: the size is read from the header and refused above this,
 # and decoding happens in a child process with a memory limit, a few at a time.
 AVATAR_MAX_PIXELS = int(os.environ.get("AVATAR_MAX_PIXELS", 25_000_000))
-AVATAR_DECODE_MEMORY = 640 * 1024 * 1024
+AVATAR_DECODE_MEMORY = 512 * 1024 * 1024
 AVATAR_DECODE_SECONDS = 10
 AVATAR_DECODE_CONCURRENCY = int(os.environ.get("AVATAR_DECODE_CONCURRENCY", 2))
 AVATAR_DECODE_LOCK_DIR = str(VAR_DIR / "locks" / "avatar-decoders")

@@ -28,6 +28,7 @@ def storages_from_environment(environ: Mapping[str, str], *, media_root: Path, p
         "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
         "region_name": environ.get("AWS_S3_REGION_NAME") or None,
         "file_overwrite": False,
+        "signature_version": "s3v4",
     }
     public_acl = environ.get("AWS_PUBLIC_ACL", "public-read")
     return {
