@@ -174,13 +174,18 @@ def _avatar_png_in_child(data: bytes) -> bytes:
     except NoFreeSlot:
         raise AvatarDecodersBusy()
     except subprocess.TimeoutExpired:
-        raise _not_an_image()
-    if finished.returncode == 2 and finished.stdout == b"too_many_pixels":
-        raise _too_many_pixels()
+        raise _unprocessable()
+    if finished.returncode == 2:
+        raise _too_many_pixels() if finished.stdout == b"too_many_pixels" else _not_an_image()
     if finished.returncode != 0 or not finished.stdout.startswith(b"\x89PNG"):
-        # Refused, or killed at its memory or CPU limit: either way not an image we can use.
-        raise _not_an_image()
+        raise _unprocessable()  # stopped at its memory or CPU limit
     return finished.stdout
+
+
+def _unprocessable() -> ValidationFailed:
+    return ValidationFailed(
+        details={"avatar": ["This image could not be processed (it may be damaged or too complex). Try a smaller one."]},
+        code="avatar_unprocessable")
 
 
 def profile_avatar_set(*, user: User, upload) -> Profile:
