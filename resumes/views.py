@@ -15,7 +15,6 @@ from . import export, selectors, services
 from .apis import export_response
 from .models import ParseStatus
 
-
 READING = (ParseStatus.PENDING, ParseStatus.QUEUED, ParseStatus.PARSING)
 
 
