@@ -20,9 +20,9 @@ def storages_from_environment(environ: Mapping[str, str], *, media_root: Path, p
                                "everything under MEDIA_ROOT is served at MEDIA_URL.")
         return {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        # base_url is never used to serve these: core.file_storage streams them.
-                        "OPTIONS": {"location": str(private_root), "base_url": "/private-files-are-not-served/"}},
+            # No URL: core.file_storage streams these to whoever a view has checked.
+            "private": {"BACKEND": "core.file_storage.PrivateFileSystemStorage",
+                        "OPTIONS": {"location": str(private_root)}},
         }
     common = {
         "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,

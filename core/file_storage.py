@@ -9,7 +9,7 @@ import mimetypes
 import secrets
 from pathlib import PurePosixPath
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseRedirect
@@ -17,6 +17,14 @@ from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
 
 PRIVATE_STORAGE_ALIAS = "private"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local private files: a directory outside MEDIA_ROOT, and no URL at all, so that no page can
+    link to one by mistake."""
+
+    def url(self, name):
+        raise ValueError("Private files have no URL: hand them out with private_file_response().")
 
 
 class PrivateStorage(LazyObject):

@@ -28,7 +28,7 @@ def _media_root(settings, tmp_path):
     """Public and private files of each test in its own directories (local storage only)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     private = settings.STORAGES["private"]
-    if private["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    if private["BACKEND"].endswith("FileSystemStorage"):
         settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
         settings.STORAGES = {**settings.STORAGES, "private": {
             **private, "OPTIONS": {**private.get("OPTIONS", {}), "location": str(tmp_path / "private")}}}

@@ -164,6 +164,19 @@ def test_existing_public_uploads_move_to_private_storage(user, settings):
         assert handle.read() == b"the old public copy"
 
 
+def test_a_private_directory_inside_the_served_media_is_refused(tmp_path, settings):
+    with pytest.raises(RuntimeError, match="must not be inside MEDIA_ROOT"):
+        storages_from_environment({}, media_root=tmp_path, private_root=tmp_path / "private")
+    assert not Path(settings.PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+
+def test_staff_see_the_stored_name_but_no_link(admin_client, owner_client):
+    version = upload_through_the_page(owner_client, documents.plain_text(), name="cv.txt")
+    page = admin_client.get(f"/admin/resumes/resumeversion/{version.id}/change/")
+    assert page.status_code == 200
+    assert version.file.name in page.content.decode() and 'type="file"' not in page.content.decode()
+
+
 # --- S3 (moto's server) -------------------------------------------------------------------------------
 
 
