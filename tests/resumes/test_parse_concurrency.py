@@ -89,3 +89,22 @@ def test_a_reader_that_never_frees_up_gives_a_clear_failure_not_a_hang(client, u
         wait_for_parse_threads()
     version = ResumeVersion.objects.get()
     assert version.parse_status == ParseStatus.FAILED and "Upload it again" in version.parse_error
+
+
+@pytest.mark.django_db(transaction=False)  # no commit: the upload's own (eager) parse does not run
+def test_a_worker_that_finds_every_reader_busy_leaves_the_version_queued(user, readers):
+    """What a Celery worker sees: it waits a little, then the task is retried later (the version
+    stays queued, nothing is lost); giving up for good says so on the version."""
+    from resumes import services
+
+    version = services.resume_upload(user=user, upload=SimpleUploadedFile("cv.txt", documents.plain_text()))
+    with ExitStack() as held:
+        for _ in range(2):
+            held.enter_context(readers.acquire(timeout=1))
+        started = time.monotonic()
+        with pytest.raises(services.ReadersBusy):
+            services.version_parse(version_id=version.id, wait_seconds=0.3)
+        assert 0.3 <= time.monotonic() - started < 5
+    version.refresh_from_db()
+    assert version.parse_status == ParseStatus.QUEUED
+    assert services.version_parse(version_id=version.id).parse_status == ParseStatus.DONE

@@ -139,6 +139,15 @@ def test_the_api_download_is_owner_only(api_client, user, other_user, owner_clie
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_deleting_a_resume_deletes_its_private_files(owner_client, settings, django_capture_on_commit_callbacks):
+    version = upload_through_the_page(owner_client, documents.plain_text(), name="cv.txt")
+    stored = Path(settings.PRIVATE_MEDIA_ROOT) / version.file.name
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.post(f"/resumes/{version.resume_id}/delete/").status_code == 302
+    assert not stored.exists()
+
+
 def test_existing_public_uploads_move_to_private_storage(user, settings):
     """The data migration: an upload stored the old way (public, guessable) moves to the private
     store under a random name, and its public copy is deleted."""
