@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from config.storage_settings import storages_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PREPFORGE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -260,21 +262,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG
+# Public files (avatars) under MEDIA_ROOT; private ones (resumes) outside it, never served by a URL.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-        },
-    }
-else:
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": _media_storage,
+    **storages_from_environment(os.environ, media_root=MEDIA_ROOT, private_root=PRIVATE_MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -286,6 +278,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES", 2 * 1024 * 1024))
+# A small file can declare a huge image: the size is read from the header and refused above this,
+# and decoding happens in a child process with a memory limit, a few at a time.
+AVATAR_MAX_PIXELS = int(os.environ.get("AVATAR_MAX_PIXELS", 25_000_000))
+AVATAR_DECODE_MEMORY = 512 * 1024 * 1024
+AVATAR_DECODE_SECONDS = 10
+AVATAR_DECODE_CONCURRENCY = int(os.environ.get("AVATAR_DECODE_CONCURRENCY", 2))
+AVATAR_DECODE_LOCK_DIR = str(VAR_DIR / "locks" / "avatar-decoders")
+AVATAR_DECODE_QUEUE_SECONDS = 20
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PrepForge <noreply@prepforge.local>")
@@ -335,6 +335,13 @@ RESUME_MAX_UPLOAD_BYTES = int(os.environ.get("RESUME_MAX_UPLOAD_BYTES", 10 * 102
 # worker down (decompression bombs, pathological PDFs).
 RESUME_PARSE_SECONDS = 30
 RESUME_PARSE_MEMORY = 768 * 1024 * 1024
+RESUME_PARSE_WORKER = "resumes.parse_worker"  # the module the child runs
+# At most this many children read resumes at once on one machine (each may use RESUME_PARSE_MEMORY);
+# the others show as queued. Slots are file locks, shared by the web and Celery processes.
+RESUME_PARSE_CONCURRENCY = int(os.environ.get("RESUME_PARSE_CONCURRENCY", 2))
+RESUME_PARSE_LOCK_DIR = str(VAR_DIR / "locks" / "resume-readers")
+RESUME_PARSE_QUEUE_SECONDS = 60  # a Celery task waits this long, then retries later
+RESUME_PARSE_EMBEDDED_QUEUE_SECONDS = 600  # without Celery, a thread waits this long, then gives up
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -28,6 +28,13 @@ class ResumeVersionAdmin(admin.ModelAdmin):
     search_fields = ("resume__title", "resume__user__username", "parse_error")
     list_select_related = ("resume",)
     raw_id_fields = ("resume",)
+    # The uploaded file is private to its owner: its stored name only, no link.
+    exclude = ("file",)
+    readonly_fields = ("stored_file",)
+
+    @admin.display(description="Stored file")
+    def stored_file(self, version):
+        return version.file.name or "-"
 
 
 @admin.register(JobDescription)

@@ -6,6 +6,8 @@ urlpatterns = [
     path("resumes/", apis.ResumeCreateApi.as_view(), name="api-resumes"),
     path("resumes/<int:resume_id>/", apis.ResumeDetailApi.as_view(), name="api-resume"),
     path("resumes/<int:resume_id>/versions/", apis.ResumeVersionsApi.as_view(), name="api-resume-versions"),
+    path("resumes/<int:resume_id>/versions/<int:number>/file/", apis.ResumeVersionFileApi.as_view(),
+         name="api-resume-version-file"),
     path("resumes/<int:resume_id>/export/", apis.ResumeExportApi.as_view(), name="api-resume-export"),
     path("interview-prep/upload/", apis.InterviewPrepUploadApi.as_view(), name="api-prep-upload"),
     path("interview-prep/score/<int:resume_id>/", apis.InterviewPrepScoreApi.as_view(), name="api-prep-score"),

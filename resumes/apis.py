@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import NotFound, ValidationFailed
+from core.file_storage import private_file_response
 from core.query_params import parse_int
 
 from . import export, selectors, services
@@ -21,10 +22,15 @@ class VersionOutput(serializers.Serializer):
     file_kind = serializers.CharField()
     parse_status = serializers.CharField()
     parse_error = serializers.CharField()
+    has_file = serializers.SerializerMethodField()
     general_score = serializers.IntegerField(allow_null=True)
     content = serializers.JSONField()
     parsed = serializers.JSONField()
     created_at = serializers.DateTimeField()
+
+    def get_has_file(self, version) -> bool:
+        """The uploaded file is at .../versions/<number>/file/ (its owner only)."""
+        return bool(version.file)
 
 
 class ResumeOutput(serializers.Serializer):
@@ -149,6 +155,16 @@ class ResumeVersionsApi(APIView):
     def get(self, request, resume_id):
         resume = selectors.resume_get(user=request.user, resume_id=resume_id)
         return Response(VersionOutput(selectors.versions_of(resume=resume), many=True).data)
+
+
+class ResumeVersionFileApi(APIView):
+    """The uploaded file of a version: streamed, or (S3) a 302 to a signed URL valid for a minute."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None, 404: None},
+                   operation_id="resumes_version_file")
+    def get(self, request, resume_id, number):
+        version = selectors.version_file_get(user=request.user, resume_id=resume_id, number=number)
+        return private_file_response(version.file, download_name=services.version_download_name(version))
 
 
 class ResumeExportApi(APIView):

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db import models
 
+from core.file_storage import private_storage_for_field, unguessable_name
 from core.models import BaseModel
 
 
 class ParseStatus(models.TextChoices):
+    # PENDING, QUEUED and PARSING are "still being read".
     PENDING = "pending", "Waiting"
+    QUEUED = "queued", "Waiting for a free reader"
     PARSING = "parsing", "Reading the file"
     DONE = "done", "Read"
     FAILED = "failed", "Could not be read"
@@ -26,6 +29,10 @@ class Resume(BaseModel):
         return self.versions.order_by("-number").first()
 
 
+def resume_file_name(instance, filename: str) -> str:
+    return unguessable_name("resumes", filename)
+
+
 class ResumeVersion(BaseModel):
     """One state of a resume: an upload, or a save in the builder. `content` is the structured
     resume (what the builder edits); `text` is what an ATS would read."""
@@ -33,7 +40,8 @@ class ResumeVersion(BaseModel):
     resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     note = models.CharField(max_length=200, blank=True)
-    file = models.FileField(upload_to="resumes/%Y/%m/", blank=True)
+    # Private: only ever handed out by the owner-checked download view.
+    file = models.FileField(upload_to=resume_file_name, storage=private_storage_for_field, blank=True)
     file_kind = models.CharField(max_length=8, blank=True)
     parse_status = models.CharField(max_length=8, choices=ParseStatus.choices, default=ParseStatus.DONE)
     parse_error = models.CharField(max_length=300, blank=True)

@@ -36,6 +36,17 @@ def version_get(*, resume: Resume, number: int) -> ResumeVersion:
     return version
 
 
+def version_file_get(*, user, resume_id: int, number: int) -> ResumeVersion:
+    """An uploaded file, for its owner only: anyone else (or nobody logged in) gets NotFound."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound("No such file.")
+    version = (ResumeVersion.objects.select_related("resume")
+               .filter(resume__user=user, resume_id=resume_id, number=number).exclude(file="").first())
+    if version is None:
+        raise NotFound("No such file.")
+    return version
+
+
 def jobs_of(*, user):
     return JobDescription.objects.filter(user=user).order_by("-created_at")
 

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from challenges.judge.slots import NoFreeSlot, SlotPool
 from core.ai_gateway import ai_complete
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
@@ -71,7 +72,8 @@ def _new_upload_version(resume: Resume, data: bytes, kind: str, note: str) -> Re
     version = ResumeVersion(resume=resume, number=_next_number(resume), note=note, file_kind=kind,
                             parse_status=ParseStatus.PENDING)
     extension = {"pdf": "pdf", "docx": "docx", "text": "txt"}[kind]
-    version.file.save(f"resume-{resume.id}-v{version.number}.{extension}", ContentFile(data), save=False)
+    # The stored name is random (resume_file_name): this one only gives the extension.
+    version.file.save(f"resume.{extension}", ContentFile(data), save=False)
     version.save()
     from .tasks import resume_parse_task
 
@@ -79,8 +81,24 @@ def _new_upload_version(resume: Resume, data: bytes, kind: str, note: str) -> Re
     return version
 
 
+def version_download_name(version: ResumeVersion) -> str:
+    """What the owner's browser saves an uploaded file as: their title, never the stored name."""
+    safe = "".join(ch for ch in version.resume.title if ch.isalnum() or ch in " -_").strip() or "resume"
+    extension = {"pdf": "pdf", "docx": "docx", "text": "txt"}.get(version.file_kind, "bin")
+    return f"{safe}-v{version.number}.{extension}"
+
+
+class ReadersBusy(Exception):
+    """Every resume reader stayed busy for as long as the caller would wait: the version is queued."""
+
+
+def _readers() -> SlotPool:
+    # flock slots shared by every process on this machine (web and Celery), like the judge's.
+    return SlotPool(settings.RESUME_PARSE_CONCURRENCY, lock_dir=Path(settings.RESUME_PARSE_LOCK_DIR))
+
+
 def _parse_in_child(data: bytes) -> dict:
-    """Run resumes.parse_worker with CPU, memory and file limits."""
+    """Run the parse worker with CPU, memory and file limits."""
     seconds, memory = settings.RESUME_PARSE_SECONDS, settings.RESUME_PARSE_MEMORY
 
     def limits():
@@ -90,8 +108,8 @@ def _parse_in_child(data: bytes) -> dict:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     try:
-        finished = subprocess.run([sys.executable, "-m", "resumes.parse_worker"], input=data, capture_output=True,
-                                  timeout=seconds * 2, cwd=ROOT, preexec_fn=limits,
+        finished = subprocess.run([sys.executable, "-m", settings.RESUME_PARSE_WORKER], input=data,
+                                  capture_output=True, timeout=seconds * 2, cwd=ROOT, preexec_fn=limits,
                                   env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"})
     except subprocess.TimeoutExpired:
         return {"ok": False, "code": "parse_timeout", "message": "Reading this file took too long."}
@@ -104,20 +122,48 @@ def _parse_in_child(data: bytes) -> dict:
         return {"ok": False, "code": "parse_failed", "message": "This file could not be read."}
 
 
-def version_parse(*, version_id: int) -> ResumeVersion | None:
-    """Parse an uploaded version (idempotent: a parsed version is left alone)."""
+def _status_set(version_id: int, status: str) -> ResumeVersion:
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").filter(id=version_id).first()
-        if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.PARSING):
-            return version
-        version.parse_status = ParseStatus.PARSING
+        version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        version.parse_status = status
         version.save(update_fields=["parse_status", "updated_at"])
     _publish_status(version)
+    return version
+
+
+def version_parse(*, version_id: int, wait_seconds: float | None = None) -> ResumeVersion | None:
+    """Parse an uploaded version in a limited child process (idempotent: a parsed version is
+    left alone). At most RESUME_PARSE_CONCURRENCY children run at once on this machine; while
+    they are all busy the version shows as queued, and after `wait_seconds` (default
+    RESUME_PARSE_QUEUE_SECONDS) without a free one this raises ReadersBusy, still queued."""
+    version = ResumeVersion.objects.select_related("resume").filter(id=version_id).first()
+    if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.QUEUED, ParseStatus.PARSING):
+        return version
     with version.file.open("rb") as handle:
         data = handle.read()
+    readers = _readers()
+    try:
+        with readers.acquire(timeout=0):
+            return _parse_now(version_id, data)
+    except NoFreeSlot:
+        pass
+    if version.parse_status != ParseStatus.QUEUED:
+        _status_set(version_id, ParseStatus.QUEUED)
+    wait = settings.RESUME_PARSE_QUEUE_SECONDS if wait_seconds is None else wait_seconds
+    try:
+        with readers.acquire(timeout=wait):
+            return _parse_now(version_id, data)
+    except NoFreeSlot:
+        raise ReadersBusy(f"no resume reader was free within {wait:.0f}s")
+
+
+def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
+    _status_set(version_id, ParseStatus.PARSING)
     result = _parse_in_child(data)
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        if version.parse_status != ParseStatus.PARSING:
+            return version  # another reader finished it first
         if result.get("ok"):
             version.parse_status = ParseStatus.DONE
             version.text = result["text"][:200_000]
@@ -128,6 +174,19 @@ def version_parse(*, version_id: int) -> ResumeVersion | None:
             version.parse_status = ParseStatus.FAILED
             version.parse_error = result.get("message", "This file could not be read.")[:300]
         version.save()
+    _publish_status(version)
+    return version
+
+
+def version_parse_give_up(*, version_id: int) -> ResumeVersion | None:
+    """The readers stayed busy for too long: say so on the version, so the upload can be retried."""
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().select_related("resume").filter(id=version_id).first()
+        if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.QUEUED):
+            return version
+        version.parse_status = ParseStatus.FAILED
+        version.parse_error = "Too many files are being read right now. Upload it again in a few minutes."
+        version.save(update_fields=["parse_status", "parse_error", "updated_at"])
     _publish_status(version)
     return version
 

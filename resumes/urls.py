@@ -10,6 +10,8 @@ urlpatterns = [
     path("resumes/<int:resume_id>/upload/", views.resume_upload_version, name="resume-upload-version"),
     path("resumes/<int:resume_id>/builder/", views.resume_builder, name="resume-builder"),
     path("resumes/<int:resume_id>/versions/", views.resume_versions, name="resume-versions"),
+    path("resumes/<int:resume_id>/versions/<int:number>/file/", views.resume_version_file,
+         name="resume-version-file"),
     path("resumes/<int:resume_id>/download/", views.resume_download, name="resume-download"),
     path("resumes/<int:resume_id>/delete/", views.resume_delete, name="resume-delete"),
     path("jobs/", views.job_list, name="job-list"),

@@ -5,14 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError, NotFound
+from core.file_storage import private_file_response
 from core.query_params import parse_int
 
 from . import export, selectors, services
 from .apis import export_response
 from .models import ParseStatus
+
+READING = (ParseStatus.PENDING, ParseStatus.QUEUED, ParseStatus.PARSING)
 
 
 def _resume_or_404(request, resume_id):
@@ -57,8 +60,7 @@ def resume_detail(request, resume_id):
         analysis = selectors.analyses_of_version(version=version).first()
     return render(request, "resumes/detail.html", {
         "resume": resume, "version": version, "analysis": analysis, "jobs": selectors.jobs_of(user=request.user),
-        "templates": export.TEMPLATES, "parsing": version is not None and version.parse_status in (
-            ParseStatus.PENDING, ParseStatus.PARSING),
+        "templates": export.TEMPLATES, "parsing": version is not None and version.parse_status in READING,
     })
 
 
@@ -67,7 +69,7 @@ def resume_status(request, resume_id):
     """The parsing progress panel, polled by the page until the file is read."""
     resume = _resume_or_404(request, resume_id)
     response = render(request, "resumes/partials/status.html", {"resume": resume, "version": resume.latest})
-    if resume.latest and resume.latest.parse_status not in (ParseStatus.PENDING, ParseStatus.PARSING):
+    if resume.latest and resume.latest.parse_status not in READING:
         response["HX-Refresh"] = "true"  # read: show the whole page with its results
     return response
 
@@ -149,6 +151,17 @@ def resume_download(request, resume_id):
     except (ApplicationError, NotFound) as error:
         messages.error(request, getattr(error, "message", "Nothing to download yet."))
         return redirect("resume-detail", resume_id=resume.id)
+
+
+@require_GET
+def resume_version_file(request, resume_id, number):
+    """The uploaded file itself, to its owner. Not login_required: a stranger learns nothing, not
+    even that the resume exists (404 for everyone else, logged in or not)."""
+    try:
+        version = selectors.version_file_get(user=request.user, resume_id=resume_id, number=number)
+    except NotFound:
+        raise Http404("No such file.")
+    return private_file_response(version.file, download_name=services.version_download_name(version))
 
 
 @login_required

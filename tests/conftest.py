@@ -25,7 +25,13 @@ def _fresh_cache_and_mail(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Public and private files of each test in its own directories (local storage only)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    private = settings.STORAGES["private"]
+    if private["BACKEND"].endswith("FileSystemStorage"):
+        settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+        settings.STORAGES = {**settings.STORAGES, "private": {
+            **private, "OPTIONS": {**private.get("OPTIONS", {}), "location": str(tmp_path / "private")}}}
 
 
 @pytest.fixture

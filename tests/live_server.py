@@ -44,6 +44,7 @@ def process_env(tmp_path: Path, **overrides) -> dict:
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
         "PYTHONUNBUFFERED": "1",
     })
     env.update({k: str(v) for k, v in overrides.items()})

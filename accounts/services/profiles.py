@@ -1,5 +1,8 @@
-import io
+import resource
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -8,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from PIL import Image, UnidentifiedImageError
 
-from core.exceptions import Conflict, ValidationFailed
+from challenges.judge.slots import NoFreeSlot, SlotPool
+from core.exceptions import ApplicationError, Conflict, ValidationFailed
 
 from ..models import Preferences, Profile, User
 
@@ -23,8 +27,7 @@ PREFERENCE_FIELDS = tuple(
 MAX_SKILLS = 50
 AVATAR_SIZE = 256
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
-# A decompression bomb is refused before Pillow allocates it.
-AVATAR_MAX_PIXELS = 40_000_000
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _clean_or_raise(instance, fields) -> None:
@@ -110,7 +113,14 @@ def _record_profile_progress(user: User) -> None:
     achievements_evaluate(user=user, event_type="profile.updated")
 
 
-def _read_avatar(upload) -> Image.Image:
+class AvatarDecodersBusy(ApplicationError):
+    code = "busy"
+    status_code = 503
+    default_message = "Too many images are being processed right now. Try again in a moment."
+
+
+def _avatar_header(upload) -> Image.Image:
+    """Size and type from the image's header only: Pillow opens lazily and decodes nothing here."""
     size = getattr(upload, "size", None)
     if size is None or size > settings.AVATAR_MAX_BYTES:
         limit_mb = settings.AVATAR_MAX_BYTES / (1024 * 1024)
@@ -119,40 +129,77 @@ def _read_avatar(upload) -> Image.Image:
     try:
         upload.seek(0)
         probe = Image.open(upload)
-        # Content decides, not the file name or the declared type.
-        if probe.format not in AVATAR_FORMATS:
+        if probe.format not in AVATAR_FORMATS:  # content decides, not the file name or declared type
             raise UnidentifiedImageError
-        if probe.width * probe.height > AVATAR_MAX_PIXELS:
-            raise ValidationFailed(details={"avatar": ["The image has too many pixels."]},
-                                   code="avatar_too_large")
-        probe.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        image.seek(0)
-        image.load()
-    except ValidationFailed:
-        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed(details={"avatar": ["Upload a PNG, JPEG, GIF or WebP image."]},
-                               code="avatar_not_image")
-    return image
+        raise _not_an_image()
+    if probe.width * probe.height > settings.AVATAR_MAX_PIXELS:
+        raise _too_many_pixels(probe.width, probe.height)
+    return probe
+
+
+def _not_an_image() -> ValidationFailed:
+    return ValidationFailed(details={"avatar": ["Upload a PNG, JPEG, GIF or WebP image."]}, code="avatar_not_image")
+
+
+def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationFailed:
+    limit = settings.AVATAR_MAX_PIXELS / 1_000_000
+    found = f"This image is {width} × {height} pixels; " if width else "This image has too many pixels; "
+    return ValidationFailed(
+        details={"avatar": [f"{found}the largest we take is {limit:g} megapixels. Scale it down and upload it again."]},
+        code="avatar_too_many_pixels")
+
+
+def _avatar_decoders() -> SlotPool:
+    return SlotPool(settings.AVATAR_DECODE_CONCURRENCY, lock_dir=Path(settings.AVATAR_DECODE_LOCK_DIR))
+
+
+def _avatar_png_in_child(data: bytes) -> bytes:
+    """Decode, crop and re-encode in accounts.avatar_worker under CPU and memory limits, at most
+    AVATAR_DECODE_CONCURRENCY at once on this machine."""
+    seconds, memory = settings.AVATAR_DECODE_SECONDS, settings.AVATAR_DECODE_MEMORY
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    try:
+        with _avatar_decoders().acquire(timeout=settings.AVATAR_DECODE_QUEUE_SECONDS):
+            finished = subprocess.run(
+                [sys.executable, "-m", "accounts.avatar_worker", str(AVATAR_SIZE), str(settings.AVATAR_MAX_PIXELS)],
+                input=data, capture_output=True, timeout=seconds * 2, cwd=ROOT, preexec_fn=limits,
+                env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"})
+    except NoFreeSlot:
+        raise AvatarDecodersBusy()
+    except subprocess.TimeoutExpired:
+        raise _unprocessable()
+    if finished.returncode == 2:
+        raise _too_many_pixels() if finished.stdout == b"too_many_pixels" else _not_an_image()
+    if finished.returncode != 0 or not finished.stdout.startswith(b"\x89PNG"):
+        raise _unprocessable()  # stopped at its memory or CPU limit
+    return finished.stdout
+
+
+def _unprocessable() -> ValidationFailed:
+    return ValidationFailed(
+        details={"avatar": ["This image could not be processed (it may be damaged or too complex). Try a smaller one."]},
+        code="avatar_unprocessable")
 
 
 def profile_avatar_set(*, user: User, upload) -> Profile:
     """Store a square, re-encoded PNG of the uploaded image. Re-encoding drops metadata (EXIF
-    location) and anything hidden after the image data."""
-    image = _read_avatar(upload)
-    image = image.convert("RGBA")
-    side = min(image.size)
-    left, top = (image.width - side) // 2, (image.height - side) // 2
-    image = image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    location) and anything hidden after the image data. Too many pixels are refused from the
+    header, before anything is decoded; decoding happens in a limited child process."""
+    _avatar_header(upload)
+    upload.seek(0)
+    png = _avatar_png_in_child(upload.read())
 
     with transaction.atomic():
         profile = Profile.objects.select_for_update().get(user=user)
         old_name = profile.avatar.name if profile.avatar else ""
-        profile.avatar.save(f"{user.id}-{uuid.uuid4().hex[:12]}.png", ContentFile(buffer.getvalue()), save=False)
+        profile.avatar.save(f"{user.id}-{uuid.uuid4().hex[:12]}.png", ContentFile(png), save=False)
         profile.save(update_fields=["avatar", "updated_at"])
         if old_name:
             storage = profile.avatar.storage

@@ -1,6 +1,6 @@
 """The resume checker in a real browser against a real server: upload a PDF, read the ATS score,
 its recommendations and the skill gaps against a pasted job, fix the resume in the builder, score
-it again, compare the versions, download DOCX and PDF, and turn the analysis into a roadmap.
+it again, compare the versions, download DOCX and PDF (and the uploaded file, its owner only), and turn the analysis into a roadmap.
 Celery runs eagerly here, so a file is read during its upload request. Screenshots of every step
 land in var/screenshots/ (80-... onward)."""
 
@@ -223,6 +223,19 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
             data = handle.read()
         assert data.startswith(magic), (kind, template, data[:8])
         assert len(data) > 1000
+
+    # 7b. The uploaded file itself, from the versions page: the owner gets the same bytes; a
+    #     browser that is not logged in gets "not found" at the same address.
+    page.goto(f"{resume_url}versions/")
+    with page.expect_download() as info:
+        page.locator("[data-original-file='1']").click()
+    download = info.value
+    assert download.suggested_filename == "jordan-rivera-v1.pdf", download.suggested_filename
+    with open(download.path(), "rb") as handle:
+        assert handle.read() == pdf.read_bytes()
+    file_url = page.locator("[data-original-file='1']").get_attribute("href")
+    stranger = new_context().new_page()
+    assert stranger.goto(file_url).status == 404
 
     # 8. A roadmap from the analysis; tick a milestone.
     page.goto(resume_url)
