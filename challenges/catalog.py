@@ -7,8 +7,10 @@ reference solution through the judge, and hands the complete spec to
 """
 
 import importlib
+import os
 import random
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from core.exceptions import ValidationFailed
@@ -100,20 +102,27 @@ def reference_output(data: dict, stdin: str, *, judge=None, label: str = "") -> 
 def challenge_spec_build(data: dict, *, judge=None, known_outputs: dict[str, str] | None = None) -> dict:
     """The complete spec for `services.challenge_upsert`: a copy of `data` whose generated tests
     carry their input and expected output. `known_outputs` maps inputs to outputs already made by
-    this same reference solution (those stored in the database), so only new inputs are run."""
+    this same reference solution (those stored in the database), so only new inputs are run, side
+    by side (the judge takes a slot per run)."""
     known_outputs = known_outputs or {}
-    tests = []
+    inputs: dict[int, str] = {}
     for index, test in enumerate(data["tests"]):
         _check_test_entry(data["slug"], index, test)
-        if "generator" not in test:
-            tests.append(test)
-            continue
-        stdin = generated_input(data["slug"], test)
-        output = known_outputs.get(stdin)
-        if output is None:
-            output = reference_output(data, stdin, judge=judge, label=f"test {index} ({test['generator']})")
-        tests.append({"input": stdin, "output": output, "hidden": test.get("hidden", True),
-                      "weight": test.get("weight", 1)})
+        if "generator" in test:
+            inputs[index] = generated_input(data["slug"], test)
+    to_run = [index for index, stdin in inputs.items() if stdin not in known_outputs]
+    outputs = {index: known_outputs[stdin] for index, stdin in inputs.items() if stdin in known_outputs}
+    if to_run:
+        judge = judge or require_judge()
+        with ThreadPoolExecutor(max_workers=min(len(to_run), os.cpu_count() or 2)) as pool:
+            made = pool.map(lambda index: reference_output(
+                data, inputs[index], judge=judge, label=f"test {index} ({data['tests'][index]['generator']})"), to_run)
+            outputs.update(zip(to_run, made, strict=True))
+    tests = [
+        {"input": inputs[index], "output": outputs[index], "hidden": test.get("hidden", True),
+         "weight": test.get("weight", 1)} if index in inputs else test
+        for index, test in enumerate(data["tests"])
+    ]
     return {**data, "tests": tests}
 
 

@@ -12,5 +12,6 @@ def top_of_range(rng: random.Random, *, count: int, rules: int, big_divisors: li
     for _ in range(small):
         word = "".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(3, 8)))
         lines.append(f"{rng.randint(2, 40)} {word}")
-    lines += [f"{d} {word}" for d, word in zip(big_divisors, ("Mega", "Prime", "Giga", "Tera"))]
+    names = ("Mega", "Prime", "Giga", "Tera")[:len(big_divisors)]
+    lines += [f"{d} {word}" for d, word in zip(big_divisors, names, strict=True)]
     return "\n".join(lines) + "\n"
