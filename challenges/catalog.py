@@ -116,7 +116,9 @@ def challenge_spec_build(data: dict, *, judge=None, known_outputs: dict[str, str
         judge = judge or require_judge()
         with ThreadPoolExecutor(max_workers=min(len(to_run), os.cpu_count() or 2)) as pool:
             made = pool.map(lambda index: reference_output(
-                data, inputs[index], judge=judge, label=f"test {index} ({data['tests'][index]['generator']})"), to_run)
+                data, inputs[index], judge=judge,
+                label=f"generated test {data['tests'][index]['generator']} (seed {data['tests'][index]['seed']})"),
+                to_run)
             outputs.update(zip(to_run, made, strict=True))
     tests = [
         {"input": inputs[index], "output": outputs[index], "hidden": test.get("hidden", True),
