@@ -191,3 +191,14 @@ def _with_ranks(rows, count_higher, offset: int) -> list[Standing]:
             rank = offset + index + 1
         standings.append(Standing(rank, user, value, detail))
     return standings
+
+
+def challenge_known_outputs(*, slug: str, reference_solutions: dict, time_limit_ms: int,
+                            memory_limit_mb: int) -> dict[str, str]:
+    """{input: expected output} of a stored challenge's tests, but only while its reference
+    solutions and limits are the ones given (the outputs were made by that reference); else {}."""
+    challenge = Challenge.objects.filter(slug=slug).first()
+    if challenge is None or challenge.reference_solutions != reference_solutions \
+            or (challenge.time_limit_ms, challenge.memory_limit_mb) != (time_limit_ms, memory_limit_mb):
+        return {}
+    return dict(challenge.test_cases.values_list("input", "expected_output"))

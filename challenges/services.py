@@ -66,9 +66,13 @@ def source_validate(*, challenge: Challenge | None, language: str, source: str):
     return runtime
 
 
+def judge_limits(*, time_limit_ms: int, memory_limit_mb: int) -> Limits:
+    cpu = time_limit_ms / 1000
+    return Limits(cpu_time=cpu, wall_time=max(2.0, cpu * 2 + 1), memory=memory_limit_mb * 1024 * 1024)
+
+
 def challenge_limits(challenge: Challenge) -> Limits:
-    cpu = challenge.time_limit_ms / 1000
-    return Limits(cpu_time=cpu, wall_time=max(2.0, cpu * 2 + 1), memory=challenge.memory_limit_mb * 1024 * 1024)
+    return judge_limits(time_limit_ms=challenge.time_limit_ms, memory_limit_mb=challenge.memory_limit_mb)
 
 
 # --- progress, hints, drafts ---------------------------------------------------------------------------
@@ -281,6 +285,67 @@ def submission_summary(submission: Submission) -> dict:
         "created_at": submission.created_at.isoformat(),
         "judged_at": submission.judged_at.isoformat() if submission.judged_at else None,
     }
+
+
+# --- creating and updating challenges -------------------------------------------------------------
+
+CHALLENGE_REQUIRED = ("slug", "title", "type", "difficulty", "category", "statement", "tests")
+
+
+def _spec_tests(spec: dict) -> list[tuple[str, str, bool, int]]:
+    tests = spec.get("tests")
+    if not isinstance(tests, list) or not tests:
+        raise ValidationFailed(details={"tests": ["Give at least one test case."]})
+    wanted = []
+    for index, test in enumerate(tests):
+        if not isinstance(test, dict) or not isinstance(test.get("input", ""), str) \
+                or not isinstance(test.get("output"), str):
+            raise ValidationFailed(details={"tests": [f"Test {index}: give its input and output as text."]})
+        wanted.append((test.get("input", ""), test["output"], bool(test.get("hidden", True)),
+                       int(test.get("weight", 1))))
+    return wanted
+
+
+@transaction.atomic
+def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
+    """Create or update the challenge `spec["slug"]` from a complete spec (every test with its input
+    and expected output) and replace its test cases. Returns (challenge, created). Idempotent: for
+    the same spec nothing is written, so timestamps and test-case ids stay as they were."""
+    missing = [key for key in CHALLENGE_REQUIRED if key not in spec]
+    if missing:
+        raise ValidationFailed(details={key: ["This field is required."] for key in missing})
+    wanted = _spec_tests(spec)
+    validation = spec.get("validation", {})
+    fields = {
+        "title": spec["title"], "description": spec.get("description", "")[:300], "type": spec["type"],
+        "difficulty": spec["difficulty"], "category": spec["category"], "tags": spec.get("tags", []),
+        "time_limit_ms": spec.get("time_limit_ms", 2000), "memory_limit_mb": spec.get("memory_limit_mb", 256),
+        "checker": spec.get("checker", "tokens"), "float_tolerance": spec.get("float_tolerance", 1e-6),
+        "statement": spec["statement"], "constraints": spec.get("constraints", ""),
+        "examples": spec.get("examples", []), "hints": spec.get("hints", []),
+        "solution_explanation": spec.get("solution_explanation", ""),
+        "starter_code": spec.get("starter", {}), "reference_solutions": spec.get("reference", {}),
+        "forbidden_keywords": validation.get("forbidden_keywords", []),
+        "required_keywords": validation.get("required_keywords", []),
+        "scenario": spec.get("scenario", {}),
+    }
+    challenge = Challenge.objects.select_for_update().filter(slug=spec["slug"]).first()
+    created = challenge is None
+    if created:
+        challenge = Challenge(slug=spec["slug"], author=author)
+    changed = created or any(getattr(challenge, k) != v for k, v in fields.items())
+    for key, value in fields.items():
+        setattr(challenge, key, value)
+    if changed:
+        challenge.save()
+    existing = [(c.input, c.expected_output, c.is_hidden, c.weight) for c in challenge.test_cases.all()]
+    if wanted != existing:
+        challenge.test_cases.all().delete()
+        TestCase.objects.bulk_create([
+            TestCase(challenge=challenge, order=i, input=inp, expected_output=out, is_hidden=hidden, weight=weight)
+            for i, (inp, out, hidden, weight) in enumerate(wanted)
+        ])
+    return challenge, created
 
 
 @transaction.atomic
