@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.error_responses.RequestErrorEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -335,6 +336,10 @@ RESUME_MAX_UPLOAD_BYTES = int(os.environ.get("RESUME_MAX_UPLOAD_BYTES", 10 * 102
 # worker down (decompression bombs, pathological PDFs).
 RESUME_PARSE_SECONDS = 30
 RESUME_PARSE_MEMORY = 768 * 1024 * 1024
+# No request body is read past this, whatever the path (core.body_limits, in front of Django):
+# the largest upload plus room for the multipart framing and the other form fields. Bodies that
+# are not multipart stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
