@@ -85,7 +85,7 @@ def running(command: list[str], env: dict, log_path: Path, port: int | None = No
 
 
 # The server `make run` uses; tests/bench/test_asgi_servers.py is the measurement behind it.
-ASGI_SERVER = "uvicorn"
+ASGI_SERVER = "granian"
 ASGI_SERVERS = ("daphne", "uvicorn", "granian")
 _serving: dict[str, subprocess.Popen] = {}
 
@@ -99,6 +99,7 @@ def asgi_server_command(port: int, server: str = ASGI_SERVER) -> list[str]:
         return [str(VENV_BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(port),
                 "--ws", "websockets", "--lifespan", "off", "--no-access-log", target]
     if server == "granian":
+        # asginl: ASGI without the lifespan protocol, which Django does not speak.
         return [str(VENV_BIN / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", "1", "--no-access-log", target]
     raise ValueError(f"unknown ASGI server {server!r}")
@@ -134,15 +135,26 @@ def server_pids(base_url: str) -> list[int]:
     return pids
 
 
-def server_rss_bytes(base_url: str) -> int:
-    """Resident memory of the whole server (all its processes), from /proc."""
+def server_rss_bytes(base_url: str, peak: bool = False) -> int:
+    """Resident memory of the whole server (all its processes), from /proc: now, or the peak
+    since `reset_peak_rss` (memory freed right after a request never shows in the current RSS)."""
+    field = "VmHWM:" if peak else "VmRSS:"
     total = 0
     for pid in server_pids(base_url):
         try:
             with open(f"/proc/{pid}/status") as status:
                 for line in status:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1]) * 1024
         except FileNotFoundError:
             pass
     return total
+
+
+def reset_peak_rss(base_url: str) -> None:
+    for pid in server_pids(base_url):
+        try:
+            with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+                clear_refs.write("5")  # the kernel's "reset the peak RSS to the current RSS"
+        except FileNotFoundError:
+            pass
