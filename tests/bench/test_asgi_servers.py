@@ -28,7 +28,13 @@ import httpx
 import pytest
 
 from tests.factories import PASSWORD
-from tests.live_server import ASGI_SERVER, ASGI_SERVERS, asgi_server, reset_peak_rss, server_rss_bytes
+from tests.live_server import (
+    ASGI_SERVER,
+    ASGI_SERVERS,
+    asgi_server,
+    reset_peak_rss,
+    server_rss_bytes,
+)
 
 CONCURRENCY = 16
 SECONDS = 3.0
