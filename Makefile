@@ -8,6 +8,8 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Web worker processes; more than one needs REDIS_URL (the in-memory channel layer is per process).
+WEB_WORKERS ?= 1
 
 .PHONY: run test bench assets worker beat migrate seed lint check-deploy clean upgrade lock-check
 
@@ -44,11 +46,12 @@ seed: migrate
 
 run: seed
 	@echo ""
-	@echo "  PrepForge is starting on http://$(HOST):$(PORT)/  (daphne: pages, API and WebSockets)"
+	@echo "  PrepForge is starting on http://$(HOST):$(PORT)/  (granian: pages, API and WebSockets)"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/   API docs: http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Mail in development is written to var/mail/ (one file per message)."
 	@echo ""
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(VENV)/bin/granian --interface asginl --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
+		config.asgi:application
 
 test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

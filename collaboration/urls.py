@@ -10,5 +10,4 @@ urlpatterns = [
     path("rooms/<uuid:room_id>/attach/", views.room_attach, name="room-attach"),
     path("rooms/<uuid:room_id>/summary/", views.room_summary, name="room-summary"),
     path("rooms/for/<slug:slug>/", views.room_create_for_challenge, name="room-for-challenge"),
-    path("health", views.health, name="health"),
 ]

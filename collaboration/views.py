@@ -4,7 +4,7 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -150,21 +150,6 @@ def room_summary(request, room_id):
         "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
         "replay": [{"at": u["at"], "by": u["by"], "update": base64.b64encode(u["update"]).decode()} for u in updates],
     })
-
-
-def health(request):
-    """For load balancers: the process answers and its database is reachable."""
-    from django.db import connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database,
-                         "sandbox": judge_status()["name"]}, status=status)
 
 
 @login_required

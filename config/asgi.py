@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP goes to Django, WebSockets to the consumers of each app."""
+"""ASGI entry point: HTTP goes to Django (behind the request body limit), WebSockets to the
+consumers of each app."""
 
 import os
 
@@ -12,11 +13,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from challenges.routing import websocket_urlpatterns as challenges_ws  # noqa: E402
 from collaboration.routing import websocket_urlpatterns as rooms_ws  # noqa: E402
+from core.body_limits import RequestBodyLimitMiddleware  # noqa: E402
 from core.websocket_auth import websocket_security_stack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Bodies are bounded here, before Django's handler buffers them.
+        "http": RequestBodyLimitMiddleware(django_asgi_app),
         "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws])),
     }
 )

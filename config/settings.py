@@ -44,7 +44,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.error_responses.RequestErrorEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -342,6 +342,10 @@ RESUME_PARSE_CONCURRENCY = int(os.environ.get("RESUME_PARSE_CONCURRENCY", 2))
 RESUME_PARSE_LOCK_DIR = str(VAR_DIR / "locks" / "resume-readers")
 RESUME_PARSE_QUEUE_SECONDS = 60  # a Celery task waits this long, then retries later
 RESUME_PARSE_EMBEDDED_QUEUE_SECONDS = 600  # without Celery, a thread waits this long, then gives up
+# No request body is read past this, whatever the path (core.body_limits, in front of Django):
+# the largest upload plus room for the multipart framing and the other form fields. Bodies that
+# are not multipart stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
@@ -364,6 +368,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the web processes directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,5 +1,5 @@
-"""Real server processes for the tests that need them: daphne serving config.asgi (pages, API,
-WebSockets) and a Celery worker, both pointed at the test database."""
+"""Real server processes for the tests that need them: the site's ASGI server serving config.asgi
+(pages, API, WebSockets) and a Celery worker, both pointed at the test database."""
 
 import os
 import socket
@@ -85,10 +85,77 @@ def running(command: list[str], env: dict, log_path: Path, port: int | None = No
         log.close()
 
 
+# The server `make run` uses; tests/bench/test_asgi_servers.py is the measurement behind it.
+ASGI_SERVER = "granian"
+ASGI_SERVERS = ("daphne", "uvicorn", "granian")
+_serving: dict[str, subprocess.Popen] = {}
+
+
+def asgi_server_command(port: int, server: str = ASGI_SERVER) -> list[str]:
+    """The one place that says how each ASGI server is started on a port."""
+    target = "config.asgi:application"
+    if server == "daphne":
+        return [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), target]
+    if server == "uvicorn":
+        return [str(VENV_BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(port),
+                "--ws", "websockets", "--lifespan", "off", "--no-access-log", target]
+    if server == "granian":
+        # asginl: ASGI without the lifespan protocol, which Django does not speak.
+        return [str(VENV_BIN / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "1", "--no-access-log", target]
+    raise ValueError(f"unknown ASGI server {server!r}")
+
+
 @contextmanager
-def asgi_server(tmp_path: Path, **env_overrides):
-    """Yields the base URL of a daphne process serving the site on a free port."""
+def asgi_server(tmp_path: Path, server: str = ASGI_SERVER, **env_overrides):
+    """Yields the base URL of a process serving the site on a free port (`server_pids` gives its
+    process ids)."""
     port = free_port()
-    command = [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
-    with running(command, process_env(tmp_path, **env_overrides), tmp_path / f"daphne-{port}.log", port=port):
-        yield f"http://127.0.0.1:{port}"
+    command = asgi_server_command(port, server)
+    with running(command, process_env(tmp_path, **env_overrides), tmp_path / f"{server}-{port}.log",
+                 port=port) as process:
+        base_url = f"http://127.0.0.1:{port}"
+        _serving[base_url] = process
+        try:
+            yield base_url
+        finally:
+            _serving.pop(base_url, None)
+
+
+def server_pids(base_url: str) -> list[int]:
+    """The server process and its children (granian serves from worker processes)."""
+    pids, pending = [], [_serving[base_url].pid]
+    while pending:
+        pid = pending.pop()
+        pids.append(pid)
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as children:
+                pending.extend(int(child) for child in children.read().split())
+        except FileNotFoundError:
+            pass
+    return pids
+
+
+def server_rss_bytes(base_url: str, peak: bool = False) -> int:
+    """Resident memory of the whole server (all its processes), from /proc: now, or the peak
+    since `reset_peak_rss` (memory freed right after a request never shows in the current RSS)."""
+    field = "VmHWM:" if peak else "VmRSS:"
+    total = 0
+    for pid in server_pids(base_url):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith(field):
+                        total += int(line.split()[1]) * 1024
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def reset_peak_rss(base_url: str) -> None:
+    for pid in server_pids(base_url):
+        try:
+            with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+                clear_refs.write("5")  # the kernel's "reset the peak RSS to the current RSS"
+        except FileNotFoundError:
+            pass

@@ -12,29 +12,11 @@ import time
 import pytest
 
 from tests.collaboration.yws_client import NetworkPeer
-from tests.live_server import asgi_server
+from tests.live_server import asgi_server, server_rss_bytes
 from tests.session_cookies import session_cookie
 
 SECONDS = 3.0
 RATE = 5  # edits per second per client
-
-
-def rss_bytes(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def server_pid(port: int) -> int:
-    import subprocess
-
-    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        if f"-p {port} " in line and "daphne" in line:
-            return int(line.split()[0])
-    raise RuntimeError("daphne not found")
 
 
 def percentile(values, q):
@@ -133,22 +115,20 @@ def test_memory_per_room_and_connection(make_user, tmp_path):
     cookie = session_cookie(interviewer).decode()
     rooms = [services.room_create(interviewer=interviewer, title=f"m{i}") for i in range(rooms_count)]
     with asgi_server(tmp_path) as base:
-        pid = server_pid(int(base.rsplit(":", 1)[1]))
-
         async def scenario():
             first = [NetworkPeer(base.replace("http://", "ws://") + f"/ws/rooms/{r.id}/doc", cookie) for r in rooms]
-            before = rss_bytes(pid)
+            before = server_rss_bytes(base)
             for peer in first:
                 await peer.connect()
                 await peer.type(0, "x" * 200)
             await asyncio.sleep(1.0)
-            with_rooms = rss_bytes(pid)
+            with_rooms = server_rss_bytes(base)
             more = [NetworkPeer(base.replace("http://", "ws://") + f"/ws/rooms/{r.id}/doc", cookie)
                     for r in rooms for _ in range(per_room - 1)]
             for peer in more:
                 await peer.connect()
             await asyncio.sleep(1.0)
-            with_connections = rss_bytes(pid)
+            with_connections = server_rss_bytes(base)
             for peer in first + more:
                 await peer.close()
             return before, with_rooms, with_connections, len(more)

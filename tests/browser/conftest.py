@@ -1,4 +1,4 @@
-"""Browser journeys: Playwright's sync API driving Debian's Chromium against a real daphne.
+"""Browser journeys: Playwright's sync API driving Debian's Chromium against the real ASGI server.
 
 Playwright's sync API keeps an asyncio loop running in the test thread, so Django would refuse
 ORM calls made from the test while a browser session is open; the tests here only touch the
@@ -74,7 +74,8 @@ def allow_async_unsafe():
 
 @pytest.fixture
 def live_site(allow_async_unsafe, transactional_db, tmp_path):
-    """Base URL of a daphne process serving the site against the (committed) test database."""
+    """Base URL of the web process (tests.live_server) serving the site against the (committed)
+    test database."""
     from tests.live_server import asgi_server
 
     with asgi_server(tmp_path) as base_url:

@@ -1,4 +1,4 @@
-"""The main journeys of the site, in a real browser against a real server (daphne: pages and
+"""The main journeys of the site, in a real browser against a real server (granian: pages and
 WebSockets). Screenshots of every step land in var/screenshots/."""
 
 import re

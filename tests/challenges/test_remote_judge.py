@@ -1,5 +1,5 @@
-"""The remote backend (`PISTON_URL`) against a real Piston-compatible server: our own, served by
-daphne on loopback. Proves both sides of the protocol."""
+"""The remote backend (`PISTON_URL`) against a real Piston-compatible server: our own, served on
+loopback by the site's ASGI server. Proves both sides of the protocol."""
 
 import pytest
 

@@ -113,11 +113,6 @@ def test_rooms_pages(client, user):
     assert "Warm-up" in client.get("/rooms/").content.decode()
 
 
-def test_health(client):
-    response = client.get("/health")
-    assert response.status_code == 200 and response.json()["database"] == "ok"
-
-
 def test_private_challenges_cannot_be_attached(client, room, interviewer_seat):
     from challenges.catalog import challenge_import
 

@@ -1,4 +1,4 @@
-"""Across real processes: two daphne web processes sharing the Redis channel layer, and a real
+"""Across real processes: two web processes sharing the Redis channel layer, and a real
 Celery worker on the Redis broker. They run when REDIS_URL names a server (CI's second pass)."""
 
 import asyncio
