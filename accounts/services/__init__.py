@@ -13,6 +13,7 @@ from .notifications import (
     notifications_purge_expired,
 )
 from .profiles import preferences_update, profile_avatar_set, profile_update, user_create
+from .sessions import sessions_revoked
 from .progression import (
     achievement_catalog_sync,
     achievements_evaluate,
@@ -39,5 +40,6 @@ __all__ = [
     "profile_update",
     "progress_record_activity",
     "progress_record_event",
+    "sessions_revoked",
     "user_create",
 ]
