@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, Forbidden, ValidationFailed
+from core.rate_limits import minute_budget_spend
 from core.realtime import publish_on_commit
 
 from .models import (
@@ -312,15 +313,15 @@ def room_run(*, room: Room, by: Participant, source: str) -> RoomRun:
     _require_open(room)
     if not by.can_edit:
         raise Forbidden("Observers cannot run the code.", code="observer")
-    minute = f"{timezone.now():%Y%m%d%H%M}"
-    # Per room, and per person across all their rooms (rooms cost nothing to open).
+    # Per room, and per person across all their rooms (rooms cost nothing to open). A guest's
+    # runs count against the interviewer who let them in: guests cost nothing to make either.
+    person = by.user_id or room.interviewer_id
     for key, limit, message in (
-        (f"room-runs:{room.id}:{minute}", settings.ROOM_RUNS_PER_MINUTE, "Too many runs in this room; wait a minute."),
-        (f"room-runs-person:{by.user_id or f'guest-{by.id}'}:{minute}", settings.ROOM_RUNS_PER_PERSON_PER_MINUTE,
+        (f"room-runs:{room.id}", settings.ROOM_RUNS_PER_MINUTE, "Too many runs in this room; wait a minute."),
+        (f"room-runs-person:{person}", settings.ROOM_RUNS_PER_PERSON_PER_MINUTE,
          "You have run code many times this minute; wait a moment."),
     ):
-        cache.add(key, 0, timeout=120)
-        if cache.incr(key) > limit:
+        if not minute_budget_spend(key, limit):
             raise ApplicationError(message, code="throttled")
     publish_on_commit(room_events_group(room.id), {"type": "run.started", "by": by.display_name,
                                                    "language": room.language})
