@@ -239,6 +239,42 @@ def test_follow_notifies_once_and_counts(user, other_user, achievements):
     assert not Follow.objects.exists()
 
 
+def test_follow_unfollow_cycles_notify_and_mail_once_a_day(user, other_user, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    def cycle():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.follow_create(follower=user, following=other_user)
+            services.follow_delete(follower=user, following=other_user)
+            services.follow_create(follower=user, following=other_user)
+
+    def told():
+        notes = Notification.objects.filter(user=other_user, type="social")
+        mails = [m for m in mail.outbox if m.to == [other_user.email]]
+        return notes.count(), len(mails)
+
+    cycle()
+    assert told() == (1, 1)
+    services.follow_delete(follower=user, following=other_user)
+    cycle()
+    assert told() == (1, 1)  # still the same day
+    # Following is worth its XP once per pair of people, not once per cycle.
+    assert XPEvent.objects.filter(user=user, reason="social.followed").count() == 1
+    assert XPEvent.objects.filter(user=other_user, reason="social.follower_gained").count() == 1
+
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    services.follow_delete(follower=user, following=other_user)
+    cycle()
+    assert told() == (2, 2)
+    # Another follower is news on the same day.
+    third = services.user_create(email="third@example.com", username="third", password=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_create(follower=third, following=other_user)
+    assert told() == (3, 3)
+
+
 def test_cannot_follow_yourself(user):
     with pytest.raises(ValidationFailed):
         services.follow_create(follower=user, following=user)
