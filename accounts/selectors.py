@@ -171,6 +171,19 @@ def user_get_public(*, viewer, username: str) -> User:
     return user
 
 
+def user_get_to_unfollow(*, viewer, username: str) -> User:
+    """Whom `viewer` may unfollow: anyone whose profile they may see, and anyone they already
+    follow (a profile turned private must not trap its followers, who know it exists). To anyone
+    else a private profile is 'not found', exactly like a name nobody has."""
+    user = User.objects.filter(username__iexact=username, is_active=True).select_related("preferences").first()
+    if user is None:
+        raise NotFound("No such user.")
+    follows = viewer.is_authenticated and Follow.objects.filter(follower_id=viewer.id, following=user).exists()
+    if not (follows or _profile_visible(viewer, user)):
+        raise NotFound("No such user.")
+    return user
+
+
 def public_stats_visible(*, viewer, user: User) -> bool:
     return user.preferences.show_stats or (viewer.is_authenticated and viewer.id == user.id)
 

@@ -156,9 +156,14 @@ def following(request, username: str):
 @login_required
 @require_POST
 def follow_toggle(request, username: str):
-    target = _person_or_404(request, username)
+    unfollow = request.POST.get("action") == "unfollow"
     try:
-        if request.POST.get("action") == "unfollow":
+        target = (selectors.user_get_to_unfollow(viewer=request.user, username=username) if unfollow
+                  else selectors.user_get_public(viewer=request.user, username=username))
+    except NotFound:
+        raise Http404("No such user.")
+    try:
+        if unfollow:
             services.follow_delete(follower=request.user, following=target)
             messages.info(request, f"You no longer follow {target.display_name}.")
         else:
@@ -167,7 +172,12 @@ def follow_toggle(request, username: str):
     except ApplicationError as error:
         messages.error(request, error.message)
     if request.htmx:
-        person = selectors.user_get_public(viewer=request.user, username=username)
+        try:
+            person = selectors.user_get_public(viewer=request.user, username=username)
+        except NotFound:  # unfollowed a private profile: nothing more to show of it
+            from django.http import HttpResponse
+
+            return HttpResponse("")
         return render(request, "accounts/partials/follow_button.html", {"person": person})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
