@@ -100,9 +100,11 @@ def notification_email_deliver(*, notification_id: int) -> bool:
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return False
         context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+        # The text part is rendered with autoescape off (it is not HTML); the HTML part escapes.
         send_mail(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
-            message=render_to_string("accounts/email/notification.txt", context),
+            message=render_to_string("accounts/email/notification.txt", context).strip() + "\n",
+            html_message=render_to_string("accounts/email/notification.html", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
             fail_silently=False,

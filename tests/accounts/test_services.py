@@ -69,6 +69,21 @@ def test_preferences_decide_in_app_and_email(user, django_capture_on_commit_call
     assert list(services.notification_to_dict(x) for x in Notification.objects.filter(in_app=True)) == []
 
 
+def test_notification_email_text_is_raw_and_html_is_escaped(user, django_capture_on_commit_callbacks):
+    title, body = """Tom & Jerry's <b>&"'""", "Line 1 <i>x</i> & y"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_send(user=user, type="system", title=title, body=body, url="/a?b=1&c=2")
+    message = mail.outbox[-1]
+    assert message.subject.endswith(title)
+    assert title in message.body and body in message.body and "/a?b=1&c=2" in message.body
+    assert "&amp;" not in message.body and "&lt;" not in message.body and "&#x27;" not in message.body
+    (html, mimetype), = message.alternatives
+    assert mimetype == "text/html"
+    assert "Tom &amp; Jerry&#x27;s &lt;b&gt;&amp;&quot;&#x27;" in html
+    assert "Line 1 &lt;i&gt;x&lt;/i&gt; &amp; y" in html
+    assert "<b>" not in html and "<i>" not in html
+
+
 def test_no_channel_wanted_stores_nothing(user):
     services.preferences_update(user=user, data={"inapp_system": False, "email_system": False})
     assert services.notification_send(user=user, type="system", title="Quiet") is None
