@@ -16,6 +16,7 @@ from core.roles import ADMIN, MODERATOR, role_required
 
 from . import selectors, services
 from .forms import AnnouncementForm, AvatarForm, PreferencesForm, ProfileForm
+from .models import Preferences
 
 
 def _apply_error(form, error: ApplicationError):
@@ -100,7 +101,8 @@ def preferences_edit(request):
                        "Preferences saved.", "preferences-edit")
         if done:
             return done
-    prefs.refresh_from_db()
+    # The form wrote its input into the instance: the page around it shows what is stored.
+    request.user.preferences = selectors.user_row(Preferences, request.user)
     return render(request, "accounts/preferences_edit.html",
                   {"form": form, "timezones": sorted(zoneinfo.available_timezones())})
 

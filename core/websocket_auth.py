@@ -12,6 +12,8 @@ reset): it then closes with 4401, whichever consumer serves it."""
 import asyncio
 from urllib.parse import parse_qs
 
+from allauth.headless import app_settings as headless_settings
+from allauth.headless.contrib.rest_framework.authentication import JWTTokenAuthentication
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -19,9 +21,6 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from rest_framework.exceptions import AuthenticationFailed
-
-from allauth.headless import app_settings as headless_settings
-from allauth.headless.contrib.rest_framework.authentication import JWTTokenAuthentication
 
 from core.realtime import DISPATCH_TYPE, SESSION_REVOKED, session_group, user_sessions_group
 

@@ -12,14 +12,20 @@ from .notifications import (
     notifications_mark_all_read,
     notifications_purge_expired,
 )
-from .profiles import preferences_update, profile_avatar_set, profile_update, user_create
-from .sessions import sessions_revoked
+from .profiles import (
+    preferences_update,
+    profile_avatar_set,
+    profile_update,
+    user_create,
+    user_defaults_create,
+)
 from .progression import (
     achievement_catalog_sync,
     achievements_evaluate,
     progress_record_activity,
     progress_record_event,
 )
+from .sessions import sessions_revoked
 
 __all__ = [
     "achievement_catalog_sync",
@@ -42,4 +48,5 @@ __all__ = [
     "progress_record_event",
     "sessions_revoked",
     "user_create",
+    "user_defaults_create",
 ]

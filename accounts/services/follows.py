@@ -4,6 +4,7 @@ from django.utils import timezone
 from core.exceptions import ValidationFailed
 
 from ..models import Follow, Notification, NotificationType, Preferences, User
+from ..selectors import user_row
 from .notifications import notification_send
 from .progression import progress_record_event
 
@@ -11,7 +12,7 @@ from .progression import progress_record_event
 def _follow_notified_today(*, follower: User, following: User) -> bool:
     """Whether `following` was already told today (their own calendar day) that `follower`
     follows them: unfollowing and following again must not mail them each time."""
-    tz = Preferences.objects.get(user_id=following.id).tzinfo
+    tz = user_row(Preferences, following).tzinfo
     midnight = timezone.localtime(timezone.now(), tz).replace(hour=0, minute=0, second=0, microsecond=0)
     return Notification.objects.filter(
         user=following, type=NotificationType.SOCIAL, data__follower_id=follower.id, created_at__gte=midnight,
