@@ -11,6 +11,7 @@ from core.exceptions import ApplicationError, Forbidden, ValidationFailed
 from core.rate_limits import minute_budget_spend
 from core.realtime import publish_on_commit
 
+from .lock_objects import lock_room_for_update
 from .models import (
     COLORS,
     DocumentUpdate,
@@ -199,7 +200,7 @@ def timer_payload(room: Room) -> dict:
 def room_timer(*, room: Room, by: Participant, running: bool) -> Room:
     _require_interviewer(by)
     _require_open(room)
-    room = Room.objects.select_for_update().get(id=room.id)
+    room = lock_room_for_update(room.id)
     now = timezone.now()
     if running and room.timer_started_at is None:
         room.timer_started_at = now
@@ -239,7 +240,7 @@ def room_end(*, room: Room, by: Participant) -> Room:
 
 
 def _close(room: Room, status: str) -> Room:
-    room = Room.objects.select_for_update().get(id=room.id)
+    room = lock_room_for_update(room.id)
     if not room.is_open:
         return room
     if room.timer_started_at is not None:

@@ -18,6 +18,7 @@ from core.realtime import publish_on_commit, user_group
 
 from . import content as resume_content
 from .ats import parse_job, score_resume, skill_gaps
+from .lock_objects import lock_resume_version_for_update, lock_roadmap_for_update
 from .models import Analysis, JobDescription, ParseStatus, Resume, ResumeVersion, Roadmap
 from .parsing import UnreadableDocument, detect_format
 
@@ -107,7 +108,7 @@ def _parse_in_child(data: bytes) -> dict:
 def version_parse(*, version_id: int) -> ResumeVersion | None:
     """Parse an uploaded version (idempotent: a parsed version is left alone)."""
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").filter(id=version_id).first()
+        version = lock_resume_version_for_update(version_id)
         if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.PARSING):
             return version
         version.parse_status = ParseStatus.PARSING
@@ -117,7 +118,7 @@ def version_parse(*, version_id: int) -> ResumeVersion | None:
         data = handle.read()
     result = _parse_in_child(data)
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        version = lock_resume_version_for_update(version_id)
         if result.get("ok"):
             version.parse_status = ParseStatus.DONE
             version.text = result["text"][:200_000]
@@ -376,7 +377,7 @@ def roadmap_create(*, user, target_role: str, current_level: str, analysis: Anal
 
 @transaction.atomic
 def roadmap_milestone_set(*, roadmap: Roadmap, milestone_id: str, done: bool) -> Roadmap:
-    roadmap = Roadmap.objects.select_for_update().get(id=roadmap.id)
+    roadmap = lock_roadmap_for_update(roadmap.id)
     for phase in roadmap.phases:
         for milestone in phase["milestones"]:
             if milestone["id"] == milestone_id:
