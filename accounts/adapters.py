@@ -14,6 +14,16 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError("Use 3 to 30 letters, digits, hyphens or underscores.")
         return username
 
+    def save_user(self, request, user, form, commit=True):
+        # Signing up (pages and the app API) is where most users are made: give them the rows
+        # every user starts with, in the same transaction.
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            from .services import user_defaults_create
+
+            user_defaults_create(user=user)
+        return user
+
     def clean_email(self, email):
         return super().clean_email(email).strip().lower()
 

@@ -44,6 +44,11 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else ()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.user_defaults_create(user=obj)
+
     @admin.action(description="Send a test notification")
     def send_test_notification(self, request, queryset):
         sent = 0

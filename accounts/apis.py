@@ -1,6 +1,5 @@
 """JSON API of the accounts domain: one class per operation, thin; services do the writing."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .models import ExperienceLevel, NotificationType, Preferences, User
+from .models import ExperienceLevel, NotificationType, Preferences
 
 
 class WriteThrottled:
@@ -317,7 +316,7 @@ class UserFollowApi(WriteThrottled, APIView):
 
     @extend_schema(responses={204: None}, operation_id="users_unfollow")
     def delete(self, request, username: str):
-        target = get_object_or_404(User, username__iexact=username)
+        target = selectors.user_get_to_unfollow(viewer=request.user, username=username)
         services.follow_delete(follower=request.user, following=target)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

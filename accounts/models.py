@@ -3,10 +3,36 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 
 from core.models import BaseModel
+
+
+class RowOrDefaultsDescriptor(ReverseOneToOneDescriptor):
+    """`user.profile`, `user.preferences`, `user.progress`: the stored row, or when there is none
+    yet an unsaved one holding the defaults. Reading never writes; the services that change one
+    of these rows create it (accounts.lock_objects), and user_create / signup create all three."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        try:
+            return super().__get__(instance, cls)
+        except self.RelatedObjectDoesNotExist:
+            return self.related.related_model(**{self.related.field.name: instance})
+
+
+class UserRowField(models.OneToOneField):
+    """The one-to-one link of a user's own row, read through RowOrDefaultsDescriptor."""
+
+    related_accessor_class = RowOrDefaultsDescriptor
+
+    def deconstruct(self):
+        # A plain OneToOneField to migrations: the column and constraint are the same.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.OneToOneField", args, kwargs
 
 
 class User(AbstractUser):
@@ -28,16 +54,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.name or self.username
 
-    def save(self, *args, **kwargs):
-        # Every user has a profile, preferences and progress row: created with the user, in the
-        # same transaction, so that no reader ever has to cope with their absence.
-        adding = self._state.adding
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if adding:
-                Profile.objects.get_or_create(user=self)
-                Preferences.objects.get_or_create(user=self)
-                Progress.objects.get_or_create(user=self)
 
 
 class ExperienceLevel(models.TextChoices):
@@ -60,7 +76,7 @@ def validate_linkedin_url(value: str):
 
 
 class Profile(BaseModel):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
+    user = UserRowField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
     headline = models.CharField(max_length=140, blank=True)
     bio = models.TextField(max_length=4000, blank=True, help_text="Markdown.")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
@@ -109,7 +125,7 @@ class NotificationType(models.TextChoices):
 
 
 class Preferences(BaseModel):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="preferences")
+    user = UserRowField(User, on_delete=models.CASCADE, primary_key=True, related_name="preferences")
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # Which notifications arrive where, per type.
@@ -202,7 +218,7 @@ class Notification(BaseModel):
 class Progress(BaseModel):
     """Denormalised totals of the XP ledger and the streak, updated under a row lock."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="progress")
+    user = UserRowField(User, on_delete=models.CASCADE, primary_key=True, related_name="progress")
     xp_total = models.PositiveIntegerField(default=0)
     level = models.PositiveSmallIntegerField(default=1)
     current_streak = models.PositiveIntegerField(default=0)

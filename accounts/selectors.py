@@ -15,6 +15,13 @@ from .progression.achievements import AchievementRule, CriteriaType, rule_progre
 from .progression.levels import LevelProgress
 from .progression.streaks import StreakResult
 
+
+def user_row(model, user: User):
+    """One of a user's own rows (Profile, Preferences, Progress), read fresh from the database;
+    a missing one is an unsaved row with the defaults, so that reading never writes."""
+    return model.objects.filter(user_id=user.id).first() or model(user=user)
+
+
 # --- notifications ---------------------------------------------------------------------------
 
 
@@ -76,7 +83,7 @@ def user_today(user: User) -> date:
 
 
 def progress_summary(*, user: User) -> ProgressSummary:
-    progress = Progress.objects.get(user=user)
+    progress = user_row(Progress, user)
     today = user_today(user)
     days = ActivityDay.objects.filter(user=user, day__gte=today - timedelta(days=400)).values_list(
         "day", flat=True
@@ -122,7 +129,7 @@ def achievement_board(*, user: User) -> list[AchievementStatus]:
         XPEvent.objects.filter(user=user, reason__in=counted)
         .values("reason").annotate(n=_Count("id")).values_list("reason", "n")
     )
-    progress = Progress.objects.get(user=user)
+    progress = user_row(Progress, user)
     observation = Observation(
         event_type="", event_counts=counts, streak=progress.current_streak, level=progress.level
     )
@@ -171,6 +178,19 @@ def user_get_public(*, viewer, username: str) -> User:
     return user
 
 
+def user_get_to_unfollow(*, viewer, username: str) -> User:
+    """Whom `viewer` may unfollow: anyone whose profile they may see, and anyone they already
+    follow (a profile turned private must not trap its followers, who know it exists). To anyone
+    else a private profile is 'not found', exactly like a name nobody has."""
+    user = User.objects.filter(username__iexact=username, is_active=True).select_related("preferences").first()
+    if user is None:
+        raise NotFound("No such user.")
+    follows = viewer.is_authenticated and Follow.objects.filter(follower_id=viewer.id, following=user).exists()
+    if not (follows or _profile_visible(viewer, user)):
+        raise NotFound("No such user.")
+    return user
+
+
 def public_stats_visible(*, viewer, user: User) -> bool:
     return user.preferences.show_stats or (viewer.is_authenticated and viewer.id == user.id)
 
@@ -199,7 +219,8 @@ def _visible_to(viewer, qs: QuerySet[User]) -> QuerySet[User]:
     if viewer.is_authenticated and user_has_role(viewer, MODERATOR):
         return qs
     own = Q(pk=viewer.id) if viewer.is_authenticated else Q(pk__in=[])
-    return qs.filter(Q(preferences__public_profile=True) | own)
+    # No preferences row yet means the defaults: a public profile.
+    return qs.filter(Q(preferences__public_profile=True) | Q(preferences__isnull=True) | own)
 
 
 def followers_of(*, viewer, user: User) -> QuerySet[User]:

@@ -16,6 +16,7 @@ from core.roles import ADMIN, MODERATOR, role_required
 
 from . import selectors, services
 from .forms import AnnouncementForm, AvatarForm, PreferencesForm, ProfileForm
+from .models import Preferences
 
 
 def _apply_error(form, error: ApplicationError):
@@ -100,7 +101,8 @@ def preferences_edit(request):
                        "Preferences saved.", "preferences-edit")
         if done:
             return done
-    prefs.refresh_from_db()
+    # The form wrote its input into the instance: the page around it shows what is stored.
+    request.user.preferences = selectors.user_row(Preferences, request.user)
     return render(request, "accounts/preferences_edit.html",
                   {"form": form, "timezones": sorted(zoneinfo.available_timezones())})
 
@@ -156,9 +158,14 @@ def following(request, username: str):
 @login_required
 @require_POST
 def follow_toggle(request, username: str):
-    target = _person_or_404(request, username)
+    unfollow = request.POST.get("action") == "unfollow"
     try:
-        if request.POST.get("action") == "unfollow":
+        target = (selectors.user_get_to_unfollow(viewer=request.user, username=username) if unfollow
+                  else selectors.user_get_public(viewer=request.user, username=username))
+    except NotFound:
+        raise Http404("No such user.")
+    try:
+        if unfollow:
             services.follow_delete(follower=request.user, following=target)
             messages.info(request, f"You no longer follow {target.display_name}.")
         else:
@@ -167,7 +174,12 @@ def follow_toggle(request, username: str):
     except ApplicationError as error:
         messages.error(request, error.message)
     if request.htmx:
-        person = selectors.user_get_public(viewer=request.user, username=username)
+        try:
+            person = selectors.user_get_public(viewer=request.user, username=username)
+        except NotFound:  # unfollowed a private profile: nothing more to show of it
+            from django.http import HttpResponse
+
+            return HttpResponse("")
         return render(request, "accounts/partials/follow_button.html", {"person": person})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},

@@ -296,13 +296,22 @@ class ChallengeStatsApi(APIView):
                          "average_time_seconds": c.average_time_seconds, "popularity": c.popularity})
 
 
+class ChallengeStartInput(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Mode.choices, required=False, default=Mode.STANDARD)
+    restart = serializers.BooleanField(required=False, default=False,
+                                       help_text="Interview mode: set the interview clock back to zero.")
+
+
 class ChallengeStartApi(WritesThrottled, APIView):
-    @extend_schema(request=None, responses=inline_serializer("ChallengeStarted", {
-        "started_at": serializers.DateTimeField()}), operation_id="challenges_start")
+    @extend_schema(request=ChallengeStartInput, responses=inline_serializer("ChallengeStarted", {
+        "started_at": serializers.DateTimeField(),
+        "interview_started_at": serializers.DateTimeField(allow_null=True)}), operation_id="challenges_start")
     def post(self, request, slug):
+        data = ChallengeStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
         challenge = selectors.challenge_get(user=request.user, slug=slug)
-        progress = services.challenge_start(user=request.user, challenge=challenge)
-        return Response({"started_at": progress.started_at})
+        progress = services.challenge_start(user=request.user, challenge=challenge, **data.validated_data)
+        return Response({"started_at": progress.started_at, "interview_started_at": progress.interview_started_at})
 
 
 class ChallengeHintApi(WritesThrottled, APIView):

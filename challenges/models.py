@@ -152,6 +152,9 @@ class ChallengeProgress(BaseModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_progress")
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="progress")
     started_at = models.DateTimeField(null=True, blank=True)
+    # The interview mode's clock: set when an interview starts (an explicit POST), kept across
+    # reloads, reset only when the user asks to start over.
+    interview_started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     hints_revealed = models.PositiveSmallIntegerField(default=0)
     best_score = models.FloatField(default=0, help_text="Best percent.")

@@ -107,7 +107,9 @@ class Standing:
 
 
 def _ranked_users() -> Q:
-    return Q(user__is_active=True, user__preferences__public_profile=True, user__preferences__show_stats=True)
+    # No preferences row yet means the defaults, which show the user.
+    return Q(user__is_active=True) & (Q(user__preferences__public_profile=True, user__preferences__show_stats=True)
+                                      | Q(user__preferences__isnull=True))
 
 
 def period_start(period: str, now: datetime | None = None) -> datetime:

@@ -17,6 +17,12 @@ from core.realtime import publish_on_commit
 from .judge import Limits, TestResult, Verdict, get_checker
 from .judge import TestCase as JudgeTestCase
 from .judge_gateway import require_judge, runtime_for
+from .lock_objects import (
+    lock_challenge_by_slug_for_update,
+    lock_challenge_for_update,
+    lock_challenge_progress_for_update,
+    lock_submission_for_update,
+)
 from .models import (
     Challenge,
     ChallengeProgress,
@@ -88,21 +94,32 @@ def _progress_for(user, challenge) -> ChallengeProgress:
 
 
 @transaction.atomic
-def challenge_start(*, user, challenge: Challenge) -> ChallengeProgress:
-    """Start the clock on a challenge (once); counts toward its popularity."""
-    progress = _progress_for(user, challenge)
-    progress = ChallengeProgress.objects.select_for_update().get(id=progress.id)
+def challenge_start(*, user, challenge: Challenge, mode: str = Mode.STANDARD,
+                    restart: bool = False) -> ChallengeProgress:
+    """Start the clock on a challenge, once (the first start counts toward its popularity). In
+    interview mode also start the interview clock, once: starting again keeps it running from
+    where it began, and only `restart` sets it back to zero. Pages call this by an explicit POST,
+    never on a page view."""
+    if mode not in Mode.values:
+        raise ValidationFailed(details={"mode": [f"Choose one of {', '.join(Mode.values)}."]})
+    progress = lock_challenge_progress_for_update(_progress_for(user, challenge).id)
+    now, changed = timezone.now(), []
     if progress.started_at is None:
-        progress.started_at = timezone.now()
-        progress.save(update_fields=["started_at", "updated_at"])
+        progress.started_at = now
+        changed.append("started_at")
         Challenge.objects.filter(id=challenge.id).update(popularity=F("popularity") + 1)
+    if mode == Mode.INTERVIEW and (progress.interview_started_at is None or restart):
+        progress.interview_started_at = now
+        changed.append("interview_started_at")
+    if changed:
+        progress.save(update_fields=[*changed, "updated_at"])
     return progress
 
 
 @transaction.atomic
 def hint_reveal(*, user, challenge: Challenge) -> tuple[int, str]:
     """Reveal the next hint. Returns (how many are revealed now, the new hint)."""
-    progress = ChallengeProgress.objects.select_for_update().get(id=_progress_for(user, challenge).id)
+    progress = lock_challenge_progress_for_update(_progress_for(user, challenge).id)
     if progress.hints_revealed >= len(challenge.hints):
         raise ApplicationError("There are no more hints.", code="no_more_hints")
     progress.hints_revealed += 1
@@ -132,7 +149,7 @@ def submission_create(*, user, challenge: Challenge, language: str, source: str,
     if mode not in Mode.values:
         raise ValidationFailed(details={"mode": [f"Choose one of {', '.join(Mode.values)}."]})
     runtime = source_validate(challenge=challenge, language=language, source=source)
-    progress = ChallengeProgress.objects.select_for_update().get(id=_progress_for(user, challenge).id)
+    progress = lock_challenge_progress_for_update(_progress_for(user, challenge).id)
     if progress.started_at is None:
         progress.started_at = timezone.now()
     if time_spent_seconds is None:
@@ -166,8 +183,7 @@ def _public_result(result: TestResult, case: TestCase) -> dict:
 def submission_judge(*, submission_id: int) -> Submission | None:
     """Judge a queued submission. Running it twice judges it once."""
     with transaction.atomic():
-        submission = (Submission.objects.select_for_update().select_related("challenge", "user")
-                      .filter(id=submission_id).first())
+        submission = lock_submission_for_update(submission_id)
         if submission is None or submission.status not in (SubmissionStatus.QUEUED,):
             return submission
         submission.status = SubmissionStatus.RUNNING
@@ -207,7 +223,7 @@ def submission_judge(*, submission_id: int) -> Submission | None:
 
 @transaction.atomic
 def _submission_record_outcome(submission_id: int, outcome, collected: list[dict]) -> Submission:
-    submission = Submission.objects.select_for_update().select_related("challenge", "user").get(id=submission_id)
+    submission = lock_submission_for_update(submission_id)
     submission.status = SubmissionStatus.DONE
     submission.verdict = str(outcome.verdict)
     submission.score, submission.max_score = outcome.score, outcome.max_score
@@ -230,8 +246,7 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
 
 def _progress_record(submission: Submission) -> bool:
     """Best score per user and challenge; returns True on the user's first accepted solve."""
-    progress = ChallengeProgress.objects.select_for_update().get(
-        id=_progress_for(submission.user, submission.challenge).id)
+    progress = lock_challenge_progress_for_update(_progress_for(submission.user, submission.challenge).id)
     changed = []
     if submission.percent > progress.best_score:
         progress.best_score, progress.best_at = submission.percent, submission.judged_at
@@ -248,7 +263,7 @@ def _progress_record(submission: Submission) -> bool:
 def _challenge_stats_refresh(challenge_id: int) -> None:
     """Recount a challenge's stats from the submissions, under the challenge's row lock, so that
     concurrent judgements cannot lose an update."""
-    Challenge.objects.select_for_update().filter(id=challenge_id).first()
+    lock_challenge_for_update(challenge_id)
     judged = Submission.objects.filter(challenge_id=challenge_id, status=SubmissionStatus.DONE)
     totals = judged.aggregate(
         attempts=Count("id"), successes=Count("id", filter=Q(verdict="AC")), average_score=Avg("percent"),
@@ -329,7 +344,7 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
         "required_keywords": validation.get("required_keywords", []),
         "scenario": spec.get("scenario", {}),
     }
-    challenge = Challenge.objects.select_for_update().filter(slug=spec["slug"]).first()
+    challenge = lock_challenge_by_slug_for_update(spec["slug"])
     created = challenge is None
     if created:
         challenge = Challenge(slug=spec["slug"], author=author)

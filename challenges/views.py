@@ -5,13 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from core.exceptions import NotFound
 from core.markdown import render_markdown
 from core.query_params import page_number
 
-from . import selectors, services
+from . import selectors
 from .judge_gateway import available_runtimes, judge_status
 from .models import ChallengeType, Difficulty, Mode
 
@@ -41,9 +40,8 @@ def challenge_detail(request, slug):
     mode = request.GET.get("mode", Mode.STANDARD)
     if mode not in Mode.values:
         mode = Mode.STANDARD
-    progress = None
-    if request.user.is_authenticated:
-        progress = services.challenge_start(user=request.user, challenge=challenge)
+    # Read only: the page's script starts the clocks by POST (ChallengeStartApi), once.
+    progress = selectors.challenge_progress(user=request.user, challenge=challenge)
     runtimes = available_runtimes()
     languages = [{"id": r.language, "name": r.display_name or r.language, "version": r.version}
                  for r in runtimes.values()]
@@ -54,16 +52,17 @@ def challenge_detail(request, slug):
         "languages": languages,
         "starter": challenge.starter_code,
         "drafts": selectors.drafts_for(user=request.user, challenge=challenge),
-        # An interview is timed from the moment this page opened; otherwise time counts from the
-        # first time the user opened the challenge.
-        "startedAt": timezone.now().isoformat() if mode == Mode.INTERVIEW else (
-            progress.started_at.isoformat() if progress and progress.started_at else None),
+        # An interview is timed from when it started (kept across reloads); otherwise time counts
+        # from the first time the user opened the challenge. None: not started yet.
+        "startedAt": _iso(progress.interview_started_at if mode == Mode.INTERVIEW else progress.started_at)
+        if progress else None,
         "scenario": challenge.scenario if mode == Mode.INTERVIEW else {},
         "authenticated": request.user.is_authenticated,
         "urls": {
             "submit": reverse("api-submissions"), "run": reverse("api-submissions-run"),
             "draft": reverse("api-challenge-draft", args=[challenge.slug]),
             "hint": reverse("api-challenge-hint", args=[challenge.slug]),
+            "start": reverse("api-challenge-start", args=[challenge.slug]),
             "history": reverse("challenge-history", args=[challenge.slug]),
             "login": f"{reverse('account_login')}?next={request.path}",
         },
@@ -78,6 +77,10 @@ def challenge_detail(request, slug):
         "history": selectors.submissions_of(user=request.user, challenge=challenge)[:20]
         if request.user.is_authenticated else [],
     })
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 @login_required

@@ -8,8 +8,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, Forbidden, ValidationFailed
+from core.rate_limits import minute_budget_spend
 from core.realtime import publish_on_commit
 
+from .lock_objects import lock_room_for_update
 from .models import (
     COLORS,
     DocumentUpdate,
@@ -198,7 +200,7 @@ def timer_payload(room: Room) -> dict:
 def room_timer(*, room: Room, by: Participant, running: bool) -> Room:
     _require_interviewer(by)
     _require_open(room)
-    room = Room.objects.select_for_update().get(id=room.id)
+    room = lock_room_for_update(room.id)
     now = timezone.now()
     if running and room.timer_started_at is None:
         room.timer_started_at = now
@@ -238,7 +240,7 @@ def room_end(*, room: Room, by: Participant) -> Room:
 
 
 def _close(room: Room, status: str) -> Room:
-    room = Room.objects.select_for_update().get(id=room.id)
+    room = lock_room_for_update(room.id)
     if not room.is_open:
         return room
     if room.timer_started_at is not None:
@@ -312,15 +314,15 @@ def room_run(*, room: Room, by: Participant, source: str) -> RoomRun:
     _require_open(room)
     if not by.can_edit:
         raise Forbidden("Observers cannot run the code.", code="observer")
-    minute = f"{timezone.now():%Y%m%d%H%M}"
-    # Per room, and per person across all their rooms (rooms cost nothing to open).
+    # Per room, and per person across all their rooms (rooms cost nothing to open). A guest's
+    # runs count against the interviewer who let them in: guests cost nothing to make either.
+    person = by.user_id or room.interviewer_id
     for key, limit, message in (
-        (f"room-runs:{room.id}:{minute}", settings.ROOM_RUNS_PER_MINUTE, "Too many runs in this room; wait a minute."),
-        (f"room-runs-person:{by.user_id or f'guest-{by.id}'}:{minute}", settings.ROOM_RUNS_PER_PERSON_PER_MINUTE,
+        (f"room-runs:{room.id}", settings.ROOM_RUNS_PER_MINUTE, "Too many runs in this room; wait a minute."),
+        (f"room-runs-person:{person}", settings.ROOM_RUNS_PER_PERSON_PER_MINUTE,
          "You have run code many times this minute; wait a moment."),
     ):
-        cache.add(key, 0, timeout=120)
-        if cache.incr(key) > limit:
+        if not minute_budget_spend(key, limit):
             raise ApplicationError(message, code="throttled")
     publish_on_commit(room_events_group(room.id), {"type": "run.started", "by": by.display_name,
                                                    "language": room.language})

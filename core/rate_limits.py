@@ -2,6 +2,9 @@
 
 import time
 
+from django.core.cache import cache
+from django.utils import timezone
+
 
 class TokenBucket:
     """Allows `capacity` events at once, refilled at `capacity / per_seconds` a second.
@@ -23,3 +26,16 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+def minute_budget_spend(key: str, limit: int) -> bool:
+    """Count one event against `key`'s budget for the current clock minute, in the shared cache
+    (so across processes). False when the budget is spent; callers then refuse the event."""
+    bucket = f"minute-budget:{key}:{timezone.now():%Y%m%d%H%M}"
+    cache.add(bucket, 0, timeout=120)
+    try:
+        used = cache.incr(bucket)
+    except ValueError:  # evicted between add and incr
+        cache.set(bucket, 1, timeout=120)
+        used = 1
+    return used <= limit

@@ -1,6 +1,7 @@
 """Real-time publishing. Events are JSON `{"type": "<entity>.<op>", ...}` sent to a group
 after the surrounding transaction commits, so that no client hears of a row that was rolled back."""
 
+import hashlib
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
@@ -14,6 +15,21 @@ DISPATCH_TYPE = "realtime.event"
 def user_group(user_id: int) -> str:
     """Every connection of one user (all tabs, all devices)."""
     return f"user.{user_id}"
+
+
+# Sent to the two groups below when sign-ins end: every socket in them closes (core.websocket_auth).
+SESSION_REVOKED = "session.revoked"
+
+
+def session_group(session_key: str) -> str:
+    """Every connection opened with one session (its cookie, or an app token issued for it). The
+    key is hashed so that it never travels to the channel layer."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:40]}"
+
+
+def user_sessions_group(user_id: int) -> str:
+    """Every signed-in connection of one user, whatever the session."""
+    return f"sessions.{user_id}"
 
 
 def publish_now(group: str, event: dict) -> None:

@@ -211,16 +211,38 @@ class InterviewPrepUploadApi(ResumeCreateApi):
 
 
 class InterviewPrepScoreApi(APIView):
-    @extend_schema(responses=AnalysisOutput, operation_id="interview_prep_score")
-    def get(self, request, resume_id):
-        resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        version = resume.latest
+    """GET shows the latest general (job-less) score of the resume's latest version; POST
+    computes a new one. A GET never writes."""
+
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    def _parsed_latest(self, request, resume_id):
+        version = selectors.resume_get(user=request.user, resume_id=resume_id).latest
         if version is None or version.parse_status != ParseStatus.DONE:
-            return Response({"status": version.parse_status if version else "none",
-                             "error": version.parse_error if version else ""}, status=status.HTTP_202_ACCEPTED)
-        analysis = selectors.analyses_of_version(version=version).filter(job__isnull=True).first() or \
-            services.analysis_run(user=request.user, version=version)
+            return None, Response({"status": version.parse_status if version else "none",
+                                   "error": version.parse_error if version else ""}, status=status.HTTP_202_ACCEPTED)
+        return version, None
+
+    @extend_schema(responses={200: AnalysisOutput, 202: None, 404: None}, operation_id="interview_prep_score")
+    def get(self, request, resume_id):
+        version, pending = self._parsed_latest(request, resume_id)
+        if pending is not None:
+            return pending
+        analysis = selectors.analyses_of_version(version=version).filter(job__isnull=True).first()
+        if analysis is None:
+            raise NotFound("This version has no score yet: POST to this address to score it.", code="not_scored")
         return Response(AnalysisOutput(analysis).data)
+
+    @extend_schema(request=None, responses={201: AnalysisOutput, 202: None}, operation_id="interview_prep_score_create")
+    def post(self, request, resume_id):
+        version, pending = self._parsed_latest(request, resume_id)
+        if pending is not None:
+            return pending
+        analysis = services.analysis_run(user=request.user, version=version)
+        return Response(AnalysisOutput(analysis).data, status=status.HTTP_201_CREATED)
 
 
 class AnalyzeInput(serializers.Serializer):

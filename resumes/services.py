@@ -19,6 +19,7 @@ from core.realtime import publish_on_commit, user_group
 
 from . import content as resume_content
 from .ats import parse_job, score_resume, skill_gaps
+from .lock_objects import lock_resume_version_for_update, lock_roadmap_for_update
 from .models import Analysis, JobDescription, ParseStatus, Resume, ResumeVersion, Roadmap
 from .parsing import UnreadableDocument, detect_format
 
@@ -124,7 +125,7 @@ def _parse_in_child(data: bytes) -> dict:
 
 def _status_set(version_id: int, status: str) -> ResumeVersion:
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        version = lock_resume_version_for_update(version_id)
         version.parse_status = status
         version.save(update_fields=["parse_status", "updated_at"])
     _publish_status(version)
@@ -161,7 +162,7 @@ def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
     _status_set(version_id, ParseStatus.PARSING)
     result = _parse_in_child(data)
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").get(id=version_id)
+        version = lock_resume_version_for_update(version_id)
         if version.parse_status != ParseStatus.PARSING:
             return version  # another reader finished it first
         if result.get("ok"):
@@ -181,7 +182,7 @@ def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
 def version_parse_give_up(*, version_id: int) -> ResumeVersion | None:
     """The readers stayed busy for too long: say so on the version, so the upload can be retried."""
     with transaction.atomic():
-        version = ResumeVersion.objects.select_for_update().select_related("resume").filter(id=version_id).first()
+        version = lock_resume_version_for_update(version_id)
         if version is None or version.parse_status not in (ParseStatus.PENDING, ParseStatus.QUEUED):
             return version
         version.parse_status = ParseStatus.FAILED
@@ -435,7 +436,7 @@ def roadmap_create(*, user, target_role: str, current_level: str, analysis: Anal
 
 @transaction.atomic
 def roadmap_milestone_set(*, roadmap: Roadmap, milestone_id: str, done: bool) -> Roadmap:
-    roadmap = Roadmap.objects.select_for_update().get(id=roadmap.id)
+    roadmap = lock_roadmap_for_update(roadmap.id)
     for phase in roadmap.phases:
         for milestone in phase["milestones"]:
             if milestone["id"] == milestone_id:

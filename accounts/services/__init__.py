@@ -12,13 +12,20 @@ from .notifications import (
     notifications_mark_all_read,
     notifications_purge_expired,
 )
-from .profiles import preferences_update, profile_avatar_set, profile_update, user_create
+from .profiles import (
+    preferences_update,
+    profile_avatar_set,
+    profile_update,
+    user_create,
+    user_defaults_create,
+)
 from .progression import (
     achievement_catalog_sync,
     achievements_evaluate,
     progress_record_activity,
     progress_record_event,
 )
+from .sessions import sessions_revoked
 
 __all__ = [
     "achievement_catalog_sync",
@@ -39,5 +46,7 @@ __all__ = [
     "profile_update",
     "progress_record_activity",
     "progress_record_event",
+    "sessions_revoked",
     "user_create",
+    "user_defaults_create",
 ]

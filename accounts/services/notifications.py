@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.exceptions import NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
 
+from ..lock_objects import lock_notification_for_update
 from ..models import EmailStatus, Notification, NotificationType, Preferences, User
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,12 @@ def notification_to_dict(notification: Notification) -> dict:
         "read": notification.read_at is not None,
         "created_at": notification.created_at.isoformat(),
     }
+
+
+def _fresh_preferences(user: User) -> Preferences:
+    from ..selectors import user_row
+
+    return user_row(Preferences, user)
 
 
 def _unread_count(user_id: int) -> int:
@@ -61,7 +68,7 @@ def notification_send(
         raise ValidationFailed(f"Unknown notification type {type!r}.", code="invalid_type")
     if not title.strip():
         raise ValidationFailed("A notification needs a title.", code="title_required")
-    prefs = Preferences.objects.get(user_id=user.id)  # fresh: the user object may be stale
+    prefs = _fresh_preferences(user)  # the user object may be stale
     in_app = prefs.wants_in_app(type)
     by_email = prefs.wants_email(type) and bool(user.email)
     if not (in_app or by_email):
@@ -91,18 +98,15 @@ def notification_send(
 def notification_email_deliver(*, notification_id: int) -> bool:
     """Send the e-mail of one notification at most once. Returns whether a mail went out."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("user")
-            .filter(id=notification_id)
-            .first()
-        )
+        notification = lock_notification_for_update(notification_id)
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return False
         context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+        # The text part is rendered with autoescape off (it is not HTML); the HTML part escapes.
         send_mail(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
-            message=render_to_string("accounts/email/notification.txt", context),
+            message=render_to_string("accounts/email/notification.txt", context).strip() + "\n",
+            html_message=render_to_string("accounts/email/notification.html", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
             fail_silently=False,

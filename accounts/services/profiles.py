@@ -14,7 +14,8 @@ from PIL import Image, UnidentifiedImageError
 from challenges.judge.slots import NoFreeSlot, SlotPool
 from core.exceptions import ApplicationError, Conflict, ValidationFailed
 
-from ..models import Preferences, Profile, User
+from ..lock_objects import lock_preferences_for_update, lock_profile_for_update
+from ..models import Preferences, Profile, Progress, User
 
 PROFILE_FIELDS = (
     "headline", "bio", "location", "website", "github_username", "linkedin_url", "skills",
@@ -56,10 +57,19 @@ def normalise_skills(raw) -> list[str]:
 
 
 @transaction.atomic
+def user_defaults_create(*, user: User) -> None:
+    """Create the rows every user starts with (profile, preferences, progress); idempotent.
+    Called where users are made: user_create, signup (accounts.adapters), the admin. Readers
+    cope with a missing row anyway (accounts.models.RowOrDefaultsDescriptor)."""
+    for model in (Profile, Preferences, Progress):
+        model.objects.get_or_create(user=user)
+
+
+@transaction.atomic
 def user_create(*, email: str, username: str, password: str | None, name: str = "",
                 is_staff: bool = False, email_verified: bool = False) -> User:
     """Create a user with profile, preferences and progress. Used by staff tools and seeding;
-    people sign up through allauth, which ends in the same User.save()."""
+    people sign up through allauth, whose adapter creates the same rows."""
     from allauth.account.models import EmailAddress
 
     user = User(email=User.objects.normalize_email(email).lower(), username=username, name=name,
@@ -81,6 +91,7 @@ def user_create(*, email: str, username: str, password: str | None, name: str = 
             user.save()
     except IntegrityError:
         raise Conflict("That e-mail or username is taken.", code="user_exists")
+    user_defaults_create(user=user)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     return user
 
@@ -91,7 +102,7 @@ def profile_update(*, user: User, data: dict) -> Profile:
     unknown = set(data) - set(PROFILE_FIELDS) - set(USER_FIELDS)
     if unknown:
         raise ValidationFailed(details={name: ["Unknown field."] for name in sorted(unknown)})
-    profile = Profile.objects.select_for_update().get(user=user)
+    profile = lock_profile_for_update(user)
     profile_changes = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
     if "skills" in profile_changes:
         profile_changes["skills"] = normalise_skills(profile_changes["skills"])
@@ -197,7 +208,7 @@ def profile_avatar_set(*, user: User, upload) -> Profile:
     png = _avatar_png_in_child(upload.read())
 
     with transaction.atomic():
-        profile = Profile.objects.select_for_update().get(user=user)
+        profile = lock_profile_for_update(user)
         old_name = profile.avatar.name if profile.avatar else ""
         profile.avatar.save(f"{user.id}-{uuid.uuid4().hex[:12]}.png", ContentFile(png), save=False)
         profile.save(update_fields=["avatar", "updated_at"])
@@ -213,7 +224,7 @@ def preferences_update(*, user: User, data: dict) -> Preferences:
     unknown = set(data) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationFailed(details={name: ["Unknown field."] for name in sorted(unknown)})
-    prefs = Preferences.objects.select_for_update().get(user=user)
+    prefs = lock_preferences_for_update(user)
     for name, value in data.items():
         setattr(prefs, name, value)
     _clean_or_raise(prefs, data)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 
-from ..lock_objects import progress_lock
+from ..lock_objects import lock_progress_for_update
 from ..models import (
     Achievement,
     ActivityDay,
@@ -52,7 +52,7 @@ def _source_parts(source) -> tuple[str, str]:
 
 def _add_xp(user: User, amount: int) -> int | None:
     """Add to the user's total under the progress row lock; returns the new level if it rose."""
-    progress = progress_lock(user.id)
+    progress = lock_progress_for_update(user.id)
     progress.xp_total = max(0, progress.xp_total + amount)
     new_level = level_for_xp(progress.xp_total)
     rose = new_level > progress.level
@@ -115,7 +115,7 @@ def progress_record_activity(*, user: User, when=None) -> RecordResult | None:
     since = today - timedelta(days=STREAK_LOOKBACK_DAYS)
     days = ActivityDay.objects.filter(user=user, day__gte=since).values_list("day", flat=True)
     streak = compute_streak(days, today)
-    progress = progress_lock(user.id)
+    progress = lock_progress_for_update(user.id)
     progress.current_streak = streak.current
     progress.longest_streak = max(progress.longest_streak, streak.longest)
     progress.last_active_on = today
@@ -138,6 +138,7 @@ def _rule(achievement: Achievement) -> AchievementRule:
 
 def _observe(user: User, event_type: str, value, pending: list[Achievement], occurred_at) -> Observation:
     from ..models import Profile, Progress
+    from ..selectors import user_row
 
     counted = {a.event_type for a in pending if a.criteria_type == CriteriaType.COUNT}
     counts = dict(
@@ -146,9 +147,9 @@ def _observe(user: User, event_type: str, value, pending: list[Achievement], occ
         .annotate(n=Count("id"))
         .values_list("reason", "n")
     ) if counted else {}
-    progress = Progress.objects.get(user=user)
+    progress = user_row(Progress, user)
     needs_profile = any(a.special_rule == "complete_profile" for a in pending)
-    completeness = Profile.objects.get(user=user).completeness if needs_profile else 0
+    completeness = user_row(Profile, user).completeness if needs_profile else 0
     return Observation(
         event_type=event_type,
         event_value=value,

@@ -301,16 +301,37 @@ $("[data-reveal-hint]")?.addEventListener("click", async (event) => {
   }
 });
 
+// --- the clocks -------------------------------------------------------------------------------------
+// Opening the page writes nothing; this POST starts the challenge's clock (and, in interview
+// mode, the interview's) the first time only, so a reload never restarts the interview.
+async function startClock({ restart = false } = {}) {
+  if (!data.authenticated) return;
+  if (data.startedAt && !restart) return;
+  try {
+    const started = await api(data.urls.start, { method: "POST", body: JSON.stringify({ mode: data.mode, restart }) });
+    data.startedAt = data.mode === "interview" ? started.interview_started_at : started.started_at;
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
 // --- interview mode: timer and distractions ------------------------------------------------------
 if (data.mode === "interview") {
   const timer = $("[data-timer]");
-  const started = data.startedAt ? Date.parse(data.startedAt) : Date.now();
-  interviewTimer = setInterval(() => {
+  const pageOpened = Date.now(); // signed out, the interview lasts as long as the page
+  const tick = () => {
+    const started = data.startedAt ? Date.parse(data.startedAt) : pageOpened;
     const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
     const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
     const ss = String(seconds % 60).padStart(2, "0");
     timer.textContent = `${mm}:${ss}`;
-  }, 1000);
+  };
+  startClock().then(tick);
+  interviewTimer = setInterval(tick, 1000);
+  $("[data-restart-interview]")?.addEventListener("click", async () => {
+    await startClock({ restart: true });
+    tick();
+  });
   const distractions = data.scenario?.distractions || [];
   const area = $("[data-distraction-area]");
   // One distraction every 90 s to 3 min, as an interviewer or a colleague would.
@@ -332,3 +353,4 @@ if (data.mode === "interview") {
   };
   schedule(0);
 }
+if (data.mode !== "interview") startClock();

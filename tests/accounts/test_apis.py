@@ -216,6 +216,40 @@ def test_private_profile_answers_404_to_others(auth_client, other_user, make_use
     assert owner.get(f"/api/v1/users/{other_user.username}/").status_code == 200
 
 
+USER_ENDPOINTS = [("get", "/api/v1/users/{}/"), ("post", "/api/v1/users/{}/follow/"),
+                  ("delete", "/api/v1/users/{}/follow/"), ("get", "/api/v1/users/{}/followers/"),
+                  ("get", "/api/v1/users/{}/following/")]
+
+
+def test_private_and_deactivated_profiles_answer_like_unknown_names(auth_client, other_user, make_user):
+    """No users/<username>/... endpoint tells a stranger that a private (or deactivated) account
+    exists: same status, same body as for a name nobody has."""
+    services.preferences_update(user=other_user, data={"public_profile": False})
+    gone = make_user()
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    anonymous = APIClient()
+    for method, template in USER_ENDPOINTS:
+        clients = [auth_client] + ([anonymous] if method == "get" else [])
+        for client in clients:
+            unknown = getattr(client, method)(template.format("nobody-has-this-name"))
+            for hidden in (other_user.username, other_user.username.upper(), gone.username):
+                answer = getattr(client, method)(template.format(hidden))
+                assert (answer.status_code, answer.json()) == (unknown.status_code, unknown.json()), (method, template)
+            assert unknown.status_code in (401, 404)
+    assert not Follow.objects.exists()
+
+
+def test_a_follower_can_still_unfollow_a_profile_that_turned_private(auth_client, user, other_user):
+    services.follow_create(follower=user, following=other_user)
+    services.preferences_update(user=other_user, data={"public_profile": False})
+    assert auth_client.delete(f"/api/v1/users/{other_user.username}/follow/").status_code == 204
+    assert not Follow.objects.exists()
+    # Once they no longer follow, the profile is as unknown to them as to anyone.
+    assert auth_client.delete(f"/api/v1/users/{other_user.username}/follow/").status_code == 404
+    assert auth_client.post(f"/api/v1/users/{other_user.username}/follow/").status_code == 404
+
+
 def test_hidden_stats_are_not_in_the_public_profile(auth_client, other_user):
     services.preferences_update(user=other_user, data={"show_stats": False})
     assert auth_client.get(f"/api/v1/users/{other_user.username}/").json()["stats"] is None

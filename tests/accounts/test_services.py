@@ -69,6 +69,21 @@ def test_preferences_decide_in_app_and_email(user, django_capture_on_commit_call
     assert list(services.notification_to_dict(x) for x in Notification.objects.filter(in_app=True)) == []
 
 
+def test_notification_email_text_is_raw_and_html_is_escaped(user, django_capture_on_commit_callbacks):
+    title, body = """Tom & Jerry's <b>&"'""", "Line 1 <i>x</i> & y"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_send(user=user, type="system", title=title, body=body, url="/a?b=1&c=2")
+    message = mail.outbox[-1]
+    assert message.subject.endswith(title)
+    assert title in message.body and body in message.body and "/a?b=1&c=2" in message.body
+    assert "&amp;" not in message.body and "&lt;" not in message.body and "&#x27;" not in message.body
+    (html, mimetype), = message.alternatives
+    assert mimetype == "text/html"
+    assert "Tom &amp; Jerry&#x27;s &lt;b&gt;&amp;&quot;&#x27;" in html
+    assert "Line 1 &lt;i&gt;x&lt;/i&gt; &amp; y" in html
+    assert "<b>" not in html and "<i>" not in html
+
+
 def test_no_channel_wanted_stores_nothing(user):
     services.preferences_update(user=user, data={"inapp_system": False, "email_system": False})
     assert services.notification_send(user=user, type="system", title="Quiet") is None
@@ -237,6 +252,42 @@ def test_follow_notifies_once_and_counts(user, other_user, achievements):
     assert UserAchievement.objects.filter(user=user, achievement__code="first-follow").exists()
     assert services.follow_delete(follower=user, following=other_user)
     assert not Follow.objects.exists()
+
+
+def test_follow_unfollow_cycles_notify_and_mail_once_a_day(user, other_user, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    def cycle():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.follow_create(follower=user, following=other_user)
+            services.follow_delete(follower=user, following=other_user)
+            services.follow_create(follower=user, following=other_user)
+
+    def told():
+        notes = Notification.objects.filter(user=other_user, type="social")
+        mails = [m for m in mail.outbox if m.to == [other_user.email]]
+        return notes.count(), len(mails)
+
+    cycle()
+    assert told() == (1, 1)
+    services.follow_delete(follower=user, following=other_user)
+    cycle()
+    assert told() == (1, 1)  # still the same day
+    # Following is worth its XP once per pair of people, not once per cycle.
+    assert XPEvent.objects.filter(user=user, reason="social.followed").count() == 1
+    assert XPEvent.objects.filter(user=other_user, reason="social.follower_gained").count() == 1
+
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    services.follow_delete(follower=user, following=other_user)
+    cycle()
+    assert told() == (2, 2)
+    # Another follower is news on the same day.
+    third = services.user_create(email="third@example.com", username="third", password=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_create(follower=third, following=other_user)
+    assert told() == (3, 3)
 
 
 def test_cannot_follow_yourself(user):

@@ -138,6 +138,23 @@ def test_follow_and_unfollow_from_the_profile(browser, user, other_user):
     assert not Follow.objects.exists()
 
 
+def test_follow_pages_of_a_private_profile_look_like_an_unknown_name(browser, user, other_user):
+    from accounts import services
+
+    services.preferences_update(user=other_user, data={"public_profile": False})
+    for path, data in [("/u/{}/follow/", {"action": "follow"}), ("/u/{}/follow/", {"action": "unfollow"})]:
+        assert browser.post(path.format(other_user.username), data).status_code == 404
+        assert browser.post(path.format("nobody-has-this-name"), data).status_code == 404
+    for path in ("/u/{}/", "/u/{}/followers/", "/u/{}/following/"):
+        assert browser.get(path.format(other_user.username)).status_code == 404
+    # Someone who followed before it turned private can still leave.
+    services.preferences_update(user=other_user, data={"public_profile": True})
+    services.follow_create(follower=user, following=other_user)
+    services.preferences_update(user=other_user, data={"public_profile": False})
+    response = browser.post(f"/u/{other_user.username}/follow/", {"action": "unfollow"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and not Follow.objects.exists()
+
+
 def test_follow_with_htmx_returns_the_button(browser, other_user):
     response = browser.post(f"/u/{other_user.username}/follow/", {"action": "follow"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Unfollow" in response.content.decode()

@@ -293,6 +293,11 @@ def test_interview_mode(new_context, make_user, achievements, catalog, shot):
     page.wait_for_function("(t) => document.querySelector('[data-timer]').textContent !== t", arg=first,
                            timeout=2_500)
     assert re.fullmatch(r"\d\d:\d\d", timer.inner_text())
+    # Reloading keeps the interview's clock: it goes on from where it was, not from 00:00.
+    at_least_two = "() => document.querySelector('[data-timer]').textContent >= '00:02'"
+    page.wait_for_function(at_least_two, timeout=5_000)
+    page.reload()
+    page.wait_for_function(at_least_two, timeout=1_500)
 
     distractions = page.locator("[data-distraction-area] .distraction")
     expect(distractions).to_have_count(2, timeout=3_000)

@@ -15,8 +15,12 @@ def test_upload_score_analyze_and_export(auth_client, user, django_capture_on_co
                                     {"file": SimpleUploadedFile("cv.docx", documents.docx_plain())}, format="multipart")
     assert response.status_code == 201, response.content
     resume_id = response.json()["id"]
+    unscored = auth_client.get(f"/api/v1/interview-prep/score/{resume_id}/")
+    assert unscored.status_code == 404 and unscored.json()["error"]["code"] == "not_scored"
+    scored = auth_client.post(f"/api/v1/interview-prep/score/{resume_id}/")
+    assert scored.status_code == 201
     score = auth_client.get(f"/api/v1/interview-prep/score/{resume_id}/").json()
-    assert 0 < score["total"] <= 100 and score["job"] is None
+    assert score == scored.json() and 0 < score["total"] <= 100 and score["job"] is None
     analysis = auth_client.post("/api/v1/interview-prep/analyze/", {"resume": resume_id, "job_text": BACKEND_JOB},
                                 format="json")
     assert analysis.status_code == 201 and analysis.json()["role_family"] == "backend"
