@@ -1,5 +1,6 @@
-"""Real server processes for the tests that need them: daphne serving config.asgi (pages, API,
-WebSockets) and a Celery worker, both pointed at the test database."""
+"""Real server processes for the tests that need them: the ASGI server serving config.asgi (pages,
+API, WebSockets; which server is said once, in `asgi_server_command`) and a Celery worker, both
+pointed at the test database."""
 
 import os
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -64,9 +66,10 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 40.0) -
 
 
 @contextmanager
-def running(command: list[str], env: dict, log_path: Path, port: int | None = None, ready=None):
+def running(command: list[str], env: dict, log_path: Path, port: int | None = None, ready=None,
+            cwd: Path = ROOT):
     log = open(log_path, "wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
         if port is not None:
@@ -84,10 +87,43 @@ def running(command: list[str], env: dict, log_path: Path, port: int | None = No
         log.close()
 
 
+def server_root() -> Path:
+    """The checkout whose server the live tests start: this one, or another worktree's
+    (`PREPFORGE_SERVER_ROOT=/work/wt/<branch>`), so that a test written here can be pointed at a
+    server that is being changed elsewhere. That checkout's own .venv runs it."""
+    configured = os.environ.get("PREPFORGE_SERVER_ROOT")
+    return Path(configured).resolve() if configured else ROOT
+
+
+def asgi_server_command(port: int, root: Path) -> list[str]:
+    """The one place that says which ASGI server serves the site in live tests."""
+    bin_dir = VENV_BIN if root == ROOT else root / ".venv" / "bin"
+    return [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT
+    pid: int  # the server process (its children, if any, are its workers)
+
+
+@contextmanager
+def live_asgi_server(tmp_path: Path, **env_overrides):
+    """Yields a LiveServer serving the site on a free port, with the test database."""
+    root = server_root()
+    env = process_env(tmp_path, **env_overrides)
+    if root != ROOT:
+        # Another checkout may have migrations this one lacks.
+        subprocess.run([str(root / ".venv" / "bin" / "python"), "manage.py", "migrate", "--noinput"],
+                       cwd=root, env=env, check=True, capture_output=True)
+    port = free_port()
+    with running(asgi_server_command(port, root), env, tmp_path / f"asgi-{port}.log", port=port,
+                 cwd=root) as process:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", pid=process.pid)
+
+
 @contextmanager
 def asgi_server(tmp_path: Path, **env_overrides):
-    """Yields the base URL of a daphne process serving the site on a free port."""
-    port = free_port()
-    command = [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
-    with running(command, process_env(tmp_path, **env_overrides), tmp_path / f"daphne-{port}.log", port=port):
-        yield f"http://127.0.0.1:{port}"
+    """Yields the base URL of the site served on a free port."""
+    with live_asgi_server(tmp_path, **env_overrides) as server:
+        yield server.url
