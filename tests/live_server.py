@@ -2,11 +2,13 @@
 API, WebSockets; which server is said once, in `asgi_server_command`) and a Celery worker, both
 pointed at the test database."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,3 +129,14 @@ def asgi_server(tmp_path: Path, **env_overrides):
     """Yields the base URL of the site served on a free port."""
     with live_asgi_server(tmp_path, **env_overrides) as server:
         yield server.url
+
+
+def app_login(base_url: str, email: str, password: str | None = None) -> str:
+    """An access token from the app login (allauth headless), as a mobile app gets one."""
+    from tests.factories import PASSWORD
+
+    request = urllib.request.Request(f"{base_url}/_allauth/app/v1/auth/login", method="POST",
+                                     data=json.dumps({"email": email, "password": password or PASSWORD}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.loads(response.read())["meta"]["access_token"]

@@ -12,14 +12,14 @@ import base64
 import json
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
-from pycrdt import Doc, Text
+from pycrdt import Doc
 
-from tests.factories import PASSWORD, UserFactory
-from tests.live_server import ROOT, live_asgi_server, process_env
+from tests.factories import UserFactory
+from tests.interop.stored_documents import stored_document, text_of
+from tests.live_server import ROOT, app_login, live_asgi_server, process_env
 
 SCRIPT = Path(__file__).parent / "node" / "room_session.mjs"
 NODE = shutil.which("node")
@@ -30,31 +30,6 @@ pytestmark = [
     # set the test database up.
     pytest.mark.django_db,
 ]
-
-
-def login(base: str, email: str) -> str:
-    request = urllib.request.Request(f"{base}/_allauth/app/v1/auth/login", method="POST",
-                                     data=json.dumps({"email": email, "password": PASSWORD}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return json.loads(response.read())["meta"]["access_token"]
-
-
-def stored_document(room_id) -> Doc:
-    from collaboration import selectors
-    from collaboration.documents import TEXT_NAME
-
-    doc = Doc()
-    doc.get(TEXT_NAME, type=Text)
-    for update in selectors.document_updates(room_id=room_id):
-        doc.apply_update(update)
-    return doc
-
-
-def text_of(doc: Doc) -> str:
-    from collaboration.documents import TEXT_NAME
-
-    return str(doc.get(TEXT_NAME, type=Text))
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +48,7 @@ def session(django_db_setup, django_db_blocker, tmp_path_factory):
             services.room_join(room=room, token=invite, user=user)
         try:
             with live_asgi_server(tmp_path) as server:
-                tokens = [login(server.url, user.email) for user in people]
+                tokens = [app_login(server.url, user.email) for user in people]
                 config = {
                     # y-websocket connects to serverUrl + "/" + roomname + "?" + params.
                     "serverUrl": server.url.replace("http://", "ws://") + f"/ws/rooms/{room.id}",
