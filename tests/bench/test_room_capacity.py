@@ -2,7 +2,8 @@
 
 y-websocket's own WebsocketProvider (yjs, ws; pinned by package-lock.json) in 4 Node processes
 (tests/bench/node/room_load.mjs). Each client types 5 inserts a second for BENCH_ROOM_SECONDS
-(10) seconds, moving its cursor with every insert as an editor does (awareness). Scenarios:
+(10) seconds, moving its cursor with every insert as an editor does (awareness;
+BENCH_ROOM_CURSORS=0 turns that off). Scenarios:
 1 room x 10 clients, 1 room x 50, 100 rooms x 3; each runs against our server (the ASGI server of
 tests/live_server.py, access tokens from the app login) and then against `@y/websocket-server`
 (the reference y-websocket server, npm) on the same machine.
@@ -13,7 +14,10 @@ the server process's CPU % (utime + stime from /proc over the typing and drain w
 included), and the awareness frames the clients received. Printed as a table with the ratios and
 the targets; timing is not asserted (the machine is shared), convergence is: every client of a
 room ends with the same text, equal to what the server serves a fresh client and, for ours, to
-the document it stored."""
+the document it stored.
+
+The clients run on the same machine as the server: when the client processes' CPU is near what
+the machine has, they set the pace for both servers (the ratio is what to read then)."""
 
 import hashlib
 import json
@@ -35,8 +39,12 @@ LOAD = Path(__file__).parent / "node" / "room_load.mjs"
 REFERENCE_SERVER = ROOT / "node_modules" / "@y" / "websocket-server" / "src" / "server.js"
 SECONDS = float(os.environ.get("BENCH_ROOM_SECONDS", "10"))
 RATE = 5  # inserts a second per client
+# Cursor moves with every insert, as in the browser editor; BENCH_ROOM_CURSORS=0 measures the
+# document alone (the clients' awareness traffic is large: y-websocket re-sends others' states).
+CURSORS = os.environ.get("BENCH_ROOM_CURSORS", "1") != "0"
 PROCESSES = 4
 DRAIN_MS = 8000
+USERS = 20
 SCENARIOS = [(1, 10), (1, 50), (100, 3)]  # (rooms, clients per room)
 TARGETS = {(100, 3): "p99 < 50 ms", (1, 50): "p99 < 200 ms"}
 RESULTS: dict = {}
@@ -81,7 +89,7 @@ def run_clients(clients: list[dict], pid: int, per_room: int, tmp_path: Path, la
     processes = []
     for n, share in enumerate(s for s in shares if s):
         config = {"mode": "load", "clients": share, "seconds": SECONDS, "rate": RATE, "drainMs": DRAIN_MS,
-                  "perRoom": per_room}
+                  "perRoom": per_room, "cursors": CURSORS}
         processes.append(subprocess.Popen(
             [NODE, str(LOAD), json.dumps(config)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=open(tmp_path / f"{label}-node-{n}.log", "wb"), text=True))
@@ -91,11 +99,14 @@ def run_clients(clients: list[dict], pid: int, per_room: int, tmp_path: Path, la
             assert line.strip() == "READY", f"a client process did not start: {line!r} (see {tmp_path})"
         start_at = time.time() * 1000 + 500
         cpu_before, wall_before = process_tree_cpu_seconds(pid), time.monotonic()
+        clients_before = sum(process_tree_cpu_seconds(process.pid) for process in processes)
         for process in processes:
             process.stdin.write(f"{start_at}\n")
             process.stdin.flush()
         parts = [json.loads(process.stdout.readline()) for process in processes]
-        cpu = (process_tree_cpu_seconds(pid) - cpu_before) / (time.monotonic() - wall_before) * 100
+        wall = time.monotonic() - wall_before
+        cpu = (process_tree_cpu_seconds(pid) - cpu_before) / wall * 100
+        client_cpu = (sum(process_tree_cpu_seconds(process.pid) for process in processes) - clients_before) / wall * 100
         rooms: dict[str, list] = {}
         for part in parts:
             for room, texts in part["rooms"].items():
@@ -120,6 +131,7 @@ def run_clients(clients: list[dict], pid: int, per_room: int, tmp_path: Path, la
         "p99": percentile(latencies, 0.99),
         "delivered": sum(p["received"] for p in parts) / max(1, sum(p["expected"] for p in parts)) * 100,
         "cpu": cpu,
+        "client_cpu": client_cpu,
         "awareness": sum(p["frames"]["awareness"] for p in parts),
         "sync": sum(p["frames"]["sync"] for p in parts),
         "closes": sorted(code for p in parts for code in p["closes"]),
@@ -159,7 +171,8 @@ def convergence_problems(result: dict, stored: dict[str, str] | None = None) -> 
 def ours(tmp_path, rooms_count: int, per_room: int) -> tuple[dict, list[str]]:
     from collaboration import services
 
-    users = [UserFactory() for _ in range(per_room)]
+    # Up to USERS people, some in several tabs: the app login allows 30 a minute from one address.
+    users = [UserFactory() for _ in range(min(per_room, USERS))]
     rooms = []
     for n in range(rooms_count):
         room = services.room_create(interviewer=users[0], title=f"capacity {n}")
@@ -171,7 +184,8 @@ def ours(tmp_path, rooms_count: int, per_room: int) -> tuple[dict, list[str]]:
         tokens = [app_login(server.url, user.email) for user in users]
         ws = server.url.replace("http://", "ws://")
         clients = [{"room": str(room.id), "serverUrl": f"{ws}/ws/rooms/{room.id}", "roomname": "doc",
-                    "token": tokens[k], "name": users[k].username, "index": r * per_room + k}
+                    "token": tokens[k % len(users)], "name": users[k % len(users)].username,
+                    "index": r * per_room + k}
                    for r, room in enumerate(rooms) for k in range(per_room)]
         result = run_clients(clients, server.pid, per_room, tmp_path, "ours")
     stored = {str(room.id): text_of(stored_document(room.id)) for room in rooms}
@@ -197,11 +211,14 @@ def ratio(a: float, b: float) -> str:
 def describe(scenario, mine: dict, theirs: dict) -> str:
     rooms_count, per_room = scenario
     rows = [f"\n[bench] rooms: {rooms_count} room(s) x {per_room} clients, {RATE} inserts/s each for {SECONDS:g} s "
-            f"(y-websocket clients in {PROCESSES} Node processes)",
+            f"(y-websocket clients in {PROCESSES} Node processes; cursor moves {'with every insert' if CURSORS else 'off'})",
             f"  {'':24}{'ours':>12}{'reference':>12}{'ratio':>8}"]
     for label, key, unit in [("p50 latency", "p50", " ms"), ("p99 latency", "p99", " ms"),
                              ("delivered", "delivered", " %"), ("server CPU", "cpu", " %")]:
         rows.append(f"  {label:24}{mine[key]:>10.1f}{unit}{theirs[key]:>10.1f}{unit}{ratio(mine[key], theirs[key]):>8}")
+    rows.append(f"  {'client processes CPU':24}{mine['client_cpu']:>10.1f} %{theirs['client_cpu']:>10.1f} %"
+                f"   (of {os.cpu_count()} cores; near their sum the clients, not the server, set the pace)")
+    rows.append(f"  {'not synced at the start':24}{mine['not_synced']:>12}{theirs['not_synced']:>12}")
     rows.append(f"  {'awareness frames seen':24}{mine['awareness']:>12}{theirs['awareness']:>12}"
                 f"{ratio(mine['awareness'], theirs['awareness']):>8}")
     rows.append(f"  {'document frames seen':24}{mine['sync']:>12}{theirs['sync']:>12}{ratio(mine['sync'], theirs['sync']):>8}")

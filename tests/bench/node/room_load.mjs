@@ -108,6 +108,7 @@ async function typist (p) {
     if (wait > 0) await sleep(wait)
     p.text.insert(p.text.length, `${p.index}:${seq}:${now().toFixed(2)};`)
     p.sent++
+    if (!config.cursors) continue
     const position = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(p.text, p.text.length))
     p.provider.awareness.setLocalStateField('cursor', { anchor: position, head: position })
   }
