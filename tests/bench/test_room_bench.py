@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.collaboration.yws_client import NetworkPeer
-from tests.live_server import asgi_server
+from tests.live_server import asgi_server, live_asgi_server
 from tests.session_cookies import session_cookie
 
 SECONDS = 3.0
@@ -25,16 +25,6 @@ def rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
-
-
-def server_pid(port: int) -> int:
-    import subprocess
-
-    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        if f"-p {port} " in line and "daphne" in line:
-            return int(line.split()[0])
-    raise RuntimeError("daphne not found")
 
 
 def percentile(values, q):
@@ -132,8 +122,8 @@ def test_memory_per_room_and_connection(make_user, tmp_path):
     interviewer = make_user()
     cookie = session_cookie(interviewer).decode()
     rooms = [services.room_create(interviewer=interviewer, title=f"m{i}") for i in range(rooms_count)]
-    with asgi_server(tmp_path) as base:
-        pid = server_pid(int(base.rsplit(":", 1)[1]))
+    with live_asgi_server(tmp_path) as server:
+        base, pid = server.url, server.pid
 
         async def scenario():
             first = [NetworkPeer(base.replace("http://", "ws://") + f"/ws/rooms/{r.id}/doc", cookie) for r in rooms]
