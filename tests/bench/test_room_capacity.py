@@ -43,7 +43,8 @@ RATE = 5  # inserts a second per client
 # document alone (the clients' awareness traffic is large: y-websocket re-sends others' states).
 CURSORS = os.environ.get("BENCH_ROOM_CURSORS", "1") != "0"
 PROCESSES = 4
-DRAIN_MS = 5000
+# How long after the typing every insert may still take to arrive ("eventually").
+DRAIN_MS = int(float(os.environ.get("BENCH_ROOM_DRAIN_SECONDS", "5")) * 1000)
 USERS = 20
 SCENARIOS = [(1, 10), (1, 50), (100, 3)]  # (rooms, clients per room)
 TARGETS = {(100, 3): "p99 < 50 ms", (1, 50): "p99 < 200 ms"}
