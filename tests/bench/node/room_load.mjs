@@ -114,11 +114,21 @@ async function typist (p) {
   }
 }
 
+// How late this process's own timers fire: when it is large, the clients set the pace.
+const lags = []
+let tick = now()
+const lagTimer = setInterval(() => {
+  const at = now()
+  lags.push(Math.max(0, at - tick - 20))
+  tick = at
+}, 20)
 await Promise.all(people.map(typist))
 const expected = (perRoom - 1) * inserts
 const drainFrom = now()
 while (people.some((p) => p.received < expected) && now() - drainFrom < drainMs) await sleep(20)
 
+clearInterval(lagTimer)
+lags.sort((a, b) => a - b)
 const rooms = {}
 for (const p of people) (rooms[p.room] ||= []).push({ sha256: digest(p.text.toString()), length: p.text.length })
 console.log(JSON.stringify({
@@ -130,6 +140,7 @@ console.log(JSON.stringify({
   notSynced,
   closes: people.flatMap((p) => p.closes),
   drainMs: Math.round(now() - drainFrom),
+  loopLagP99: lags.length ? Math.round(lags[Math.floor(lags.length * 0.99)]) : 0,
   rooms
 }))
 await nextLine()
