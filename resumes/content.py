@@ -4,7 +4,10 @@ checked, and rendered to the text an ATS reads."""
 from datetime import date
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# How many entries each list takes, and how many characters a field keeps (the rest is cut). The
+# builder page gets both (resumes/views.py renders them into it), so that the two cannot disagree.
 LIMITS = {"experience": 30, "education": 15, "projects": 30, "certifications": 30, "skills": 100, "bullets": 20}
+TEXT_LIMITS = {"contact": 200, "summary": 3000, "field": 1000, "bullet": 500, "skill": 100, "certification": 200}
 
 
 class InvalidContent(ValueError):
@@ -57,8 +60,8 @@ def normalise(content) -> dict:
     if not isinstance(contact, dict):
         raise InvalidContent("contact must be an object.")
     for key in clean["contact"]:
-        clean["contact"][key] = _text(contact.get(key), 200, f"contact.{key}")
-    clean["summary"] = _text(content.get("summary"), 3000, "summary")
+        clean["contact"][key] = _text(contact.get(key), TEXT_LIMITS["contact"], f"contact.{key}")
+    clean["summary"] = _text(content.get("summary"), TEXT_LIMITS["summary"], "summary")
     for section, fields in (("experience", ("title", "company", "start", "end")),
                             ("education", ("degree", "details")), ("projects", ("name", "description"))):
         entries = content.get(section) or []
@@ -67,13 +70,14 @@ def normalise(content) -> dict:
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 raise InvalidContent(f"{section}[{index}] must be an object.")
-            item = {f: _text(entry.get(f), 1000, f"{section}[{index}].{f}") for f in fields}
+            item = {f: _text(entry.get(f), TEXT_LIMITS["field"], f"{section}[{index}].{f}") for f in fields}
             if section == "experience":
                 item["current"] = bool(entry.get("current"))
                 bullets = entry.get("bullets") or []
                 if not isinstance(bullets, list) or len(bullets) > LIMITS["bullets"]:
                     raise InvalidContent(f"experience[{index}].bullets must be a list of at most {LIMITS['bullets']}.")
-                item["bullets"] = [_text(b, 500, "bullet") for b in bullets if _text(b, 500, "bullet")]
+                item["bullets"] = [_text(b, TEXT_LIMITS["bullet"], "bullet") for b in bullets
+                                   if _text(b, TEXT_LIMITS["bullet"], "bullet")]
                 for key in ("start", "end"):
                     if item[key] and not _valid_month(item[key]):
                         raise InvalidContent(f"experience[{index}].{key} must be YYYY-MM.")
@@ -82,7 +86,7 @@ def normalise(content) -> dict:
                 item["year"] = year if isinstance(year, int) and 1900 <= year <= 2100 else (
                     int(year) if isinstance(year, str) and year.isascii() and year.isdigit() and len(year) == 4 else None)
             clean[section].append(item)
-    for section, limit in (("skills", 100), ("certifications", 200)):
+    for section, limit in (("skills", TEXT_LIMITS["skill"]), ("certifications", TEXT_LIMITS["certification"])):
         values = content.get(section) or []
         if not isinstance(values, list) or len(values) > LIMITS[section]:
             raise InvalidContent(f"{section} must be a list of at most {LIMITS[section]} items.")

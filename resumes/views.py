@@ -11,6 +11,7 @@ from core.exceptions import ApplicationError, NotFound
 from core.file_storage import private_file_response
 from core.query_params import parse_int
 
+from . import content as resume_content
 from . import export, selectors, services
 from .apis import export_response
 from .models import ParseStatus
@@ -119,7 +120,8 @@ def resume_builder(request, resume_id):
         "builder_data": {"resumeId": resume.id, "content": version.content if version else {},
                          "version": version.number if version else 0,
                          "score": version.general_score if version else None,
-                         "saveUrl": reverse("api-resume", args=[resume.id])},
+                         "saveUrl": reverse("api-resume", args=[resume.id]),
+                         "limits": {"entries": resume_content.LIMITS, "characters": resume_content.TEXT_LIMITS}},
     })
 
 

@@ -1,12 +1,16 @@
 """Real server processes for the tests that need them: the site's ASGI server serving config.asgi
-(pages, API, WebSockets) and a Celery worker, both pointed at the test database."""
+(pages, API, WebSockets; how each server starts is said once, in `asgi_server_command`) and a
+Celery worker, both pointed at the test database."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -65,9 +69,10 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 40.0) -
 
 
 @contextmanager
-def running(command: list[str], env: dict, log_path: Path, port: int | None = None, ready=None):
+def running(command: list[str], env: dict, log_path: Path, port: int | None = None, ready=None,
+            cwd: Path = ROOT):
     log = open(log_path, "wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
         if port is not None:
@@ -91,35 +96,62 @@ ASGI_SERVERS = ("daphne", "uvicorn", "granian")
 _serving: dict[str, subprocess.Popen] = {}
 
 
-def asgi_server_command(port: int, server: str = ASGI_SERVER) -> list[str]:
+def server_root() -> Path:
+    """The checkout whose server the live tests start: this one, or another worktree's
+    (`PREPFORGE_SERVER_ROOT=/path/to/checkout`), so that a test written here can be pointed at a
+    server that is being changed elsewhere. That checkout's own .venv runs it."""
+    configured = os.environ.get("PREPFORGE_SERVER_ROOT")
+    return Path(configured).resolve() if configured else ROOT
+
+
+def asgi_server_command(port: int, server: str = ASGI_SERVER, root: Path = ROOT) -> list[str]:
     """The one place that says how each ASGI server is started on a port."""
+    bin_dir = VENV_BIN if root == ROOT else root / ".venv" / "bin"
     target = "config.asgi:application"
     if server == "daphne":
-        return [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), target]
+        return [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), target]
     if server == "uvicorn":
-        return [str(VENV_BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(port),
+        return [str(bin_dir / "uvicorn"), "--host", "127.0.0.1", "--port", str(port),
                 "--ws", "websockets", "--lifespan", "off", "--no-access-log", target]
     if server == "granian":
         # asginl: ASGI without the lifespan protocol, which Django does not speak.
-        return [str(VENV_BIN / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
+        return [str(bin_dir / "granian"), "--interface", "asginl", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", "1", "--no-access-log", target]
     raise ValueError(f"unknown ASGI server {server!r}")
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT
+    pid: int  # the server process (its children, if any, are its workers: see server_pids)
+
+
+@contextmanager
+def live_asgi_server(tmp_path: Path, server: str = ASGI_SERVER, **env_overrides):
+    """Yields a LiveServer serving the site on a free port, with the test database."""
+    root = server_root()
+    env = process_env(tmp_path, **env_overrides)
+    if root != ROOT:
+        # Another checkout may have migrations this one lacks.
+        subprocess.run([str(root / ".venv" / "bin" / "python"), "manage.py", "migrate", "--noinput"],
+                       cwd=root, env=env, check=True, capture_output=True)
+    port = free_port()
+    with running(asgi_server_command(port, server, root), env, tmp_path / f"{server}-{port}.log",
+                 port=port, cwd=root) as process:
+        base_url = f"http://127.0.0.1:{port}"
+        _serving[base_url] = process
+        try:
+            yield LiveServer(url=base_url, pid=process.pid)
+        finally:
+            _serving.pop(base_url, None)
 
 
 @contextmanager
 def asgi_server(tmp_path: Path, server: str = ASGI_SERVER, **env_overrides):
     """Yields the base URL of a process serving the site on a free port (`server_pids` gives its
     process ids)."""
-    port = free_port()
-    command = asgi_server_command(port, server)
-    with running(command, process_env(tmp_path, **env_overrides), tmp_path / f"{server}-{port}.log",
-                 port=port) as process:
-        base_url = f"http://127.0.0.1:{port}"
-        _serving[base_url] = process
-        try:
-            yield base_url
-        finally:
-            _serving.pop(base_url, None)
+    with live_asgi_server(tmp_path, server, **env_overrides) as live:
+        yield live.url
 
 
 def server_pids(base_url: str) -> list[int]:
@@ -159,3 +191,14 @@ def reset_peak_rss(base_url: str) -> None:
                 clear_refs.write("5")  # the kernel's "reset the peak RSS to the current RSS"
         except FileNotFoundError:
             pass
+
+
+def app_login(base_url: str, email: str, password: str | None = None) -> str:
+    """An access token from the app login (allauth headless), as a mobile app gets one."""
+    from tests.factories import PASSWORD
+
+    request = urllib.request.Request(f"{base_url}/_allauth/app/v1/auth/login", method="POST",
+                                     data=json.dumps({"email": email, "password": password or PASSWORD}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.loads(response.read())["meta"]["access_token"]

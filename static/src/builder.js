@@ -2,9 +2,11 @@
 // entries and bullets), a live preview in the two download templates, and Save, which stores a
 // new version through PUT /api/v1/resumes/<id>/ and shows its number and general score.
 
+import { csrfToken } from "./shared/csrf.js";
+import { escapeHtml } from "./shared/html_escape.js";
+
 const data = JSON.parse(document.getElementById("builder-data").textContent);
 const $ = (selector, root = document) => root.querySelector(selector);
-const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 const CONTACT_FIELDS = [
   ["name", "Full name", "text", "Jordan Rivera"],
@@ -16,7 +18,10 @@ const CONTACT_FIELDS = [
   ["website", "Website", "text", "you.dev"],
 ];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const LIMITS = { experience: 30, education: 15, projects: 30, certifications: 30, skills: 100, bullets: 20 };
+// How many entries a list takes and how long a field may be: resumes/content.py's, rendered
+// into the page, so that the builder and the server cannot disagree.
+const LIMITS = data.limits.entries;
+const CHARACTERS = data.limits.characters;
 const BLANK = {
   experience: () => ({ title: "", company: "", start: "", end: "", current: false, bullets: [""] }),
   education: () => ({ degree: "", details: "", year: null }),
@@ -151,6 +156,23 @@ function addButton(list, label, disabled = false) {
             `+ ${label}`);
 }
 
+// The server keeps this many characters of a field and cuts the rest: say so while typing.
+function maxLengthFor(path) {
+  const [list, , key, index] = path.split(".");
+  if (list === "contact") return CHARACTERS.contact;
+  if (list === "summary") return CHARACTERS.summary;
+  if (list === "skills") return CHARACTERS.skill;
+  if (list === "certifications") return CHARACTERS.certification;
+  if (key === "bullets" && index !== undefined) return CHARACTERS.bullet;
+  return CHARACTERS.field;
+}
+
+function limitLengths() {
+  for (const control of editor.querySelectorAll("input[data-path]:not([type=checkbox]), textarea[data-path]")) {
+    control.maxLength = maxLengthFor(control.dataset.path);
+  }
+}
+
 function entryTitle(section, entry) {
   if (section === "experience") return [entry.title, entry.company].filter(Boolean).join(" at ") || "New role";
   if (section === "education") return entry.degree || entry.details || "New education entry";
@@ -251,6 +273,7 @@ function renderEditor(focusPath = null) {
     section("certifications", "Certifications", "", el("ul", { class: "skill-list single" }, certifications),
             addButton("certifications", "Add a certification", state.certifications.length >= LIMITS.certifications)),
   );
+  limitLengths();
   autosizeAll();
   if (focusPath) {
     const target = editor.querySelector(`[data-path="${focusPath}"]`) ||
@@ -270,10 +293,6 @@ function autosizeAll() {
 }
 
 // --- the preview -----------------------------------------------------------------------------
-
-function escapeHtml(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch]));
-}
 
 function month(value) {
   const match = /^(\d{4})-(\d{2})$/.exec(value || "");
@@ -455,7 +474,7 @@ async function save() {
     response = await fetch(data.saveUrl, {
       method: "PUT",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify({ content: payload(), note: noteInput.value.trim() }),
     });
     try {

@@ -4,21 +4,16 @@
 import { EditorView, basicSetup } from "codemirror";
 import { Compartment, EditorState } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
-import { python } from "@codemirror/lang-python";
-import { javascript } from "@codemirror/lang-javascript";
-import { cpp } from "@codemirror/lang-cpp";
-import { java } from "@codemirror/lang-java";
 import { oneDark } from "@codemirror/theme-one-dark";
+import { setLanguageMode } from "./shared/code_languages.js";
+import { apiRequest as api } from "./shared/csrf.js";
+import { escapeHtml } from "./shared/html_escape.js";
+import { reconnectingSocket } from "./shared/reconnecting_socket.js";
+import { runVerdictLabel, verdictLabel } from "./shared/verdicts.js";
 
 const data = JSON.parse(document.getElementById("challenge-data").textContent);
 const $ = (selector) => document.querySelector(selector);
-const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
-const LANGUAGE_SUPPORT = { python, javascript, c: cpp, cpp, java };
 const STORAGE_KEY = `prepforge:lang:${data.slug}`;
-const VERDICT_TEXT = {
-  AC: "Accepted", WA: "Wrong answer", TLE: "Time limit exceeded", MLE: "Memory limit exceeded",
-  OLE: "Output limit exceeded", RE: "Runtime error", CE: "Compilation error", IE: "Internal error",
-};
 
 const languageSelect = $("[data-language-select]");
 const languageCompartment = new Compartment();
@@ -29,33 +24,8 @@ let loadingDoc = false; // true while the page itself replaces the document (no 
 let distractionsMet = 0;
 let interviewTimer = null; // the interview clock; it stops once the solution is accepted
 
-function escapeHtml(text) {
-  const div = document.createElement("div");
-  div.textContent = text ?? "";
-  return div.innerHTML;
-}
-
 function setStatus(text) {
   $("[data-status]").textContent = text;
-}
-
-async function api(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    ...options,
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), ...(options.headers || {}) },
-  });
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  if (!response.ok) {
-    const message = body?.error?.message || body?.detail || `Request failed (${response.status})`;
-    throw new Error(message);
-  }
-  return body;
 }
 
 // --- editor --------------------------------------------------------------------------------------
@@ -97,8 +67,7 @@ function switchLanguage(next, { keepCurrent = true } = {}) {
   }
   language = next;
   localStorage.setItem(STORAGE_KEY, next);
-  const support = LANGUAGE_SUPPORT[next];
-  view.dispatch({ effects: languageCompartment.reconfigure(support ? support() : []) });
+  setLanguageMode(view, languageCompartment, next);
   const draft = drafts[next];
   const starter = data.starter[next] ?? "";
   setCode(draft ?? starter, { save: false });
@@ -168,7 +137,7 @@ async function run() {
       method: "POST",
       body: JSON.stringify({ challenge: data.slug, language, source: code(), stdin: $("[data-stdin]").value }),
     });
-    const verdict = result.verdict === "AC" ? "Finished" : VERDICT_TEXT[result.verdict] || result.verdict;
+    const verdict = runVerdictLabel(result.verdict);
     showOutput(`<div class="row small"><strong>${escapeHtml(verdict)}</strong>
       <span class="muted">${(result.wall_time * 1000).toFixed(0)} ms · ${(result.memory / 1048576).toFixed(1)} MiB${result.exit_code ? ` · exit code ${result.exit_code}` : ""}</span></div>
       ${result.compile_output ? `<div class="small muted">Compiler</div><pre class="console">${escapeHtml(result.compile_output)}</pre>` : ""}
@@ -186,7 +155,7 @@ function resultRow(result) {
   const memory = `${(result.memory / 1048576).toFixed(1)} MiB`;
   return `<li class="test-row verdict-row-${result.verdict}" data-test-index="${result.index}">
     <span>Test ${result.index + 1}${result.hidden ? ' <span class="muted">(hidden)</span>' : ""}</span>
-    <span class="verdict verdict-${result.verdict}" title="${escapeHtml(VERDICT_TEXT[result.verdict] || "")}">${result.verdict}</span>
+    <span class="verdict verdict-${result.verdict}" title="${escapeHtml(verdictLabel(result.verdict))}">${result.verdict}</span>
     <span class="muted small">${time} · ${memory}</span></li>`;
 }
 
@@ -194,7 +163,7 @@ function renderState(submission) {
   const results = submission.results || [];
   const done = results.length;
   const total = submission.total || done;
-  let html = `<div class="row"><strong data-verdict>${submission.verdict ? escapeHtml(VERDICT_TEXT[submission.verdict] || submission.verdict) : "Judging…"}</strong>
+  let html = `<div class="row"><strong data-verdict>${submission.verdict ? escapeHtml(verdictLabel(submission.verdict)) : "Judging…"}</strong>
     <span class="muted">${done}/${total} tests${submission.verdict ? ` · score ${submission.score}/${submission.max_score} (${Math.round(submission.percent)}%)` : ""}</span></div>
     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}"><span style="width:${total ? (100 * done) / total : 0}%"></span></div>
     <ol class="tests">${results.map(resultRow).join("")}</ol>`;
@@ -215,34 +184,35 @@ function renderState(submission) {
 }
 
 function watch(submissionId) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/submissions/${submissionId}/`);
   let state = null;
-  socket.addEventListener("message", (message) => {
-    const event = JSON.parse(message.data);
-    if (event.type === "submission.state" || event.type === "submission.judged") {
-      state = event.submission;
-    } else if (event.type === "submission.test" && state) {
-      state.results = [...(state.results || []).filter((r) => r.index !== event.result.index), event.result];
-      state.results.sort((a, b) => a.index - b.index);
-      state.total = event.total;
-    } else {
-      return;
-    }
-    renderState(state);
-    if (state.verdict) {
-      socket.close();
-      setStatus("");
-      document.body.dataset.lastVerdict = state.verdict;
-      if (state.verdict === "AC" && interviewTimer) {
-        clearInterval(interviewTimer);
-        interviewTimer = null;
+  const socket = reconnectingSocket({
+    path: () => `/ws/submissions/${submissionId}/`,
+    // On reconnect, submission.state brings everything so far.
+    shouldRetry: () => !state?.verdict,
+    firstDelay: 1000,
+    maxDelay: 10_000,
+    onEvent: (event) => {
+      if (event.type === "submission.state" || event.type === "submission.judged") {
+        state = event.submission;
+      } else if (event.type === "submission.test" && state) {
+        state.results = [...(state.results || []).filter((r) => r.index !== event.result.index), event.result];
+        state.results.sort((a, b) => a.index - b.index);
+        state.total = event.total;
+      } else {
+        return;
       }
-      refreshHistory();
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    if (!state?.verdict && event.code !== 4403) setTimeout(() => watch(submissionId), 1000);
+      renderState(state);
+      if (state.verdict) {
+        socket.stop();
+        setStatus("");
+        document.body.dataset.lastVerdict = state.verdict;
+        if (state.verdict === "AC" && interviewTimer) {
+          clearInterval(interviewTimer);
+          interviewTimer = null;
+        }
+        refreshHistory();
+      }
+    },
   });
 }
 

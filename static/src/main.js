@@ -1,13 +1,14 @@
 // PrepForge front-end entry: htmx for partial updates, theme, and live notifications.
 import htmx from "htmx.org";
+import { csrfToken } from "./shared/csrf.js";
 import { connectNotifications } from "./notifications.js";
 
 window.htmx = htmx;
 
 // htmx requests carry the CSRF token from the cookie-less meta tag.
 document.addEventListener("htmx:configRequest", (event) => {
-  const token = document.querySelector('meta[name="csrf-token"]');
-  if (token) event.detail.headers["X-CSRFToken"] = token.content;
+  const token = csrfToken();
+  if (token) event.detail.headers["X-CSRFToken"] = token;
 });
 
 function applyTheme() {

@@ -1,9 +1,10 @@
 // Live notifications over /ws/notifications/. Reconnects with backoff and asks the server to
 // replay everything after the last id it saw, so nothing is lost across a dropped connection.
+import { escapeHtml } from "./shared/html_escape.js";
+import { reconnectingSocket } from "./shared/reconnecting_socket.js";
 
 const seen = new Set();
 let lastId = 0;
-let attempt = 0;
 
 function setUnread(count) {
   document.querySelectorAll("[data-unread-count]").forEach((badge) => {
@@ -12,12 +13,6 @@ function setUnread(count) {
     badge.setAttribute("aria-label", `${count} unread notifications`);
   });
   document.body.dataset.unread = String(count);
-}
-
-function escapeHtml(text) {
-  const div = document.createElement("div");
-  div.textContent = text;
-  return div.innerHTML;
 }
 
 // Same markup as templates/accounts/partials/notification_item.html.
@@ -73,26 +68,12 @@ function onEvent(event) {
 }
 
 export function connectNotifications() {
-  const initial = Number(document.body.dataset.lastNotificationId || 0);
-  lastId = Math.max(lastId, initial);
-  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${window.location.host}/ws/notifications/?last_id=${lastId}`);
-  socket.addEventListener("open", () => {
-    attempt = 0;
-    document.body.dataset.live = "connected";
-  });
-  socket.addEventListener("message", (message) => {
-    try {
-      onEvent(JSON.parse(message.data));
-    } catch (error) {
-      console.warn("Bad notification event", error);
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    document.body.dataset.live = "disconnected";
-    if (event.code === 4401 || event.code === 4403) return; // signed out: do not retry
-    attempt += 1;
-    const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-    setTimeout(connectNotifications, delay);
+  lastId = Math.max(lastId, Number(document.body.dataset.lastNotificationId || 0));
+  return reconnectingSocket({
+    path: () => `/ws/notifications/?last_id=${lastId}`,
+    onEvent,
+    onOpen: () => { document.body.dataset.live = "connected"; },
+    onClose: () => { document.body.dataset.live = "disconnected"; },
+    firstDelay: 1000,
   });
 }

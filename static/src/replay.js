@@ -1,6 +1,7 @@
 // The summary of a live coding room: replays the shared document edit by edit. Each step is a
 // stored Yjs update; position N shows the text after the first N updates.
 import * as Y from "yjs";
+import { escapeHtml } from "./shared/html_escape.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -17,12 +18,6 @@ function formatSeconds(total) {
 for (const time of document.querySelectorAll("time[data-seconds]")) {
   const seconds = Number(time.dataset.seconds);
   if (Number.isFinite(seconds)) time.textContent = formatSeconds(seconds);
-}
-
-function escapeHtml(text) {
-  const div = document.createElement("div");
-  div.textContent = text ?? "";
-  return div.innerHTML;
 }
 
 function decodeBase64(text) {

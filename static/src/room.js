@@ -9,22 +9,16 @@ import { removeAwarenessStates } from "y-protocols/awareness";
 import { EditorView, basicSetup } from "codemirror";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { keymap, placeholder } from "@codemirror/view";
-import { python } from "@codemirror/lang-python";
-import { javascript } from "@codemirror/lang-javascript";
-import { cpp } from "@codemirror/lang-cpp";
-import { java } from "@codemirror/lang-java";
 import { oneDark } from "@codemirror/theme-one-dark";
+import { setLanguageMode } from "./shared/code_languages.js";
+import { escapeHtml } from "./shared/html_escape.js";
+import { reconnectingSocket, socketUrl } from "./shared/reconnecting_socket.js";
+import { runVerdictLabel } from "./shared/verdicts.js";
 
 const data = JSON.parse(document.getElementById("room-data").textContent);
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
-const LANGUAGE_SUPPORT = { python, javascript, c: cpp, cpp, java };
-const VERDICT_TEXT = {
-  OK: "Finished", WA: "Wrong answer", TLE: "Time limit exceeded", MLE: "Memory limit exceeded",
-  OLE: "Output limit exceeded", RE: "Runtime error", CE: "Compilation error", IE: "Internal error",
-};
 const ROLE_TEXT = { interviewer: "Interviewer", candidate: "Candidate", observer: "Observer" };
-const scheme = location.protocol === "https:" ? "wss" : "ws";
 const me = { ...data.me };
 const isInterviewer = me.role === "interviewer";
 
@@ -36,12 +30,6 @@ const state = {
   participants: new Map(),
   ended: false,
 };
-
-function escapeHtml(text) {
-  const div = document.createElement("div");
-  div.textContent = text ?? "";
-  return div.innerHTML;
-}
 
 function languageName(id) {
   return data.languages.find((l) => l.id === id)?.name || id;
@@ -59,7 +47,7 @@ function setStatus(text, { kind = "info", sticky = false } = {}) {
 // --- the shared document and the editor ----------------------------------------------------------
 const ydoc = new Y.Doc();
 const ytext = ydoc.getText("code");
-const provider = new WebsocketProvider(`${scheme}://${location.host}/ws/rooms`, `${data.id}/doc`, ydoc, {
+const provider = new WebsocketProvider(socketUrl("/ws/rooms"), `${data.id}/doc`, ydoc, {
   maxBackoffTime: 5000,
   // 4400-4499 are final by default; being rate limited (4429) is not: come back after a pause.
   shouldReconnect: (event) => !(event.code >= 4400 && event.code < 4500) || event.code === 4429,
@@ -81,10 +69,6 @@ function editableExtensions() {
   return [EditorState.readOnly.of(!editable), EditorView.editable.of(editable)];
 }
 
-function languageExtension(language) {
-  const support = LANGUAGE_SUPPORT[language];
-  return support ? support() : [];
-}
 
 const view = new EditorView({
   parent: $("[data-editor]"),
@@ -93,7 +77,7 @@ const view = new EditorView({
     extensions: [
       Prec.high(keymap.of(yUndoManagerKeymap)),
       basicSetup,
-      languageCompartment.of(languageExtension(state.language)),
+      languageCompartment.of([]),
       editableCompartment.of(editableExtensions()),
       placeholder(me.canEdit ? "Write code here: everyone in the room sees it as you type." : "The code appears here as the others type."),
       yCollab(ytext, awareness, { undoManager }),
@@ -109,6 +93,7 @@ const view = new EditorView({
     ],
   }),
 });
+setLanguageMode(view, languageCompartment, state.language);
 window.prepforgeEditor = view; // for the browser tests, as on the challenge page
 // Close codes of the document socket ("local" when we closed it), for diagnosis and the tests.
 const docCloses = [];
@@ -139,7 +124,7 @@ function applyEditable() {
 function applyLanguage(language, { by = null } = {}) {
   const changed = language !== state.language;
   state.language = language;
-  view.dispatch({ effects: languageCompartment.reconfigure(languageExtension(language)) });
+  setLanguageMode(view, languageCompartment, language);
   const select = $("[data-language-select]");
   if (select) select.value = language;
   document.body.dataset.roomLanguage = language;
@@ -150,7 +135,7 @@ function applyLanguage(language, { by = null } = {}) {
 // The connection state of the document, in the header.
 function renderConnection() {
   const docState = provider.wsconnected ? (provider.synced ? "live" : "syncing") : "offline";
-  const eventsState = events && events.readyState === WebSocket.OPEN ? "live" : "offline";
+  const eventsState = events?.open ? "live" : "offline";
   const box = $("[data-connection]");
   const live = docState === "live" && eventsState === "live";
   box.dataset.state = live ? "live" : "offline";
@@ -180,48 +165,32 @@ window.addEventListener("pagehide", () => removeAwarenessStates(awareness, [ydoc
 
 // --- the events socket ---------------------------------------------------------------------------
 let events = null;
-let attempt = 0;
 let lastMessageId = 0;
 const seenMessages = new Set();
 
 function connectEvents() {
-  if (state.ended) return;
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/rooms/${data.id}/events/?last_id=${lastMessageId}`);
-  events = socket;
-  socket.addEventListener("open", renderConnection);
-  socket.addEventListener("message", (message) => {
-    if (events !== socket) return; // a socket we gave up on
-    let event;
-    try {
-      event = JSON.parse(message.data);
-    } catch {
-      return;
-    }
-    onEvent(event);
-  });
-  socket.addEventListener("close", (event) => {
-    if (events !== socket) return;
-    events = null;
-    renderConnection();
-    if (state.ended) return;
-    if (event.code === 4401 || event.code === 4403) {
-      setStatus("You no longer have a seat in this room.", { kind: "error", sticky: true });
-      return;
-    }
-    attempt += 1;
-    const delay = Math.min(10_000, 400 * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2);
-    setTimeout(connectEvents, delay);
+  events = reconnectingSocket({
+    // Resumes the chat after the last message this page has.
+    path: () => `/ws/rooms/${data.id}/events/?last_id=${lastMessageId}`,
+    onEvent,
+    onOpen: renderConnection,
+    onClose: (close) => {
+      renderConnection();
+      if (close.code === 4401 || close.code === 4403) {
+        setStatus("You no longer have a seat in this room.", { kind: "error", sticky: true });
+      }
+    },
+    shouldRetry: () => !state.ended,
+    firstDelay: 400,
+    maxDelay: 10_000,
   });
 }
 
 // For the browser tests: drop the events connection as a network failure would.
-window.prepforgeRoom.dropEvents = () => events?.close();
+window.prepforgeRoom.dropEvents = () => events?.drop();
 
 function send(message) {
-  if (events && events.readyState === WebSocket.OPEN) {
-    events.send(JSON.stringify(message));
-    return true;
-  }
+  if (events?.send(message)) return true;
   setStatus("Not connected to the room; reconnecting… Try again in a moment.", { kind: "error" });
   return false;
 }
@@ -229,7 +198,6 @@ function send(message) {
 function onEvent(event) {
   switch (event.type) {
     case "room.state":
-      attempt = 0;
       onState(event);
       break;
     case "participant.joined":
@@ -323,7 +291,7 @@ function goToSummary(url) {
   state.ended = true;
   setStatus("The interview has ended. Opening the summary…", { sticky: true });
   provider.disconnect();
-  events?.close();
+  events?.stop();
   location.href = url;
 }
 
@@ -398,7 +366,7 @@ function showRun(run) {
   const output = $("[data-run-output]");
   output.dataset.running = "false";
   output.dataset.runId = run.id;
-  const verdict = VERDICT_TEXT[run.verdict] || run.verdict || "Finished";
+  const verdict = runVerdictLabel(run.verdict);
   const ok = run.verdict === "OK";
   const time = run.wall_time != null ? `${Math.round(run.wall_time * 1000)} ms` : "";
   const exit = run.exit_code != null ? `exit code ${run.exit_code}` : "";

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from resumes.content import TEXT_LIMITS
 from tests.factories import PASSWORD
 from tests.resumes import documents
 from tests.resumes.test_ats import BACKEND_JOB
@@ -134,6 +135,11 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     new_bullet = page.locator(f"[data-path='experience.0.bullets.{bullet_count}']")
     expect(new_bullet).to_be_focused()
     new_bullet.fill(NEW_BULLET)
+    # The server keeps TEXT_LIMITS characters of a field: the builder stops there, not past it.
+    assert new_bullet.evaluate("el => el.maxLength") == TEXT_LIMITS["bullet"]
+    summary = page.locator("[data-path='summary']")
+    assert summary.evaluate("el => el.maxLength") == TEXT_LIMITS["summary"]
+    assert page.locator("[data-path='contact.name']").evaluate("el => el.maxLength") == TEXT_LIMITS["contact"]
     # Move it to the top of the role: reordering works.
     for index in range(bullet_count, 0, -1):
         page.locator(f"button[data-action='up'][data-list='experience.0.bullets'][data-index='{index}']").click()
