@@ -54,11 +54,12 @@ class Status:
 class ExecutionResult:
     stdout: bytes = b""
     stderr: bytes = b""
-    exit_code: int | None = None
-    signal: int | None = None
+    output: bytes = b""  # stdout and stderr as one stream, in the order they arrived
+    exit_code: int | None = None  # set only when the program exited
+    signal: int | None = None  # set only when a signal ended it
     cpu_time: float = 0.0
     wall_time: float = 0.0
-    memory: int = 0  # peak resident bytes
+    memory: int | None = None  # the program's own peak resident bytes; None when not measured
     status: str = Status.OK
     message: str = ""
     timed_out_wall: bool = False
@@ -299,7 +300,7 @@ class Sandbox:
     def _collect(self, process, limits: Limits, result: ExecutionResult, started: float,
                  report_read: int | None = None):
         deadline = started + limits.wall_time
-        out, err = bytearray(), bytearray()
+        out, err, both = bytearray(), bytearray(), bytearray()
         overflow = None
         selector = selectors.DefaultSelector()
         selector.register(process.stdout, selectors.EVENT_READ, ("out", out))
@@ -317,10 +318,11 @@ class Sandbox:
                     selector.unregister(key.fileobj)
                     open_streams -= 1
                     continue
-                buffer += chunk
-                if len(buffer) > limits.output:
+                room = limits.output - len(buffer)
+                buffer += chunk[:max(room, 0)]
+                both += chunk[:max(room, 0)]
+                if len(chunk) > room:
                     overflow = name
-                    del buffer[limits.output:]
                     break
             if overflow:
                 break
@@ -348,10 +350,13 @@ class Sandbox:
             time.sleep(0.0002)
         process.returncode = 0  # reaped here; keep Popen from waiting again
         result.wall_time = time.monotonic() - started
-        result.stdout, result.stderr = bytes(out), bytes(err)
+        result.stdout, result.stderr, result.output = bytes(out), bytes(err), bytes(both)
         if usage is not None:
+            # CPU time counts from the fork, so it is the run's own. Peak memory is not: the child
+            # of a fork (or vfork) inherits this process's high-water mark, so it says nothing
+            # about the program and is never used.
             result.cpu_time = usage.ru_utime + usage.ru_stime
-            result.memory = usage.ru_maxrss * 1024
+        reported = False
         if os.WIFSIGNALED(status):
             result.signal = os.WTERMSIG(status)
         elif os.WIFEXITED(status):
@@ -363,17 +368,20 @@ class Sandbox:
             except BlockingIOError:
                 report = None
             if report is not None:
-                # The program's own figures, measured by its parent inside the sandbox.
+                # The program's own figures, measured by its parent inside the sandbox: its real
+                # wait status, so an exit code above 128 stays an exit code.
                 program_status, result.cpu_time, result.memory = report
                 result.signal = os.WTERMSIG(program_status) if os.WIFSIGNALED(program_status) else None
                 result.exit_code = os.WEXITSTATUS(program_status) if os.WIFEXITED(program_status) else None
+                reported = True
             elif not result.timed_out_wall and result.signal is None:
                 result.notes.append("no usage report from inside the sandbox")
-        self._classify(result, limits, overflow)
+        self._classify(result, limits, overflow, reported)
 
-    def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None):
-        # bwrap and the reaper report the program's signal as exit code 128 + signal.
-        if result.signal is None and result.exit_code is not None and result.exit_code > 128 and (
+    def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None, reported: bool = False):
+        # Without the reaper's report all we have is bwrap's (or the reaper's) own exit code,
+        # which folds a signal into 128 + signal: the best reading of it, though ambiguous.
+        if not reported and result.signal is None and result.exit_code is not None and result.exit_code > 128 and (
                 self.isolated or self.uses_reaper):
             result.signal, result.exit_code = result.exit_code - 128, None
         if overflow == "out":
@@ -391,7 +399,7 @@ class Sandbox:
             result.message = signal.Signals(result.signal).name if result.signal in signal.Signals._value2member_map_ else f"signal {result.signal}"
         elif result.exit_code:
             result.status, result.message = Status.RUNTIME_ERROR, f"exit code {result.exit_code}"
-        if result.memory > limits.memory and result.status in (Status.OK, Status.RUNTIME_ERROR, Status.SIGNALED):
+        if (result.memory or 0) > limits.memory and result.status in (Status.OK, Status.RUNTIME_ERROR, Status.SIGNALED):
             result.status, result.message = Status.MEMORY_LIMIT, "memory limit exceeded"
 
     def _kill_tree(self, process):

@@ -165,7 +165,7 @@ def test_piston_compiled_language_and_errors(auth_client):
     ({"language": "python", "version": "2.7", "files": [{"content": "x"}]}, "runtime is unknown"),
     ({"language": "python", "files": [{"content": "x"}], "run_timeout": 10**9}, "cannot exceed"),
     ({"language": "python", "files": [{"content": "x"}], "run_memory_limit": 10**12}, "cannot exceed"),
-    ({"language": "python", "files": []}, "at least one file"),
+    ({"language": "python", "files": []}, "at least one utf8 encoded file"),
 ])
 def test_piston_bad_requests_answer_400_with_a_message(auth_client, payload, message):
     response = auth_client.post("/api/v2/piston/execute", payload, format="json")
