@@ -87,6 +87,8 @@ def _first_error(errors, path: str = "") -> str:
         key, value = next(iter(errors.items()))
         if key == "non_field_errors":
             return _first_error(value, path)
+        if isinstance(key, int):  # a list's item
+            return _first_error(value, f"{path}[{key}]")
         return _first_error(value, f"{path}.{key}" if path else key)
     if isinstance(errors, list):
         index, value = next((i, v) for i, v in enumerate(errors) if v)
