@@ -10,6 +10,7 @@ import base64
 import binascii
 import re
 import signal as signals
+from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -51,9 +52,9 @@ def _message(text: str, status: int = 400) -> Response:
 
 
 # Piston's wordings; FIELD becomes the field's path (`files[0].content`) in `_first_error`.
-AS_STRING = {key: "FIELD is required as a string" for key in ("required", "invalid", "null", "blank")}
-AS_ARRAY = {key: "FIELD is required as an array" for key in ("required", "not_a_list", "null")}
-AS_NUMBER = {"invalid": "If specified, FIELD must be a number"}
+AS_STRING: dict[str, Any] = {key: "FIELD is required as a string" for key in ("required", "invalid", "null", "blank")}
+AS_ARRAY: dict[str, Any] = {key: "FIELD is required as an array" for key in ("required", "not_a_list", "null")}
+AS_NUMBER: dict[str, Any] = {"invalid": "If specified, FIELD must be a number"}
 
 
 class PistonFile(serializers.Serializer):
@@ -189,13 +190,15 @@ def _stage(result: ExecutionResult) -> dict:
     }
 
 
-STAGE = inline_serializer("PistonStage", {
+STAGE = type(inline_serializer("PistonStage", {
     "stdout": serializers.CharField(), "stderr": serializers.CharField(),
     "output": serializers.CharField(help_text="stdout and stderr together, in the order written"),
     "code": serializers.IntegerField(allow_null=True), "signal": serializers.CharField(allow_null=True),
     "message": serializers.CharField(allow_null=True), "status": serializers.CharField(allow_null=True),
     "cpu_time": serializers.IntegerField(), "wall_time": serializers.IntegerField(),
-    "memory": serializers.IntegerField(allow_null=True)})
+    "memory": serializers.IntegerField(allow_null=True, help_text="bytes; null when not measured")}))
+
+
 MESSAGE = inline_serializer("PistonMessage", {"message": serializers.CharField()})
 
 
@@ -215,7 +218,7 @@ class PistonExecuteApi(PistonApi):
     @extend_schema(request=PistonExecuteInput, responses={
         200: inline_serializer("PistonResult", {
             "language": serializers.CharField(), "version": serializers.CharField(),
-            "run": STAGE, "compile": STAGE}),
+            "run": STAGE(), "compile": STAGE(required=False)}),
         400: MESSAGE, 401: MESSAGE, 415: MESSAGE, 429: MESSAGE}, operation_id="piston_execute")
     def post(self, request):
         if not (request.content_type or "").startswith("application/json"):
@@ -259,6 +262,7 @@ class PistonNotFoundApi(PistonApi):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = []
+    schema = None  # not an endpoint
 
     def _not_found(self, request, *args, **kwargs):
         return _message("Not Found", status=404)

@@ -4,7 +4,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -177,7 +177,7 @@ class Judge:
 
     @contextmanager
     def _prepared(self, runtime: Runtime, source: str, entry_name: str | None = None,
-                  files: list[SourceFile] = ()):
+                  files: Sequence[SourceFile] = ()):
         """A slot, a box with the program, and the compilation: (sandbox, box, compile result)."""
         entry = SourceFile(runtime.entry_name(entry_name), source.encode("utf-8"))
         sources = [entry.name] + [f.name for f in files if runtime.entry_name(f.name) == f.name]
@@ -189,7 +189,7 @@ class Judge:
 
     def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits,
                 args: list[str] | None = None, *, entry_name: str | None = None,
-                files: list[SourceFile] = ()) -> tuple[CompileResult | None, ExecutionResult | None]:
+                files: Sequence[SourceFile] = ()) -> tuple[CompileResult | None, ExecutionResult | None]:
         """Compile and run once on the given input (custom runs and the Piston API). `source` is
         the entry point (named `entry_name`, or the runtime's usual name); `files` are written
         beside it, and those in the runtime's language are compiled with it. Raises `BadFile`

@@ -8,6 +8,7 @@ import json
 import signal as signals
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from functools import cached_property
 
 from .checkers import Checker, tokens
@@ -75,7 +76,7 @@ class RemoteJudge:
         return self._call("GET", "/runtimes")
 
     def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits, args=None, *,
-                entry_name: str | None = None, files: list[SourceFile] = ()):
+                entry_name: str | None = None, files: Sequence[SourceFile] = ()):
         others = [{"name": f.name, "content": base64.b64encode(f.content).decode(), "encoding": "base64"}
                   for f in files]
         body = {

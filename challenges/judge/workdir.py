@@ -4,6 +4,7 @@ Names come from callers (the Piston API takes them from clients), so each must s
 directory: relative, no `..`, no empty or hidden-by-dot tricks that leave it."""
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -29,7 +30,7 @@ def checked_name(name: str) -> str:
     return str(path)
 
 
-def write_program(box: Path, entry: SourceFile, others: list[SourceFile] = ()) -> None:
+def write_program(box: Path, entry: SourceFile, others: Sequence[SourceFile] = ()) -> None:
     """Write the entry point and the other files into `box` (readable, not writable, by the run)."""
     if len(others) + 1 > MAX_FILES:
         raise BadFile(f"at most {MAX_FILES} files")
