@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-import nodesemver  # type: ignore[import-untyped]
+import nodesemver
 
 SEARCH_PATH = "/usr/local/bin:/usr/bin:/bin"
 

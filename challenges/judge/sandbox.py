@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 from .limits import Limits
 
@@ -259,14 +260,14 @@ class Sandbox:
         # bubblewrap itself takes two processes (its monitor and the namespace's init), and a few
         # zombies of earlier runs may not be reaped yet.
         processes = limits.processes + threads_extra + (2 if self.isolated else 0) + ZOMBIE_ROOM
-        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        stdin: IO[bytes] | int = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         result = ExecutionResult()
         report_read, report_write = os.pipe() if self.uses_reaper else (None, None)
         helper = helper_binary()
         if helper is not None:
             command = [str(helper), "launch", *self._launch_arguments(limits, address_space, processes,
                                                                       report_write), "--", *command]
-            spawn = {"pass_fds": (report_write,) if report_write is not None else ()}
+            spawn: dict[str, Any] = {"pass_fds": (report_write,) if report_write is not None else ()}
         else:
             spawn = {"preexec_fn": self._preexec(limits, address_space, processes, report_write),
                      "pass_fds": (REPORT_FD,) if report_write is not None else ()}
@@ -281,7 +282,7 @@ class Sandbox:
             result.status, result.message = Status.INTERNAL, f"could not start: {error}"
             return result
         finally:
-            if stdin is not subprocess.DEVNULL:
+            if not isinstance(stdin, int):
                 stdin.close()
             if report_write is not None:
                 os.close(report_write)
@@ -312,7 +313,7 @@ class Sandbox:
                 result.timed_out_wall = True
                 break
             for key, _ in selector.select(timeout=min(remaining, 0.5)):
-                chunk = os.read(key.fileobj.fileno(), READ_CHUNK)
+                chunk = os.read(key.fd, READ_CHUNK)
                 name, buffer = key.data
                 if not chunk:
                     selector.unregister(key.fileobj)
