@@ -58,6 +58,8 @@ AS_NUMBER: dict[str, Any] = {"invalid": "If specified, FIELD must be a number"}
 
 
 class PistonFile(serializers.Serializer):
+    default_error_messages = {"invalid": "FIELD.content is required as a string"}  # not an object
+
     name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
     content = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=2_000_000,
                                     error_messages=AS_STRING)
