@@ -44,6 +44,14 @@ def stage_to_execution(stage: dict) -> ExecutionResult:
     )
 
 
+def _piston_file(file: SourceFile) -> dict:
+    # Text as utf8: Piston compiles only its utf8 files, so sources must not travel as base64.
+    try:
+        return {"name": file.name, "content": file.content.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"name": file.name, "content": base64.b64encode(file.content).decode(), "encoding": "base64"}
+
+
 class RemoteJudge:
     isolated = True
 
@@ -77,8 +85,7 @@ class RemoteJudge:
 
     def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits, args=None, *,
                 entry_name: str | None = None, files: Sequence[SourceFile] = ()):
-        others = [{"name": f.name, "content": base64.b64encode(f.content).decode(), "encoding": "base64"}
-                  for f in files]
+        others = [_piston_file(f) for f in files]
         body = {
             "language": runtime.language, "version": "*",
             "files": [{"name": runtime.entry_name(entry_name), "content": source}, *others],
