@@ -178,7 +178,7 @@ class Judge:
     @contextmanager
     def _prepared(self, runtime: Runtime, source: str, entry_name: str | None = None,
                   files: Sequence[SourceFile] = ()):
-        """A slot, a box with the program, and the compilation: (sandbox, box, compile result)."""
+        """A slot, a box with the program, and the compilation: (sandbox, box, entry point, compile result)."""
         entry = SourceFile(runtime.entry_name(entry_name), source.encode("utf-8"))
         sources = [entry.name] + [f.name for f in files if runtime.entry_name(f.name) == f.name]
         with self.slots.acquire() as slot:

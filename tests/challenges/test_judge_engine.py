@@ -153,8 +153,8 @@ def test_a_real_signal_is_still_a_signal(any_judge):
 
 
 def test_a_run_killed_at_the_wall_clock_never_reports_the_judges_memory(any_judge):
-    # The judge process itself is big here (600 MB touched); a child of it inherits that peak.
-    ballast = b"x" * (600 * 1024 * 1024)
+    # The judge process itself is big here (300 MB touched); a child of it inherits that peak.
+    ballast = b"x" * (300 * 1024 * 1024)
     try:
         compiled, run = any_judge.execute(find_runtime("python"), "import time\ntime.sleep(30)", "",
                                           Limits(cpu_time=1, wall_time=1))
