@@ -72,6 +72,7 @@ HELPER_IN_SANDBOX = "/.pf-helper"
 REPORT_FD = 3
 PR_SET_CHILD_SUBREAPER = 36
 ZOMBIE_ROOM = 4
+STOP_GRACE = 1.0  # seconds the reaper has to stop the program and report
 
 
 @lru_cache(maxsize=1)
@@ -220,11 +221,11 @@ class Sandbox:
         return processes
 
     def _launch_arguments(self, limits: Limits, address_space: int, processes: int,
-                          report_fd: int | None) -> list[str]:
+                          report_fd: int | None, stop_fd: int | None) -> list[str]:
         return [str(self.run_as_uid if self.run_as_uid is not None else -1),
                 str(max(1, int(limits.cpu_time + 0.999))), str(address_space),
                 str(self._process_budget(processes)), str(limits.file_size), str(limits.open_files),
-                str(report_fd if report_fd is not None else -1)]
+                str(report_fd if report_fd is not None else -1), str(stop_fd if stop_fd is not None else -1)]
 
     def _preexec(self, limits: Limits, address_space: int, processes: int, report_fd: int | None = None):
         run_as = self.run_as_uid
@@ -263,11 +264,13 @@ class Sandbox:
         stdin: IO[bytes] | int = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         result = ExecutionResult()
         report_read, report_write = os.pipe() if self.uses_reaper else (None, None)
+        # Closing stop_write asks the reaper to kill the program and report (see helper.c).
+        stop_read, stop_write = os.pipe() if self.uses_reaper else (None, None)
         helper = helper_binary()
         if helper is not None:
             command = [str(helper), "launch", *self._launch_arguments(limits, address_space, processes,
-                                                                      report_write), "--", *command]
-            spawn: dict[str, Any] = {"pass_fds": (report_write,) if report_write is not None else ()}
+                                                                      report_write, stop_read), "--", *command]
+            spawn: dict[str, Any] = {"pass_fds": tuple(fd for fd in (report_write, stop_read) if fd is not None)}
         else:
             spawn = {"preexec_fn": self._preexec(limits, address_space, processes, report_write),
                      "pass_fds": (REPORT_FD,) if report_write is not None else ()}
@@ -280,15 +283,21 @@ class Sandbox:
             )
         except OSError as error:
             result.status, result.message = Status.INTERNAL, f"could not start: {error}"
+            if stop_write is not None:
+                os.close(stop_write)
             return result
         finally:
             if not isinstance(stdin, int):
                 stdin.close()
-            if report_write is not None:
-                os.close(report_write)
+            for fd in (report_write, stop_read):
+                if fd is not None:
+                    os.close(fd)
+        stop = [stop_write] if stop_write is not None else []
         try:
-            self._collect(process, limits, result, started, report_read)
+            self._collect(process, limits, result, started, report_read, stop)
         finally:
+            for fd in stop:
+                os.close(fd)
             self._kill_tree(process)
             if report_read is not None:
                 os.close(report_read)
@@ -299,7 +308,7 @@ class Sandbox:
     uses_reaper = False
 
     def _collect(self, process, limits: Limits, result: ExecutionResult, started: float,
-                 report_read: int | None = None):
+                 report_read: int | None = None, stop: list[int] | None = None):
         deadline = started + limits.wall_time
         out, err, both = bytearray(), bytearray(), bytearray()
         overflow = None
@@ -329,6 +338,10 @@ class Sandbox:
                 break
         selector.close()
         if overflow or result.timed_out_wall:
+            if stop:
+                # The reaper kills the program and reports its own figures up to now.
+                os.close(stop.pop())
+                _wait_for_exit(process.pid, STOP_GRACE)
             self._kill_tree(process)
 
         # Reap with resource usage (CPU and peak memory include waited-for descendants). A pidfd

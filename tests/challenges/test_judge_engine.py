@@ -152,16 +152,31 @@ def test_a_real_signal_is_still_a_signal(any_judge):
     assert (run.exit_code, run.signal, run.status) == (None, signal.SIGTERM, Status.SIGNALED)
 
 
-def test_a_run_killed_at_the_wall_clock_never_reports_the_judges_memory(any_judge):
+def test_a_run_killed_at_the_wall_clock_reports_its_own_memory_not_the_judges(any_judge):
     # The judge process itself is big here (300 MB touched); a child of it inherits that peak.
     ballast = b"x" * (300 * 1024 * 1024)
+    source = "x = b'y' * (40 * 1024 * 1024)\nimport time\nprint('waiting', flush=True)\ntime.sleep(30)"
     try:
-        compiled, run = any_judge.execute(find_runtime("python"), "import time\ntime.sleep(30)", "",
-                                          Limits(cpu_time=1, wall_time=1))
+        compiled, run = any_judge.execute(find_runtime("python"), source, "", Limits(cpu_time=1, wall_time=1.5))
     finally:
         del ballast
-    assert run.status == Status.TIMED_OUT
-    assert run.memory is None or run.memory < 100 * 1024 * 1024, run.memory
+    assert run.status == Status.TIMED_OUT and run.stdout == b"waiting\n"
+    # Stopped by its reaper, which reports the program's own peak: its 40 MB and the interpreter.
+    assert 40 * 1024 * 1024 <= run.memory < 100 * 1024 * 1024, run.memory
+    assert run.signal == signal.SIGKILL and run.exit_code is None
+
+
+def test_without_the_reaper_a_wall_clock_kill_leaves_memory_unknown(monkeypatch):
+    from challenges.judge import sandbox
+
+    monkeypatch.setattr(sandbox, "helper_binary", lambda: None)
+    ballast = b"x" * (300 * 1024 * 1024)
+    try:
+        compiled, run = Judge().execute(find_runtime("python"), "import time\ntime.sleep(30)", "",
+                                        Limits(cpu_time=1, wall_time=1))
+    finally:
+        del ballast
+    assert run.status == Status.TIMED_OUT and run.memory is None
 
 
 def test_output_keeps_stdout_and_stderr_in_the_order_written(any_judge):
