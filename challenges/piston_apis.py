@@ -148,7 +148,7 @@ def _is_utf8(file: dict) -> bool:
     return file.get("encoding") not in ("base64", "hex")
 
 
-def _program(body) -> tuple[dict, int, list[SourceFile]]:
+def _program(body) -> tuple[dict, list[SourceFile]]:
     """The entry point (the first utf8 file) and every other file, decoded and named as Piston names them."""
     files = body["files"]
     entry_index = next((i for i, f in enumerate(files) if _is_utf8(f)), None)
@@ -163,7 +163,7 @@ def _program(body) -> tuple[dict, int, list[SourceFile]]:
         others.append(SourceFile(file.get("name") or f"file{index}.code", content))
     if total > MAX_FILES_BYTES:
         raise ApplicationError(f"files are {total:,} bytes together; the limit is {MAX_FILES_BYTES:,}")
-    return files[entry_index], entry_index, others
+    return files[entry_index], others
 
 
 def _signal_name(number: int | None) -> str | None:
@@ -233,7 +233,7 @@ class PistonExecuteApi(PistonApi):
         if runtime is None:
             return _message(f"{body['language']}-{body['version']} runtime is unknown")
         try:
-            entry, entry_index, others = _program(body)
+            entry, others = _program(body)
             limits = _limits(body)
             services.source_validate(challenge=None, language=runtime.language, source=entry["content"])
             stdin = body["stdin"] or ""

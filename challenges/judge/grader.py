@@ -167,7 +167,7 @@ class Judge:
     def _run(self, sandbox: Sandbox, runtime: Runtime, box: Path, stdin: str, limits: Limits,
              args: list[str] | None = None, entry: str | None = None) -> ExecutionResult:
         with tempfile.NamedTemporaryFile(prefix="pf-stdin-", delete=True) as handle:
-            handle.write(stdin.encode("utf-8"))
+            handle.write(stdin.encode("utf-8", errors="surrogatepass"))  # bad input is the program's to read
             handle.flush()
             return sandbox.execute(
                 runtime.run_command(limits.memory, entry) + list(args or []), box,
@@ -179,7 +179,7 @@ class Judge:
     def _prepared(self, runtime: Runtime, source: str, entry_name: str | None = None,
                   files: Sequence[SourceFile] = ()):
         """A slot, a box with the program, and the compilation: (sandbox, box, entry point, compile result)."""
-        entry = SourceFile(runtime.entry_name(entry_name), source.encode("utf-8"))
+        entry = SourceFile(runtime.entry_name(entry_name), source.encode("utf-8", errors="surrogatepass"))
         sources = [entry.name] + [f.name for f in files if runtime.entry_name(f.name) == f.name]
         with self.slots.acquire() as slot:
             uid = BASE_UID + slot

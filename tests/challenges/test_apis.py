@@ -337,3 +337,10 @@ def test_production_refuses_the_unsafe_runner(auth_client, challenge, settings, 
         assert auth_client.get("/api/v1/runtimes/").json()["sandbox"]["available"] is False
     finally:
         judge_gateway.get_judge.cache_clear()
+
+
+def test_piston_lone_surrogates_answer_a_message(auth_client):
+    # JSON may carry a lone surrogate ("\ud800"): refused with Piston's shape, never a 500.
+    body = '{"language": "python", "version": "*", "files": [{"content": "print(1)  # \\ud800"}]}'
+    response = auth_client.generic("POST", "/api/v2/piston/execute", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["message"].startswith("files[0].content: ")
