@@ -179,8 +179,8 @@ class Judge:
     def _prepared(self, runtime: Runtime, source: str, entry_name: str | None = None,
                   files: Sequence[SourceFile] = ()):
         """A slot, a box with the program, and the compilation: (sandbox, box, entry point, compile result)."""
-        entry = SourceFile(runtime.entry_name(entry_name), source.encode("utf-8", errors="surrogatepass"))
-        sources = [entry.name] + [f.name for f in files if runtime.entry_name(f.name) == f.name]
+        entry = SourceFile(runtime.entry_name(entry_name, source), source.encode("utf-8", errors="surrogatepass"))
+        sources = [entry.name] + [f.name for f in files if runtime.is_source(f.name)]
         with self.slots.acquire() as slot:
             uid = BASE_UID + slot
             sandbox = self.sandbox_factory(uid)

@@ -88,7 +88,7 @@ class RemoteJudge:
         others = [_piston_file(f) for f in files]
         body = {
             "language": runtime.language, "version": "*",
-            "files": [{"name": runtime.entry_name(entry_name), "content": source}, *others],
+            "files": [{"name": runtime.entry_name(entry_name, source), "content": source}, *others],
             "stdin": stdin, "args": list(args or []),
             "run_timeout": int(limits.wall_time * 1000), "run_cpu_time": int(limits.cpu_time * 1000),
             "run_memory_limit": limits.memory,

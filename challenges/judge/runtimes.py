@@ -36,6 +36,8 @@ class Runtime:
     display_name: str = ""
     # Markers in stderr that mean "ran out of memory" for this runtime.
     memory_error_markers: tuple[str, ...] = field(default_factory=tuple)
+    # Where the language fixes the entry point's file name (Java: after its public class).
+    named_after: str = ""
 
     @property
     def compiled(self) -> bool:
@@ -48,11 +50,16 @@ class Runtime:
             else None
         return ".".join(parts) if parts else self.version
 
-    def entry_name(self, name: str | None) -> str:
-        """The entry point's file name: the caller's when it is one this runtime runs, else ours."""
-        if name and (not self.source_suffixes or PurePosixPath(name).suffix in self.source_suffixes):
-            return name
-        return self.source_file
+    def is_source(self, name: str) -> bool:
+        return not self.source_suffixes or PurePosixPath(name).suffix in self.source_suffixes
+
+    def entry_name(self, name: str | None, source: str = "") -> str:
+        """The entry point's file name: the caller's when it is one this runtime runs, else ours;
+        where the language names the file after the code (Java), that name."""
+        declared = re.search(self.named_after, source) if self.named_after else None
+        if declared:
+            return str(PurePosixPath(name or self.source_file).with_name(declared.group(1) + self.source_suffixes[0]))
+        return name if name and self.is_source(name) else self.source_file
 
     def run_command(self, memory_bytes: int, entry: str | None = None) -> list[str]:
         mem_mb = max(16, memory_bytes // (1024 * 1024))
@@ -125,6 +132,7 @@ def _build(language: str, binary: str, version: str) -> Runtime | None:
                             "-XX:TieredStopAtLevel=1", "-Xshare:auto", "{main}"),
                        address_space_extra=2560 * 1024 * 1024, threads_extra=48,
                        display_name="Java (OpenJDK)",
+                       named_after=r"(?m)^\s*public\s+(?:(?:final|abstract|sealed|strictfp)\s+)*class\s+([A-Za-z_$][\w$]*)",
                        memory_error_markers=("OutOfMemoryError",))
     return None
 

@@ -256,3 +256,15 @@ def test_version_selectors_follow_semver_ranges():
         assert find_runtime("python", selector) == python, selector
     for selector in (f"{int(major) + 1}.x", f"{major}.{int(minor) + 1}.x", "2.7", f"<{major}", "banana"):
         assert find_runtime("python", selector) is None, selector
+
+
+@pytest.mark.parametrize("name", [None, "main.java", "Solution.java", "code.txt"])
+def test_java_entry_point_is_named_after_its_public_class(judge, name):
+    # javac insists on it; whatever the caller called the file, the program compiles and runs.
+    runtime = find_runtime("java")
+    if runtime is None:
+        pytest.skip("java is not installed here")
+    source = "public final class Main { public static void main(String[] a) { System.out.println(7); } }\n"
+    compiled, run = judge.execute(runtime, source, "", Limits(), entry_name=name)
+    assert compiled.ok, compiled.output
+    assert run.stdout == b"7\n"
