@@ -232,7 +232,7 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
     submission.results = collected
     submission.compile_output = outcome.compile.output if outcome.compile else ""
     submission.max_cpu_time = max((t.cpu_time for t in outcome.tests), default=None)
-    submission.max_memory = max((t.memory for t in outcome.tests), default=None)
+    submission.max_memory = max((t.memory for t in outcome.tests if t.memory is not None), default=None)
     submission.judged_at = timezone.now()
     submission.save()
     first_solve = _progress_record(submission)

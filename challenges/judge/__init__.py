@@ -8,11 +8,12 @@
 from .checkers import get_checker
 from .grader import CompileResult, Judge, JudgeResult, TestCase, TestResult, Verdict, verdict_for
 from .limits import COMPILE, MAXIMUM, Limits, clamp
-from .runtimes import Runtime, detect_runtimes, find_runtime
+from .runtimes import Runtime, detect_runtimes, find_runtime, select_runtime
 from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Status, bwrap_path
+from .workdir import BadFile, SourceFile
 
 __all__ = [
-    "COMPILE", "MAXIMUM", "BwrapSandbox", "CompileResult", "ExecutionResult", "Judge", "JudgeResult",
-    "Limits", "RlimitSandbox", "Runtime", "Status", "TestCase", "TestResult", "Verdict", "bwrap_path",
-    "clamp", "detect_runtimes", "find_runtime", "get_checker", "verdict_for",
+    "COMPILE", "MAXIMUM", "BadFile", "BwrapSandbox", "CompileResult", "ExecutionResult", "Judge", "JudgeResult",
+    "Limits", "RlimitSandbox", "Runtime", "SourceFile", "Status", "TestCase", "TestResult", "Verdict", "bwrap_path",
+    "clamp", "detect_runtimes", "find_runtime", "get_checker", "select_runtime", "verdict_for",
 ]

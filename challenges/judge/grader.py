@@ -4,7 +4,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,6 +15,7 @@ from .limits import COMPILE, Limits
 from .runtimes import Runtime
 from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Sandbox, Status, bwrap_path
 from .slots import BASE_UID, SlotPool
+from .workdir import SourceFile, write_program
 
 SHOWN_OUTPUT = 8 * 1024  # what a verdict keeps of stdout/stderr/compiler output
 
@@ -45,7 +46,7 @@ class TestResult:
     verdict: Verdict
     cpu_time: float = 0.0
     wall_time: float = 0.0
-    memory: int = 0
+    memory: int | None = None  # None: not measured (a run killed at the wall clock)
     stdout: str = ""
     stderr: str = ""
     message: str = ""
@@ -108,7 +109,8 @@ def verdict_for(result: ExecutionResult, runtime: Runtime, limits: Limits) -> Ve
         stderr = result.stderr.decode("utf-8", errors="replace")
         if any(marker in stderr for marker in runtime.memory_error_markers):
             return Verdict.MLE
-        if result.signal in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT) and result.memory >= 0.9 * limits.memory:
+        if result.signal in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT) and \
+                (result.memory or 0) >= 0.9 * limits.memory:
             return Verdict.MLE
         return Verdict.RE
     return Verdict.AC  # ran cleanly; the checker decides between AC and WA
@@ -134,15 +136,14 @@ class Judge:
         return self.sandbox_factory(None).name
 
     @contextmanager
-    def _box(self, runtime: Runtime, source: str, uid: int | None) -> Iterator[Path]:
+    def _box(self, entry: SourceFile, others: list[SourceFile], uid: int | None) -> Iterator[Path]:
         root = Path(tempfile.mkdtemp(prefix="pf-judge-"))
         box = root / "box"
         box.mkdir()
         try:
-            (box / runtime.source_file).write_text(source, encoding="utf-8")
+            write_program(box, entry, others)
             os.chmod(root, 0o711)
             os.chmod(box, 0o755)
-            os.chmod(box / runtime.source_file, 0o644)
             if uid is not None and os.geteuid() == 0:
                 # The compiler writes its output as the run's own uid.
                 os.chown(box, uid, uid)
@@ -150,13 +151,13 @@ class Judge:
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
-    def _compile(self, sandbox: Sandbox, runtime: Runtime, box: Path) -> CompileResult | None:
+    def _compile(self, sandbox: Sandbox, runtime: Runtime, box: Path, sources: list[str]) -> CompileResult | None:
         if not runtime.compiled:
             return None
-        result = sandbox.execute(list(runtime.compile), box, stdin_path=None, limits=COMPILE,
+        result = sandbox.execute(runtime.compile_command(sources), box, stdin_path=None, limits=COMPILE,
                                  address_space_extra=runtime.address_space_extra,
                                  threads_extra=runtime.threads_extra, writable_box=True)
-        output = _text(result.stdout + result.stderr)
+        output = _text(result.output)
         ok = result.status == Status.OK
         if result.status == Status.TIMED_OUT:
             output = (output + "\nCompilation took too long.").strip()
@@ -164,43 +165,50 @@ class Judge:
                              wall_time=result.wall_time, execution=result)
 
     def _run(self, sandbox: Sandbox, runtime: Runtime, box: Path, stdin: str, limits: Limits,
-             args: list[str] | None = None) -> ExecutionResult:
+             args: list[str] | None = None, entry: str | None = None) -> ExecutionResult:
         with tempfile.NamedTemporaryFile(prefix="pf-stdin-", delete=True) as handle:
-            handle.write(stdin.encode("utf-8"))
+            handle.write(stdin.encode("utf-8", errors="surrogatepass"))  # bad input is the program's to read
             handle.flush()
             return sandbox.execute(
-                runtime.run_command(limits.memory) + list(args or []), box,
+                runtime.run_command(limits.memory, entry) + list(args or []), box,
                 stdin_path=Path(handle.name), limits=limits,
                 address_space_extra=runtime.address_space_extra, threads_extra=runtime.threads_extra,
             )
 
     @contextmanager
-    def _prepared(self, runtime: Runtime, source: str):
-        """A slot, a box with the source, and the compilation: (sandbox, box, compile result)."""
+    def _prepared(self, runtime: Runtime, source: str, entry_name: str | None = None,
+                  files: Sequence[SourceFile] = ()):
+        """A slot, a box with the program, and the compilation: (sandbox, box, entry point, compile result)."""
+        entry = SourceFile(runtime.entry_name(entry_name, source), source.encode("utf-8", errors="surrogatepass"))
+        sources = [entry.name] + [f.name for f in files if runtime.is_source(f.name)]
         with self.slots.acquire() as slot:
             uid = BASE_UID + slot
             sandbox = self.sandbox_factory(uid)
-            with self._box(runtime, source, uid) as box:
-                yield sandbox, box, self._compile(sandbox, runtime, box)
+            with self._box(entry, list(files), uid) as box:
+                yield sandbox, box, entry.name, self._compile(sandbox, runtime, box, sources)
 
     def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits,
-                args: list[str] | None = None) -> tuple[CompileResult | None, ExecutionResult | None]:
-        """Compile and run once on the given input (custom runs and the Piston API)."""
-        with self._prepared(runtime, source) as (sandbox, box, compiled):
+                args: list[str] | None = None, *, entry_name: str | None = None,
+                files: Sequence[SourceFile] = ()) -> tuple[CompileResult | None, ExecutionResult | None]:
+        """Compile and run once on the given input (custom runs and the Piston API). `source` is
+        the entry point (named `entry_name`, or the runtime's usual name); `files` are written
+        beside it, and those in the runtime's language are compiled with it. Raises `BadFile`
+        for a file the work directory cannot hold."""
+        with self._prepared(runtime, source, entry_name, files) as (sandbox, box, entry, compiled):
             if compiled is not None and not compiled.ok:
                 return compiled, None
-            return compiled, self._run(sandbox, runtime, box, stdin, limits, args)
+            return compiled, self._run(sandbox, runtime, box, stdin, limits, args, entry)
 
     def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
               checker: Checker = tokens,
               on_result: Callable[[TestResult], None] | None = None) -> JudgeResult:
         """Compile once and run every test. `on_result` hears each verdict as it is decided."""
-        with self._prepared(runtime, source) as (sandbox, box, compiled):
+        with self._prepared(runtime, source) as (sandbox, box, entry, compiled):
             if compiled is not None and not compiled.ok:
                 return JudgeResult.of(compiled, [], tests)
             results = []
             for index, test in enumerate(tests):
-                execution = self._run(sandbox, runtime, box, test.input, limits)
+                execution = self._run(sandbox, runtime, box, test.input, limits, entry=entry)
                 results.append(grade(execution, runtime, limits, checker, test, index))
                 if on_result:
                     on_result(results[-1])

@@ -3,10 +3,12 @@
 Each test is one `POST /execute`; the checker runs here. Used when the site itself should not
 run code (no bubblewrap on the web or worker machines)."""
 
+import base64
 import json
 import signal as signals
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from functools import cached_property
 
 from .checkers import Checker, tokens
@@ -14,6 +16,7 @@ from .grader import CompileResult, JudgeResult, TestCase, grade
 from .limits import Limits
 from .runtimes import Runtime
 from .sandbox import ExecutionResult, Status
+from .workdir import SourceFile
 
 
 class RemoteError(Exception):
@@ -31,12 +34,22 @@ def _signal_number(name) -> int | None:
 
 def stage_to_execution(stage: dict) -> ExecutionResult:
     status = stage.get("status") or Status.OK
+    stdout, stderr = (stage.get("stdout") or "").encode(), (stage.get("stderr") or "").encode()
+    output = stage.get("output")
     return ExecutionResult(
-        stdout=(stage.get("stdout") or "").encode(), stderr=(stage.get("stderr") or "").encode(),
+        stdout=stdout, stderr=stderr, output=output.encode() if isinstance(output, str) else stdout + stderr,
         exit_code=stage.get("code"), signal=_signal_number(stage.get("signal")),
         cpu_time=(stage.get("cpu_time") or 0) / 1000, wall_time=(stage.get("wall_time") or 0) / 1000,
-        memory=stage.get("memory") or 0, status=status, message=stage.get("message") or "",
+        memory=stage.get("memory"), status=status, message=stage.get("message") or "",
     )
+
+
+def _piston_file(file: SourceFile) -> dict:
+    # Text as utf8: Piston compiles only its utf8 files, so sources must not travel as base64.
+    try:
+        return {"name": file.name, "content": file.content.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"name": file.name, "content": base64.b64encode(file.content).decode(), "encoding": "base64"}
 
 
 class RemoteJudge:
@@ -70,10 +83,12 @@ class RemoteJudge:
     def runtimes(self) -> list[dict]:
         return self._call("GET", "/runtimes")
 
-    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits, args=None):
+    def execute(self, runtime: Runtime, source: str, stdin: str, limits: Limits, args=None, *,
+                entry_name: str | None = None, files: Sequence[SourceFile] = ()):
+        others = [_piston_file(f) for f in files]
         body = {
             "language": runtime.language, "version": "*",
-            "files": [{"name": runtime.source_file, "content": source}],
+            "files": [{"name": runtime.entry_name(entry_name, source), "content": source}, *others],
             "stdin": stdin, "args": list(args or []),
             "run_timeout": int(limits.wall_time * 1000), "run_cpu_time": int(limits.cpu_time * 1000),
             "run_memory_limit": limits.memory,
@@ -82,8 +97,8 @@ class RemoteJudge:
         compiled = None
         if answer.get("compile"):
             stage = stage_to_execution(answer["compile"])
-            compiled = CompileResult(ok=stage.status == Status.OK and not stage.exit_code,
-                                     output=(stage.stdout + stage.stderr).decode(errors="replace"),
+            compiled = CompileResult(ok=stage.status == Status.OK and stage.exit_code == 0,
+                                     output=stage.output.decode(errors="replace"),
                                      execution=stage)
             if not compiled.ok:
                 return compiled, None

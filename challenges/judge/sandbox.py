@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 from .limits import Limits
 
@@ -54,11 +55,12 @@ class Status:
 class ExecutionResult:
     stdout: bytes = b""
     stderr: bytes = b""
-    exit_code: int | None = None
-    signal: int | None = None
+    output: bytes = b""  # stdout and stderr as one stream, in the order they arrived
+    exit_code: int | None = None  # set only when the program exited
+    signal: int | None = None  # set only when a signal ended it
     cpu_time: float = 0.0
     wall_time: float = 0.0
-    memory: int = 0  # peak resident bytes
+    memory: int | None = None  # the program's own peak resident bytes; None when not measured
     status: str = Status.OK
     message: str = ""
     timed_out_wall: bool = False
@@ -70,6 +72,7 @@ HELPER_IN_SANDBOX = "/.pf-helper"
 REPORT_FD = 3
 PR_SET_CHILD_SUBREAPER = 36
 ZOMBIE_ROOM = 4
+STOP_GRACE = 1.0  # seconds the reaper has to stop the program and report
 
 
 @lru_cache(maxsize=1)
@@ -218,11 +221,11 @@ class Sandbox:
         return processes
 
     def _launch_arguments(self, limits: Limits, address_space: int, processes: int,
-                          report_fd: int | None) -> list[str]:
+                          report_fd: int | None, stop_fd: int | None) -> list[str]:
         return [str(self.run_as_uid if self.run_as_uid is not None else -1),
                 str(max(1, int(limits.cpu_time + 0.999))), str(address_space),
                 str(self._process_budget(processes)), str(limits.file_size), str(limits.open_files),
-                str(report_fd if report_fd is not None else -1)]
+                str(report_fd if report_fd is not None else -1), str(stop_fd if stop_fd is not None else -1)]
 
     def _preexec(self, limits: Limits, address_space: int, processes: int, report_fd: int | None = None):
         run_as = self.run_as_uid
@@ -258,14 +261,16 @@ class Sandbox:
         # bubblewrap itself takes two processes (its monitor and the namespace's init), and a few
         # zombies of earlier runs may not be reaped yet.
         processes = limits.processes + threads_extra + (2 if self.isolated else 0) + ZOMBIE_ROOM
-        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        stdin: IO[bytes] | int = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         result = ExecutionResult()
         report_read, report_write = os.pipe() if self.uses_reaper else (None, None)
+        # Closing stop_write asks the reaper to kill the program and report (see helper.c).
+        stop_read, stop_write = os.pipe() if self.uses_reaper else (None, None)
         helper = helper_binary()
         if helper is not None:
             command = [str(helper), "launch", *self._launch_arguments(limits, address_space, processes,
-                                                                      report_write), "--", *command]
-            spawn = {"pass_fds": (report_write,) if report_write is not None else ()}
+                                                                      report_write, stop_read), "--", *command]
+            spawn: dict[str, Any] = {"pass_fds": tuple(fd for fd in (report_write, stop_read) if fd is not None)}
         else:
             spawn = {"preexec_fn": self._preexec(limits, address_space, processes, report_write),
                      "pass_fds": (REPORT_FD,) if report_write is not None else ()}
@@ -278,15 +283,21 @@ class Sandbox:
             )
         except OSError as error:
             result.status, result.message = Status.INTERNAL, f"could not start: {error}"
+            if stop_write is not None:
+                os.close(stop_write)
             return result
         finally:
-            if stdin is not subprocess.DEVNULL:
+            if not isinstance(stdin, int):
                 stdin.close()
-            if report_write is not None:
-                os.close(report_write)
+            for fd in (report_write, stop_read):
+                if fd is not None:
+                    os.close(fd)
+        stop = [stop_write] if stop_write is not None else []
         try:
-            self._collect(process, limits, result, started, report_read)
+            self._collect(process, limits, result, started, report_read, stop)
         finally:
+            for fd in stop:
+                os.close(fd)
             self._kill_tree(process)
             if report_read is not None:
                 os.close(report_read)
@@ -297,9 +308,9 @@ class Sandbox:
     uses_reaper = False
 
     def _collect(self, process, limits: Limits, result: ExecutionResult, started: float,
-                 report_read: int | None = None):
+                 report_read: int | None = None, stop: list[int] | None = None):
         deadline = started + limits.wall_time
-        out, err = bytearray(), bytearray()
+        out, err, both = bytearray(), bytearray(), bytearray()
         overflow = None
         selector = selectors.DefaultSelector()
         selector.register(process.stdout, selectors.EVENT_READ, ("out", out))
@@ -311,21 +322,26 @@ class Sandbox:
                 result.timed_out_wall = True
                 break
             for key, _ in selector.select(timeout=min(remaining, 0.5)):
-                chunk = os.read(key.fileobj.fileno(), READ_CHUNK)
+                chunk = os.read(key.fd, READ_CHUNK)
                 name, buffer = key.data
                 if not chunk:
                     selector.unregister(key.fileobj)
                     open_streams -= 1
                     continue
-                buffer += chunk
-                if len(buffer) > limits.output:
+                room = limits.output - len(buffer)
+                buffer += chunk[:max(room, 0)]
+                both += chunk[:max(room, 0)]
+                if len(chunk) > room:
                     overflow = name
-                    del buffer[limits.output:]
                     break
             if overflow:
                 break
         selector.close()
         if overflow or result.timed_out_wall:
+            if stop:
+                # The reaper kills the program and reports its own figures up to now.
+                os.close(stop.pop())
+                _wait_for_exit(process.pid, STOP_GRACE)
             self._kill_tree(process)
 
         # Reap with resource usage (CPU and peak memory include waited-for descendants). A pidfd
@@ -348,10 +364,13 @@ class Sandbox:
             time.sleep(0.0002)
         process.returncode = 0  # reaped here; keep Popen from waiting again
         result.wall_time = time.monotonic() - started
-        result.stdout, result.stderr = bytes(out), bytes(err)
+        result.stdout, result.stderr, result.output = bytes(out), bytes(err), bytes(both)
         if usage is not None:
+            # CPU time counts from the fork, so it is the run's own. Peak memory is not: the child
+            # of a fork (or vfork) inherits this process's high-water mark, so it says nothing
+            # about the program and is never used.
             result.cpu_time = usage.ru_utime + usage.ru_stime
-            result.memory = usage.ru_maxrss * 1024
+        reported = False
         if os.WIFSIGNALED(status):
             result.signal = os.WTERMSIG(status)
         elif os.WIFEXITED(status):
@@ -363,17 +382,20 @@ class Sandbox:
             except BlockingIOError:
                 report = None
             if report is not None:
-                # The program's own figures, measured by its parent inside the sandbox.
+                # The program's own figures, measured by its parent inside the sandbox: its real
+                # wait status, so an exit code above 128 stays an exit code.
                 program_status, result.cpu_time, result.memory = report
                 result.signal = os.WTERMSIG(program_status) if os.WIFSIGNALED(program_status) else None
                 result.exit_code = os.WEXITSTATUS(program_status) if os.WIFEXITED(program_status) else None
+                reported = True
             elif not result.timed_out_wall and result.signal is None:
                 result.notes.append("no usage report from inside the sandbox")
-        self._classify(result, limits, overflow)
+        self._classify(result, limits, overflow, reported)
 
-    def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None):
-        # bwrap and the reaper report the program's signal as exit code 128 + signal.
-        if result.signal is None and result.exit_code is not None and result.exit_code > 128 and (
+    def _classify(self, result: ExecutionResult, limits: Limits, overflow: str | None, reported: bool = False):
+        # Without the reaper's report all we have is bwrap's (or the reaper's) own exit code,
+        # which folds a signal into 128 + signal: the best reading of it, though ambiguous.
+        if not reported and result.signal is None and result.exit_code is not None and result.exit_code > 128 and (
                 self.isolated or self.uses_reaper):
             result.signal, result.exit_code = result.exit_code - 128, None
         if overflow == "out":
@@ -391,7 +413,7 @@ class Sandbox:
             result.message = signal.Signals(result.signal).name if result.signal in signal.Signals._value2member_map_ else f"signal {result.signal}"
         elif result.exit_code:
             result.status, result.message = Status.RUNTIME_ERROR, f"exit code {result.exit_code}"
-        if result.memory > limits.memory and result.status in (Status.OK, Status.RUNTIME_ERROR, Status.SIGNALED):
+        if (result.memory or 0) > limits.memory and result.status in (Status.OK, Status.RUNTIME_ERROR, Status.SIGNALED):
             result.status, result.message = Status.MEMORY_LIMIT, "memory limit exceeded"
 
     def _kill_tree(self, process):

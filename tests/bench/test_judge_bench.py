@@ -39,7 +39,7 @@ def plain(language: str, source: str) -> float:
         started = time.perf_counter()
         (work / runtime.source_file).write_text(source)
         if runtime.compile:
-            subprocess.run(list(runtime.compile), cwd=work, check=True, capture_output=True)
+            subprocess.run(runtime.compile_command([runtime.source_file]), cwd=work, check=True, capture_output=True)
         out = subprocess.run(runtime.run_command(256 << 20), cwd=work, capture_output=True, input=b"")
         assert out.stdout.strip() == b"hello"
         return time.perf_counter() - started

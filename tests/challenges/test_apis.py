@@ -165,7 +165,7 @@ def test_piston_compiled_language_and_errors(auth_client):
     ({"language": "python", "version": "2.7", "files": [{"content": "x"}]}, "runtime is unknown"),
     ({"language": "python", "files": [{"content": "x"}], "run_timeout": 10**9}, "cannot exceed"),
     ({"language": "python", "files": [{"content": "x"}], "run_memory_limit": 10**12}, "cannot exceed"),
-    ({"language": "python", "files": []}, "at least one file"),
+    ({"language": "python", "files": []}, "at least one utf8 encoded file"),
 ])
 def test_piston_bad_requests_answer_400_with_a_message(auth_client, payload, message):
     response = auth_client.post("/api/v2/piston/execute", payload, format="json")
@@ -175,6 +175,147 @@ def test_piston_bad_requests_answer_400_with_a_message(auth_client, payload, mes
 def test_piston_needs_authentication(api_client):
     assert api_client.post("/api/v2/piston/execute", {"language": "python", "files": [{"content": "print(1)"}]},
                            format="json").status_code == 401
+
+
+def execute(client, **payload):
+    response = client.post("/api/v2/piston/execute", {"version": "*", **payload}, format="json")
+    return response.status_code, response.json()
+
+
+def test_piston_output_is_both_streams_in_the_order_written(auth_client):
+    source = ("import sys, time\nprint('one', flush=True)\ntime.sleep(0.2)\n"
+              "print('two', file=sys.stderr, flush=True)\ntime.sleep(0.2)\nprint('three', flush=True)\n")
+    status, body = execute(auth_client, language="python", files=[{"content": source}])
+    run = body["run"]
+    assert (run["stdout"], run["stderr"], run["output"]) == ("one\nthree\n", "two\n", "one\ntwo\nthree\n")
+
+
+def test_piston_files_beside_the_entry_point_in_every_encoding(auth_client):
+    status, body = execute(auth_client, language="python", files=[
+        {"name": "main.py", "content": "import helper\nprint(helper.twice(21), open('blob.bin', 'rb').read(), "
+                                       "open('notes/hex.txt').read())"},
+        {"name": "helper.py", "content": "def twice(x):\n    return 2 * x\n"},
+        {"name": "blob.bin", "content": "AAH/", "encoding": "base64"},
+        {"name": "notes/hex.txt", "content": "6869", "encoding": "hex"},
+    ])
+    assert status == 200, body
+    assert body["run"]["stdout"] == "42 b'\\x00\\x01\\xff' hi\n"
+
+
+def test_piston_entry_point_is_the_first_utf8_file(auth_client):
+    status, body = execute(auth_client, language="python", files=[
+        {"name": "data.txt", "content": "aGVsbG8=", "encoding": "base64"},
+        {"name": "run.py", "content": "print(open('data.txt').read())"},
+    ])
+    assert body["run"]["stdout"] == "hello\n"
+
+
+def test_piston_c_program_of_several_files(auth_client):
+    status, body = execute(auth_client, language="c", files=[
+        {"name": "main.c", "content": '#include <stdio.h>\n#include "util.h"\nint main(void){printf("%d\\n", twice(4));}'},
+        {"name": "util.h", "content": "int twice(int);\n"},
+        {"name": "util.c", "content": "int twice(int x){return 2*x;}\n"},
+    ])
+    assert body["compile"]["code"] == 0 and body["run"]["stdout"] == "8\n"
+
+
+def test_piston_failed_compile_answers_the_compile_stage(auth_client):
+    status, body = execute(auth_client, language="cpp", files=[{"content": "int main() { nope; }"}])
+    assert status == 200
+    compiled = body["compile"]
+    assert compiled["code"] not in (0, None) and compiled["signal"] is None
+    assert "nope" in compiled["stderr"] and compiled["output"] == compiled["stdout"] + compiled["stderr"]
+    assert body["run"] == compiled  # as Piston: nothing ran, and `run` repeats the compile stage
+
+
+def test_piston_exit_codes_above_128_and_signals(auth_client):
+    status, body = execute(auth_client, language="python", files=[{"content": "raise SystemExit(203)"}])
+    assert (body["run"]["code"], body["run"]["signal"], body["run"]["status"]) == (203, None, "RE")
+    status, body = execute(auth_client, language="python",
+                           files=[{"content": "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)"}])
+    assert (body["run"]["code"], body["run"]["signal"], body["run"]["status"]) == (None, "SIGTERM", "SG")
+
+
+def test_piston_timeout_is_killed_and_says_so(auth_client):
+    status, body = execute(auth_client, language="python", files=[{"content": "import time\ntime.sleep(30)"}],
+                           run_timeout=1000)
+    run = body["run"]
+    assert (run["status"], run["signal"], run["code"]) == ("TO", "SIGKILL", None)
+    assert 0 < run["memory"] < 100 * 1024 * 1024  # the program's own, measured when it was stopped
+
+
+def test_piston_stdin_ends_with_a_newline_as_in_piston(auth_client):
+    status, body = execute(auth_client, language="python", files=[{"content": "import sys\nprint(repr(sys.stdin.read()))"}],
+                           stdin="a")
+    assert body["run"]["stdout"] == "'a\\n'\n"
+
+
+@pytest.mark.parametrize(("selector", "found"), [
+    ("*", True), ("3.x", True), ("3", True), ("^3.0.0", True), (">=3 <4", True), ("exact", True),
+    ("2.x", False), ("4.x", False), ("3.999.x", False), ("banana", False),
+])
+def test_piston_version_selectors(auth_client, selector, found):
+    from challenges.judge import find_runtime
+
+    version = find_runtime("python").version
+    selector = version if selector == "exact" else selector
+    status, body = execute(auth_client, language="python", version=selector, files=[{"content": "print(1)"}])
+    if found:
+        assert status == 200 and body["version"] == version
+    else:
+        assert status == 400 and body == {"message": f"python-{selector} runtime is unknown"}
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"version": "*", "files": [{"content": "x"}]}, "language is required as a string"),
+    ({"language": "python", "version": "", "files": [{"content": "x"}]}, "version is required as a string"),
+    ({"language": "python", "files": "x"}, "files is required as an array"),
+    ({"language": "python", "files": [{"content": "x"}, {"name": "b"}]}, "files[1].content is required as a string"),
+    ({"language": "python", "files": [{"content": "x"}], "run_timeout": "soon"}, "If specified, run_timeout must be a number"),
+    ({"language": "python", "files": [{"content": "x"}], "run_timeout": -5}, "run_timeout must be non-negative"),
+    ({"language": "python", "files": [{"content": "x", "encoding": "base64"}]}, "files must include at least one utf8 encoded file"),
+    ({"language": "python", "files": [{"content": "x"}, {"name": "../up.py", "content": "y"}]}, "inside the work directory"),
+    ({"language": "python", "files": [{"content": "x"}, {"name": "h", "content": "zz", "encoding": "hex"}]}, "files[1].content is not valid hex"),
+])
+def test_piston_invalid_requests_answer_piston_messages(auth_client, payload, message):
+    response = auth_client.post("/api/v2/piston/execute", payload, format="json")
+    assert response.status_code == 400 and message in response.json()["message"], response.json()
+    assert set(response.json()) == {"message"}
+
+
+def test_piston_every_error_is_a_message(auth_client, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    anonymous = APIClient().post("/api/v2/piston/execute", {"language": "python", "files": [{"content": "print(1)"}]},
+                                format="json")
+    assert anonymous.status_code == 401 and set(anonymous.json()) == {"message"}
+    bad_token = APIClient(HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v2/piston/runtimes")
+    assert bad_token.status_code == 401 and set(bad_token.json()) == {"message"}
+    form = auth_client.post("/api/v2/piston/execute", {"language": "python"})
+    assert form.status_code == 415 and form.json() == {"message": "requests must be of type application/json"}
+    broken = auth_client.generic("POST", "/api/v2/piston/execute", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and set(broken.json()) == {"message"}
+    for path in ("/api/v2/piston/packages", "/api/v2/piston/nothing/here"):
+        missing = APIClient().get(path)
+        assert missing.status_code == 404 and missing.json() == {"message": "Not Found"}
+    wrong_method = auth_client.get("/api/v2/piston/execute")
+    assert wrong_method.status_code == 405 and set(wrong_method.json()) == {"message"}
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "runs", "1/min")
+    cache.clear()
+    assert execute(auth_client, language="python", files=[{"content": "print(1)"}])[0] == 200
+    throttled = auth_client.post("/api/v2/piston/execute", {"language": "python", "files": [{"content": "print(1)"}]},
+                                 format="json")
+    assert throttled.status_code == 429 and set(throttled.json()) == {"message"}
+    assert "throttled" in throttled.json()["message"] and throttled.headers["Retry-After"]
+
+
+def test_piston_base_url_with_a_trailing_slash_still_works(auth_client):
+    assert auth_client.get("/api/v2/piston//runtimes").status_code == 200
+    status, body = execute(auth_client, language="python", files=[{"content": "print(1)"}])
+    assert auth_client.post("/api/v2/piston//execute", {"language": "python", "version": "*",
+                                                         "files": [{"content": "print(1)"}]},
+                            format="json").json()["run"]["stdout"] == "1\n"
 
 
 def test_achievement_catalogue_is_public(api_client, achievements):
@@ -196,3 +337,10 @@ def test_production_refuses_the_unsafe_runner(auth_client, challenge, settings, 
         assert auth_client.get("/api/v1/runtimes/").json()["sandbox"]["available"] is False
     finally:
         judge_gateway.get_judge.cache_clear()
+
+
+def test_piston_lone_surrogates_answer_a_message(auth_client):
+    # JSON may carry a lone surrogate ("\ud800"): refused with Piston's shape, never a 500.
+    body = '{"language": "python", "version": "*", "files": [{"content": "print(1)  # \\ud800"}]}'
+    response = auth_client.generic("POST", "/api/v2/piston/execute", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["message"].startswith("files[0].content: ")

@@ -45,3 +45,17 @@ def test_remote_judge_reports_refusals(remote):
     with pytest.raises(RemoteError) as error:
         remote.execute(find_runtime("python"), "print(1)", "", Limits(wall_time=10_000))
     assert "400" in str(error.value)
+
+
+def test_remote_judge_sends_every_file(remote):
+    from challenges.judge import SourceFile
+
+    files = [SourceFile("util.c", b"int twice(int x) { return 2 * x; }\n"), SourceFile("util.h", b"int twice(int);\n"),
+             SourceFile("blob.bin", bytes([0, 255, 7]))]
+    source = ('#include <stdio.h>\n#include "util.h"\nint main(void) { FILE *f = fopen("blob.bin", "rb");\n'
+              '  int a = fgetc(f), b = fgetc(f), c = fgetc(f); printf("%d %d %d %d\\n", twice(21), a, b, c); }\n')
+    compiled, run = remote.execute(find_runtime("c"), source, "", Limits(), entry_name="main.c", files=files)
+    assert compiled.ok, compiled.output
+    assert run.stdout == b"42 0 255 7\n" and run.output == run.stdout
+    failed, nothing = remote.execute(find_runtime("c"), "int main(void) { return nope; }", "", Limits())
+    assert not failed.ok and "nope" in failed.output and nothing is None

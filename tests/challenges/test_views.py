@@ -65,3 +65,18 @@ def test_leaderboard_pages(browser, challenge, user):
 
 def test_unknown_challenge_is_404(client):
     assert client.get("/challenges/nope/").status_code == 404
+
+
+def test_memory_that_was_not_measured_shows_a_dash(browser, challenge, user, monkeypatch):
+    # Without the helper (no C compiler) nothing measures a run's own memory: the page says so
+    # rather than showing the judge's own.
+    from challenges.judge import sandbox
+
+    monkeypatch.setattr(sandbox, "helper_binary", lambda: None)
+    source = "import time\na, b = map(int, input().split())\nif a == 10:\n    time.sleep(30)\nprint(a + b)\n"
+    submission = services.submission_judge(submission_id=services.submission_create(
+        user=user, challenge=challenge, language="python", source=source).id)
+    assert [r["verdict"] for r in submission.results] == ["AC", "TLE", "AC"]
+    assert [r["memory"] for r in submission.results] == [None, None, None] and submission.max_memory is None
+    page = browser.get(f"/submissions/{submission.id}/").content.decode()
+    assert 'title="not measured">–</span>' in page

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -15,6 +16,7 @@ from challenges.judge import (
     bwrap_path,
     find_runtime,
 )
+from challenges.judge.slots import BASE_UID, SlotPool
 
 pytestmark = pytest.mark.skipif(not bwrap_path(), reason="bubblewrap (bwrap) is not installed")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -40,22 +42,58 @@ def grade(judge, source, language="python", **limits):
     return judge.judge(runtime, source, [TestCase("", "ok")], Limits(**limits)).tests[0]
 
 
-def sandbox_processes() -> list[str]:
-    out = subprocess.run(["ps", "-eo", "uid,pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines()[1:] if line.split()[0].isdigit() and 61000 <= int(line.split()[0]) < 62000]
+def processes_of(uid: int) -> list[int]:
+    pids = []
+    for entry in os.scandir("/proc"):
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
 
 
-def test_fork_bomb_is_contained_and_leaves_nothing_behind(judge):
+class WatchedSlots(SlotPool):
+    """Slots that look at their uid just before letting it go. While a slot is held, no other run
+    on this machine can have its uid, so whatever runs as that uid then is this run's own."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.left_behind: list[list[int]] = []
+
+    @contextmanager
+    def acquire(self, timeout: float = 120.0):
+        with super().acquire(timeout) as slot:
+            yield slot
+            uid = BASE_UID + slot
+            deadline = time.monotonic() + 5  # a zombie may wait a moment for its reaper
+            while processes_of(uid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.left_behind.append(processes_of(uid))
+
+
+@pytest.fixture
+def another_run_on_this_machine():
+    """A process of some other run (another worktree's judge, say) under a sandbox uid."""
+    if os.geteuid() != 0:
+        pytest.skip("runs get uids of their own only when the judge is root")
+    process = subprocess.Popen(["sleep", "60"], user=BASE_UID + 999, group=BASE_UID + 999)
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_fork_bomb_is_contained_and_leaves_nothing_behind(another_run_on_this_machine):
+    slots = WatchedSlots(2)
+    judge = Judge(sandbox_factory=lambda uid: BwrapSandbox(run_as_uid=uid), slots=slots)
     source = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     started = time.monotonic()
     result = grade(judge, source, cpu_time=1.0, wall_time=3.0)
     assert result.verdict in {Verdict.TLE, Verdict.RE}
     assert time.monotonic() - started < 15
-    # Killed at once; a zombie may wait a moment for the machine's init to reap it.
-    deadline = time.monotonic() + 5
-    while sandbox_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert sandbox_processes() == []
+    # Killed at once, every process of the run; the other run's process is none of ours.
+    assert slots.left_behind == [[]]
+    assert another_run_on_this_machine.poll() is None
 
 
 def test_memory_bomb_gets_mle(judge):
