@@ -195,6 +195,7 @@ print('alive')
 """
     compiled, result = run(judge, source)
     out = result.stdout.decode()
+    assert out, result  # say how the run ended if it printed nothing
     pids = eval(out.splitlines()[0])
     assert max(pids) < 10  # a PID namespace of its own: only the sandbox's few processes
     assert os.getpid() not in pids or len(pids) < 10
