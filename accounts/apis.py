@@ -1,5 +1,7 @@
 """JSON API of the accounts domain: one class per operation, thin; services do the writing."""
 
+import zoneinfo
+
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -20,7 +22,7 @@ from core.query_params import query_valid
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .models import ExperienceLevel, NotificationType, Preferences, User
+from .models import ExperienceLevel, NotificationType, Preferences, User, github_username_validator
 
 # --- shapes ------------------------------------------------------------------------------------
 
@@ -51,14 +53,19 @@ class ProfileInput(StrictJSONTypes, serializers.Serializer):
     bio = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     location = serializers.CharField(max_length=120, required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)
-    github_username = serializers.CharField(max_length=39, required=False, allow_blank=True)
-    linkedin_url = serializers.URLField(required=False, allow_blank=True)
+    github_username = serializers.RegexField(github_username_validator.regex.pattern, max_length=39, required=False,
+                                             allow_blank=True)
+    linkedin_url = serializers.RegexField(r"^https://(www\.)?linkedin\.com/\S*$", max_length=200, required=False,
+                                          allow_blank=True, help_text="https://www.linkedin.com/in/...")
     skills = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
     experience_level = serializers.ChoiceField(choices=ExperienceLevel.choices, required=False, allow_blank=True)
     years_of_experience = serializers.IntegerField(min_value=0, max_value=70, required=False, allow_null=True)
 
 
 class PreferencesSerializer(StrictJSONTypes, serializers.ModelSerializer):
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False,
+                                       help_text="An IANA time zone; streaks and 'today' use it.")
+
     class Meta:
         model = Preferences
         fields = PreferencesForm.Meta.fields

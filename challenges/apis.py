@@ -107,7 +107,7 @@ class ChallengeWriteInput(StrictJSONTypes, serializers.Serializer):
     starter = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200_000), default=dict)
     reference = serializers.DictField(child=serializers.CharField(max_length=200_000), default=dict)
     validation = ValidationRulesInput(default=dict)
-    scenario = serializers.JSONField(default=dict)
+    scenario = serializers.DictField(default=dict, help_text="Interview mode: timer and distractions.")
     tests = TestCaseSerializer(many=True, min_length=1, max_length=200)
 
 
@@ -158,9 +158,17 @@ class SubmissionListOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class RuntimeLanguageField(serializers.ChoiceField):
+    """The installed runtimes' names and aliases, read per request (serializers copy their fields)."""
+
+    def __init__(self, **kwargs):
+        names = sorted({name for r in available_runtimes().values() for name in (r.language, *r.aliases)})
+        super().__init__(choices=names, **kwargs)
+
+
 class SubmissionInput(StrictJSONTypes, serializers.Serializer):
-    challenge = serializers.SlugField()
-    language = serializers.CharField(max_length=20)
+    challenge = serializers.SlugField(max_length=80)
+    language = RuntimeLanguageField()
     source = serializers.CharField(trim_whitespace=False, max_length=200_000)
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.STANDARD)
     time_spent_seconds = serializers.IntegerField(min_value=0, required=False)
@@ -168,10 +176,10 @@ class SubmissionInput(StrictJSONTypes, serializers.Serializer):
 
 
 class RunInput(StrictJSONTypes, serializers.Serializer):
-    language = serializers.CharField(max_length=20)
+    language = RuntimeLanguageField()
     source = serializers.CharField(trim_whitespace=False, max_length=200_000)
     stdin = serializers.CharField(trim_whitespace=False, allow_blank=True, default="", max_length=2_000_000)
-    challenge = serializers.SlugField(required=False)
+    challenge = serializers.SlugField(max_length=80, required=False)
 
 
 class RunOutput(serializers.Serializer):

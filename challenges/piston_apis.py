@@ -62,6 +62,10 @@ def _message(text: str, status: int = 400) -> Response:
     return Response({"message": text}, status=status)
 
 
+class PistonMessage(serializers.Serializer):
+    message = serializers.CharField()
+
+
 class PistonRuntimesApi(APIView):
     @extend_schema(responses=inline_serializer("PistonRuntime", {
         "language": serializers.CharField(), "version": serializers.CharField(),
@@ -73,6 +77,7 @@ class PistonRuntimesApi(APIView):
 
 
 class PistonExecuteApi(APIView):
+    error_serializer = PistonMessage  # how the schema documents its 400s (core.api_schema)
     throttle_scope = "runs"
 
     @extend_schema(request=PistonExecuteInput, responses=inline_serializer("PistonResult", {

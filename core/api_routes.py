@@ -5,6 +5,7 @@ wrap the list in `slash_optional`. Names stay on the slashed form, so reverse() 
 
 from django.http import JsonResponse
 from django.urls import URLPattern, path
+from django.views.decorators.csrf import csrf_exempt
 
 from core.exceptions import error_body
 
@@ -19,6 +20,7 @@ def slash_optional(urlpatterns: list[URLPattern]) -> list[URLPattern]:
     return routes
 
 
+@csrf_exempt  # it changes nothing; a POST with a session cookie must get the envelope, not CSRF's page
 def api_not_found(request, *args, **kwargs):
     """Last in the URLconf under /api/: a path no API route matches is the 404 envelope, not the
     HTML page (nor, with DEBUG on, Django's technical page)."""

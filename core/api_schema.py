@@ -22,7 +22,8 @@ ERRORS_OF_WRITES = {
 
 
 class EnvelopeAutoSchema(AutoSchema):
-    """A view may answer errors in another shape (the Piston API does): `error_serializer`."""
+    """A view that answers its own errors in another shape (the Piston API) names it in
+    `error_serializer`."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -31,13 +32,12 @@ class EnvelopeAutoSchema(AutoSchema):
         errors = dict(ERRORS_EVERYWHERE)
         if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
             errors |= ERRORS_OF_WRITES
-        component = self.resolve_serializer(getattr(self.view, "error_serializer", ErrorEnvelope), "response")
+        schema = self.resolve_serializer(ErrorEnvelope, "response").ref
+        if hasattr(self.view, "error_serializer"):  # its own shape, or ours from auth and throttling
+            schema = {"oneOf": [self.resolve_serializer(self.view.error_serializer, "response").ref, schema]}
         responses = operation.setdefault("responses", {})
         for code, description in errors.items():
-            responses.setdefault(code, {
-                "description": description,
-                "content": {"application/json": {"schema": component.ref}},
-            })
+            responses.setdefault(code, {"description": description, "content": {"application/json": {"schema": schema}}})
         return operation
 
 

@@ -1,15 +1,14 @@
 """The API's paginators, in one place: page numbers for lists, a cursor for feeds (new rows
-arrive at the top). Both validate their query values (a bad page or cursor is the 400 envelope)
+arrive at the top). Both validate their query values (`page=null` is the 400 envelope; a page
+past the end or a cursor we never gave out is the 404 one)
 and document themselves: `responses=PagePagination.response(ItemOutput)`."""
 
 import functools
 
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
-from core.exceptions import ValidationFailed
 from core.query_params import QueryInput, QueryInteger, query_valid
 
 MAX_PAGE_SIZE = 100
@@ -51,13 +50,6 @@ class FeedCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         query_valid(self.query, request)
         return super().paginate_queryset(queryset, request, view)
-
-    def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except DRFNotFound:
-            raise ValidationFailed("Some query parameters are not valid.", code="invalid_query",
-                                   details={"cursor": ["Not a cursor this API gave out."]}) from None
 
     @classmethod
     def response(cls, item_serializer: type[serializers.Serializer]):

@@ -278,8 +278,8 @@ class JobDetailApi(APIView):
 
 
 class SkillGapsQuery(QueryInput):
-    resume = QueryInteger(help_text="A resume id.")
-    job = QueryInteger(help_text="A job description id.")
+    resume = QueryInteger(min_value=1, help_text="A resume id.")
+    job = QueryInteger(min_value=1, help_text="A job description id.")
 
 
 class SkillGapsApi(APIView):

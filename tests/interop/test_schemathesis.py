@@ -65,4 +65,10 @@ def test_served_schema_is_the_one_tested(live_site):
 @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, live_site, token):
-    case.call_and_validate(base_url=live_site, headers={"Authorization": f"Bearer {token}"})
+    excluded = []
+    if case.media_type == "multipart/form-data":
+        # An upload's type is read from its bytes (a PNG is not a resume): no schema can say which
+        # bytes those are, so schema-valid random files are rightly refused with a 400.
+        excluded.append(schemathesis.checks.positive_data_acceptance)
+    case.call_and_validate(base_url=live_site, headers={"Authorization": f"Bearer {token}"},
+                           excluded_checks=excluded)
