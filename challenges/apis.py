@@ -101,14 +101,15 @@ class ChallengeWriteInput(StrictJSONTypes, serializers.Serializer):
     float_tolerance = serializers.FloatField(min_value=0, max_value=1, default=1e-6)
     statement = serializers.CharField(max_length=50_000)
     constraints = serializers.CharField(allow_blank=True, default="", max_length=5_000)
-    examples = ExampleSerializer(many=True, default=list, max_length=20)
+    examples = serializers.ListField(child=ExampleSerializer(), default=list, max_length=20)
     hints = serializers.ListField(child=serializers.CharField(max_length=2_000), default=list, max_length=10)
     solution_explanation = serializers.CharField(allow_blank=True, default="", max_length=20_000)
     starter = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200_000), default=dict)
     reference = serializers.DictField(child=serializers.CharField(max_length=200_000), default=dict)
     validation = ValidationRulesInput(default=dict)
     scenario = serializers.DictField(default=dict, help_text="Interview mode: timer and distractions.")
-    tests = TestCaseSerializer(many=True, min_length=1, max_length=200)
+    # ListField, so that the schema shows minItems/maxItems (a ListSerializer's are invisible to it).
+    tests = serializers.ListField(child=TestCaseSerializer(), min_length=1, max_length=200)
 
 
 class ResultOutput(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from challenges.apis import RuntimeLanguageField
 from core.json_input import StrictJSONTypes
 
 from . import selectors, services
@@ -14,7 +15,7 @@ from .models import Role
 
 class SessionCreateInput(StrictJSONTypes, serializers.Serializer):
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=20, required=False, default="python")
+    language = RuntimeLanguageField(required=False, default="python")
     challenge = serializers.SlugField(max_length=80, required=False, help_text="A challenge to attach.")
 
 

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.api_body_guard.JSONObjectBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -220,8 +221,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Bodies are JSON objects (anything else is a 400); uploads name multipart themselves.
-    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONObjectParser"],
+    # Bodies are JSON objects (core.api_body_guard refuses anything else); uploads name multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.EnvelopeAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",

@@ -23,7 +23,11 @@ def page_number(value, last: int = 10_000) -> int:
 
 
 class QueryInteger(serializers.IntegerField):
-    """An integer query value: plain ASCII digits only (no "1.0", "²" or " 7")."""
+    """An integer query value: plain ASCII digits only (no "1.0", "²" or " 7"), at most 10**12."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", 10**12)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         number = parse_int(data)

@@ -3,13 +3,12 @@
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import NotFound, ValidationFailed
 from core.json_input import StrictJSONTypes
-from core.parsers import JSONObjectParser
 from core.query_params import QueryInput, QueryInteger, parse_int, query_valid
 
 from . import export, selectors, services
@@ -91,7 +90,7 @@ class BlankResumeInput(StrictJSONTypes, serializers.Serializer):
 
 
 class ResumeCreateApi(APIView):
-    parser_classes = [MultiPartParser, JSONObjectParser]
+    parser_classes = [MultiPartParser, JSONParser]
     throttle_scope = "uploads"
 
     @extend_schema(responses=ResumeListOutput(many=True), operation_id="resumes_list")
@@ -164,8 +163,9 @@ class ResumeExportApi(APIView):
     @extend_schema(parameters=[ExportQuery], operation_id="resumes_export",
                    responses={(200, content_type): bytes for content_type in export.KINDS.values()})
     def get(self, request, resume_id):
+        query = query_valid(ExportQuery, request)
         resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        return file_response(selectors.resume_export_file(resume=resume, **query_valid(ExportQuery, request)))
+        return file_response(selectors.resume_export_file(resume=resume, **query))
 
 
 def export_response(request, resume):

@@ -81,3 +81,12 @@ def test_odd_numbers_and_bodies_are_clear_errors_not_500(auth_client, user, clie
     client.force_login(user)
     assert client.get(f"/resumes/{created['id']}/versions/?a=%C2%B2&b=1").status_code == 200
     assert client.get(f"/resumes/{created['id']}/?analysis=%C2%B2").status_code == 200
+
+
+def test_a_blank_resume_post_is_refused(auth_client):
+    for body in ({}, {"title": ""}):
+        response = auth_client.post("/api/v1/resumes/", body, format="json")
+        assert response.status_code == 400 and "title" in response.json()["error"]["details"]
+    empty = auth_client.post("/api/v1/resumes/", b"", content_type="application/json")
+    assert empty.status_code == 400
+    assert auth_client.get("/api/v1/resumes/").json() == []
