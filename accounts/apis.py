@@ -57,7 +57,8 @@ class ProfileInput(StrictJSONTypes, serializers.Serializer):
                                              allow_blank=True)
     linkedin_url = serializers.RegexField(r"^https://(www\.)?linkedin\.com/\S*$", max_length=200, required=False,
                                           allow_blank=True, help_text="https://www.linkedin.com/in/...")
-    skills = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    # \S: a skill is trimmed, so "  " would be blank (and the schema says so).
+    skills = serializers.ListField(child=serializers.RegexField(r"\S", max_length=60), required=False, max_length=50)
     experience_level = serializers.ChoiceField(choices=ExperienceLevel.choices, required=False, allow_blank=True)
     years_of_experience = serializers.IntegerField(min_value=0, max_value=70, required=False, allow_null=True)
 
