@@ -226,11 +226,7 @@ class AchievementCatalogApi(APIView):
         "reward_xp": serializers.IntegerField(), "criteria_type": serializers.CharField(),
         "target": serializers.IntegerField()}, many=True), operation_id="achievements_list")
     def get(self, request):
-        from .models import Achievement
-
-        rows = Achievement.objects.filter(is_active=True).values(
-            "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")
-        return Response(list(rows))
+        return Response(list(selectors.achievement_catalog()))
 
 
 class AchievementListApi(APIView):

@@ -230,3 +230,9 @@ def staff_overview() -> dict:
         "notifications_7d": Notification.objects.filter(created_at__gte=now - timedelta(days=7)).count(),
         "recent_users": list(User.objects.order_by("-date_joined").select_related("progress")[:10]),
     }
+
+
+def achievement_catalog():
+    """The active achievements, as the public catalog lists them."""
+    return Achievement.objects.filter(is_active=True).values(
+        "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")

@@ -101,7 +101,8 @@ class ResumeCreateApi(APIView):
                    responses={201: ResumeOutput}, operation_id="resumes_create",
                    description="A file (multipart) is parsed in a worker; a JSON title starts an empty builder resume.")
     def post(self, request):
-        if "file" in request.FILES:
+        # By media type, so that a multipart body without its file is a 400, not a blank resume.
+        if request.content_type.startswith("multipart/"):
             data = UploadInput(data=request.data)
             data.is_valid(raise_exception=True)
             version = services.resume_upload(user=request.user, upload=data.validated_data["file"],

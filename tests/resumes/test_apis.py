@@ -89,4 +89,6 @@ def test_a_blank_resume_post_is_refused(auth_client):
         assert response.status_code == 400 and "title" in response.json()["error"]["details"]
     empty = auth_client.post("/api/v1/resumes/", b"", content_type="application/json")
     assert empty.status_code == 400
+    no_file = auth_client.post("/api/v1/resumes/", {"title": "CV"}, format="multipart")
+    assert no_file.status_code == 400 and "file" in no_file.json()["error"]["details"]
     assert auth_client.get("/api/v1/resumes/").json() == []
