@@ -196,3 +196,31 @@ def test_production_refuses_the_unsafe_runner(auth_client, challenge, settings, 
         assert auth_client.get("/api/v1/runtimes/").json()["sandbox"]["available"] is False
     finally:
         judge_gateway.get_judge.cache_clear()
+
+
+def test_challenge_list_is_paginated_and_its_query_values_are_checked(auth_client, challenge):
+    body = auth_client.get("/api/v1/challenges/?difficulty=easy&page_size=1").json()
+    assert body["count"] == 1 and body["results"][0]["slug"] == "sum-two" and body["next"] is None
+    for query in ("page=null", "page=0", "page=1.0", "page_size=101", "type=", "status=done", "search=" + "x" * 61):
+        response = auth_client.get(f"/api/v1/challenges/?{query}")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_query", query
+    assert auth_client.get("/api/v1/leaderboards/weekly/?page=null").status_code == 400
+    assert auth_client.get("/api/v1/submissions/?challenge=").status_code == 400
+
+
+def test_staff_writes_go_through_services_and_refuse_odd_json(staff_client):
+    payload = {"slug": "echo", "title": "Echo", "type": "dsa", "difficulty": "easy", "category": "io",
+               "statement": "Print the input.", "tests": [{"input": "hi\n", "output": "hi\n"}]}
+    for odd in ({"scenario": None}, {"title": 7}, {"tags": [1]}, {"tests": [{"input": 1, "output": "x"}]}):
+        response = staff_client.post("/api/v1/challenges/", {**payload, **odd}, format="json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid", odd
+    assert staff_client.post("/api/v1/challenges", payload, format="json").status_code == 201  # no slash
+    taken = staff_client.post("/api/v1/challenges/", payload, format="json").json()["error"]
+    assert taken["code"] == "slug_taken"
+    assert staff_client.put("/api/v1/challenges/echo", [payload], format="json").json()["error"]["code"] == "invalid_body"
+
+
+def test_piston_errors_keep_pistons_shape_in_the_schema(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    bad = schema["paths"]["/api/v2/piston/execute"]["post"]["responses"]["400"]["content"]["application/json"]
+    assert {"$ref": "#/components/schemas/PistonMessage"} in bad["schema"]["oneOf"]

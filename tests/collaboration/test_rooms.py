@@ -131,3 +131,11 @@ def test_private_challenges_cannot_be_attached(client, room, interviewer_seat):
     client.post(f"/rooms/{room.id}/attach/", {"challenge": "secret-one"})
     room.refresh_from_db()
     assert room.challenge is None
+
+
+def test_session_api_refuses_odd_bodies_and_unknown_challenges(auth_client):
+    assert auth_client.post("/api/v1/sessions/", [1], format="json").json()["error"]["code"] == "invalid_body"
+    assert auth_client.post("/api/v1/sessions/", {"title": 3}, format="json").status_code == 400
+    missing = auth_client.post("/api/v1/sessions", {"challenge": "no-such"}, format="json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert auth_client.get("/api/v1/sessions/not-a-uuid/").json()["error"]["code"] == "not_found"
