@@ -4,6 +4,7 @@ any view runs, whether or not the view reads its body."""
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 from core.exceptions import error_body
@@ -17,7 +18,11 @@ class JSONObjectBodyMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/api/") and request.method in WRITES and request.content_type == "application/json":
-            refused = self.refusal(request.body)
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return JsonResponse(error_body("too_large", "The body is larger than this API takes."), status=413)
+            refused = self.refusal(body)
             if refused is not None:
                 return refused
         return self.get_response(request)

@@ -17,6 +17,7 @@ ERRORS_EVERYWHERE = {
 }
 ERRORS_OF_WRITES = {
     "409": "That conflicts with the current state.",
+    "413": "The body is larger than this API takes.",
     "415": "The body's media type is not one this operation takes.",
 }
 

@@ -119,3 +119,9 @@ def test_the_schema_documents_pagination_errors_and_constraints(client):
     assert title["maxLength"] == 120 and title["minLength"] == 1
     page = next(p for p in paths["/api/v1/challenges/"]["get"]["parameters"] if p["name"] == "page")
     assert page["schema"]["minimum"] == 1
+
+
+def test_a_json_body_over_the_limit_is_a_413_envelope(auth_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = auth_client.post("/api/v1/jobs/", {"text": "x" * 2000}, format="json")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
