@@ -8,12 +8,13 @@ refused in every case."""
 
 from urllib.parse import parse_qs
 
-from allauth.headless.contrib.rest_framework.authentication import JWTTokenAuthentication
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.exceptions import AuthenticationFailed
+
+from allauth.headless.contrib.rest_framework.authentication import JWTTokenAuthentication
 
 _jwt_authentication = JWTTokenAuthentication()
 
