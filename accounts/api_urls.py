@@ -1,8 +1,10 @@
 from django.urls import path
 
+from core.api_routes import slash_optional
+
 from . import apis
 
-urlpatterns = [
+urlpatterns = slash_optional([
     path("me/profile/", apis.ProfileDetailApi.as_view(), name="api-me-profile"),
     path("me/avatar/", apis.AvatarUploadApi.as_view(), name="api-me-avatar"),
     path("me/preferences/", apis.PreferencesDetailApi.as_view(), name="api-me-preferences"),
@@ -18,4 +20,4 @@ urlpatterns = [
     path("users/<str:username>/follow/", apis.UserFollowApi.as_view(), name="api-user-follow"),
     path("users/<str:username>/followers/", apis.UserFollowersApi.as_view(), name="api-user-followers"),
     path("users/<str:username>/following/", apis.UserFollowingApi.as_view(), name="api-user-following"),
-]
+])

@@ -1,44 +1,31 @@
 """JSON API of the accounts domain: one class per operation, thin; services do the writing."""
 
+import zoneinfo
+
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination, PageNumberPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.json_input import StrictJSONTypes
+from core.pagination import (
+    CursorQuery,
+    FeedCursorPagination,
+    PagePagination,
+    PageQuery,
+    paginated_response,
+)
+from core.query_params import query_valid
+
 from . import selectors, services
 from .forms import PreferencesForm
-from .models import ExperienceLevel, NotificationType, Preferences
-
-
-class WriteThrottled:
-    throttle_scope = "writes"
-
-    def get_throttles(self):
-        if self.request.method in {"GET", "HEAD", "OPTIONS"}:
-            return [t for t in super().get_throttles() if t.__class__.__name__ != "ScopedRateThrottle"]
-        return super().get_throttles()
-
-
-class NotificationCursor(CursorPagination):
-    ordering = "-id"
-    page_size = 20
-    max_page_size = 100
-    page_size_query_param = "page_size"
-
-
-class PeoplePage(PageNumberPagination):
-    page_size = 20
-    max_page_size = 100
-    page_size_query_param = "page_size"
-
+from .models import ExperienceLevel, NotificationType, Preferences, github_username_validator
 
 # --- shapes ------------------------------------------------------------------------------------
 
@@ -63,20 +50,26 @@ class ProfileOutput(serializers.Serializer):
         return profile.avatar.url if profile.avatar else ""
 
 
-class ProfileInput(serializers.Serializer):
+class ProfileInput(StrictJSONTypes, serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     headline = serializers.CharField(max_length=140, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     location = serializers.CharField(max_length=120, required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)
-    github_username = serializers.CharField(max_length=39, required=False, allow_blank=True)
-    linkedin_url = serializers.URLField(required=False, allow_blank=True)
-    skills = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    github_username = serializers.RegexField(github_username_validator.regex.pattern, max_length=39, required=False,
+                                             allow_blank=True)
+    linkedin_url = serializers.RegexField(r"^https://(www\.)?linkedin\.com/\S*$", max_length=200, required=False,
+                                          allow_blank=True, help_text="https://www.linkedin.com/in/...")
+    # \S: a skill is trimmed, so "  " would be blank (and the schema says so).
+    skills = serializers.ListField(child=serializers.RegexField(r"\S", max_length=60), required=False, max_length=50)
     experience_level = serializers.ChoiceField(choices=ExperienceLevel.choices, required=False, allow_blank=True)
     years_of_experience = serializers.IntegerField(min_value=0, max_value=70, required=False, allow_null=True)
 
 
-class PreferencesSerializer(serializers.ModelSerializer):
+class PreferencesSerializer(StrictJSONTypes, serializers.ModelSerializer):
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False,
+                                       help_text="An IANA time zone; streaks and 'today' use it.")
+
     class Meta:
         model = Preferences
         fields = PreferencesForm.Meta.fields
@@ -175,7 +168,9 @@ class AchievementStatusOutput(serializers.Serializer):
 # --- me ----------------------------------------------------------------------------------------
 
 
-class ProfileDetailApi(WriteThrottled, APIView):
+class ProfileDetailApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(responses=ProfileOutput, operation_id="me_profile_retrieve")
     def get(self, request):
         return Response(ProfileOutput(request.user.profile).data)
@@ -193,7 +188,7 @@ class AvatarInput(serializers.Serializer):
 
 
 class AvatarUploadApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
     throttle_scope = "uploads"
 
     @extend_schema(request={"multipart/form-data": AvatarInput}, responses=ProfileOutput, operation_id="me_avatar_upload")
@@ -204,7 +199,9 @@ class AvatarUploadApi(APIView):
         return Response(ProfileOutput(profile).data)
 
 
-class PreferencesDetailApi(WriteThrottled, APIView):
+class PreferencesDetailApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(responses=PreferencesSerializer, operation_id="me_preferences_retrieve")
     def get(self, request):
         return Response(PreferencesSerializer(request.user.preferences).data)
@@ -232,11 +229,7 @@ class AchievementCatalogApi(APIView):
         "reward_xp": serializers.IntegerField(), "criteria_type": serializers.CharField(),
         "target": serializers.IntegerField()}, many=True), operation_id="achievements_list")
     def get(self, request):
-        from .models import Achievement
-
-        rows = Achievement.objects.filter(is_active=True).values(
-            "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")
-        return Response(list(rows))
+        return Response(list(selectors.achievement_catalog()))
 
 
 class AchievementListApi(APIView):
@@ -248,21 +241,22 @@ class AchievementListApi(APIView):
 # --- notifications ------------------------------------------------------------------------------
 
 
+class NotificationListQuery(CursorQuery):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread ones.")
+
+
 class NotificationListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("unread", bool, description="Only unread ones."),
-                    OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
-        responses=NotificationOutput(many=True),
-        operation_id="notifications_list",
-    )
+    @extend_schema(parameters=[NotificationListQuery], responses=FeedCursorPagination.response(NotificationOutput),
+                   operation_id="notifications_list")
     def get(self, request):
-        unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        paginator = NotificationCursor()
-        page = paginator.paginate_queryset(selectors.notification_list(user=request.user, unread_only=unread), request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        unread = query_valid(NotificationListQuery, request)["unread"]
+        return paginated_response(request, self, selectors.notification_list(user=request.user, unread_only=unread),
+                                  NotificationOutput, pagination=FeedCursorPagination)
 
 
-class NotificationDetailApi(WriteThrottled, APIView):
+class NotificationDetailApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(responses=NotificationOutput, operation_id="notifications_retrieve")
     def get(self, request, notification_id: int):
         return Response(NotificationOutput(
@@ -274,14 +268,18 @@ class NotificationDetailApi(WriteThrottled, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class NotificationMarkReadApi(WriteThrottled, APIView):
+class NotificationMarkReadApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=None, responses=NotificationOutput, operation_id="notifications_mark_read")
     def post(self, request, notification_id: int):
         notification = services.notification_mark_read(user=request.user, notification_id=notification_id)
         return Response(NotificationOutput(notification).data)
 
 
-class NotificationMarkAllReadApi(WriteThrottled, APIView):
+class NotificationMarkAllReadApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=None, responses=inline_serializer("MarkAllReadOutput", {"marked": serializers.IntegerField()}),
                    operation_id="notifications_mark_all_read")
     def post(self, request):
@@ -307,7 +305,9 @@ class UserDetailApi(APIView):
         return Response(PublicProfileOutput(user, context=context).data)
 
 
-class UserFollowApi(WriteThrottled, APIView):
+class UserFollowApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=None, responses={201: FollowOutput, 200: FollowOutput}, operation_id="users_follow")
     def post(self, request, username: str):
         target = selectors.user_get_public(viewer=request.user, username=username)
@@ -325,13 +325,10 @@ class _PeopleListApi(APIView):
     permission_classes = [AllowAny]
     relation = None
 
-    @extend_schema(responses=PersonOutput(many=True))
+    @extend_schema(parameters=[PageQuery], responses=PagePagination.response(PersonOutput))
     def get(self, request, username: str):
         user = selectors.user_get_public(viewer=request.user, username=username)
-        people = self.relation(viewer=request.user, user=user)
-        paginator = PeoplePage()
-        page = paginator.paginate_queryset(people, request, view=self)
-        return paginator.get_paginated_response(PersonOutput(page, many=True).data)
+        return paginated_response(request, self, self.relation(viewer=request.user, user=user), PersonOutput)
 
 
 class UserFollowersApi(_PeopleListApi):

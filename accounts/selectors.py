@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.exceptions import NotFound
+from core.exceptions import NotFound, first_or_not_found
 from core.roles import MODERATOR, user_has_role
 
 from .models import Achievement, ActivityDay, Follow, Notification, Progress, User, UserAchievement
@@ -40,9 +40,8 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
 
 def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
     """Another user's notification is 'not found', never 'forbidden'."""
-    notification = _live_notifications(user.id).filter(id=notification_id).first()
-    if notification is None:
-        raise NotFound("No such notification.")
+    notification = first_or_not_found(_live_notifications(user.id).filter(id=notification_id),
+                                      "No such notification.")
     return notification
 
 
@@ -252,3 +251,9 @@ def staff_overview() -> dict:
         "notifications_7d": Notification.objects.filter(created_at__gte=now - timedelta(days=7)).count(),
         "recent_users": list(User.objects.order_by("-date_joined").select_related("progress")[:10]),
     }
+
+
+def achievement_catalog():
+    """The active achievements, as the public catalog lists them."""
+    return Achievement.objects.filter(is_active=True).values(
+        "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from core.api_routes import slash_optional
+
 from . import apis
 
-urlpatterns = [
+urlpatterns = slash_optional([
     path("challenges/", apis.ChallengeListApi.as_view(), name="api-challenges"),
     path("challenges/<slug:slug>/", apis.ChallengeDetailApi.as_view(), name="api-challenge"),
     path("challenges/<slug:slug>/stats/", apis.ChallengeStatsApi.as_view(), name="api-challenge-stats"),
@@ -19,4 +21,4 @@ urlpatterns = [
     path("leaderboards/weekly/", apis.WeeklyLeaderboardApi.as_view(), name="api-board-weekly"),
     path("leaderboards/monthly/", apis.MonthlyLeaderboardApi.as_view(), name="api-board-monthly"),
     path("runtimes/", apis.RuntimeListApi.as_view(), name="api-runtimes"),
-]
+])

@@ -1,34 +1,19 @@
 """JSON API of the challenges domain (StackRush's routes under /api/v1/)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import PersonBase
-from core.query_params import page_number
+from core.json_input import StrictJSONTypes
+from core.pagination import PagePagination, PageQuery, paginated_response
+from core.query_params import QueryInput, QueryInteger, query_valid
 
 from . import selectors, services
-from .catalog import challenge_import
 from .judge_gateway import available_runtimes, judge_status
 from .models import ChallengeType, CheckerChoice, Difficulty, Mode
-
-
-class Page(PageNumberPagination):
-    page_size = 20
-    max_page_size = 100
-    page_size_query_param = "page_size"
-
-
-class WritesThrottled:
-    throttle_scope = "writes"
-
-
-class RunsThrottled:
-    throttle_scope = "runs"
-
 
 # --- shapes -------------------------------------------------------------------------------------
 
@@ -55,10 +40,10 @@ class ChallengeListOutput(serializers.Serializer):
         return "new"
 
 
-class ExampleSerializer(serializers.Serializer):
-    input = serializers.CharField(allow_blank=True)
-    output = serializers.CharField(allow_blank=True)
-    explanation = serializers.CharField(allow_blank=True, required=False, default="")
+class ExampleSerializer(StrictJSONTypes, serializers.Serializer):
+    input = serializers.CharField(allow_blank=True, max_length=10_000)
+    output = serializers.CharField(allow_blank=True, max_length=10_000)
+    explanation = serializers.CharField(allow_blank=True, required=False, default="", max_length=2_000)
 
 
 class ChallengeDetailOutput(ChallengeListOutput):
@@ -90,40 +75,41 @@ class ChallengeDetailOutput(ChallengeListOutput):
         return challenge.solution_explanation if progress and progress.solved_at else None
 
 
-class TestCaseSerializer(serializers.Serializer):
-    input = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    output = serializers.CharField(allow_blank=True, trim_whitespace=False)
+class TestCaseSerializer(StrictJSONTypes, serializers.Serializer):
+    input = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=1_000_000)
+    output = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=1_000_000)
     hidden = serializers.BooleanField(default=True)
     weight = serializers.IntegerField(min_value=1, max_value=100, default=1)
 
 
-class ChallengeWriteInput(serializers.Serializer):
+class ValidationRulesInput(StrictJSONTypes, serializers.Serializer):
+    forbidden_keywords = serializers.ListField(child=serializers.CharField(max_length=60), default=list, max_length=50)
+    required_keywords = serializers.ListField(child=serializers.CharField(max_length=60), default=list, max_length=50)
+
+
+class ChallengeWriteInput(StrictJSONTypes, serializers.Serializer):
     slug = serializers.SlugField(max_length=80)
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=300, allow_blank=True, default="")
     type = serializers.ChoiceField(choices=ChallengeType.choices)
     difficulty = serializers.ChoiceField(choices=Difficulty.choices)
     category = serializers.CharField(max_length=40)
-    tags = serializers.ListField(child=serializers.CharField(max_length=40), default=list)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), default=list, max_length=20)
     time_limit_ms = serializers.IntegerField(min_value=100, max_value=10000, default=2000)
     memory_limit_mb = serializers.IntegerField(min_value=16, max_value=1024, default=256)
     checker = serializers.ChoiceField(choices=CheckerChoice.choices, default="tokens")
-    float_tolerance = serializers.FloatField(min_value=0, default=1e-6)
-    statement = serializers.CharField()
-    constraints = serializers.CharField(allow_blank=True, default="")
-    examples = ExampleSerializer(many=True, default=list)
-    hints = serializers.ListField(child=serializers.CharField(), default=list)
-    solution_explanation = serializers.CharField(allow_blank=True, default="")
-    starter = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
-    reference = serializers.DictField(child=serializers.CharField(), default=dict)
-    validation = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), default=dict)
-    scenario = serializers.JSONField(default=dict)
-    tests = TestCaseSerializer(many=True)
-
-    def validate_tests(self, tests):
-        if not tests:
-            raise serializers.ValidationError("A challenge needs at least one test case.")
-        return tests
+    float_tolerance = serializers.FloatField(min_value=0, max_value=1, default=1e-6)
+    statement = serializers.CharField(max_length=50_000)
+    constraints = serializers.CharField(allow_blank=True, default="", max_length=5_000)
+    examples = serializers.ListField(child=ExampleSerializer(), default=list, max_length=20)
+    hints = serializers.ListField(child=serializers.CharField(max_length=2_000), default=list, max_length=10)
+    solution_explanation = serializers.CharField(allow_blank=True, default="", max_length=20_000)
+    starter = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200_000), default=dict)
+    reference = serializers.DictField(child=serializers.CharField(max_length=200_000), default=dict)
+    validation = ValidationRulesInput(default=dict)
+    scenario = serializers.DictField(default=dict, help_text="Interview mode: timer and distractions.")
+    # ListField, so that the schema shows minItems/maxItems (a ListSerializer's are invisible to it).
+    tests = serializers.ListField(child=TestCaseSerializer(), min_length=1, max_length=200)
 
 
 class ResultOutput(serializers.Serializer):
@@ -173,20 +159,28 @@ class SubmissionListOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class SubmissionInput(serializers.Serializer):
-    challenge = serializers.SlugField()
-    language = serializers.CharField(max_length=20)
+class RuntimeLanguageField(serializers.ChoiceField):
+    """The installed runtimes' names and aliases, read per request (serializers copy their fields)."""
+
+    def __init__(self, **kwargs):
+        names = sorted({name for r in available_runtimes().values() for name in (r.language, *r.aliases)})
+        super().__init__(choices=names, **kwargs)
+
+
+class SubmissionInput(StrictJSONTypes, serializers.Serializer):
+    challenge = serializers.SlugField(max_length=80)
+    language = RuntimeLanguageField()
     source = serializers.CharField(trim_whitespace=False, max_length=200_000)
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.STANDARD)
     time_spent_seconds = serializers.IntegerField(min_value=0, required=False)
     distractions_met = serializers.IntegerField(min_value=0, max_value=1000, default=0)
 
 
-class RunInput(serializers.Serializer):
-    language = serializers.CharField(max_length=20)
+class RunInput(StrictJSONTypes, serializers.Serializer):
+    language = RuntimeLanguageField()
     source = serializers.CharField(trim_whitespace=False, max_length=200_000)
     stdin = serializers.CharField(trim_whitespace=False, allow_blank=True, default="", max_length=2_000_000)
-    challenge = serializers.SlugField(required=False)
+    challenge = serializers.SlugField(max_length=80, required=False)
 
 
 class RunOutput(serializers.Serializer):
@@ -227,39 +221,42 @@ class RuntimeOutput(serializers.Serializer):
 # --- challenges -------------------------------------------------------------------------------------
 
 
-class ChallengeListApi(WritesThrottled, APIView):
+class ChallengeListQuery(PageQuery):
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
+    type = serializers.ChoiceField(choices=ChallengeType.choices, required=False)
+    category = serializers.CharField(max_length=40, required=False)
+    tag = serializers.CharField(max_length=40, required=False)
+    status = serializers.ChoiceField(choices=["solved", "attempted", "new"], required=False,
+                                     help_text="The viewer's progress (signed in only).")
+    search = serializers.CharField(max_length=60, required=False)
+
+
+class ChallengeListApi(APIView):
+    throttle_scope = "writes"
+
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAdminUser()]
 
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
-
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in
-                               ("difficulty", "type", "category", "tag", "status", "search", "page")],
-                   responses=ChallengeListOutput(many=True), operation_id="challenges_list")
+    @extend_schema(parameters=[ChallengeListQuery], responses=PagePagination.response(ChallengeListOutput),
+                   operation_id="challenges_list")
     def get(self, request):
-        params = {k: request.query_params.get(k, "")[:60] for k in
-                  ("difficulty", "type", "category", "tag", "status", "search")}
-        paginator = Page()
-        page = paginator.paginate_queryset(selectors.challenge_list(user=request.user, **params), request, view=self)
-        return paginator.get_paginated_response(ChallengeListOutput(page, many=True).data)
+        filters = {k: v for k, v in query_valid(ChallengeListQuery, request).items() if k not in PageQuery().fields}
+        return paginated_response(request, self, selectors.challenge_list(user=request.user, **filters),
+                                  ChallengeListOutput)
 
     @extend_schema(request=ChallengeWriteInput, responses={201: ChallengeDetailOutput}, operation_id="challenges_create")
     def post(self, request):
         data = ChallengeWriteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        if selectors.Challenge.objects.filter(slug=data.validated_data["slug"]).exists():
-            return Response({"error": {"code": "conflict", "message": "That slug is taken.", "details": {}}}, status=409)
-        challenge, _ = challenge_import(dict(data.validated_data), author=request.user)
+        challenge = services.challenge_create(data=dict(data.validated_data), author=request.user)
         return Response(ChallengeDetailOutput(challenge, context={}).data, status=status.HTTP_201_CREATED)
 
 
-class ChallengeDetailApi(WritesThrottled, APIView):
+class ChallengeDetailApi(APIView):
+    throttle_scope = "writes"
+
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAdminUser()]
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method != "GET" else []
 
     @extend_schema(responses=ChallengeDetailOutput, operation_id="challenges_retrieve")
     def get(self, request, slug):
@@ -272,7 +269,7 @@ class ChallengeDetailApi(WritesThrottled, APIView):
         challenge = selectors.challenge_get(user=request.user, slug=slug)
         data = ChallengeWriteInput(data={**request.data, "slug": challenge.slug})
         data.is_valid(raise_exception=True)
-        challenge, _ = challenge_import(dict(data.validated_data))
+        challenge = services.challenge_update(challenge=challenge, data=dict(data.validated_data))
         return Response(ChallengeDetailOutput(challenge, context={}).data)
 
     @extend_schema(responses={204: None}, operation_id="challenges_delete")
@@ -302,7 +299,9 @@ class ChallengeStartInput(serializers.Serializer):
                                        help_text="Interview mode: set the interview clock back to zero.")
 
 
-class ChallengeStartApi(WritesThrottled, APIView):
+class ChallengeStartApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=ChallengeStartInput, responses=inline_serializer("ChallengeStarted", {
         "started_at": serializers.DateTimeField(),
         "interview_started_at": serializers.DateTimeField(allow_null=True)}), operation_id="challenges_start")
@@ -314,7 +313,9 @@ class ChallengeStartApi(WritesThrottled, APIView):
         return Response({"started_at": progress.started_at, "interview_started_at": progress.interview_started_at})
 
 
-class ChallengeHintApi(WritesThrottled, APIView):
+class ChallengeHintApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=None, responses=inline_serializer("HintRevealed", {
         "revealed": serializers.IntegerField(), "hint": serializers.CharField()}), operation_id="challenges_hint")
     def post(self, request, slug):
@@ -323,12 +324,14 @@ class ChallengeHintApi(WritesThrottled, APIView):
         return Response({"revealed": revealed, "hint": hint})
 
 
-class DraftInput(serializers.Serializer):
+class DraftInput(StrictJSONTypes, serializers.Serializer):
     language = serializers.CharField(max_length=20)
     code = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=200_000)
 
 
-class ChallengeDraftApi(WritesThrottled, APIView):
+class ChallengeDraftApi(APIView):
+    throttle_scope = "writes"
+
     @extend_schema(request=DraftInput, responses={204: None}, operation_id="challenges_draft_save")
     def put(self, request, slug):
         challenge = selectors.challenge_get(user=request.user, slug=slug)
@@ -348,11 +351,14 @@ class ChallengeRejudgeApi(APIView):
         return Response({"queued": services.challenge_rejudge(challenge=challenge)})
 
 
+class LeaderboardQuery(QueryInput):
+    page = QueryInteger(min_value=1, max_value=10_000, required=False, default=1, help_text="25 standings a page.")
+
+
 class ChallengeLeaderboardApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=LeaderboardOutput,
-                   operation_id="challenges_leaderboard")
+    @extend_schema(parameters=[LeaderboardQuery], responses=LeaderboardOutput, operation_id="challenges_leaderboard")
     def get(self, request, slug):
         challenge = selectors.challenge_get(user=request.user, slug=slug)
         page, offset, limit = _page(request)
@@ -363,7 +369,7 @@ class ChallengeLeaderboardApi(APIView):
 
 
 def _page(request, limit: int = 25) -> tuple[int, int, int]:
-    page = page_number(request.query_params.get("page"))
+    page = query_valid(LeaderboardQuery, request)["page"]
     return page, (page - 1) * limit, limit
 
 
@@ -371,7 +377,7 @@ class LeaderboardApi(APIView):
     permission_classes = [AllowAny]
     period = "global"
 
-    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=LeaderboardOutput)
+    @extend_schema(parameters=[LeaderboardQuery], responses=LeaderboardOutput)
     def get(self, request):
         page, offset, limit = _page(request)
         if self.period == "global":
@@ -399,20 +405,20 @@ class MonthlyLeaderboardApi(LeaderboardApi):
 # --- submissions ----------------------------------------------------------------------------------
 
 
-class SubmissionListApi(WritesThrottled, APIView):
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
+class SubmissionListQuery(PageQuery):
+    challenge = serializers.SlugField(max_length=80, required=False, help_text="Only this challenge's.")
 
-    @extend_schema(parameters=[OpenApiParameter("challenge", str), OpenApiParameter("page", int)],
-                   responses=SubmissionListOutput(many=True), operation_id="submissions_list_mine")
+
+class SubmissionListApi(APIView):
+    throttle_scope = "writes"
+
+    @extend_schema(parameters=[SubmissionListQuery], responses=PagePagination.response(SubmissionListOutput),
+                   operation_id="submissions_list_mine")
     def get(self, request):
-        challenge = None
-        if request.query_params.get("challenge"):
-            challenge = selectors.challenge_get(user=request.user, slug=request.query_params["challenge"])
-        paginator = Page()
-        page = paginator.paginate_queryset(selectors.submissions_of(user=request.user, challenge=challenge),
-                                           request, view=self)
-        return paginator.get_paginated_response(SubmissionListOutput(page, many=True).data)
+        slug = query_valid(SubmissionListQuery, request).get("challenge")
+        challenge = selectors.challenge_get(user=request.user, slug=slug) if slug else None
+        return paginated_response(request, self, selectors.submissions_of(user=request.user, challenge=challenge),
+                                  SubmissionListOutput)
 
     @extend_schema(request=SubmissionInput, responses={202: SubmissionOutput}, operation_id="submissions_create")
     def post(self, request):
@@ -441,7 +447,9 @@ class SubmissionResultApi(APIView):
         return Response(SubmissionOutput(services.submission_summary(submission)).data)
 
 
-class SubmissionRunApi(RunsThrottled, APIView):
+class SubmissionRunApi(APIView):
+    throttle_scope = "runs"
+
     @extend_schema(request=RunInput, responses=RunOutput, operation_id="submissions_run")
     def post(self, request):
         data = RunInput(data=request.data)

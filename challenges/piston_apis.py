@@ -201,10 +201,16 @@ STAGE = type(inline_serializer("PistonStage", {
     "memory": serializers.IntegerField(allow_null=True, help_text="bytes; null when not measured")}))
 
 
-MESSAGE = inline_serializer("PistonMessage", {"message": serializers.CharField()})
+class PistonMessage(serializers.Serializer):
+    message = serializers.CharField()
+
+
+MESSAGE = PistonMessage
 
 
 class PistonRuntimesApi(PistonApi):
+    error_serializer = PistonMessage  # how the schema documents its errors (core.api_schema)
+
     @extend_schema(responses=inline_serializer("PistonRuntime", {
         "language": serializers.CharField(), "version": serializers.CharField(),
         "aliases": serializers.ListField(child=serializers.CharField())}, many=True),
@@ -215,6 +221,7 @@ class PistonRuntimesApi(PistonApi):
 
 
 class PistonExecuteApi(PistonApi):
+    error_serializer = PistonMessage  # how the schema documents its errors (core.api_schema)
     throttle_scope = "runs"
 
     @extend_schema(request=PistonExecuteInput, responses={

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Progress, User, XPEvent
-from core.exceptions import NotFound
+from core.exceptions import first_or_not_found
 
 from .models import Challenge, ChallengeProgress, CodeDraft, Submission
 
@@ -59,9 +59,7 @@ def challenge_facets() -> dict:
 
 
 def challenge_get(*, user, slug: str) -> Challenge:
-    challenge = _visible(user).filter(slug=slug).first()
-    if challenge is None:
-        raise NotFound("No such challenge.")
+    challenge = first_or_not_found(_visible(user).filter(slug=slug), "No such challenge.")
     return challenge
 
 
@@ -82,9 +80,7 @@ def submission_get_for_user(*, user, submission_id: int) -> Submission:
     qs = Submission.objects.select_related("challenge", "user")
     if not user.is_staff:
         qs = qs.filter(user=user)
-    submission = qs.filter(id=submission_id).first()
-    if submission is None:
-        raise NotFound("No such submission.")
+    submission = first_or_not_found(qs.filter(id=submission_id), "No such submission.")
     return submission
 
 

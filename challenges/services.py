@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_activity, progress_record_event
-from core.exceptions import ApplicationError, ValidationFailed
+from core.exceptions import ApplicationError, Conflict, ValidationFailed
 from core.realtime import publish_on_commit
 
 from .judge import Limits, TestResult, Verdict, get_checker
@@ -361,6 +361,27 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
             for i, (inp, out, hidden, weight) in enumerate(wanted)
         ])
     return challenge, created
+
+
+@transaction.atomic
+def challenge_create(*, data: dict, author) -> Challenge:
+    """Staff: a new challenge from the API's validated shape (the seed files' shape). A taken slug
+    is a Conflict, never an overwrite of someone else's challenge."""
+    from .catalog import challenge_import  # here: the catalog's seed loading may call services
+
+    if Challenge.objects.filter(slug=data["slug"]).exists():
+        raise Conflict("That slug is taken.", code="slug_taken")
+    challenge, _ = challenge_import(data, author=author)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, data: dict) -> Challenge:
+    """Staff: replace a challenge's content and tests; its slug stays."""
+    from .catalog import challenge_import
+
+    updated, _ = challenge_import({**data, "slug": challenge.slug})
+    return updated
 
 
 @transaction.atomic

@@ -6,16 +6,17 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from challenges.models import Challenge
+from challenges.apis import RuntimeLanguageField
+from core.json_input import StrictJSONTypes
 
 from . import selectors, services
 from .models import Role
 
 
-class SessionCreateInput(serializers.Serializer):
+class SessionCreateInput(StrictJSONTypes, serializers.Serializer):
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=20, required=False, default="python")
-    challenge = serializers.SlugField(required=False)
+    language = RuntimeLanguageField(required=False, default="python")
+    challenge = serializers.SlugField(max_length=80, required=False, help_text="A challenge to attach.")
 
 
 class ParticipantOutput(serializers.Serializer):
@@ -64,18 +65,7 @@ class SessionCreateApi(APIView):
     def post(self, request):
         data = SessionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        challenge = None
-        if values.get("challenge"):
-            challenge = Challenge.objects.filter(slug=values["challenge"], is_active=True, is_public=True).first()
-            if challenge is None:
-                return Response({"error": {"code": "not_found", "message": "No such challenge.", "details": {}}},
-                                status=404)
-        from challenges.judge_gateway import runtime_for
-
-        language = runtime_for(values.get("language") or "python").language
-        room = services.room_create(interviewer=request.user, title=values.get("title", ""), language=language,
-                                    challenge=challenge)
+        room = services.room_open(interviewer=request.user, **data.validated_data)
         _, participant = selectors.room_for_participant(room_id=room.id, user=request.user)
         return Response(SessionOutput(session_data(request, room, participant)).data, status=status.HTTP_201_CREATED)
 

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from core.exceptions import NotFound
+from core.exceptions import NotFound, first_or_not_found
 
 from .models import DocumentUpdate, Participant, Role, Room, RoomMessage
 
@@ -8,9 +8,8 @@ GUEST_SESSION_KEY = "room_guests"
 
 
 def room_get(*, room_id) -> Room:
-    room = Room.objects.select_related("interviewer", "challenge").filter(id=room_id).first()
-    if room is None:
-        raise NotFound("No such room.")
+    room = first_or_not_found(Room.objects.select_related("interviewer", "challenge").filter(id=room_id),
+                              "No such room.")
     return room
 
 

@@ -73,6 +73,17 @@ def room_create(*, interviewer, title: str = "", language: str = "python", chall
     return room
 
 
+def room_open(*, interviewer, title: str = "", language: str = "python", challenge: str = "") -> Room:
+    """A room from an app's request: the language is resolved to an installed runtime (an unknown
+    one is a 400) and the challenge is a slug the interviewer can see (else 404)."""
+    from challenges.judge_gateway import runtime_for
+    from challenges.selectors import challenge_get
+
+    attached = challenge_get(user=interviewer, slug=challenge) if challenge else None
+    return room_create(interviewer=interviewer, title=title, language=runtime_for(language or "python").language,
+                       challenge=attached)
+
+
 def invite_token(*, room: Room, role: str) -> str:
     if role not in (Role.CANDIDATE, Role.OBSERVER):
         raise ValidationFailed("Invite as candidate or observer.", code="invalid_role")

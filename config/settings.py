@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.api_body_guard.JSONObjectBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +193,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("THROTTLE_LOGIN", "30/m/ip"),
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -221,14 +223,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    # Bodies are JSON objects (core.api_body_guard refuses anything else); uploads name multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.EnvelopeAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
+    # Everyone has the user/anon rate; a view's throttle_scope adds a rate for its writes.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.throttling.UnsafeMethodScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "60/min"),
@@ -237,14 +241,16 @@ REST_FRAMEWORK = {
         "uploads": os.environ.get("THROTTLE_UPLOADS", "20/min"),
         "runs": os.environ.get("THROTTLE_RUNS", "30/min"),
     },
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PrepForge API",
     "DESCRIPTION": (
         "JSON API for PrepForge's apps. Authenticate through allauth headless "
         "(`/_allauth/app/v1/`, see `/_allauth/openapi.html`) and send the access token as "
-        "`Authorization: Bearer <token>`."
+        "`Authorization: Bearer <token>`. Bodies are JSON objects (uploads are multipart), and "
+        "text never "
+        "contains NUL characters. Errors answer `{\"error\": {\"code\", \"message\", "
+        "\"details\"}}`. Every path also answers without its trailing slash."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -252,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["core.api_schema.without_slashless_twins"],
 }
 
 # --- Files, static, mail --------------------------------------------------------------------

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api_routes import api_not_found
 
 handler400 = "core.error_responses.bad_request"
 
@@ -18,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("collaboration.api_urls")),
     path("api/v1/", include("resumes.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
+    re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
     path("", include("collaboration.urls")),
     path("", include("resumes.urls")),

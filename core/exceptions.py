@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -45,6 +46,27 @@ class Conflict(ApplicationError):
     code = "conflict"
     status_code = 409
     default_message = "That conflicts with the current state."
+
+
+def first_or_not_found(queryset, message: str = NotFound.default_message):
+    """The first row of `queryset`, or the 404 envelope: the one way a lookup says "not found"
+    (someone else's private object included, so that its existence does not leak)."""
+    found = queryset.first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
+class ErrorDetail(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs.")
+    message = serializers.CharField(help_text="For people.")
+    details = serializers.JSONField(help_text="Per-field messages, limits, retry_after_seconds...")
+
+
+class ErrorEnvelope(serializers.Serializer):
+    """What every API error answers (the schema documents it on every operation)."""
+
+    error = ErrorDetail()
 
 
 def error_body(code: str, message: str, details=None) -> dict:

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from core.api_routes import slash_optional
+
 from . import apis
 
-urlpatterns = [
+urlpatterns = slash_optional([
     path("resumes/", apis.ResumeCreateApi.as_view(), name="api-resumes"),
     path("resumes/<int:resume_id>/", apis.ResumeDetailApi.as_view(), name="api-resume"),
     path("resumes/<int:resume_id>/versions/", apis.ResumeVersionsApi.as_view(), name="api-resume-versions"),
@@ -17,4 +19,4 @@ urlpatterns = [
     path("skill-gaps/", apis.SkillGapsApi.as_view(), name="api-skill-gaps"),
     path("ai/roadmap/", apis.RoadmapCreateApi.as_view(), name="api-roadmap"),
     path("ai/roadmap/<int:roadmap_id>/", apis.RoadmapDetailApi.as_view(), name="api-roadmap-detail"),
-]
+])

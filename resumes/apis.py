@@ -1,15 +1,16 @@
 """Resumes API (PrepForge's routes under /api/v1/). Users see only their own resumes."""
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import NotFound, ValidationFailed
 from core.file_storage import private_file_response
-from core.query_params import parse_int
+from core.json_input import StrictJSONTypes
+from core.query_params import QueryInput, QueryInteger, parse_int, query_valid
 
 from . import export, selectors, services
 from .models import ParseStatus
@@ -86,34 +87,36 @@ class RoadmapOutput(serializers.Serializer):
 
 
 class UploadInput(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="PDF, DOCX or text; the type is read from the bytes.")
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
-class ResumeCreateApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-    throttle_scope = "uploads"
+class BlankResumeInput(StrictJSONTypes, serializers.Serializer):
+    title = serializers.CharField(max_length=120, help_text="A resume started in the builder needs a name.")
 
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
+
+class ResumeCreateApi(APIView):
+    parser_classes = [MultiPartParser, JSONParser]
+    throttle_scope = "uploads"
 
     @extend_schema(responses=ResumeListOutput(many=True), operation_id="resumes_list")
     def get(self, request):
         return Response(ResumeListOutput(selectors.resumes_of(user=request.user), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": UploadInput,
-                            "application/json": inline_serializer("ResumeBlank", {"title": serializers.CharField()})},
-                   responses={201: ResumeOutput}, operation_id="resumes_create")
+    @extend_schema(request={"multipart/form-data": UploadInput, "application/json": BlankResumeInput},
+                   responses={201: ResumeOutput}, operation_id="resumes_create",
+                   description="A file (multipart) is parsed in a worker; a JSON title starts an empty builder resume.")
     def post(self, request):
-        if not hasattr(request.data, "get"):
-            raise ValidationFailed("Send an object.", code="invalid_body")
-        if "file" in request.FILES:
+        # By media type, so that a multipart body without its file is a 400, not a blank resume.
+        if request.content_type.startswith("multipart/"):
             data = UploadInput(data=request.data)
             data.is_valid(raise_exception=True)
             version = services.resume_upload(user=request.user, upload=data.validated_data["file"],
                                              title=data.validated_data["title"])
         else:
-            version = services.resume_create_blank(user=request.user, title=str(request.data.get("title", ""))[:120])
+            data = BlankResumeInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            version = services.resume_create_blank(user=request.user, title=data.validated_data["title"])
         version.refresh_from_db()
         return Response(ResumeOutput(_resume_data(version.resume)).data, status=status.HTTP_201_CREATED)
 
@@ -123,25 +126,24 @@ def _resume_data(resume) -> dict:
             "latest": resume.latest}
 
 
+class ResumeUpdateInput(StrictJSONTypes, serializers.Serializer):
+    content = serializers.DictField(help_text="The structured resume (contact, summary, experience, ...).")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class ResumeDetailApi(APIView):
     throttle_scope = "writes"
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method != "GET" else []
 
     @extend_schema(responses=ResumeOutput, operation_id="resumes_retrieve")
     def get(self, request, resume_id):
         return Response(ResumeOutput(_resume_data(selectors.resume_get(user=request.user, resume_id=resume_id))).data)
 
-    @extend_schema(request=inline_serializer("ResumeUpdate", {"content": serializers.JSONField(),
-                                                              "note": serializers.CharField(required=False)}),
-                   responses=VersionOutput, operation_id="resumes_update")
+    @extend_schema(request=ResumeUpdateInput, responses=VersionOutput, operation_id="resumes_update")
     def put(self, request, resume_id):
         resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        if not hasattr(request.data, "get") or "content" not in request.data:
-            raise ValidationFailed(details={"content": ["The structured resume is required."]})
-        version = services.resume_save(resume=resume, content=request.data["content"],
-                                       note=str(request.data.get("note", ""))[:200])
+        data = ResumeUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.resume_save(resume=resume, **data.validated_data)
         return Response(VersionOutput(version).data)
 
     @extend_schema(responses={204: None}, operation_id="resumes_delete")
@@ -167,36 +169,41 @@ class ResumeVersionFileApi(APIView):
         return private_file_response(version.file, download_name=services.version_download_name(version))
 
 
+class ExportQuery(QueryInput):
+    # `kind`, since DRF keeps `format` for content negotiation.
+    kind = serializers.ChoiceField(choices=list(export.KINDS), default="pdf")
+    template = serializers.ChoiceField(choices=list(export.TEMPLATES), default="classic")
+    version = QueryInteger(min_value=1, required=False, help_text="A version number; the latest by default.")
+
+
 class ResumeExportApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=["docx", "pdf"]),
-                               OpenApiParameter("template", str, enum=list(export.TEMPLATES)),
-                               OpenApiParameter("version", int)],
-                   responses={(200, "application/octet-stream"): bytes}, operation_id="resumes_export")
+    @extend_schema(parameters=[ExportQuery], operation_id="resumes_export",
+                   responses={(200, content_type): bytes for content_type in export.KINDS.values()})
     def get(self, request, resume_id):
-        return export_response(request, selectors.resume_get(user=request.user, resume_id=resume_id))
+        query = query_valid(ExportQuery, request)
+        resume = selectors.resume_get(user=request.user, resume_id=resume_id)
+        return file_response(selectors.resume_export_file(resume=resume, **query))
 
 
 def export_response(request, resume):
-    # `kind` in the API (DRF keeps `format` for content negotiation); pages may say `format`.
+    """The pages' download: the same file, from `format` or `kind` (anything odd is a message)."""
     kind = request.GET.get("kind") or request.GET.get("format") or "pdf"
-    template = request.GET.get("template") or "classic"
-    if kind not in ("docx", "pdf") or template not in export.TEMPLATES:
-        raise ValidationFailed("Choose format docx or pdf and template classic or modern.", code="invalid_export")
-    number = parse_int(request.GET.get("version"))
-    version = selectors.version_get(resume=resume, number=number) if number is not None else resume.latest
-    if version is None or version.parse_status != ParseStatus.DONE:
-        raise NotFound("Nothing to export yet.")
-    data = export.to_docx(version.content, template) if kind == "docx" else export.to_pdf(version.content, template)
-    content_type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if kind == "docx"
-                    else "application/pdf")
-    response = HttpResponse(data, content_type=content_type)
-    safe = "".join(ch for ch in resume.title if ch.isalnum() or ch in " -_").strip() or "resume"
-    response["Content-Disposition"] = f'attachment; filename="{safe}-v{version.number}.{kind}"'
+    return file_response(selectors.resume_export_file(
+        resume=resume, kind=kind, template=request.GET.get("template") or "classic",
+        version=parse_int(request.GET.get("version"))))
+
+
+def file_response(exported) -> HttpResponse:
+    response = HttpResponse(exported.data, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
 
 
 class InterviewPrepUploadApi(ResumeCreateApi):
     """The interview-prep flow's upload: same as creating a resume from a file."""
+
+    parser_classes = [MultiPartParser]
+    http_method_names = ["post", "options"]
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: ResumeOutput},
                    operation_id="interview_prep_upload")
@@ -205,9 +212,10 @@ class InterviewPrepUploadApi(ResumeCreateApi):
             raise ValidationFailed(details={"file": ["Upload a PDF, DOCX or text file."]})
         return super().post(request)
 
-    @extend_schema(exclude=True)
-    def get(self, request):
-        return super().get(request)
+
+class ParsePendingOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[*ParseStatus.values, "none"], help_text="Still being read, or failed.")
+    error = serializers.CharField(allow_blank=True)
 
 
 class InterviewPrepScoreApi(APIView):
@@ -216,9 +224,6 @@ class InterviewPrepScoreApi(APIView):
 
     throttle_scope = "writes"
 
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
-
     def _parsed_latest(self, request, resume_id):
         version = selectors.resume_get(user=request.user, resume_id=resume_id).latest
         if version is None or version.parse_status != ParseStatus.DONE:
@@ -226,7 +231,7 @@ class InterviewPrepScoreApi(APIView):
                                    "error": version.parse_error if version else ""}, status=status.HTTP_202_ACCEPTED)
         return version, None
 
-    @extend_schema(responses={200: AnalysisOutput, 202: None, 404: None}, operation_id="interview_prep_score")
+    @extend_schema(responses={200: AnalysisOutput, 202: ParsePendingOutput}, operation_id="interview_prep_score")
     def get(self, request, resume_id):
         version, pending = self._parsed_latest(request, resume_id)
         if pending is not None:
@@ -236,7 +241,8 @@ class InterviewPrepScoreApi(APIView):
             raise NotFound("This version has no score yet: POST to this address to score it.", code="not_scored")
         return Response(AnalysisOutput(analysis).data)
 
-    @extend_schema(request=None, responses={201: AnalysisOutput, 202: None}, operation_id="interview_prep_score_create")
+    @extend_schema(request=None, responses={201: AnalysisOutput, 202: ParsePendingOutput},
+                   operation_id="interview_prep_score_create")
     def post(self, request, resume_id):
         version, pending = self._parsed_latest(request, resume_id)
         if pending is not None:
@@ -245,11 +251,12 @@ class InterviewPrepScoreApi(APIView):
         return Response(AnalysisOutput(analysis).data, status=status.HTTP_201_CREATED)
 
 
-class AnalyzeInput(serializers.Serializer):
-    resume = serializers.IntegerField()
-    version = serializers.IntegerField(required=False)
-    job = serializers.IntegerField(required=False)
-    job_text = serializers.CharField(required=False, max_length=50_000)
+class AnalyzeInput(StrictJSONTypes, serializers.Serializer):
+    resume = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1, required=False, help_text="The latest by default.")
+    job = serializers.IntegerField(min_value=1, required=False)
+    job_text = serializers.CharField(required=False, min_length=80, max_length=50_000,
+                                     help_text="A job description to save and score against.")
 
 
 class InterviewPrepAnalyzeApi(APIView):
@@ -274,23 +281,25 @@ class InterviewPrepAnalyzeApi(APIView):
         return Response(AnalysisOutput(analysis).data, status=status.HTTP_201_CREATED)
 
 
+class JobCreateInput(StrictJSONTypes, serializers.Serializer):
+    text = serializers.CharField(min_length=80, max_length=50_000, help_text="The whole job description.")
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="",
+                                  help_text="Read from the text when blank.")
+    company = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
 class JobListApi(APIView):
     throttle_scope = "writes"
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(responses=JobOutput(many=True), operation_id="jobs_list")
     def get(self, request):
         return Response(JobOutput(selectors.jobs_of(user=request.user), many=True).data)
 
-    @extend_schema(request=inline_serializer("JobCreate", {"text": serializers.CharField(),
-                                                           "title": serializers.CharField(required=False),
-                                                           "company": serializers.CharField(required=False)}),
-                   responses={201: JobOutput}, operation_id="jobs_create")
+    @extend_schema(request=JobCreateInput, responses={201: JobOutput}, operation_id="jobs_create")
     def post(self, request):
-        job = services.job_create(user=request.user, text=str(request.data.get("text", "")),
-                                  title=str(request.data.get("title", "")), company=str(request.data.get("company", "")))
+        data = JobCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.job_create(user=request.user, **data.validated_data)
         return Response(JobOutput(job).data, status=status.HTTP_201_CREATED)
 
 
@@ -305,25 +314,27 @@ class JobDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class SkillGapsQuery(QueryInput):
+    resume = QueryInteger(min_value=1, help_text="A resume id.")
+    job = QueryInteger(min_value=1, help_text="A job description id.")
+
+
 class SkillGapsApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("resume", int, required=True), OpenApiParameter("job", int, required=True)],
+    @extend_schema(parameters=[SkillGapsQuery],
                    responses=inline_serializer("SkillGaps", {"matched": serializers.JSONField(),
                                                              "gaps": serializers.JSONField(),
                                                              "transferable": serializers.JSONField()}),
                    operation_id="skill_gaps")
     def get(self, request):
-        try:
-            resume_id, job_id = int(request.query_params["resume"]), int(request.query_params["job"])
-        except (KeyError, ValueError):
-            raise ValidationFailed("Give resume and job ids.", code="invalid_query")
-        resume = selectors.resume_get(user=request.user, resume_id=resume_id)
-        job = selectors.job_get(user=request.user, job_id=job_id)
+        query = query_valid(SkillGapsQuery, request)
+        resume = selectors.resume_get(user=request.user, resume_id=query["resume"])
+        job = selectors.job_get(user=request.user, job_id=query["job"])
         if resume.latest is None or resume.latest.parse_status != ParseStatus.DONE:
             raise ValidationFailed("This resume has not been read yet.", code="not_parsed")
         return Response(services.skill_gap_report(version=resume.latest, job=job))
 
 
-class RoadmapInput(serializers.Serializer):
+class RoadmapInput(StrictJSONTypes, serializers.Serializer):
     target_role = serializers.CharField(max_length=120)
     current_level = serializers.ChoiceField(choices=list(services.LEVEL_WEEKS))
     analysis = serializers.IntegerField(required=False)
@@ -344,18 +355,21 @@ class RoadmapCreateApi(APIView):
         return Response(RoadmapOutput(roadmap).data, status=status.HTTP_201_CREATED)
 
 
+class MilestoneInput(StrictJSONTypes, serializers.Serializer):
+    milestone = serializers.CharField(max_length=100, help_text="A milestone id from `phases`.")
+    done = serializers.BooleanField()
+
+
 class RoadmapDetailApi(APIView):
     @extend_schema(responses=RoadmapOutput, operation_id="ai_roadmap_retrieve")
     def get(self, request, roadmap_id):
         return Response(RoadmapOutput(selectors.roadmap_get(user=request.user, roadmap_id=roadmap_id)).data)
 
-    @extend_schema(request=inline_serializer("MilestoneSet", {"milestone": serializers.CharField(),
-                                                              "done": serializers.BooleanField()}),
-                   responses=RoadmapOutput, operation_id="ai_roadmap_milestone")
+    @extend_schema(request=MilestoneInput, responses=RoadmapOutput, operation_id="ai_roadmap_milestone")
     def patch(self, request, roadmap_id):
         roadmap = selectors.roadmap_get(user=request.user, roadmap_id=roadmap_id)
-        if not hasattr(request.data, "get"):
-            raise ValidationFailed("Send an object with milestone and done.", code="invalid_body")
-        roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=str(request.data.get("milestone", "")),
-                                                 done=bool(request.data.get("done")))
+        data = MilestoneInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=data.validated_data["milestone"],
+                                                 done=data.validated_data["done"])
         return Response(RoadmapOutput(roadmap).data)

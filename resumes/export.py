@@ -6,6 +6,8 @@ import io
 from .content import _period
 
 TEMPLATES = ("classic", "modern")
+KINDS = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _sections(content: dict):

@@ -1,11 +1,14 @@
 """Reads of the resumes domain. A user only ever sees their own resumes, jobs and analyses:
 anyone else's answer 'not found'."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Max, OuterRef, Subquery
 
-from core.exceptions import NotFound
+from core.exceptions import NotFound, ValidationFailed, first_or_not_found
 
-from .models import Analysis, JobDescription, Resume, ResumeVersion, Roadmap
+from . import export
+from .models import Analysis, JobDescription, ParseStatus, Resume, ResumeVersion, Roadmap
 
 
 def resumes_of(*, user):
@@ -18,9 +21,7 @@ def resumes_of(*, user):
 
 
 def resume_get(*, user, resume_id: int) -> Resume:
-    resume = Resume.objects.filter(user=user, id=resume_id).first()
-    if resume is None:
-        raise NotFound("No such resume.")
+    resume = first_or_not_found(Resume.objects.filter(user=user, id=resume_id), "No such resume.")
     return resume
 
 
@@ -30,9 +31,7 @@ def versions_of(*, resume: Resume):
 
 
 def version_get(*, resume: Resume, number: int) -> ResumeVersion:
-    version = resume.versions.filter(number=number).first()
-    if version is None:
-        raise NotFound("No such version.")
+    version = first_or_not_found(resume.versions.filter(number=number), "No such version.")
     return version
 
 
@@ -52,16 +51,14 @@ def jobs_of(*, user):
 
 
 def job_get(*, user, job_id: int) -> JobDescription:
-    job = JobDescription.objects.filter(user=user, id=job_id).first()
-    if job is None:
-        raise NotFound("No such job description.")
+    job = first_or_not_found(JobDescription.objects.filter(user=user, id=job_id), "No such job description.")
     return job
 
 
 def analysis_get(*, user, analysis_id: int) -> Analysis:
-    analysis = Analysis.objects.select_related("version__resume", "job").filter(user=user, id=analysis_id).first()
-    if analysis is None:
-        raise NotFound("No such analysis.")
+    analysis = first_or_not_found(
+        Analysis.objects.select_related("version__resume", "job").filter(user=user, id=analysis_id),
+        "No such analysis.")
     return analysis
 
 
@@ -74,7 +71,25 @@ def roadmaps_of(*, user):
 
 
 def roadmap_get(*, user, roadmap_id: int) -> Roadmap:
-    roadmap = Roadmap.objects.filter(user=user, id=roadmap_id).first()
-    if roadmap is None:
-        raise NotFound("No such roadmap.")
+    roadmap = first_or_not_found(Roadmap.objects.filter(user=user, id=roadmap_id), "No such roadmap.")
     return roadmap
+
+
+@dataclass(frozen=True)
+class ExportedResume:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def resume_export_file(*, resume: Resume, kind: str = "pdf", template: str = "classic",
+                       version: int | None = None) -> ExportedResume:
+    """A version (the latest by default) as a DOCX or PDF download; only a read version exports."""
+    if kind not in export.KINDS or template not in export.TEMPLATES:
+        raise ValidationFailed("Choose format docx or pdf and template classic or modern.", code="invalid_export")
+    chosen = version_get(resume=resume, number=version) if version is not None else resume.latest
+    if chosen is None or chosen.parse_status != ParseStatus.DONE:
+        raise NotFound("Nothing to export yet.")
+    data = export.to_docx(chosen.content, template) if kind == "docx" else export.to_pdf(chosen.content, template)
+    safe = "".join(ch for ch in resume.title if ch.isalnum() or ch in " -_").strip() or "resume"
+    return ExportedResume(filename=f"{safe}-v{chosen.number}.{kind}", content_type=export.KINDS[kind], data=data)

@@ -304,3 +304,24 @@ def test_expired_access_token_is_refused(user, settings):
     response = bearer(token).get("/api/v1/me/profile/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_list_query_values_are_checked_and_lists_are_paginated(auth_client, user, other_user):
+    for url in ("/api/v1/notifications/?unread=2901374", "/api/v1/notifications/?page_size=0",
+                f"/api/v1/users/{user.username}/followers/?page=null",
+                f"/api/v1/users/{user.username}/following/?page_size=abc"):
+        response = auth_client.get(url)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_query", url
+    assert auth_client.get("/api/v1/notifications/?cursor=bogus").status_code == 404
+    assert auth_client.get("/api/v1/notifications/?unread=true").json() == {"next": None, "previous": None,
+                                                                             "results": []}
+    followers = auth_client.get(f"/api/v1/users/{user.username}/followers").json()  # no slash
+    assert followers == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_profile_takes_json_types_as_written(auth_client):
+    for odd in ({"headline": 5}, {"skills": ["  "]}, {"years_of_experience": "7"}, {"linkedin_url": "https://x.com/in/a"}):
+        response = auth_client.patch("/api/v1/me/profile/", odd, format="json")
+        assert response.status_code == 400, odd
+    assert auth_client.patch("/api/v1/me/preferences/", {"timezone": "Mars/Base"}, format="json").status_code == 400
+    assert auth_client.patch("/api/v1/me/preferences", {"timezone": "Europe/Paris"}, format="json").status_code == 200

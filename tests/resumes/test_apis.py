@@ -30,7 +30,8 @@ def test_upload_score_analyze_and_export(auth_client, user, django_capture_on_co
     docx = auth_client.get(f"/api/v1/resumes/{resume_id}/export/?kind=docx&template=modern")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     bad = auth_client.get(f"/api/v1/resumes/{resume_id}/export/?kind=odt")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_export"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_query"
+    assert "kind" in bad.json()["error"]["details"]
     roadmap = auth_client.post("/api/v1/ai/roadmap/", {"target_role": "Backend engineer", "current_level": "mid",
                                                        "analysis": analysis.json()["id"]}, format="json").json()
     milestone = roadmap["next_steps"][0]["id"]
@@ -69,7 +70,7 @@ def test_upload_errors_are_clear(auth_client):
                                 format="multipart")
     assert response.status_code == 400 and response.json()["error"]["code"] == "unsupported_format"
     short = auth_client.post("/api/v1/jobs/", {"text": "Engineer"}, format="json")
-    assert short.status_code == 400 and short.json()["error"]["code"] == "job_too_short"
+    assert short.status_code == 400 and "text" in short.json()["error"]["details"]
 
 
 def test_odd_numbers_and_bodies_are_clear_errors_not_500(auth_client, user, client):
@@ -80,7 +81,18 @@ def test_odd_numbers_and_bodies_are_clear_errors_not_500(auth_client, user, clie
     saved = auth_client.put(f"/api/v1/resumes/{created['id']}/", {"content": content}, format="json")
     assert saved.status_code == 200 and saved.json()["content"]["education"][0]["year"] is None
     assert auth_client.put(f"/api/v1/resumes/{created['id']}/", [1], format="json").status_code == 400
-    assert auth_client.get(f"/api/v1/resumes/{created['id']}/export/?kind=pdf&version=%C2%B2").status_code == 200
+    assert auth_client.get(f"/api/v1/resumes/{created['id']}/export/?kind=pdf&version=%C2%B2").status_code == 400
     client.force_login(user)
     assert client.get(f"/resumes/{created['id']}/versions/?a=%C2%B2&b=1").status_code == 200
     assert client.get(f"/resumes/{created['id']}/?analysis=%C2%B2").status_code == 200
+
+
+def test_a_blank_resume_post_is_refused(auth_client):
+    for body in ({}, {"title": ""}):
+        response = auth_client.post("/api/v1/resumes/", body, format="json")
+        assert response.status_code == 400 and "title" in response.json()["error"]["details"]
+    empty = auth_client.post("/api/v1/resumes/", b"", content_type="application/json")
+    assert empty.status_code == 400
+    no_file = auth_client.post("/api/v1/resumes/", {"title": "CV"}, format="multipart")
+    assert no_file.status_code == 400 and "file" in no_file.json()["error"]["details"]
+    assert auth_client.get("/api/v1/resumes/").json() == []
