@@ -10,6 +10,14 @@ from django.http import JsonResponse
 from core.exceptions import error_body
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# Piston's clients read `{"message": ...}`, the shape Piston itself answers errors with.
+PISTON_PREFIX = "/api/v2/piston/"
+
+
+def _refusal_response(path: str, code: str, message: str, status: int) -> JsonResponse:
+    if path.startswith(PISTON_PREFIX):
+        return JsonResponse({"message": message}, status=status)
+    return JsonResponse(error_body(code, message), status=status)
 
 
 class JSONObjectBodyMiddleware:
@@ -21,20 +29,23 @@ class JSONObjectBodyMiddleware:
             try:
                 body = request.body
             except RequestDataTooBig:
-                return JsonResponse(error_body("too_large", "The body is larger than this API takes."), status=413)
+                if request.path.startswith(PISTON_PREFIX):
+                    return JsonResponse({"message": "The body is larger than this API takes."}, status=413)
+                raise  # answered by core.error_responses, like every other request that is too large
             refused = self.refusal(body)
             if refused is not None:
-                return refused
+                return _refusal_response(request.path, *refused)
         return self.get_response(request)
 
     @staticmethod
-    def refusal(body: bytes) -> JsonResponse | None:
+    def refusal(body: bytes) -> tuple[str, str, int] | None:
+        """(code, message, status) when the body is not a JSON object."""
         if not body:
             return None
         try:
             data = json.loads(body)
         except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
-            return JsonResponse(error_body("parse_error", f"JSON parse error - {error}"), status=400)
+            return "parse_error", f"JSON parse error - {error}", 400
         if not isinstance(data, dict):
-            return JsonResponse(error_body("invalid_body", "The body must be a JSON object."), status=400)
+            return "invalid_body", "The body must be a JSON object.", 400
         return None

@@ -124,4 +124,4 @@ def test_the_schema_documents_pagination_errors_and_constraints(client):
 def test_a_json_body_over_the_limit_is_a_413_envelope(auth_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = auth_client.post("/api/v1/jobs/", {"text": "x" * 2000}, format="json")
-    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+    assert response.status_code == 413 and response.json()["error"]["code"] == "request_too_large"
