@@ -6,8 +6,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from challenges.models import Challenge
-
 from . import selectors, services
 from .models import Role
 
@@ -64,18 +62,9 @@ class SessionCreateApi(APIView):
     def post(self, request):
         data = SessionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        challenge = None
-        if values.get("challenge"):
-            challenge = Challenge.objects.filter(slug=values["challenge"], is_active=True, is_public=True).first()
-            if challenge is None:
-                return Response({"error": {"code": "not_found", "message": "No such challenge.", "details": {}}},
-                                status=404)
-        from challenges.judge_gateway import runtime_for
-
-        language = runtime_for(values.get("language") or "python").language
-        room = services.room_create(interviewer=request.user, title=values.get("title", ""), language=language,
-                                    challenge=challenge)
+        values = data.validated_data
+        room = services.session_create(interviewer=request.user, title=values.get("title", ""),
+                                       language=values.get("language", ""), challenge_slug=values.get("challenge", ""))
         _, participant = selectors.room_for_participant(room_id=room.id, user=request.user)
         return Response(SessionOutput(session_data(request, room, participant)).data, status=status.HTTP_201_CREATED)
 

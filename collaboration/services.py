@@ -12,6 +12,7 @@ from core.realtime import publish_on_commit
 
 from .models import (
     COLORS,
+    DocumentCheckpoint,
     DocumentUpdate,
     InterviewerNote,
     Participant,
@@ -69,6 +70,17 @@ def room_create(*, interviewer, title: str = "", language: str = "python", chall
     Participant.objects.create(room=room, user=interviewer, role=Role.INTERVIEWER, color=COLORS[0])
     InterviewerNote.objects.create(room=room)
     return room
+
+
+def session_create(*, interviewer, title: str = "", language: str = "python", challenge_slug: str = "") -> Room:
+    """A room asked for through the API: the language resolved to an installed runtime (raises
+    UnknownLanguage otherwise), the challenge one the interviewer may see (NotFound otherwise)."""
+    from challenges.judge_gateway import runtime_for
+    from challenges.selectors import challenge_get
+
+    challenge = challenge_get(user=interviewer, slug=challenge_slug) if challenge_slug else None
+    return room_create(interviewer=interviewer, title=title, language=runtime_for(language or "python").language,
+                       challenge=challenge)
 
 
 def invite_token(*, room: Room, role: str) -> str:
@@ -152,11 +164,51 @@ def _require_open(room: Room) -> None:
 # --- the document ------------------------------------------------------------------------------
 
 
-def document_update_record(*, room_id, participant_id: int | None, update: bytes) -> DocumentUpdate:
-    """Persist one Yjs update before it is broadcast: no acknowledged edit is ever lost."""
-    record = DocumentUpdate.objects.create(room_id=room_id, participant_id=participant_id, data=update)
-    Room.objects.filter(id=room_id).update(last_activity_at=timezone.now())
-    return record
+def document_updates_store(*, updates: list[tuple[str, int | None, bytes]],
+                           touch_rooms: set[str] | frozenset = frozenset()) -> None:
+    """Store a batch of Yjs updates, `(room_id, participant_id, update)` in the order they were
+    applied, in one transaction, and count their bytes on each room; `last_activity_at` only for
+    `touch_rooms`. Each room's row is locked first (in id order), so a checkpoint of that room
+    never misses an update committed beside it."""
+    if not updates:
+        return
+    sizes: dict[str, int] = {}
+    for room_id, _, update in updates:
+        sizes[str(room_id)] = sizes.get(str(room_id), 0) + len(update)
+    now = timezone.now()
+    with transaction.atomic():
+        for room_id in sorted(sizes):
+            fields = {"document_bytes": F("document_bytes") + sizes[room_id]}
+            if room_id in touch_rooms:
+                fields["last_activity_at"] = now
+            Room.objects.filter(id=room_id).update(**fields)
+        DocumentUpdate.objects.bulk_create(
+            [DocumentUpdate(room_id=room_id, participant_id=participant_id, data=update)
+             for room_id, participant_id, update in updates])
+
+
+def document_checkpoint_create(*, room_id) -> DocumentCheckpoint | None:
+    """A checkpoint of everything stored for the room so far: the last checkpoint plus the updates
+    after it, merged into one update. Built from storage under the room's row lock (not from a
+    process's memory), so it holds exactly the updates up to `through_update_id`."""
+    from pycrdt import Doc
+
+    with transaction.atomic():
+        list(Room.objects.select_for_update().filter(id=room_id).values_list("id", flat=True))
+        last = DocumentCheckpoint.objects.filter(room_id=room_id).order_by("-through_update_id").first()
+        after = last.through_update_id if last else 0
+        rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=after).order_by("id")
+                    .values_list("id", "data"))
+        if not rows:
+            return last
+        doc = Doc()
+        if last:
+            doc.apply_update(bytes(last.data))
+        for _, data in rows:
+            doc.apply_update(bytes(data))
+        return DocumentCheckpoint.objects.create(
+            room_id=room_id, through_update_id=rows[-1][0], position=(last.position if last else 0) + len(rows),
+            data=doc.get_update())
 
 
 # --- controls ------------------------------------------------------------------------------------

@@ -340,6 +340,13 @@ RESUME_PARSE_MEMORY = 768 * 1024 * 1024
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
 ROOM_MAX_UPDATE_BYTES = 64 * 1024  # one Yjs message
 ROOM_MAX_DOCUMENT_CHARS = 200_000
+# Every stored update of a room, deleted text included (insert/delete churn cannot grow it).
+ROOM_MAX_DOCUMENT_BYTES = int(os.environ.get("ROOM_MAX_DOCUMENT_BYTES", 2 * 1024 * 1024))
+ROOM_CHECKPOINT_EVERY = 200  # stored updates between two checkpoints of a room's document
+ROOM_FLUSH_SECONDS = 0.05  # updates are relayed at once and stored in one transaction per window
+ROOM_FLUSH_MAX_UPDATES = 500
+ROOM_ACTIVITY_SECONDS = 5  # last_activity_at is written at most this often per room
+ROOM_SEND_QUEUE = 512  # messages waiting for one slow document connection before it is closed (4408)
 ROOM_UPDATE_RATE = (200, 10.0)  # Yjs messages per seconds, per connection (typing and cursor moves)
 ROOM_RUNS_PER_MINUTE = 10
 ROOM_RUNS_PER_PERSON_PER_MINUTE = 30
