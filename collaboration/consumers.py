@@ -105,12 +105,14 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             self.room.editor_locked = event["locked"]
 
     async def give_up(self, code: int) -> None:
-        """Close this connection: out of the room at once (its cursors go), then the close frame
-        after what is already queued."""
+        """Close this connection: out of the room at once (its cursors go everywhere), then the
+        close frame."""
         if self.closing:
             return
         self.closing = True
         await self.leave_document()
+        if getattr(self, "writer", None) is not None:
+            self.writer.cancel()  # what is still queued is not sent: the reconnect resyncs it
         await self.close(code=code)
 
     async def leave_document(self):
