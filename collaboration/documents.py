@@ -298,6 +298,9 @@ async def document_open(room_id, connection: RoomConnection) -> RoomDocument:
             document.load(stored)
             batcher.note_loaded(key, stored.since_checkpoint)
             await document.start()
+            # What other processes relayed between our load and our joining the group is not
+            # stored yet either: fetch it once their window has been stored.
+            document._catch_up_soon()
             _documents[key] = document
         document.connections.add(connection)
         return document
