@@ -71,6 +71,11 @@ def document_stored(*, room_id) -> StoredDocument:
                           since_checkpoint=len(rows), stored_bytes=stored_bytes)
 
 
+def document_updates(*, room_id) -> list[bytes]:
+    """The updates that rebuild the room's stored document, in order (its last checkpoint first)."""
+    return document_stored(room_id=room_id).updates
+
+
 def document_updates_after(*, room_id, update_id: int) -> tuple[list[bytes], int]:
     """Stored updates newer than `update_id`, and the id of the last one (a process that missed
     a relayed update catches up from storage)."""
