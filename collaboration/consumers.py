@@ -74,7 +74,10 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         if not self.room.is_open:
             await self.close(code=RoomClose.ENDED)
             return
+        # Changes (document updates, cursor moves) are limited; messages that change nothing
+        # (the official client echoes every remote cursor move back) only by a far larger bound.
         self.bucket = TokenBucket(*settings.ROOM_UPDATE_RATE)
+        self.message_bucket = TokenBucket(*settings.ROOM_MESSAGE_RATE)
         self.outbox: asyncio.Queue[bytes] = asyncio.Queue(maxsize=settings.ROOM_SEND_QUEUE)
         self.writer = asyncio.create_task(self._write())
         self.document = await document_open(self.room_id, self)
@@ -96,7 +99,8 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         try:
             self.outbox.put_nowait(message)
         except asyncio.QueueFull:
-            asyncio.get_running_loop().create_task(self.give_up(RoomClose.TOO_SLOW))
+            self.closing = True  # nothing more is queued; one close
+            asyncio.get_running_loop().create_task(self.give_up(RoomClose.TOO_SLOW, already_closing=True))
 
     def on_room_event(self, event: dict) -> None:
         if event.get("type") == "room.ended":
@@ -104,10 +108,10 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         elif event.get("type") == "room.lock":
             self.room.editor_locked = event["locked"]
 
-    async def give_up(self, code: int) -> None:
+    async def give_up(self, code: int, already_closing: bool = False) -> None:
         """Close this connection: out of the room at once (its cursors go everywhere), then the
         close frame."""
-        if self.closing:
+        if self.closing and not already_closing:
             return
         self.closing = True
         await self.leave_document()
@@ -136,7 +140,7 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         if len(bytes_data) > settings.ROOM_MAX_UPDATE_BYTES:
             await self.give_up(RoomClose.TOO_LARGE)
             return
-        if not self.bucket.allow():
+        if not self.message_bucket.allow():
             await self.give_up(CloseCode.RATE_LIMITED)
             return
         try:
@@ -159,9 +163,16 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             else:
                 raise ValueError("unknown sync step")
         elif kind == YMessageType.AWARENESS:
-            await self.document.awareness_from(message_payload(data, 1), self)
+            if await self.document.awareness_from(message_payload(data, 1), self):
+                await self.count_change()
         else:
             raise ValueError("unknown message type")
+
+    async def count_change(self) -> bool:
+        if self.bucket.allow():
+            return True
+        await self.give_up(CloseCode.RATE_LIMITED)
+        return False
 
     async def accept_update(self, update: bytes):
         if update in (b"", EMPTY_UPDATE):
@@ -170,6 +181,8 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             # Read-only here. A Yjs client keeps a refused change and would send it again after an
             # unlock, so it is closed with a code that makes it reload the server's document.
             await self.give_up(RoomClose.READ_ONLY)
+            return
+        if not await self.count_change():
             return
         document = self.document
         try:

@@ -23,7 +23,15 @@ from typing import Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from pycrdt import Awareness, Decoder, Doc, Text, create_awareness_message, create_update_message
+from pycrdt import (
+    Awareness,
+    Decoder,
+    Doc,
+    Encoder,
+    Text,
+    create_awareness_message,
+    create_update_message,
+)
 
 from . import selectors
 from .persistence import update_batcher
@@ -52,9 +60,11 @@ class RoomConnection(Protocol):
     def on_room_event(self, event: dict) -> None: ...
 
 
-def awareness_entries(payload: bytes) -> list[tuple[int, int, object]]:
-    """The `(client id, clock, state)` entries of an awareness update; ValueError when malformed
-    (checked in full before anything is applied)."""
+def awareness_entries(payload: bytes, *, is_new=lambda client_id, clock, has_state: True
+                      ) -> list[tuple[int, int, object]]:
+    """The `(client id, clock, state)` entries of an awareness update for which `is_new` holds;
+    ValueError when the framing is malformed. States are parsed (JSON) only for those entries:
+    the official client echoes every remote change back, and those echoes must stay cheap."""
     decoder = Decoder(payload)
     entries = []
     for _ in range(decoder.read_var_uint()):
@@ -63,7 +73,8 @@ def awareness_entries(payload: bytes) -> list[tuple[int, int, object]]:
         raw = decoder.read_message()
         if raw is None or decoder.length < 0:
             raise ValueError("truncated awareness update")
-        entries.append((client_id, clock, json.loads(raw.decode("utf-8")) if raw else None))
+        if is_new(client_id, clock, raw not in (b"", b"null")):
+            entries.append((client_id, clock, json.loads(raw.decode("utf-8")) if raw else None))
     if decoder.length != 0:
         raise ValueError("trailing bytes in awareness update")
     return entries
@@ -139,15 +150,17 @@ class RoomDocument:
         self.relay_local(create_update_message(update), skip=sender)
         await self._publish({"type": "doc.update", "update": update})
 
-    async def awareness_from(self, payload: bytes, connection: RoomConnection) -> None:
+    async def awareness_from(self, payload: bytes, connection: RoomConnection) -> bool:
         """A connection's awareness update: apply it, and relay only the entries that changed
         (clock advanced, or removed) to everyone here, the sender included (a y-websocket client
-        treats silence as a dead connection), and to the other processes."""
+        treats silence as a dead connection), and to the other processes. Whether it changed
+        anything."""
         changed = self._awareness_apply(payload, origin=connection)
         if changed:
             message = self.awareness.encode_awareness_update(changed)
             self.relay_local(create_awareness_message(message))
             await self._publish({"type": "doc.awareness", "payload": message})
+        return bool(changed)
 
     def awareness_of_everyone(self) -> bytes | None:
         """One awareness message with every known state: what a new connection is sent first."""
@@ -170,12 +183,26 @@ class RoomDocument:
         if topic == "update":
             self._awareness_events.append(event[0])
 
+    def _advances(self, client_id: int, clock: int, has_state: bool) -> bool:
+        """Whether pycrdt's Awareness would take this entry (y-protocols' rule)."""
+        meta = self.awareness.meta.get(client_id)
+        current = meta["clock"] if meta else 0
+        return current < clock or (current == clock and not has_state and client_id in self.awareness.states)
+
     def _awareness_apply(self, payload: bytes, origin: RoomConnection | None) -> list[int]:
-        entries = awareness_entries(payload)  # ValueError before anything changes
+        """Apply the entries of an awareness update that advance; the client ids that changed.
+        A message with nothing new (an echo) costs a scan of its framing, nothing more."""
+        entries = awareness_entries(payload, is_new=self._advances)  # ValueError before anything changes
         if not entries:
             return []
+        fresh = Encoder()
+        fresh.write_var_uint(len(entries))
+        for client_id, clock, state in entries:
+            fresh.write_var_uint(client_id)
+            fresh.write_var_uint(clock)
+            fresh.write_var_string(json.dumps(state, separators=(",", ":")))
         self._awareness_events.clear()
-        self.awareness.apply_awareness_update(payload, origin)
+        self.awareness.apply_awareness_update(fresh.to_bytes(), origin)
         changed: list[int] = []
         for event in self._awareness_events:
             changed += event["added"] + event["updated"] + event["removed"]

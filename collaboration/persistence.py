@@ -35,10 +35,14 @@ class UpdateBatcher:
         self.touched_at: dict[str, float] = {}
         self.since_checkpoint: dict[str, int] = {}
         self.task: asyncio.Task | None = None
-        self.stored = 0  # updates committed so far (for tests and measurements)
+        self.submitted = 0  # updates queued so far
+        self.committed = 0  # of those, how many are committed (they commit in order)
+        self.in_flight: dict[str, int] = {}  # room -> updates being written now
+        self.waiters: list[tuple[int, asyncio.Future]] = []
 
     def submit(self, room_id: str, participant_id: int | None, update: bytes) -> None:
         self.pending.append((str(room_id), participant_id, update))
+        self.submitted += 1
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._run())
         self.wakeup.set()
@@ -50,11 +54,25 @@ class UpdateBatcher:
         self.since_checkpoint[str(room_id)] = max(self.since_checkpoint.get(str(room_id), 0), since_checkpoint)
 
     async def flush_room(self, room_id: str) -> None:
-        """Return once every update of this room queued so far is committed."""
-        if self.pending_for(room_id) or self.flush_lock.locked():
-            await self.flush()
+        """Return once every update of this room queued so far is committed (not waiting for
+        what other rooms queue meanwhile)."""
+        room_id = str(room_id)
+        if not self.in_flight.get(room_id) and not any(room == room_id for room, _, _ in self.pending):
+            return
+        target = self.submitted
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append((target, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+        self.wakeup.set()
+        await future
 
     async def flush(self) -> None:
+        """Store everything queued (tests, shutdown)."""
+        while self.pending or self.flush_lock.locked():
+            await self._flush_once()
+
+    async def _flush_once(self) -> None:
         async with self.flush_lock:
             loop = asyncio.get_running_loop()
             while self.pending:
@@ -62,6 +80,8 @@ class UpdateBatcher:
                 del self.pending[:len(batch)]
                 now = time.monotonic()
                 rooms = {room for room, _, _ in batch}
+                for room, _, _ in batch:
+                    self.in_flight[room] = self.in_flight.get(room, 0) + 1
                 touch = {room for room in rooms
                          if now - self.touched_at.get(room, -1e9) >= settings.ROOM_ACTIVITY_SECONDS}
                 for room, _, _ in batch:
@@ -74,13 +94,28 @@ class UpdateBatcher:
                     self.pending[:0] = batch  # in front, in order
                     for room, _, _ in batch:
                         self.since_checkpoint[room] -= 1
+                        self.in_flight[room] -= 1
                     await asyncio.sleep(0.5)
                     continue
-                self.stored += len(batch)
+                for room, _, _ in batch:
+                    self.in_flight[room] -= 1
+                    if not self.in_flight[room]:
+                        del self.in_flight[room]
+                self.committed += len(batch)
                 for room in touch:
                     self.touched_at[room] = now
                 for room in due:
                     self.since_checkpoint[room] = 0
+                still_waiting = []
+                for target, future in self.waiters:
+                    if target <= self.committed:
+                        if not future.done():
+                            future.set_result(None)
+                    else:
+                        still_waiting.append((target, future))
+                self.waiters = still_waiting
+                if not self.waiters:
+                    break  # the next window gathers the rest
 
     def _store(self, batch, touch, due) -> None:
         try:
@@ -103,10 +138,12 @@ class UpdateBatcher:
                 # Idle: the thread's database connection is not kept open.
                 await loop.run_in_executor(self.executor, self._close_connection)
                 continue
-            if len(self.pending) < settings.ROOM_FLUSH_MAX_UPDATES:
+            if len(self.pending) < settings.ROOM_FLUSH_MAX_UPDATES and not self.waiters:
                 await asyncio.sleep(settings.ROOM_FLUSH_SECONDS)  # gather one window
             self.wakeup.clear()
-            await self.flush()
+            await self._flush_once()
+            if self.pending:
+                self.wakeup.set()
 
 
 _batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, UpdateBatcher]" = weakref.WeakKeyDictionary()

@@ -347,7 +347,10 @@ ROOM_FLUSH_SECONDS = 0.05  # updates are relayed at once and stored in one trans
 ROOM_FLUSH_MAX_UPDATES = 500
 ROOM_ACTIVITY_SECONDS = 5  # last_activity_at is written at most this often per room
 ROOM_SEND_QUEUE = 512  # messages waiting for one slow document connection before it is closed (4408)
-ROOM_UPDATE_RATE = (200, 10.0)  # Yjs messages per seconds, per connection (typing and cursor moves)
+ROOM_UPDATE_RATE = (400, 10.0)  # changes per seconds, per connection (edits and cursor moves)
+# Every message, per connection: y-websocket echoes each remote cursor move back (50 people
+# moving 5 times a second: 245 echoes a second from each), and echoes change nothing.
+ROOM_MESSAGE_RATE = (5000, 10.0)
 ROOM_RUNS_PER_MINUTE = 10
 ROOM_RUNS_PER_PERSON_PER_MINUTE = 30
 
