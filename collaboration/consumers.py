@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -58,6 +59,15 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
     """One y-websocket connection. Whatever it is sent waits in a bounded queue; a connection
     that lets it fill up (it cannot keep up with the room) is closed with 4408, never skipped
     silently, and the client's reconnect resynchronises the whole document."""
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every message, on the one shared
+        # sync thread: a thread hop (and a wait behind every query) per keystroke. Nothing here
+        # touches the database but through database_sync_to_async, which cleans up itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         self.room_id = str(self.scope["url_route"]["kwargs"]["room_id"])

@@ -21,7 +21,7 @@ import logging
 from typing import Protocol
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from pycrdt import (
     Awareness,
@@ -238,8 +238,8 @@ class RoomDocument:
             await self.layer.group_discard(room_doc_group(self.room_id), self.channel)
 
     async def _publish(self, event: dict) -> None:
-        if self.layer is None:
-            return
+        if self.layer is None or isinstance(self.layer, InMemoryChannelLayer):
+            return  # one process only: everyone is a local connection, already served
         event.update(source=self.channel, sequence=next(self.sequence))
         await self.layer.group_send(room_doc_group(self.room_id), event)
 

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from pycrdt import (
     Awareness,
     Doc,
@@ -21,6 +22,7 @@ from collaboration import documents, persistence, selectors, services
 from collaboration.consumers import RoomClose
 from collaboration.models import DocumentCheckpoint, DocumentUpdate, Room
 from collaboration.persistence import update_batcher
+from collaboration.realtime import room_doc_group
 from core.consumers import CloseCode
 
 from .conftest import YClient, cookie_of
@@ -380,7 +382,6 @@ async def test_a_slow_connection_is_closed_not_skipped_and_recovers_the_whole_do
 async def test_a_process_that_misses_a_relayed_update_catches_up_from_storage(room, interviewer_seat, candidate):
     a = YClient(room, await cookie_of(interviewer_seat))
     await a.connect()
-    document = documents.document_if_open(room.id)
     other = Doc()
     other.get("code", type=Text).insert(0, "from another process\n")
     lost = other.get_update()
@@ -390,8 +391,10 @@ async def test_a_process_that_misses_a_relayed_update_catches_up_from_storage(ro
     before = other.get_state()
     other.get("code", type=Text).insert(0, "# ")
     delivered = other.get_update(before)
-    await document._on_group_message({"type": "doc.update", "update": b"\x00\x00", "source": "elsewhere", "sequence": 1})
-    await document._on_group_message({"type": "doc.update", "update": delivered, "source": "elsewhere", "sequence": 3})
+    layer = get_channel_layer()
+    for sequence, update in ((1, b"\x00\x00"), (3, delivered)):  # number 2 never arrives
+        await layer.group_send(room_doc_group(room.id), {"type": "doc.update", "update": update,
+                                                         "source": "specific.elsewhere", "sequence": sequence})
     await asyncio.sleep(0.5)
     await a.pump(timeout=0.3)
     assert a.value == "# from another process\n"
