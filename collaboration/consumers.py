@@ -24,7 +24,7 @@ from core.query_params import parse_int
 from core.rate_limits import TokenBucket
 
 from . import selectors, services
-from .documents import EMPTY_UPDATE, DocumentRefused, document_open, document_release
+from .documents import EMPTY_UPDATE, DocumentRefused, coalesce, document_open, document_release
 from .models import Role
 from .persistence import update_batcher
 from .realtime import room_events_group
@@ -101,7 +101,11 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
     async def _write(self):
         with contextlib.suppress(Exception):
             while True:
-                await self.send(bytes_data=await self.outbox.get())
+                waiting = [await self.outbox.get()]
+                while not self.outbox.empty():
+                    waiting.append(self.outbox.get_nowait())
+                for message in coalesce(waiting):
+                    await self.send(bytes_data=message)
 
     def enqueue(self, message: bytes) -> None:
         if self.closing:

@@ -31,6 +31,9 @@ from pycrdt import (
     Text,
     create_awareness_message,
     create_update_message,
+    merge_updates,
+    read_message,
+    write_var_uint,
 )
 
 from . import selectors
@@ -39,6 +42,8 @@ from .realtime import room_doc_group
 
 TEXT_NAME = "code"  # the Y.Text the editors bind to; the only root type a room accepts
 EMPTY_UPDATE = b"\x00\x00"
+UPDATE_PREFIX = b"\x00\x02"  # y-websocket: sync, update
+AWARENESS_PREFIX = b"\x01"
 logger = logging.getLogger(__name__)
 
 
@@ -60,11 +65,9 @@ class RoomConnection(Protocol):
     def on_room_event(self, event: dict) -> None: ...
 
 
-def awareness_entries(payload: bytes, *, is_new=lambda client_id, clock, has_state: True
-                      ) -> list[tuple[int, int, object]]:
-    """The `(client id, clock, state)` entries of an awareness update for which `is_new` holds;
-    ValueError when the framing is malformed. States are parsed (JSON) only for those entries:
-    the official client echoes every remote change back, and those echoes must stay cheap."""
+def awareness_raw_entries(payload: bytes) -> list[tuple[int, int, bytes]]:
+    """The `(client id, clock, JSON state bytes)` entries of an awareness update, unparsed;
+    ValueError when the framing is malformed."""
     decoder = Decoder(payload)
     entries = []
     for _ in range(decoder.read_var_uint()):
@@ -73,11 +76,51 @@ def awareness_entries(payload: bytes, *, is_new=lambda client_id, clock, has_sta
         raw = decoder.read_message()
         if raw is None or decoder.length < 0:
             raise ValueError("truncated awareness update")
-        if is_new(client_id, clock, raw not in (b"", b"null")):
-            entries.append((client_id, clock, json.loads(raw.decode("utf-8")) if raw else None))
+        entries.append((client_id, clock, raw))
     if decoder.length != 0:
         raise ValueError("trailing bytes in awareness update")
     return entries
+
+
+def awareness_entries(payload: bytes, *, is_new=lambda client_id, clock, has_state: True
+                      ) -> list[tuple[int, int, object]]:
+    """The `(client id, clock, state)` entries of an awareness update for which `is_new` holds.
+    States are parsed (JSON) only for those entries: the official client echoes every remote
+    change back, and those echoes must stay cheap."""
+    return [(client_id, clock, json.loads(raw.decode("utf-8")) if raw else None)
+            for client_id, clock, raw in awareness_raw_entries(payload)
+            if is_new(client_id, clock, raw not in (b"", b"null"))]
+
+
+def awareness_encode(entries) -> bytes:
+    """An awareness update of `(client id, clock, JSON state bytes)` entries."""
+    out = [write_var_uint(len(entries))]
+    for client_id, clock, raw in entries:
+        out += [write_var_uint(client_id), write_var_uint(clock), write_var_uint(len(raw)), raw]
+    return b"".join(out)
+
+
+def coalesce(messages: list[bytes]) -> list[bytes]:
+    """Several y-websocket messages waiting for one connection as fewer: the document updates
+    merged into one, the awareness entries into one message (the newest clock per client), the
+    rest as they are. A client that falls behind gets one frame of each instead of hundreds."""
+    if len(messages) < 2:
+        return messages
+    others, updates, cursors = [], [], {}
+    for message in messages:
+        if message[:2] == UPDATE_PREFIX:
+            updates.append(read_message(message[2:]))
+        elif message[:1] == AWARENESS_PREFIX:
+            for client_id, clock, raw in awareness_raw_entries(read_message(message[1:])):
+                if client_id not in cursors or cursors[client_id][0] <= clock:
+                    cursors[client_id] = (clock, raw)
+        else:
+            others.append(message)
+    if len(updates) > 1:
+        updates = [merge_updates(*updates)]
+    return (others + [create_update_message(update) for update in updates]
+            + ([create_awareness_message(awareness_encode([(c, clock, raw) for c, (clock, raw) in cursors.items()]))]
+               if cursors else []))
 
 
 class RoomDocument:

@@ -438,3 +438,27 @@ async def test_waiting_for_one_rooms_updates_does_not_wait_for_other_busy_rooms(
     assert waited < 0.5
     assert await database_sync_to_async(DocumentUpdate.objects.filter(room=room).count)() == 1
     await batcher.flush()
+
+
+async def test_messages_waiting_for_a_connection_are_coalesced_without_losing_anything():
+    from pycrdt import create_update_message
+
+    from collaboration.documents import awareness_entries, awareness_raw_entries, coalesce
+
+    doc = Doc()
+    text = doc.get("code", type=Text)
+    waiting, cursors = [], Awareness(Doc())
+    for i in range(30):
+        before = doc.get_state()
+        text.insert(len(text), f"{i},")
+        waiting.append(create_update_message(doc.get_update(before)))
+        cursors.set_local_state_field("cursor", i)
+        waiting.append(create_awareness_message(cursors.encode_awareness_update([cursors.client_id])))
+    frames = coalesce(waiting)
+    assert len(frames) == 2  # one update, one awareness message, instead of 60 frames
+    peer = Doc()
+    handle_sync_message(frames[0][1:], peer)
+    assert str(peer.get("code", type=Text)) == str(text)
+    entries = awareness_entries(read_message(frames[1][1:]))
+    assert len(entries) == 1 and entries[0][0] == cursors.client_id and entries[0][2]["cursor"] == 29
+    assert awareness_raw_entries(read_message(frames[1][1:]))[0][1] == cursors.meta[cursors.client_id]["clock"]
