@@ -10,6 +10,7 @@ reconnect), runs, language, lock, timer, end; client commands go to the services
 
 import asyncio
 import contextlib
+import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -74,6 +75,7 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         self.document = None
         self.closing = False
         self.client_ids: set[int] = set()
+        self.last_sent_at = 0.0
         await self.accept()
         try:
             self.room, self.participant = await _seat(self.room_id, self.scope.get("user"), self.scope.get("session"))
@@ -112,6 +114,7 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             return
         try:
             self.outbox.put_nowait(message)
+            self.last_sent_at = time.monotonic()
         except asyncio.QueueFull:
             self.closing = True  # nothing more is queued; one close
             asyncio.get_running_loop().create_task(self.give_up(RoomClose.TOO_SLOW, already_closing=True))

@@ -18,6 +18,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 from typing import Protocol
 
 from channels.db import database_sync_to_async
@@ -44,6 +45,7 @@ TEXT_NAME = "code"  # the Y.Text the editors bind to; the only root type a room 
 EMPTY_UPDATE = b"\x00\x00"
 UPDATE_PREFIX = b"\x00\x02"  # y-websocket: sync, update
 AWARENESS_PREFIX = b"\x01"
+SILENCE_SECONDS = 10.0
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ class RoomConnection(Protocol):
     """What a document needs of a connection (the document consumer)."""
 
     client_ids: set[int]
+    last_sent_at: float  # time.monotonic() of the last message queued for it
 
     def enqueue(self, message: bytes) -> None: ...
 
@@ -195,13 +198,15 @@ class RoomDocument:
 
     async def awareness_from(self, payload: bytes, connection: RoomConnection) -> bool:
         """A connection's awareness update: apply it, and relay only the entries that changed
-        (clock advanced, or removed) to everyone here, the sender included (a y-websocket client
-        treats silence as a dead connection), and to the other processes. Whether it changed
+        (clock advanced, or removed) to the others here and to the other processes; to the sender
+        too when it has heard nothing for SILENCE_SECONDS (a y-websocket client takes 30 s of
+        silence for a dead connection, and renews its own state every 15 s). Whether it changed
         anything."""
         changed = self._awareness_apply(payload, origin=connection)
         if changed:
             message = self.awareness.encode_awareness_update(changed)
-            self.relay_local(create_awareness_message(message))
+            quiet = time.monotonic() - connection.last_sent_at >= SILENCE_SECONDS
+            self.relay_local(create_awareness_message(message), skip=None if quiet else connection)
             await self._publish({"type": "doc.awareness", "payload": message})
         return bool(changed)
 

@@ -145,10 +145,10 @@ async def test_unchanged_awareness_is_not_relayed(room, make_user):
             client.awareness.encode_awareness_update(list(client.awareness.states))))
     await settle(*clients)
     assert sum(client.awareness_frames for client in clients) == frames_before
-    # A real move reaches each of the six once (the mover included, as y-websocket expects).
+    # A real move reaches each of the five others once (the mover heard from the room lately).
     await clients[0].move(3)
     await settle(*clients)
-    assert sum(client.awareness_frames for client in clients) == frames_before + len(clients)
+    assert sum(client.awareness_frames for client in clients) == frames_before + len(clients) - 1
     assert all(c.others().get(clients[0].awareness.client_id, {}).get("cursor") == 3 for c in clients[1:])
     for client in clients:
         await client.close()
@@ -462,3 +462,20 @@ async def test_messages_waiting_for_a_connection_are_coalesced_without_losing_an
     entries = awareness_entries(read_message(frames[1][1:]))
     assert len(entries) == 1 and entries[0][0] == cursors.client_id and entries[0][2]["cursor"] == 29
     assert awareness_raw_entries(read_message(frames[1][1:]))[0][1] == cursors.meta[cursors.client_id]["clock"]
+
+
+async def test_a_connection_that_heard_nothing_for_a_while_hears_its_own_cursor(room, interviewer_seat, monkeypatch):
+    """y-websocket closes a connection that received nothing for 30 s; alone in a room, its own
+    cursor renewals (every 15 s) keep it alive."""
+    alone = CursorClient(room, await cookie_of(interviewer_seat), "Alone")
+    await alone.connect()
+    await alone.pump(timeout=0.1)
+    frames = alone.awareness_frames
+    await alone.move(1)
+    await alone.pump(timeout=0.1)
+    assert alone.awareness_frames == frames  # it had just heard from the server
+    monkeypatch.setattr(documents, "SILENCE_SECONDS", 0.0)
+    await alone.move(2)
+    await alone.pump(timeout=0.1)
+    assert alone.awareness_frames == frames + 1
+    await alone.close()
