@@ -26,6 +26,8 @@ def test_create_and_read_a_session_through_the_api(auth_client, user, other_user
     assert stranger.get(f"/api/v1/sessions/{body['id']}").status_code == 404
     bad = auth_client.post("/api/v1/sessions", {"language": "cobol"}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_language"
+    missing = auth_client.post("/api/v1/sessions", {"challenge": "no-such-challenge"}, format="json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
 def test_join_by_link_as_user_and_as_guest(room, make_user):
