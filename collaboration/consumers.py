@@ -2,17 +2,22 @@
 
 `/ws/rooms/<id>/doc` speaks the y-websocket binary protocol (what y-websocket's WebsocketProvider
 expects): sync step 1/2 and updates for the shared document, awareness for cursors. Updates are
-stored before they are broadcast.
+relayed at once and stored in batches (collaboration.persistence says what a crash can lose and
+how reconnecting clients bring it back); documents.py relays and tracks awareness.
 
 `/ws/rooms/<id>/events/` is JSON: people and presence, chat (replayed from `last_id` on
 reconnect), runs, language, lock, timer, end; client commands go to the services."""
 
-import os
+import asyncio
+import contextlib
+import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
 from core.consumers import AuthenticatedJsonConsumer, CloseCode
 from core.exceptions import ApplicationError, NotFound
@@ -20,75 +25,29 @@ from core.query_params import parse_int
 from core.rate_limits import TokenBucket
 
 from . import selectors, services
-from .documents import document_open, document_release
+from .documents import EMPTY_UPDATE, DocumentRefused, coalesce, document_open, document_release
 from .models import Role
-from .realtime import room_doc_group, room_events_group
-
-PROCESS_ID = f"{os.getpid()}-{id(object())}"
-SYNC, AWARENESS = 0, 1
-STEP1, STEP2, UPDATE = 0, 1, 2
+from .persistence import update_batcher
+from .realtime import room_events_group
 
 
 class RoomClose:
+    TOO_SLOW = 4408  # could not keep up with the room: reconnect, and sync resends what was missed
     READ_ONLY = 4409
     ENDED = 4410
     TOO_LARGE = 4413
 
 
-def read_var_uint(data: bytes, offset: int) -> tuple[int, int]:
-    value, shift = 0, 0
-    while True:
-        if offset >= len(data) or shift > 35:
-            raise ValueError("truncated varint")
-        byte = data[offset]
-        offset += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, offset
-        shift += 7
+REFUSAL_CODES = {"TOO_LARGE": RoomClose.TOO_LARGE, "FOREIGN_ROOT": CloseCode.BAD_MESSAGE}
 
 
-def write_var_uint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def read_payload(data: bytes, offset: int) -> bytes:
-    length, offset = read_var_uint(data, offset)
-    if offset + length > len(data):
-        raise ValueError("truncated payload")
-    return data[offset:offset + length]
-
-
-def sync_message(kind: int, payload: bytes) -> bytes:
-    return bytes([SYNC, kind]) + write_var_uint(len(payload)) + payload
-
-
-def awareness_removal(message: bytes | None) -> bytes | None:
-    """An awareness message that removes the clients announced in `message` (state null, clock
-    one higher), or None when there is nothing to remove."""
-    if not message:
-        return None
-    try:
-        payload = read_payload(message, 1)
-        count, offset = read_var_uint(payload, 0)
-        entries = []
-        for _ in range(count):
-            client_id, offset = read_var_uint(payload, offset)
-            clock, offset = read_var_uint(payload, offset)
-            state_length, offset = read_var_uint(payload, offset)
-            offset += state_length
-            entries.append((client_id, clock))
-    except ValueError:
-        return None
-    body = write_var_uint(len(entries))
-    for client_id, clock in entries:
-        body += write_var_uint(client_id) + write_var_uint(clock + 1) + write_var_uint(4) + b"null"
-    return bytes([AWARENESS]) + write_var_uint(len(body)) + body
+def message_payload(data: bytes, offset: int) -> bytes:
+    """The length-prefixed payload at `offset`; ValueError when it is truncated or followed by junk."""
+    decoder = Decoder(data[offset:])
+    payload = decoder.read_message()
+    if payload is None or decoder.length != 0:
+        raise ValueError("malformed y-websocket message")
+    return payload
 
 
 @database_sync_to_async
@@ -98,9 +57,25 @@ def _seat(room_id, user, session):
 
 
 class RoomDocumentConsumer(AsyncWebsocketConsumer):
+    """One y-websocket connection. Whatever it is sent waits in a bounded queue; a connection
+    that lets it fill up (it cannot keep up with the room) is closed with 4408, never skipped
+    silently, and the client's reconnect resynchronises the whole document."""
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every message, on the one shared
+        # sync thread: a thread hop (and a wait behind every query) per keystroke. Nothing here
+        # touches the database but through database_sync_to_async, which cleans up itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.room_id = str(self.scope["url_route"]["kwargs"]["room_id"])
         self.document = None
+        self.closing = False
+        self.client_ids: set[int] = set()
+        self.last_sent_at = 0.0
         await self.accept()
         try:
             self.room, self.participant = await _seat(self.room_id, self.scope.get("user"), self.scope.get("session"))
@@ -111,103 +86,131 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         if not self.room.is_open:
             await self.close(code=RoomClose.ENDED)
             return
+        # Changes (document updates, cursor moves) are limited; messages that change nothing
+        # (the official client echoes every remote cursor move back) only by a far larger bound.
         self.bucket = TokenBucket(*settings.ROOM_UPDATE_RATE)
-        self.last_awareness = None
-        self.group = room_doc_group(self.room_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        self.document = await document_open(self.room_id)
+        self.message_bucket = TokenBucket(*settings.ROOM_MESSAGE_RATE)
+        self.outbox: asyncio.Queue[bytes] = asyncio.Queue(maxsize=settings.ROOM_SEND_QUEUE)
+        self.writer = asyncio.create_task(self._write())
+        self.document = await document_open(self.room_id, self)
         # Our state vector: the client answers with whatever we lack.
-        await self.send(bytes_data=sync_message(STEP1, self.document.doc.get_state()))
-        # Ask the others for their cursors, so that a late joiner sees everyone at once.
-        await self.channel_layer.group_send(self.group, {"type": "awareness.query", "reply_to": self.channel_name})
+        self.enqueue(create_sync_message(self.document.doc))
+        # Everyone's cursors, so that a late joiner sees them at once.
+        everyone = self.document.awareness_of_everyone()
+        if everyone:
+            self.enqueue(everyone)
+
+    async def _write(self):
+        with contextlib.suppress(Exception):
+            while True:
+                waiting = [await self.outbox.get()]
+                while not self.outbox.empty():
+                    waiting.append(self.outbox.get_nowait())
+                for message in coalesce(waiting):
+                    await self.send(bytes_data=message)
+
+    def enqueue(self, message: bytes) -> None:
+        if self.closing:
+            return
+        try:
+            self.outbox.put_nowait(message)
+            self.last_sent_at = time.monotonic()
+        except asyncio.QueueFull:
+            self.closing = True  # nothing more is queued; one close
+            asyncio.get_running_loop().create_task(self.give_up(RoomClose.TOO_SLOW, already_closing=True))
+
+    def on_room_event(self, event: dict) -> None:
+        if event.get("type") == "room.ended":
+            asyncio.get_running_loop().create_task(self.give_up(RoomClose.ENDED))
+        elif event.get("type") == "room.lock":
+            self.room.editor_locked = event["locked"]
+
+    async def give_up(self, code: int, already_closing: bool = False) -> None:
+        """Close this connection: out of the room at once (its cursors go everywhere), then the
+        close frame."""
+        if self.closing and not already_closing:
+            return
+        self.closing = True
+        await self.leave_document()
+        if getattr(self, "writer", None) is not None:
+            self.writer.cancel()  # what is still queued is not sent: the reconnect resyncs it
+        await self.close(code=code)
+
+    async def leave_document(self):
+        document, self.document = self.document, None
+        if document is not None:
+            await document_release(self.room_id, self)
 
     async def disconnect(self, code):
-        if getattr(self, "document", None) is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            document_release(self.room_id)
-            self.document = None
-            gone = awareness_removal(self.last_awareness)
-            if gone:
-                # A dropped connection's cursor disappears at once for the others.
-                await self.channel_layer.group_send(self.group, {
-                    "type": "awareness.relay", "data": gone, "sender": self.channel_name})
+        self.closing = True
+        await self.leave_document()
+        writer = getattr(self, "writer", None)
+        if writer is not None:
+            writer.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.document is None:
+        if self.document is None or self.closing:
             return
         if bytes_data is None:
-            await self.close(code=CloseCode.BAD_MESSAGE)
+            await self.give_up(CloseCode.BAD_MESSAGE)
             return
         if len(bytes_data) > settings.ROOM_MAX_UPDATE_BYTES:
-            await self.close(code=RoomClose.TOO_LARGE)
+            await self.give_up(RoomClose.TOO_LARGE)
             return
-        if not self.bucket.allow():
-            await self.close(code=CloseCode.RATE_LIMITED)
+        if not self.message_bucket.allow():
+            await self.give_up(CloseCode.RATE_LIMITED)
             return
         try:
             await self.handle(bytes_data)
         except (ValueError, IndexError, RuntimeError, OverflowError):
             # Malformed protocol bytes (or an update pycrdt cannot apply): this client goes, the
             # room and the others stay.
-            await self.close(code=CloseCode.BAD_MESSAGE)
+            await self.give_up(CloseCode.BAD_MESSAGE)
 
     async def handle(self, data: bytes):
         kind = data[0]
-        if kind == SYNC:
+        if kind == YMessageType.SYNC:
             step = data[1]
-            payload = read_payload(data, 2)
-            if step == STEP1:
-                await self.send(bytes_data=sync_message(STEP2, self.document.doc.get_update(payload)))
-            elif step in (STEP2, UPDATE):
+            payload = message_payload(data, 2)
+            if step == YSyncMessageType.SYNC_STEP1:
+                self.enqueue(bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2])
+                             + write_message(self.document.doc.get_update(payload)))
+            elif step in (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE):
                 await self.accept_update(payload)
             else:
                 raise ValueError("unknown sync step")
-        elif kind == AWARENESS:
-            read_payload(data, 1)
-            self.last_awareness = data
-            await self.channel_layer.group_send(self.group, {
-                "type": "awareness.relay", "data": data, "sender": self.channel_name})
+        elif kind == YMessageType.AWARENESS:
+            if await self.document.awareness_from(message_payload(data, 1), self):
+                await self.count_change()
         else:
             raise ValueError("unknown message type")
 
+    async def count_change(self) -> bool:
+        if self.bucket.allow():
+            return True
+        await self.give_up(CloseCode.RATE_LIMITED)
+        return False
+
     async def accept_update(self, update: bytes):
-        if update in (b"", b"\x00\x00"):
+        if update in (b"", EMPTY_UPDATE):
             return
         if not self.participant.can_edit or (self.room.editor_locked and self.participant.role != Role.INTERVIEWER):
             # Read-only here. A Yjs client keeps a refused change and would send it again after an
             # unlock, so it is closed with a code that makes it reload the server's document.
-            await self.close(code=RoomClose.READ_ONLY)
+            await self.give_up(RoomClose.READ_ONLY)
             return
-        if self.document.length() + len(update) > settings.ROOM_MAX_DOCUMENT_CHARS:
-            await self.close(code=RoomClose.TOO_LARGE)
+        if not await self.count_change():
             return
-        self.document.apply(update)  # raises on garbage, before anything is stored
-        await database_sync_to_async(services.document_update_record)(
-            room_id=self.room_id, participant_id=self.participant.id, update=update)
-        await self.channel_layer.group_send(self.group, {
-            "type": "doc.update", "update": update, "sender": self.channel_name, "process": PROCESS_ID})
-
-    # --- group events -------------------------------------------------------------------------
-    async def doc_update(self, event):
-        if event["process"] != PROCESS_ID and self.document is not None:
-            self.document.apply(event["update"])
-        if event["sender"] != self.channel_name:
-            await self.send(bytes_data=sync_message(UPDATE, event["update"]))
-
-    async def awareness_relay(self, event):
-        # Everyone, the sender included: y-websocket clients take silence as a dead connection.
-        await self.send(bytes_data=event["data"])
-
-    async def awareness_query(self, event):
-        if event["reply_to"] != self.channel_name and self.last_awareness:
-            await self.channel_layer.send(event["reply_to"], {
-                "type": "awareness.relay", "data": self.last_awareness, "sender": self.channel_name})
-
-    async def realtime_event(self, event):
-        if event["event"].get("type") == "room.ended":
-            await self.close(code=RoomClose.ENDED)
-        elif event["event"].get("type") == "room.lock":
-            self.room.editor_locked = event["event"]["locked"]
+        document = self.document
+        try:
+            document.accept(update)
+        except DocumentRefused as refused:
+            if refused.reason == "FOREIGN_ROOT":
+                await document.rebuild()  # the refused update was applied: gone before anyone reads it
+            await self.give_up(REFUSAL_CODES[refused.reason])
+            return
+        update_batcher().submit(self.room_id, self.participant.id, update)
+        await document.relay_update(update, sender=self)
 
 
 @database_sync_to_async
@@ -252,21 +255,8 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
     @database_sync_to_async
     def state(self):
         raw = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("last_id", ["0"])[0]
-        last_id = parse_int(raw, default=0)
-        room = selectors.room_get(room_id=self.room_id)
-        state = {
-            "room": {"id": str(room.id), "title": room.title, "language": room.language, "status": room.status,
-                     "locked": room.editor_locked, "stdin": room.stdin, "timer": services.timer_payload(room),
-                     "challenge": {"slug": room.challenge.slug, "title": room.challenge.title,
-                                   "starter": room.challenge.starter_code} if room.challenge else None},
-            "me": services.participant_payload(self.participant),
-            "participants": [services.participant_payload(p) for p in selectors.participants_of(room)],
-            "messages": [services.message_payload(m) for m in selectors.messages_after(room=room, last_id=last_id)],
-            "runs": [services.run_payload(r) for r in room.runs.select_related("participant__user")[:5]],
-        }
-        if self.participant.role == Role.INTERVIEWER:
-            state["notes"] = room.note.text if hasattr(room, "note") else ""
-        return state
+        return selectors.room_state(room_id=self.room_id, participant=self.participant,
+                                    last_id=parse_int(raw, default=0))
 
     def client_handlers(self):
         return {

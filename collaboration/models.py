@@ -37,6 +37,9 @@ class Room(BaseModel):
     timer_elapsed_seconds = models.PositiveIntegerField(default=0)
     invite_version = models.PositiveIntegerField(default=1, help_text="Raising it revokes every invite link.")
     last_activity_at = models.DateTimeField(db_index=True)
+    # Bytes of every stored Yjs update (what the cap ROOM_MAX_DOCUMENT_BYTES counts: deleted text
+    # stays in the history, so churn counts too).
+    document_bytes = models.PositiveBigIntegerField(default=0)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
@@ -91,6 +94,25 @@ class DocumentUpdate(models.Model):
 
     def __str__(self):
         return f"update {self.id} of {self.room_id}"
+
+
+class DocumentCheckpoint(models.Model):
+    """The room document after its first `position` stored updates (every update with id up to
+    `through_update_id`), as one Yjs update. Opening a room applies the last checkpoint and the
+    updates after it, not the whole history; the per-edit history stays in DocumentUpdate."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="checkpoints")
+    through_update_id = models.BigIntegerField()
+    position = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("through_update_id",)
+        constraints = [models.UniqueConstraint(fields=["room", "through_update_id"], name="one_checkpoint_per_point")]
+
+    def __str__(self):
+        return f"checkpoint of {self.room_id} at update {self.through_update_id}"
 
 
 class RoomMessage(models.Model):

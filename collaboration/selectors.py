@@ -1,8 +1,10 @@
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
 from core.exceptions import NotFound, first_or_not_found
 
-from .models import DocumentUpdate, Participant, Role, Room, RoomMessage
+from .models import DocumentCheckpoint, DocumentUpdate, Participant, Role, Room, RoomMessage
 
 GUEST_SESSION_KEY = "room_guests"
 
@@ -46,15 +48,95 @@ def messages_after(*, room: Room, last_id: int = 0, limit: int = 200) -> list[Ro
                 .order_by("id")[:limit])
 
 
+@dataclass
+class StoredDocument:
+    """What opening a room's document needs: the last checkpoint (if any) and the updates after it,
+    in order, plus the stored bytes the cap counts."""
+
+    updates: list[bytes]
+    through_update_id: int  # the last stored update these cover
+    since_checkpoint: int  # how many of them came after the last checkpoint
+    stored_bytes: int
+
+
+def document_stored(*, room_id) -> StoredDocument:
+    checkpoint = (DocumentCheckpoint.objects.filter(room_id=room_id).order_by("-through_update_id")
+                  .values_list("through_update_id", "data").first())
+    after = checkpoint[0] if checkpoint else 0
+    rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=after).order_by("id").values_list("id", "data"))
+    updates = ([bytes(checkpoint[1])] if checkpoint else []) + [bytes(data) for _, data in rows]
+    stored_bytes = Room.objects.filter(id=room_id).values_list("document_bytes", flat=True).first() or 0
+    return StoredDocument(updates=updates, through_update_id=rows[-1][0] if rows else after,
+                          since_checkpoint=len(rows), stored_bytes=stored_bytes)
+
+
 def document_updates(*, room_id) -> list[bytes]:
-    return [bytes(data) for data in DocumentUpdate.objects.filter(room_id=room_id).order_by("id")
-            .values_list("data", flat=True)]
+    """The updates that rebuild the room's stored document, in order (its last checkpoint first)."""
+    return document_stored(room_id=room_id).updates
+
+
+def document_updates_after(*, room_id, update_id: int) -> tuple[list[bytes], int]:
+    """Stored updates newer than `update_id`, and the id of the last one (a process that missed
+    a relayed update catches up from storage)."""
+    rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=update_id).order_by("id")
+                .values_list("id", "data"))
+    return [bytes(data) for _, data in rows], (rows[-1][0] if rows else update_id)
+
+
+def document_text(*, room_id) -> str:
+    """The room's code now: the last checkpoint and the updates after it, not the whole history."""
+    from .documents import RoomDocument
+
+    document = RoomDocument()
+    for update in document_stored(room_id=room_id).updates:
+        document.apply(update)
+    return document.value()
 
 
 def replay_of(*, room: Room) -> list[dict]:
+    """Every stored update, oldest first, with who made it and when: the replay's per-edit steps."""
     rows = (DocumentUpdate.objects.filter(room=room).select_related("participant__user").order_by("id"))
     return [{"at": u.created_at.isoformat(), "by": u.participant.display_name if u.participant else "",
              "update": bytes(u.data)} for u in rows]
+
+
+def replay_checkpoints(*, room: Room) -> list[dict]:
+    """The document after the first `position` steps of the replay, so that seeking starts there."""
+    return [{"position": position, "update": bytes(data)} for position, data in
+            DocumentCheckpoint.objects.filter(room=room).order_by("position").values_list("position", "data")]
+
+
+def room_summary(*, room: Room, participant: Participant) -> dict:
+    replay = replay_of(room=room)
+    duration = int((room.ended_at - room.created_at).total_seconds()) if room.ended_at else None
+    return {
+        "final_code": document_text(room_id=room.id), "participants": participants_of(room), "duration": duration,
+        "chat": messages_after(room=room, limit=10_000),
+        "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
+        "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
+        "replay": replay, "checkpoints": replay_checkpoints(room=room),
+    }
+
+
+def room_state(*, room_id, participant: Participant, last_id: int = 0) -> dict:
+    """The `room.state` event a room's events socket starts with: the room, who is in it, the chat
+    after `last_id`, the last runs, and the notes for the interviewer only."""
+    from .services import message_payload, participant_payload, run_payload, timer_payload
+
+    room = room_get(room_id=room_id)
+    state = {
+        "room": {"id": str(room.id), "title": room.title, "language": room.language, "status": room.status,
+                 "locked": room.editor_locked, "stdin": room.stdin, "timer": timer_payload(room),
+                 "challenge": {"slug": room.challenge.slug, "title": room.challenge.title,
+                               "starter": room.challenge.starter_code} if room.challenge else None},
+        "me": participant_payload(participant),
+        "participants": [participant_payload(p) for p in participants_of(room)],
+        "messages": [message_payload(m) for m in messages_after(room=room, last_id=last_id)],
+        "runs": [run_payload(r) for r in room.runs.select_related("participant__user")[:5]],
+    }
+    if participant.role == Role.INTERVIEWER:
+        state["notes"] = room.note.text if hasattr(room, "note") else ""
+    return state
 
 
 def rooms_of(*, user) -> list[Room]:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from core.realtime import publish_on_commit
 from .lock_objects import lock_room_for_update
 from .models import (
     COLORS,
+    DocumentCheckpoint,
     DocumentUpdate,
     InterviewerNote,
     Participant,
@@ -165,11 +166,59 @@ def _require_open(room: Room) -> None:
 # --- the document ------------------------------------------------------------------------------
 
 
-def document_update_record(*, room_id, participant_id: int | None, update: bytes) -> DocumentUpdate:
-    """Persist one Yjs update before it is broadcast: no acknowledged edit is ever lost."""
-    record = DocumentUpdate.objects.create(room_id=room_id, participant_id=participant_id, data=update)
-    Room.objects.filter(id=room_id).update(last_activity_at=timezone.now())
-    return record
+def document_updates_store(*, updates: list[tuple[str, int | None, bytes]],
+                           touch_rooms: set[str] | frozenset = frozenset()) -> None:
+    """Store a batch of Yjs updates, `(room_id, participant_id, update)` in the order they were
+    applied, in one transaction, and count their bytes on each room; `last_activity_at` only for
+    `touch_rooms`. Each room's row is locked first (in id order), so a checkpoint of that room
+    never misses an update committed beside it."""
+    if not updates:
+        return
+    sizes: dict[str, int] = {}
+    for room_id, _, update in updates:
+        sizes[str(room_id)] = sizes.get(str(room_id), 0) + len(update)
+    now = timezone.now()
+    with transaction.atomic():
+        for room_id in sorted(sizes):
+            fields = {"document_bytes": F("document_bytes") + sizes[room_id]}
+            if room_id in touch_rooms:
+                fields["last_activity_at"] = now
+            Room.objects.filter(id=room_id).update(**fields)
+        # One executemany, not bulk_create: at hundreds of updates a second the ORM's per-row
+        # work holds the GIL that the relaying event loop needs.
+        fields = {name: DocumentUpdate._meta.get_field(name) for name in ("room", "participant", "data", "created_at")}
+        created_at = fields["created_at"].get_db_prep_value(now, connection)
+        rows = [(fields["room"].get_db_prep_value(room_id, connection),
+                 participant_id, fields["data"].get_db_prep_value(update, connection), created_at)
+                for room_id, participant_id, update in updates]
+        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in fields)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(DocumentUpdate._meta.db_table)} "
+                               f"({columns}) VALUES (%s, %s, %s, %s)", rows)
+
+
+def document_checkpoint_create(*, room_id) -> DocumentCheckpoint | None:
+    """A checkpoint of everything stored for the room so far: the last checkpoint plus the updates
+    after it, merged into one update. Built from storage under the room's row lock (not from a
+    process's memory), so it holds exactly the updates up to `through_update_id`."""
+    from pycrdt import Doc
+
+    with transaction.atomic():
+        list(Room.objects.select_for_update().filter(id=room_id).values_list("id", flat=True))
+        last = DocumentCheckpoint.objects.filter(room_id=room_id).order_by("-through_update_id").first()
+        after = last.through_update_id if last else 0
+        rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=after).order_by("id")
+                    .values_list("id", "data"))
+        if not rows:
+            return last
+        doc = Doc()
+        if last:
+            doc.apply_update(bytes(last.data))
+        for _, data in rows:
+            doc.apply_update(bytes(data))
+        return DocumentCheckpoint.objects.create(
+            room_id=room_id, through_update_id=rows[-1][0], position=(last.position if last else 0) + len(rows),
+            data=doc.get_update())
 
 
 # --- controls ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from challenges.models import Challenge
 from core.exceptions import ApplicationError, NotFound
 
 from . import selectors, services
-from .documents import RoomDocument
 from .models import Role
 
 
@@ -79,6 +78,8 @@ def room_detail(request, room_id):
 
 
 def room_join(request, room_id):
+    """The invite page. A link that is forged, revoked or for another room gets the same 404 as
+    an unknown room: it tells nothing about the room (not even its title or interviewer)."""
     try:
         room = selectors.room_get(room_id=room_id)
     except NotFound:
@@ -87,13 +88,11 @@ def room_join(request, room_id):
     existing = selectors.participant_for(room=room, user=request.user, session=request.session)
     if existing:
         return redirect("room-detail", room_id=room.id)
-    error, role = None, None
     try:
         role = services.invite_read(room=room, token=token)
-        if not room.is_open:
-            raise services.RoomClosed()
-    except ApplicationError as exc:
-        error = exc.message
+    except ApplicationError:
+        raise Http404("No such room.")
+    error = services.RoomClosed().message if not room.is_open else None
     if request.method == "POST" and error is None:
         try:
             participant = services.room_join(room=room, token=token, user=request.user,
@@ -106,8 +105,7 @@ def room_join(request, room_id):
                 guests[str(room.id)] = participant.id
                 request.session[selectors.GUEST_SESSION_KEY] = guests
             return redirect("room-detail", room_id=room.id)
-    return render(request, "collaboration/join.html", {"room": room, "role": role, "token": token, "error": error},
-                  status=403 if error and role is None else 200)
+    return render(request, "collaboration/join.html", {"room": room, "role": role, "token": token, "error": error})
 
 
 @require_POST
@@ -135,20 +133,13 @@ def room_attach(request, room_id):
 
 def room_summary(request, room_id):
     room, participant = _seat_or_404(request, room_id)
-    updates = selectors.replay_of(room=room)
-    document = RoomDocument()
-    for update in updates:
-        document.apply(update["update"])
-    duration = None
-    if room.ended_at:
-        duration = int((room.ended_at - room.created_at).total_seconds())
+    summary = selectors.room_summary(room=room, participant=participant)
     return render(request, "collaboration/summary.html", {
-        "room": room, "participant": participant, "final_code": str(document.text),
-        "participants": selectors.participants_of(room), "duration": duration,
-        "chat": selectors.messages_after(room=room, limit=10_000),
-        "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
-        "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
-        "replay": [{"at": u["at"], "by": u["by"], "update": base64.b64encode(u["update"]).decode()} for u in updates],
+        **summary, "room": room, "participant": participant,
+        "replay": [{"at": u["at"], "by": u["by"], "update": base64.b64encode(u["update"]).decode()}
+                   for u in summary["replay"]],
+        "checkpoints": [{"position": c["position"], "update": base64.b64encode(c["update"]).decode()}
+                        for c in summary["checkpoints"]],
     })
 
 

@@ -358,7 +358,17 @@ MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 *
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))
 ROOM_MAX_UPDATE_BYTES = 64 * 1024  # one Yjs message
 ROOM_MAX_DOCUMENT_CHARS = 200_000
-ROOM_UPDATE_RATE = (200, 10.0)  # Yjs messages per seconds, per connection (typing and cursor moves)
+# Every stored update of a room, deleted text included (insert/delete churn cannot grow it).
+ROOM_MAX_DOCUMENT_BYTES = int(os.environ.get("ROOM_MAX_DOCUMENT_BYTES", 2 * 1024 * 1024))
+ROOM_CHECKPOINT_EVERY = 200  # stored updates between two checkpoints of a room's document
+ROOM_FLUSH_SECONDS = 0.05  # updates are relayed at once and stored in one transaction per window
+ROOM_FLUSH_MAX_UPDATES = 500
+ROOM_ACTIVITY_SECONDS = 5  # last_activity_at is written at most this often per room
+ROOM_SEND_QUEUE = 512  # messages waiting for one slow document connection before it is closed (4408)
+ROOM_UPDATE_RATE = (400, 10.0)  # changes per seconds, per connection (edits and cursor moves)
+# Every message, per connection: y-websocket echoes each remote cursor move back (50 people
+# moving 5 times a second: 245 echoes a second from each), and echoes change nothing.
+ROOM_MESSAGE_RATE = (5000, 10.0)
 ROOM_RUNS_PER_MINUTE = 10
 ROOM_RUNS_PER_PERSON_PER_MINUTE = 30
 

@@ -1,5 +1,6 @@
 // The summary of a live coding room: replays the shared document edit by edit. Each step is a
-// stored Yjs update; position N shows the text after the first N updates.
+// stored Yjs update; position N shows the text after the first N updates. Checkpoints (the
+// document after its first `position` updates) let a seek start near its target, not at 0.
 import * as Y from "yjs";
 import { escapeHtml } from "./shared/html_escape.js";
 
@@ -28,6 +29,8 @@ function decodeBase64(text) {
 }
 
 const replay = JSON.parse(document.getElementById("replay-data")?.textContent || "[]");
+const checkpoints = JSON.parse(document.getElementById("replay-checkpoints")?.textContent || "[]")
+  .sort((a, b) => a.position - b.position);
 const slider = $("[data-replay-slider]");
 
 if (slider && replay.length) {
@@ -41,16 +44,28 @@ if (slider && replay.length) {
   let shownText = "";
   let playing = null;
 
-  function reset() {
+  // Start again from the last checkpoint at or before `position` (or from the empty document).
+  function reset(position) {
     doc?.destroy();
     doc = new Y.Doc();
     text = doc.getText("code");
     applied = 0;
+    const start = checkpoints.filter((c) => c.position <= position).pop();
+    if (start) {
+      try {
+        Y.applyUpdate(doc, decodeBase64(start.update));
+        applied = start.position;
+      } catch (error) {
+        console.warn("replay: checkpoint could not be applied", error);
+        reset(-1);
+      }
+    }
   }
 
-  // The text after the first `position` updates (going back rebuilds from the start).
+  // The text after the first `position` updates (going back starts again from a checkpoint).
   function textAt(position) {
-    if (doc === null || position < applied) reset();
+    const nearest = checkpoints.filter((c) => c.position <= position).pop();
+    if (doc === null || position < applied || (nearest && nearest.position > applied)) reset(position);
     while (applied < position) {
       try {
         Y.applyUpdate(doc, updates[applied]);

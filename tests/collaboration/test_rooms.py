@@ -1,3 +1,5 @@
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -25,6 +27,8 @@ def test_create_and_read_a_session_through_the_api(auth_client, user, other_user
     bad = auth_client.post("/api/v1/sessions", {"language": "cobol"}, format="json")
     # The installed runtimes are the schema's enum for `language`.
     assert bad.status_code == 400 and "language" in bad.json()["error"]["details"]
+    missing = auth_client.post("/api/v1/sessions", {"challenge": "no-such-challenge"}, format="json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
 def test_join_by_link_as_user_and_as_guest(room, make_user):
@@ -53,12 +57,22 @@ def test_guests_cannot_observe_and_names_are_required(room):
         services.room_join(room=room, token=services.invite_token(room=room, role="candidate"), guest_name="  ")
 
 
+def without_csrf(page: str) -> str:
+    return re.sub(r'content="[A-Za-z0-9]{64}"', "", page)
+
+
 def test_revoked_and_forged_links_are_refused(room, interviewer_seat):
     token = services.invite_token(room=room, role="candidate")
     services.room_revoke_invites(room=room, by=interviewer_seat)
-    response = Client().get(f"/rooms/{room.id}/join/?t={token}")
-    assert response.status_code == 403 and "revoked" in response.content.decode()
-    assert Client().get(f"/rooms/{room.id}/join/?t=forged").status_code == 403
+    unknown = Client().get(f"/rooms/{uuid.uuid4()}/join/?t={token}")
+    other_room = services.room_create(interviewer=interviewer_seat.user, title="Another room")
+    for bad in (token, "forged", "", services.invite_token(room=other_room, role="candidate")):
+        response = Client().get(f"/rooms/{room.id}/join/?t={bad}")
+        page = response.content.decode()
+        # The same page as an unknown room: nothing about this one (title, interviewer, state).
+        assert response.status_code == unknown.status_code == 404
+        assert without_csrf(page) == without_csrf(unknown.content.decode())
+        assert room.title not in page and interviewer_seat.user.display_name not in page
     with pytest.raises(Forbidden):
         services.room_join(room=room, token=token, guest_name="Late")
 
@@ -90,7 +104,7 @@ def test_summary_shows_final_code_chat_runs_and_private_notes(room, interviewer_
     doc = Doc()
     text = doc.get("code", type=Text)
     text += "print('final')\n"
-    services.document_update_record(room_id=room.id, participant_id=candidate.id, update=doc.get_update())
+    services.document_updates_store(updates=[(str(room.id), candidate.id, doc.get_update())])
     services.chat_send(room=room, by=candidate, text="Done!")
     services.notes_save(room=room, by=interviewer_seat, text="Hire")
     services.room_run(room=room, by=candidate, source="print('final')")

@@ -1,0 +1,481 @@
+"""The rooms server under the load and abuse the official client showed: cursors per Yjs client id,
+awareness dedupe, foreign root types, the per-room byte cap, checkpoints, batched storage with its
+crash story, and no silent drop."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from pycrdt import (
+    Awareness,
+    Doc,
+    Map,
+    Text,
+    create_awareness_message,
+    create_sync_message,
+    handle_sync_message,
+    read_message,
+)
+
+from collaboration import documents, persistence, selectors, services
+from collaboration.consumers import RoomClose
+from collaboration.models import DocumentCheckpoint, DocumentUpdate, Room
+from collaboration.persistence import update_batcher
+from collaboration.realtime import room_doc_group
+from core.consumers import CloseCode
+
+from .conftest import YClient, cookie_of
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+class CursorClient(YClient):
+    """A YClient with pycrdt's Awareness, behaving as y-websocket's provider does: it applies
+    what it hears and sends the states that changed, its own and (like the official client) other
+    people's too."""
+
+    def __init__(self, room, cookie, name: str):
+        super().__init__(room, cookie)
+        self.awareness = Awareness(self.doc)
+        self.awareness.set_local_state({"user": {"name": name}})
+        self.awareness_frames = 0
+        self.echo: list[int] = []
+        self.awareness.observe(lambda topic, event: self.echo.extend(
+            event[0]["added"] + event[0]["updated"] + event[0]["removed"])
+            if topic == "update" and event[1] == "server" else None)
+
+    async def connect(self):
+        await super().connect()
+        await self.announce()
+
+    async def announce(self):
+        await self.ws.send_to(bytes_data=create_awareness_message(
+            self.awareness.encode_awareness_update([self.awareness.client_id])))
+
+    async def move(self, cursor: int):
+        self.awareness.set_local_state_field("cursor", cursor)
+        await self.announce()
+
+    async def pump(self, timeout=0.3):
+        while True:
+            if await self.ws.receive_nothing(timeout=timeout, interval=0.01):
+                return None
+            output = await self.ws.receive_output(timeout=1)
+            if output["type"] == "websocket.close":
+                return output["code"]
+            data = output.get("bytes") or b""
+            if data[:1] == b"\x01":
+                self.awareness_frames += 1
+                self.awareness.apply_awareness_update(read_message(data[1:]), "server")
+                continue
+            self.applying = True
+            try:
+                reply = handle_sync_message(data[1:], self.doc)
+            finally:
+                self.applying = False
+            if reply is not None:
+                await self.ws.send_to(bytes_data=reply)
+
+    async def send_echo(self):
+        """What y-websocket does with remote changes: send them back to the server."""
+        if self.echo:
+            ids, self.echo = list(dict.fromkeys(self.echo)), []
+            await self.ws.send_to(bytes_data=create_awareness_message(self.awareness.encode_awareness_update(ids)))
+
+    def others(self) -> dict[int, dict]:
+        return {cid: state for cid, state in self.awareness.states.items() if cid != self.awareness.client_id}
+
+
+async def seats(room, count, make_user):
+    @database_sync_to_async
+    def make():
+        token = services.invite_token(room=room, role="candidate")
+        return [services.room_join(room=room, token=token, user=make_user()) for _ in range(count)]
+
+    return await make()
+
+
+async def settle(*clients, rounds=3):
+    for _ in range(rounds):
+        for client in clients:
+            await client.flush()
+            if isinstance(client, CursorClient):
+                await client.send_echo()
+        for client in clients:
+            await client.pump(timeout=0.05)
+
+
+# --- awareness ---------------------------------------------------------------------------------
+
+
+async def test_a_late_joiner_sees_everyones_cursor_and_a_drop_removes_exactly_its_ids(room, make_user):
+    people = await seats(room, 4, make_user)
+    a, b, c = [CursorClient(room, await cookie_of(p), name) for p, name in zip(people[:3], "ABC", strict=True)]
+    for client in (a, b, c):
+        await client.connect()
+    await a.move(5)
+    await settle(a, b, c)  # b and c echo a's state back, as the official client does
+    late = CursorClient(room, await cookie_of(people[3]), "Late")
+    await late.connect()
+    await late.pump(timeout=0.2)
+    ids = {client.awareness.client_id for client in (a, b, c)}
+    assert set(late.others()) == ids  # everyone's cursor at once, not only the last message per connection
+    assert late.others()[a.awareness.client_id] == {"user": {"name": "A"}, "cursor": 5}
+
+    await b.ws.disconnect()  # b re-sent a's and c's states: only b's own id may go
+    await settle(a, c, late)
+    everyone = ids | {late.awareness.client_id}
+    for client in (a, c, late):
+        assert set(client.others()) == everyone - {b.awareness.client_id, client.awareness.client_id}
+    for client in (a, c, late):
+        await client.close()
+
+
+async def test_unchanged_awareness_is_not_relayed(room, make_user):
+    people = await seats(room, 6, make_user)
+    clients = [CursorClient(room, await cookie_of(p), f"P{i}") for i, p in enumerate(people)]
+    for client in clients:
+        await client.connect()
+    await settle(*clients, rounds=4)
+    frames_before = sum(client.awareness_frames for client in clients)
+    # Everyone sends every state it knows again, unchanged (the official client's echo).
+    for client in clients:
+        await client.ws.send_to(bytes_data=create_awareness_message(
+            client.awareness.encode_awareness_update(list(client.awareness.states))))
+    await settle(*clients)
+    assert sum(client.awareness_frames for client in clients) == frames_before
+    # A real move reaches each of the five others once (the mover heard from the room lately).
+    await clients[0].move(3)
+    await settle(*clients)
+    assert sum(client.awareness_frames for client in clients) == frames_before + len(clients) - 1
+    assert all(c.others().get(clients[0].awareness.client_id, {}).get("cursor") == 3 for c in clients[1:])
+    for client in clients:
+        await client.close()
+
+
+# --- what the room refuses -------------------------------------------------------------------
+
+
+async def test_other_root_types_are_refused_and_never_reach_anyone(room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await a.type(0, "shared code")
+    await settle(a, b)
+    b.doc.get("stash", type=Map)["blob"] = "x" * 1000
+    await b.flush()
+    assert await b.pump(timeout=1) == CloseCode.BAD_MESSAGE
+    late = YClient(room, await cookie_of(candidate))
+    await late.connect()
+    assert "stash" not in list(late.doc.keys()) and late.value == "shared code"
+    await a.pump()
+    assert "stash" not in list(a.doc.keys())
+    await update_batcher().flush()
+    stored = await database_sync_to_async(selectors.document_stored)(room_id=room.id)
+    rebuilt = Doc()
+    for update in stored.updates:
+        rebuilt.apply_update(update)
+    assert list(rebuilt.keys()) == ["code"]
+    await a.close()
+    await late.close()
+
+
+async def test_insert_delete_churn_cannot_grow_a_room_past_its_byte_cap(room, interviewer_seat, settings):
+    settings.ROOM_MAX_DOCUMENT_BYTES = 20_000
+    settings.ROOM_UPDATE_RATE = (10_000, 1.0)
+    a = YClient(room, await cookie_of(interviewer_seat))
+    await a.connect()
+    code = None
+    for _ in range(100):  # the text stays empty; the history grows with each round
+        a.text.insert(0, "y" * 500)
+        del a.text[0:500]
+        await a.flush()
+        code = await a.pump(timeout=0.01)
+        if code is not None:
+            break
+    if code is None:
+        code = await a.pump(timeout=0.5)
+    assert code == RoomClose.TOO_LARGE
+    await update_batcher().flush()
+    stored = await database_sync_to_async(Room.objects.values_list("document_bytes", flat=True).get)(id=room.id)
+    assert 10_000 < stored <= 20_000
+
+
+# --- checkpoints -----------------------------------------------------------------------------------
+
+
+async def test_checkpoints_rebuild_what_full_replay_does_and_keep_per_edit_history(room, interviewer_seat, candidate,
+                                                                                   settings):
+    settings.ROOM_CHECKPOINT_EVERY = 10
+    settings.ROOM_UPDATE_RATE = (10_000, 1.0)
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    for i in range(35):
+        writer = (a, b)[i % 2]
+        writer.text.insert(len(writer.text) // 2, f"<{i}>")
+        if i % 7 == 6:
+            del writer.text[0:2]
+        await writer.flush()
+        await settle(a, b, rounds=1)
+    await settle(a, b)
+    await a.close()
+    await b.close()
+    await update_batcher().flush()
+
+    @database_sync_to_async
+    def check():
+        checkpoints = list(DocumentCheckpoint.objects.filter(room=room).order_by("position"))
+        assert len(checkpoints) >= 2
+        rows = list(DocumentUpdate.objects.filter(room=room).order_by("id").values_list("id", "data"))
+        full = Doc()
+        for _, data in rows:
+            full.apply_update(bytes(data))
+        stored = selectors.document_stored(room_id=room.id)
+        assert stored.updates[0] == bytes(checkpoints[-1].data) and len(stored.updates) < len(rows) + 1
+        from_checkpoint = Doc()
+        for update in stored.updates:
+            from_checkpoint.apply_update(update)
+        assert str(from_checkpoint.get("code", type=Text)) == str(full.get("code", type=Text)) == a.value
+        for checkpoint in checkpoints:  # each is exactly the first `position` edits
+            prefix = Doc()
+            for _, data in rows[:checkpoint.position]:
+                prefix.apply_update(bytes(data))
+            alone = Doc()
+            alone.apply_update(bytes(checkpoint.data))
+            assert str(alone.get("code", type=Text)) == str(prefix.get("code", type=Text))
+            assert rows[checkpoint.position - 1][0] == checkpoint.through_update_id
+        replay = selectors.replay_of(room=room)
+        assert len(replay) == len(rows) and all(step["by"] for step in replay)  # every edit, with its author
+        return len(rows)
+
+    await check()
+    documents._documents.clear()
+    c = YClient(room, await cookie_of(candidate))
+    await c.connect()  # opened from the last checkpoint and the updates after it
+    assert c.value == a.value
+    await c.close()
+
+
+# --- storage: batched, and what a crash loses comes back ---------------------------------------
+
+
+async def test_updates_are_relayed_before_they_are_stored_and_stored_in_batches(room, interviewer_seat, candidate,
+                                                                                settings):
+    settings.ROOM_FLUSH_SECONDS = 0.5
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    for i in range(5):
+        await a.type(i, "x")
+    await b.pump(timeout=0.1)
+    assert b.value == "xxxxx"  # relayed at once
+    count = database_sync_to_async(DocumentUpdate.objects.filter(room=room).count)
+    assert await count() == 0  # not yet stored: the window is open
+    await asyncio.sleep(0.8)
+    assert await count() == 5
+    await a.close()
+    await b.close()
+
+
+async def test_updates_lost_in_a_crash_come_back_when_a_client_reconnects(room, interviewer_seat, candidate, settings):
+    settings.ROOM_FLUSH_SECONDS = 5  # the crash comes before the window closes
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await a.type(0, "typed just before the crash\n")
+    await b.pump()
+    # The process dies: its queue and its documents are gone, the clients keep theirs.
+    dead = update_batcher()
+    dead.task.cancel()
+    dead.pending.clear()
+    persistence._batchers[asyncio.get_running_loop()] = persistence.UpdateBatcher()  # the new process's
+    documents._documents.clear()
+    assert not await database_sync_to_async(DocumentUpdate.objects.filter(room=room).exists)()
+    settings.ROOM_FLUSH_SECONDS = 0.05
+    # b reconnects to the new process (y-websocket keeps its document): sync step 1/2 sends back
+    # whatever the server lacks.
+    again = YClient(room, await cookie_of(candidate))
+    again.doc, again.text = b.doc, b.text
+    await again.ws.connect(timeout=5)
+    await again.ws.send_to(bytes_data=create_sync_message(again.doc))
+    await again.pump()
+    await again.close()  # its last connection here: the room's queue is flushed
+    documents._documents.clear()
+    fresh = YClient(room, await cookie_of(interviewer_seat))
+    await fresh.connect()
+    assert fresh.value == "typed just before the crash\n"
+    await fresh.close()
+
+
+# --- no silent drop ---------------------------------------------------------------------------------
+
+
+async def test_fifty_clients_in_one_room_each_get_every_edit(room, make_user, settings):
+    settings.ROOM_UPDATE_RATE = (10_000, 1.0)
+    people = await seats(room, 50, make_user)
+    clients = [YClient(room, await cookie_of(p)) for p in people]
+    for client in clients:
+        await client.connect()
+    edits = 5
+    for round_ in range(edits):
+        for index, client in enumerate(clients):
+            client.text.insert(0, f"[{index}.{round_}]")
+            await client.flush()
+    for _ in range(4):
+        for client in clients:
+            assert await client.pump(timeout=0.02) is None  # nobody was closed to resync
+    values = {client.value for client in clients}
+    assert len(values) == 1
+    value = values.pop()
+    assert all(f"[{i}.{r}]" in value for i in range(50) for r in range(edits))  # all 250, with no resync
+    for client in clients:
+        await client.close()
+    await update_batcher().flush()
+    assert await database_sync_to_async(DocumentUpdate.objects.filter(room=room).count)() == 50 * edits
+
+
+async def test_a_slow_connection_is_closed_not_skipped_and_recovers_the_whole_document(
+        room, interviewer_seat, candidate, settings):
+    settings.ROOM_SEND_QUEUE = 8
+    settings.ROOM_UPDATE_RATE = (10_000, 1.0)
+    a = YClient(room, await cookie_of(interviewer_seat))
+    slow = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await slow.connect()
+    slow_consumer = [c for c in documents.document_if_open(room.id).connections if c.participant.id == candidate.id][0]
+    # The slow client's socket stops draining: its sends block, as a real server's do under
+    # TCP backpressure.
+    blocked = asyncio.Event()
+    original_send = slow_consumer.send
+
+    async def stuck_send(*args, **kwargs):
+        await blocked.wait()
+        return await original_send(*args, **kwargs)
+
+    slow_consumer.send = stuck_send
+    for i in range(40):
+        await a.type(i, "z")
+    await a.pump(timeout=0.2)
+    assert slow_consumer.closing and slow_consumer not in documents.document_if_open(room.id).connections
+    blocked.set()
+    outputs = []
+    while not await slow.ws.receive_nothing(timeout=0.3):
+        outputs.append(await slow.ws.receive_output(timeout=1))
+    assert outputs[-1] == {"type": "websocket.close", "code": RoomClose.TOO_SLOW}
+    assert slow.value != a.value  # it did miss edits...
+    again = YClient(room, await cookie_of(candidate))
+    again.doc, again.text = slow.doc, slow.text
+    await again.ws.connect(timeout=5)
+    await again.ws.send_to(bytes_data=create_sync_message(again.doc))
+    await again.pump()
+    assert again.value == a.value == "z" * 40  # ...and the reconnect brought back all of them
+    await a.close()
+    await again.close()
+
+
+async def test_a_process_that_misses_a_relayed_update_catches_up_from_storage(room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    await a.connect()
+    other = Doc()
+    other.get("code", type=Text).insert(0, "from another process\n")
+    lost = other.get_update()
+    # Another process stored an update whose relay the channel layer dropped; the next one from
+    # that process arrives with a gap in its sequence numbers.
+    await database_sync_to_async(services.document_updates_store)(updates=[(str(room.id), candidate.id, lost)])
+    before = other.get_state()
+    other.get("code", type=Text).insert(0, "# ")
+    delivered = other.get_update(before)
+    layer = get_channel_layer()
+    for sequence, update in ((1, b"\x00\x00"), (3, delivered)):  # number 2 never arrives
+        await layer.group_send(room_doc_group(room.id), {"type": "doc.update", "update": update,
+                                                         "source": "specific.elsewhere", "sequence": sequence})
+    await asyncio.sleep(0.5)
+    await a.pump(timeout=0.3)
+    assert a.value == "# from another process\n"
+    await a.close()
+
+
+async def test_awareness_entries_refuse_malformed_payloads():
+    from collaboration.documents import awareness_entries
+
+    for payload in (b"", b"\x01", b"\x01\x05", b"\x01\x05\x01\x09{}", b"\x01\x05\x01\x02{x", b"\x01\x05\x01\x02{}junk"):
+        with pytest.raises((ValueError, RuntimeError, IndexError)):
+            awareness_entries(payload)
+    assert awareness_entries(b"\x01\x05\x01\x02{}") == [(5, 1, {})]
+
+
+async def test_waiting_for_one_rooms_updates_does_not_wait_for_other_busy_rooms(room, make_user):
+    busy_room = await database_sync_to_async(services.room_create)(interviewer=await database_sync_to_async(make_user)())
+    batcher = update_batcher()
+    typing = True
+
+    async def type_in_the_busy_room():
+        doc = Doc()
+        text = doc.get("code", type=Text)
+        while typing:
+            before = doc.get_state()
+            text.insert(0, "b")
+            for _ in range(10):  # about 1,000 updates a second, which storage keeps up with
+                batcher.submit(str(busy_room.id), None, doc.get_update(before))
+            await asyncio.sleep(0.01)
+
+    busy = asyncio.create_task(type_in_the_busy_room())
+    await asyncio.sleep(0.2)
+    doc = Doc()
+    doc.get("code", type=Text).insert(0, "quiet")
+    batcher.submit(str(room.id), None, doc.get_update())
+    started = asyncio.get_running_loop().time()
+    await asyncio.wait_for(batcher.flush_room(str(room.id)), timeout=5)
+    waited = asyncio.get_running_loop().time() - started
+    typing = False
+    await busy
+    assert waited < 0.5
+    assert await database_sync_to_async(DocumentUpdate.objects.filter(room=room).count)() == 1
+    await batcher.flush()
+
+
+async def test_messages_waiting_for_a_connection_are_coalesced_without_losing_anything():
+    from pycrdt import create_update_message
+
+    from collaboration.documents import awareness_entries, awareness_raw_entries, coalesce
+
+    doc = Doc()
+    text = doc.get("code", type=Text)
+    waiting, cursors = [], Awareness(Doc())
+    for i in range(30):
+        before = doc.get_state()
+        text.insert(len(text), f"{i},")
+        waiting.append(create_update_message(doc.get_update(before)))
+        cursors.set_local_state_field("cursor", i)
+        waiting.append(create_awareness_message(cursors.encode_awareness_update([cursors.client_id])))
+    frames = coalesce(waiting)
+    assert len(frames) == 2  # one update, one awareness message, instead of 60 frames
+    peer = Doc()
+    handle_sync_message(frames[0][1:], peer)
+    assert str(peer.get("code", type=Text)) == str(text)
+    entries = awareness_entries(read_message(frames[1][1:]))
+    assert len(entries) == 1 and entries[0][0] == cursors.client_id and entries[0][2]["cursor"] == 29
+    assert awareness_raw_entries(read_message(frames[1][1:]))[0][1] == cursors.meta[cursors.client_id]["clock"]
+
+
+async def test_a_connection_that_heard_nothing_for_a_while_hears_its_own_cursor(room, interviewer_seat, monkeypatch):
+    """y-websocket closes a connection that received nothing for 30 s; alone in a room, its own
+    cursor renewals (every 15 s) keep it alive."""
+    alone = CursorClient(room, await cookie_of(interviewer_seat), "Alone")
+    await alone.connect()
+    await alone.pump(timeout=0.1)
+    frames = alone.awareness_frames
+    await alone.move(1)
+    await alone.pump(timeout=0.1)
+    assert alone.awareness_frames == frames  # it had just heard from the server
+    monkeypatch.setattr(documents, "SILENCE_SECONDS", 0.0)
+    await alone.move(2)
+    await alone.pump(timeout=0.1)
+    assert alone.awareness_frames == frames + 1
+    await alone.close()
