@@ -11,7 +11,7 @@ from core.exceptions import ApplicationError, Forbidden, ValidationFailed
 from core.rate_limits import minute_budget_spend
 from core.realtime import publish_on_commit
 
-from .lock_objects import lock_room_for_update
+from .lock_objects import lock_room_for_update, lock_room_id_for_update
 from .models import (
     COLORS,
     DocumentCheckpoint,
@@ -204,7 +204,7 @@ def document_checkpoint_create(*, room_id) -> DocumentCheckpoint | None:
     from pycrdt import Doc
 
     with transaction.atomic():
-        list(Room.objects.select_for_update().filter(id=room_id).values_list("id", flat=True))
+        lock_room_id_for_update(room_id)
         last = DocumentCheckpoint.objects.filter(room_id=room_id).order_by("-through_update_id").first()
         after = last.through_update_id if last else 0
         rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=after).order_by("id")
