@@ -3,6 +3,7 @@
 import logging
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_activity, progress_record_event
-from core.exceptions import ApplicationError, Conflict, ValidationFailed
+from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
 from core.realtime import publish_on_commit
 
 from .judge import Limits, TestResult, Verdict, get_checker
@@ -224,6 +225,8 @@ def submission_judge(*, submission_id: int) -> Submission | None:
 @transaction.atomic
 def _submission_record_outcome(submission_id: int, outcome, collected: list[dict]) -> Submission:
     submission = lock_submission_for_update(submission_id)
+    if submission is None:  # deleted while it was being judged (its challenge went, say)
+        raise NotFound("This submission no longer exists.", code="submission_not_found")
     submission.status = SubmissionStatus.DONE
     submission.verdict = str(outcome.verdict)
     submission.score, submission.max_score = outcome.score, outcome.max_score
@@ -344,10 +347,9 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
         "required_keywords": validation.get("required_keywords", []),
         "scenario": spec.get("scenario", {}),
     }
-    challenge = lock_challenge_by_slug_for_update(spec["slug"])
-    created = challenge is None
-    if created:
-        challenge = Challenge(slug=spec["slug"], author=author)
+    existing_challenge = lock_challenge_by_slug_for_update(spec["slug"])
+    created = existing_challenge is None
+    challenge = existing_challenge if existing_challenge is not None else Challenge(slug=spec["slug"], author=author)
     changed = created or any(getattr(challenge, k) != v for k, v in fields.items())
     for key, value in fields.items():
         setattr(challenge, key, value)
@@ -399,7 +401,7 @@ def challenge_rejudge(*, challenge: Challenge) -> int:
     Submission.objects.filter(id__in=ids).update(status=SubmissionStatus.QUEUED, verdict="", results=[],
                                                  total=challenge.test_cases.count())
     for submission_id in ids:
-        transaction.on_commit(lambda i=submission_id: submission_judge_task.delay(i), robust=True)
+        transaction.on_commit(partial(submission_judge_task.delay, submission_id), robust=True)
     return len(ids)
 
 

@@ -1,5 +1,7 @@
 """Every write of the live coding rooms."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -180,13 +182,14 @@ def document_updates_store(*, updates: list[tuple[str, int | None, bytes]],
     now = timezone.now()
     with transaction.atomic():
         for room_id in sorted(sizes):
-            fields = {"document_bytes": F("document_bytes") + sizes[room_id]}
+            changes: dict[str, Any] = {"document_bytes": F("document_bytes") + sizes[room_id]}
             if room_id in touch_rooms:
-                fields["last_activity_at"] = now
-            Room.objects.filter(id=room_id).update(**fields)
+                changes["last_activity_at"] = now
+            Room.objects.filter(id=room_id).update(**changes)
         # One executemany, not bulk_create: at hundreds of updates a second the ORM's per-row
         # work holds the GIL that the relaying event loop needs.
-        fields = {name: DocumentUpdate._meta.get_field(name) for name in ("room", "participant", "data", "created_at")}
+        concrete = {field.name: field for field in DocumentUpdate._meta.concrete_fields}
+        fields = {name: concrete[name] for name in ("room", "participant", "data", "created_at")}
         created_at = fields["created_at"].get_db_prep_value(now, connection)
         rows = [(fields["room"].get_db_prep_value(room_id, connection),
                  participant_id, fields["data"].get_db_prep_value(update, connection), created_at)
@@ -211,7 +214,7 @@ def document_checkpoint_create(*, room_id) -> DocumentCheckpoint | None:
                     .values_list("id", "data"))
         if not rows:
             return last
-        doc = Doc()
+        doc: Doc[Any] = Doc()  # no shared roots: it only merges the stored updates
         if last:
             doc.apply_update(bytes(last.data))
         for _, data in rows:

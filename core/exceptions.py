@@ -84,8 +84,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(error_body("invalid", "Some fields are not valid.", details), status=400)
+        field_errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(error_body("invalid", "Some fields are not valid.", field_errors), status=400)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -95,12 +95,15 @@ def api_exception_handler(exc, context):
     if response is None:
         return None  # unexpected: let Django log it and answer 500
     if isinstance(exc, drf_exceptions.ValidationError):
-        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", "Some fields are not valid.", details)
+        invalid = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", "Some fields are not valid.", invalid)
     else:
         message = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else exc.default_detail
-        details = {}
-        if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:
-            details = {"retry_after_seconds": int(exc.wait)}
+        details: dict[str, int] = {}
+        if isinstance(exc, drf_exceptions.Throttled):
+            # Throttled.__init__ sets `wait` (seconds, or None); drf-stubs do not declare it.
+            wait: float | None = exc.wait  # type: ignore[attr-defined]
+            if wait is not None:
+                details = {"retry_after_seconds": int(wait)}
         response.data = error_body(_drf_code(exc), str(message), details)
     return response

@@ -13,6 +13,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
 
@@ -29,6 +30,9 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 class PrivateStorage(LazyObject):
     """STORAGES["private"], looked up on first use (like Django's default_storage)."""
+
+    # The storage, or Django's `empty` marker until first use (the stubs leave it undeclared).
+    _wrapped: object
 
     def _setup(self):
         self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
@@ -55,13 +59,14 @@ def unguessable_name(folder: str, filename: str) -> str:
     return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
 
 
-def private_file_response(field_file, *, download_name: str):
+def private_file_response(field_file, *, download_name: str) -> HttpResponseBase:
     """The response that hands a private file to the person a view has already checked.
 
     Local files are streamed as an attachment; on S3 the answer is a redirect to a signed URL
     (short-lived, and asking S3 to send it as an attachment with the same name)."""
     storage = field_file.storage
     content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    response: FileResponse | HttpResponseRedirect
     if _is_local(storage):
         response = FileResponse(storage.open(field_file.name, "rb"), as_attachment=True, filename=download_name,
                                 content_type=content_type)

@@ -59,7 +59,9 @@ _NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolea
           dict: "an object"}
 
 
-class StrictJSONTypes:
+class StrictJSONTypes(serializers.Serializer):
+    """Mixed in before a (Model)Serializer: its `to_internal_value` checks the JSON types first."""
+
     def to_internal_value(self, data):
         if isinstance(data, dict) and not isinstance(data, QueryDict):
             errors = {name: [problem] for name, field in self.fields.items()

@@ -5,6 +5,7 @@ import json
 import resource
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -123,9 +124,16 @@ def _parse_in_child(data: bytes) -> dict:
         return {"ok": False, "code": "parse_failed", "message": "This file could not be read."}
 
 
+def _lock_version_being_parsed(version_id: int) -> ResumeVersion:
+    version = lock_resume_version_for_update(version_id)
+    if version is None:  # the resume was deleted while its file was being read
+        raise NotFound("This resume version no longer exists.", code="version_not_found")
+    return version
+
+
 def _status_set(version_id: int, status: str) -> ResumeVersion:
     with transaction.atomic():
-        version = lock_resume_version_for_update(version_id)
+        version = _lock_version_being_parsed(version_id)
         version.parse_status = status
         version.save(update_fields=["parse_status", "updated_at"])
     _publish_status(version)
@@ -162,7 +170,7 @@ def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
     _status_set(version_id, ParseStatus.PARSING)
     result = _parse_in_child(data)
     with transaction.atomic():
-        version = lock_resume_version_for_update(version_id)
+        version = _lock_version_being_parsed(version_id)
         if version.parse_status != ParseStatus.PARSING:
             return version  # another reader finished it first
         if result.get("ok"):
@@ -270,7 +278,7 @@ def resume_delete(*, resume: Resume) -> None:
     for version in resume.versions.all():
         if version.file:
             storage, name = version.file.storage, version.file.name
-            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+            transaction.on_commit(partial(storage.delete, name))
     resume.delete()
 
 

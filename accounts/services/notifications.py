@@ -1,5 +1,6 @@
 import logging
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -164,9 +165,7 @@ def announcement_broadcast(*, sender: User, title: str, body: str = "", url: str
     chunk = 500
     for start in range(0, len(user_ids), chunk):
         ids = user_ids[start : start + chunk]
-        transaction.on_commit(
-            lambda ids=ids: announcement_fan_out.delay(key, ids, title, body, url)
-        )
+        transaction.on_commit(partial(announcement_fan_out.delay, key, ids, title, body, url))
     logger.info("announcement %r by %s to %d users", title, sender, len(user_ids))
     return len(user_ids)
 
