@@ -3,7 +3,7 @@ import pytest
 from accounts.models import Notification, Progress, UserAchievement, XPEvent
 from challenges import services
 from challenges.models import ChallengeProgress, Submission
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFound
 
 from .conftest import SUM_SOURCE
 
@@ -90,6 +90,23 @@ def test_judge_failure_is_recorded_not_lost(user, challenge, monkeypatch):
     submission = submit(user, challenge)
     assert submission.status == "error" and submission.verdict == "IE"
     assert Submission.objects.filter(id=submission.id).exists()
+
+
+def test_a_submission_deleted_while_it_is_judged_is_not_found_rather_than_crashing(user, challenge, monkeypatch):
+    real_judge = services.require_judge()
+
+    class StaffDeletesTheChallengeMeanwhile:
+        def judge(self, *args, **kwargs):
+            outcome = real_judge.judge(*args, **kwargs)
+            services.challenge_delete(challenge=challenge)  # its submissions go with it
+            return outcome
+
+    monkeypatch.setattr(services, "require_judge", StaffDeletesTheChallengeMeanwhile)
+    submission = services.submission_create(user=user, challenge=challenge, language="python", source=SUM_SOURCE)
+    with pytest.raises(NotFound) as error:
+        services.submission_judge(submission_id=submission.id)
+    assert error.value.code == "submission_not_found"
+    assert not Submission.objects.filter(id=submission.id).exists()
 
 
 def test_rejudge_requeues(user, challenge, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.exceptions import NotFound
 from resumes import services
 from resumes.models import Analysis, ParseStatus, ResumeVersion
 from tests.resumes.test_ats import BACKEND_JOB
@@ -25,6 +26,22 @@ def test_upload_is_parsed_in_a_child_process(user, layout):
     assert version.content["experience"][0]["company"] == "Acme Payments"
     assert "Kubernetes" in version.content["skills"] and version.general_score > 0
     assert version.parsed["format"]["file_type"] in ("pdf", "docx", "text")
+
+
+def test_a_resume_deleted_while_its_file_is_read_is_not_found_rather_than_crashing(user, monkeypatch):
+    version = services.resume_upload(user=user, upload=SimpleUploadedFile("resume.pdf", documents.docx_plain()))
+    real_parse = services._parse_in_child
+
+    def the_owner_deletes_it_meanwhile(data):
+        result = real_parse(data)
+        services.resume_delete(resume=version.resume)
+        return result
+
+    monkeypatch.setattr(services, "_parse_in_child", the_owner_deletes_it_meanwhile)
+    with pytest.raises(NotFound) as error:
+        services.version_parse(version_id=version.id)
+    assert error.value.code == "version_not_found"
+    assert not ResumeVersion.objects.filter(id=version.id).exists()
 
 
 def test_the_name_of_a_file_does_not_decide_its_type(user):
