@@ -9,7 +9,7 @@ import { setLanguageMode } from "./shared/code_languages.js";
 import { apiRequest as api } from "./shared/csrf.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
-import { runVerdictLabel, verdictLabel } from "./shared/verdicts.js";
+import { memoryLabel, runVerdictLabel, verdictLabel } from "./shared/verdicts.js";
 
 const data = JSON.parse(document.getElementById("challenge-data").textContent);
 const $ = (selector) => document.querySelector(selector);
@@ -139,7 +139,7 @@ async function run() {
     });
     const verdict = runVerdictLabel(result.verdict);
     showOutput(`<div class="row small"><strong>${escapeHtml(verdict)}</strong>
-      <span class="muted">${(result.wall_time * 1000).toFixed(0)} ms · ${(result.memory / 1048576).toFixed(1)} MiB${result.exit_code ? ` · exit code ${result.exit_code}` : ""}</span></div>
+      <span class="muted">${(result.wall_time * 1000).toFixed(0)} ms · ${memoryLabel(result.memory)}${result.exit_code ? ` · exit code ${result.exit_code}` : ""}</span></div>
       ${result.compile_output ? `<div class="small muted">Compiler</div><pre class="console">${escapeHtml(result.compile_output)}</pre>` : ""}
       <div class="small muted">Output</div><pre class="console" data-run-stdout>${escapeHtml(result.stdout) || "<span class='muted'>(nothing)</span>"}</pre>
       ${result.stderr ? `<div class="small muted">Errors</div><pre class="console error">${escapeHtml(result.stderr)}</pre>` : ""}`);
@@ -152,7 +152,7 @@ async function run() {
 // --- submit and live verdicts ---------------------------------------------------------------------
 function resultRow(result) {
   const time = `${(result.wall_time * 1000).toFixed(0)} ms`;
-  const memory = `${(result.memory / 1048576).toFixed(1)} MiB`;
+  const memory = memoryLabel(result.memory);
   return `<li class="test-row verdict-row-${result.verdict}" data-test-index="${result.index}">
     <span>Test ${result.index + 1}${result.hidden ? ' <span class="muted">(hidden)</span>' : ""}</span>
     <span class="verdict verdict-${result.verdict}" title="${escapeHtml(verdictLabel(result.verdict))}">${result.verdict}</span>

@@ -13,3 +13,9 @@ export function verdictLabel(verdict) {
 export function runVerdictLabel(verdict) {
   return !verdict || verdict === "AC" || verdict === "OK" ? "Finished" : verdictLabel(verdict);
 }
+
+// The judge reports no memory when it could not measure it (a run killed at the wall clock
+// without its helper): a dash, as on the submission page, never "0.0 MiB".
+export function memoryLabel(bytes) {
+  return bytes === null || bytes === undefined ? "–" : `${(bytes / 1048576).toFixed(1)} MiB`;
+}
