@@ -14,6 +14,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -61,10 +62,26 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
     that lets it fill up (it cannot keep up with the room) is closed with 4408, never skipped
     silently, and the client's reconnect resynchronises the whole document."""
 
+    async def __call__(self, scope, receive, send):
+        """The connection's messages, one after the other, straight from the ASGI server.
+        Channels' own loop would also give every connection a channel of the layer and race two
+        new tasks per message; nothing is ever sent to a document connection's channel (room
+        events come through its document, a sign-out through the security stack's receive)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            while True:
+                await self.dispatch(await receive())
+
     async def dispatch(self, message):
         # Channels closes stale database connections before every message, on the one shared
         # sync thread: a thread hop (and a wait behind every query) per keystroke. Nothing here
         # touches the database but through database_sync_to_async, which cleans up itself.
+        if message["type"] == "websocket.receive":
+            text = message.get("text")
+            await self.receive(text_data=text, bytes_data=message.get("bytes") if text is None else None)
+            return
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
