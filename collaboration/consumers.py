@@ -14,6 +14,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -61,10 +62,26 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
     that lets it fill up (it cannot keep up with the room) is closed with 4408, never skipped
     silently, and the client's reconnect resynchronises the whole document."""
 
+    async def __call__(self, scope, receive, send):
+        """The connection's messages, one after the other, straight from the ASGI server.
+        Channels' own loop would also give every connection a channel of the layer and race two
+        new tasks per message; nothing is ever sent to a document connection's channel (room
+        events come through its document, a sign-out through the security stack's receive)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            while True:
+                await self.dispatch(await receive())
+
     async def dispatch(self, message):
         # Channels closes stale database connections before every message, on the one shared
         # sync thread: a thread hop (and a wait behind every query) per keystroke. Nothing here
         # touches the database but through database_sync_to_async, which cleans up itself.
+        if message["type"] == "websocket.receive":
+            text = message.get("text")
+            await self.receive(text_data=text, bytes_data=message.get("bytes") if text is None else None)
+            return
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -90,7 +107,10 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         # (the official client echoes every remote cursor move back) only by a far larger bound.
         self.bucket = TokenBucket(*settings.ROOM_UPDATE_RATE)
         self.message_bucket = TokenBucket(*settings.ROOM_MESSAGE_RATE)
-        self.outbox: asyncio.Queue[bytes] = asyncio.Queue(maxsize=settings.ROOM_SEND_QUEUE)
+        # A list and one future to wake the writer: asyncio.Queue's bookkeeping per message is
+        # measurable at thousands of relayed messages a second.
+        self.outbox: list[bytes] = []
+        self.outbox_ready: asyncio.Future | None = None
         self.writer = asyncio.create_task(self._write())
         self.document = await document_open(self.room_id, self)
         # Our state vector: the client answers with whatever we lack.
@@ -101,23 +121,28 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             self.enqueue(everyone)
 
     async def _write(self):
+        loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
             while True:
-                waiting = [await self.outbox.get()]
-                while not self.outbox.empty():
-                    waiting.append(self.outbox.get_nowait())
+                if not self.outbox:
+                    self.outbox_ready = loop.create_future()
+                    await self.outbox_ready
+                waiting, self.outbox = self.outbox, []
                 for message in coalesce(waiting):
                     await self.send(bytes_data=message)
 
     def enqueue(self, message: bytes) -> None:
         if self.closing:
             return
-        try:
-            self.outbox.put_nowait(message)
-            self.last_sent_at = time.monotonic()
-        except asyncio.QueueFull:
+        if len(self.outbox) >= settings.ROOM_SEND_QUEUE:
             self.closing = True  # nothing more is queued; one close
             asyncio.get_running_loop().create_task(self.give_up(RoomClose.TOO_SLOW, already_closing=True))
+            return
+        self.outbox.append(message)
+        self.last_sent_at = time.monotonic()
+        ready = self.outbox_ready
+        if ready is not None and not ready.done():
+            ready.set_result(None)
 
     def on_room_event(self, event: dict) -> None:
         if event.get("type") == "room.ended":

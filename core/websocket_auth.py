@@ -113,7 +113,8 @@ class SignInBoundConnection:
         for group in groups:
             await layer.group_add(group, channel)
 
-        revoked = asyncio.Event()
+        # One future for the connection's whole life, not a wait task per message.
+        revoked = asyncio.get_running_loop().create_future()
         closed = False
         pending_receive: asyncio.Future | None = None
 
@@ -135,21 +136,31 @@ class SignInBoundConnection:
             if not closed:
                 closed = True
                 await send({"type": "websocket.close", "code": SIGNED_OUT_CLOSE_CODE})
-            revoked.set()
+            revoked.set_result(None)
 
         async def guarded_receive():
             nonlocal pending_receive
-            if revoked.is_set():
+            if revoked.done():
                 return {"type": "websocket.disconnect", "code": SIGNED_OUT_CLOSE_CODE}
             # One outstanding receive across calls: the consumer cancels its receive task when
             # it stops, and a message must never be lost to a cancelled wait.
             if pending_receive is None:
                 pending_receive = asyncio.ensure_future(receive())
-            revoked_wait = asyncio.ensure_future(revoked.wait())
-            try:
-                await asyncio.wait({pending_receive, revoked_wait}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                revoked_wait.cancel()
+            if not pending_receive.done():
+                # This runs for every message: a plain future woken by either, not asyncio.wait.
+                woken = asyncio.get_running_loop().create_future()
+
+                def wake(_):
+                    if not woken.done():
+                        woken.set_result(None)
+
+                pending_receive.add_done_callback(wake)
+                revoked.add_done_callback(wake)
+                try:
+                    await woken
+                finally:
+                    pending_receive.remove_done_callback(wake)
+                    revoked.remove_done_callback(wake)
             if pending_receive.done():
                 message, pending_receive = pending_receive.result(), None
                 return message

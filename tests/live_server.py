@@ -2,8 +2,10 @@
 (pages, API, WebSockets; how each server starts is said once, in `asgi_server_command`) and a
 Celery worker, both pointed at the test database."""
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -85,8 +87,12 @@ def running(command: list[str], env: dict, log_path: Path, port: int | None = No
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            # The whole session: a server's worker that outlives its parent keeps serving
+            # (and using CPU) long after the test.
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # workers the parent left behind
         log.close()
 
 

@@ -148,3 +148,18 @@ def test_session_api_refuses_odd_bodies_and_unknown_challenges(auth_client):
     missing = auth_client.post("/api/v1/sessions", {"challenge": "no-such"}, format="json")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert auth_client.get("/api/v1/sessions/not-a-uuid/").json()["error"]["code"] == "not_found"
+
+
+def test_a_stored_batch_counts_bytes_per_room_and_touches_only_the_rooms_asked(room, make_user):
+    other = services.room_create(interviewer=make_user(), title="Next door")
+    long_ago = timezone.now() - timedelta(hours=3)
+    Room.objects.filter(id__in=[room.id, other.id]).update(last_activity_at=long_ago)
+    services.document_updates_store(
+        updates=[(str(room.id), None, b"\x01" * 10), (str(other.id), None, b"\x02" * 7), (str(room.id), None, b"\x03" * 5)],
+        touch_rooms={str(other.id)})
+    room.refresh_from_db()
+    other.refresh_from_db()
+    assert (room.document_bytes, other.document_bytes) == (15, 7)
+    assert room.last_activity_at == long_ago
+    assert other.last_activity_at > long_ago + timedelta(hours=2)
+    assert list(room.updates.order_by("id").values_list("data", flat=True)) == [b"\x01" * 10, b"\x03" * 5]
