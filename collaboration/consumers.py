@@ -14,8 +14,8 @@ import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
-from channels.exceptions import StopConsumer
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
