@@ -144,6 +144,7 @@ class RoomDocument:
         self.sequence = itertools.count(1)
         self.heard: dict[str, int] = {}
         self.catching_up: asyncio.Task | None = None
+        self.catch_up_again = False  # a gap noticed while a catch-up was already under way
         self.loop = None
 
     # --- the document -----------------------------------------------------------------------
@@ -330,21 +331,30 @@ class RoomDocument:
     def _catch_up_soon(self) -> None:
         if self.catching_up is None or self.catching_up.done():
             self.catching_up = asyncio.create_task(self._catch_up())
+        else:
+            # The running catch-up may already have read storage before the update this gap
+            # stands for was stored: go round once more when it ends.
+            self.catch_up_again = True
 
     async def _catch_up(self) -> None:
         """A relayed update was missed: after the other processes' next store, apply what is
-        stored and send this process's connections whatever they lacked."""
-        await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.1)
-        updates, last = await database_sync_to_async(selectors.document_updates_after)(
-            room_id=self.room_id, update_id=self.through_update_id)
-        before = self.doc.get_state()
-        for update in updates:
-            self.apply(update)
-        self.through_update_id = last
-        missing = self.doc.get_update(before)
-        if missing != EMPTY_UPDATE:
-            logger.warning("room %s: caught up %d missed bytes from storage", self.room_id, len(missing))
-            self.relay_local(create_update_message(missing))
+        stored and send this process's connections whatever they lacked. Repeats while new gaps
+        were noticed during a round."""
+        while True:
+            self.catch_up_again = False
+            await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.1)
+            updates, last = await database_sync_to_async(selectors.document_updates_after)(
+                room_id=self.room_id, update_id=self.through_update_id)
+            before = self.doc.get_state()
+            for update in updates:
+                self.apply(update)
+            self.through_update_id = last
+            missing = self.doc.get_update(before)
+            if missing != EMPTY_UPDATE:
+                logger.warning("room %s: caught up %d missed bytes from storage", self.room_id, len(missing))
+                self.relay_local(create_update_message(missing))
+            if not self.catch_up_again:
+                return
 
 
 _documents: dict[str, RoomDocument] = {}

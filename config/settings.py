@@ -134,7 +134,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "prepforge:asgi"},
+            # A channel holds up to 1,000 messages (channels_redis' default of 100 drops the
+            # rest silently when a busy process falls a moment behind a room's fan-out).
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "prepforge:asgi", "capacity": 1000},
         }
     }
 else:

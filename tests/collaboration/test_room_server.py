@@ -5,6 +5,7 @@ crash story, and no silent drop."""
 import asyncio
 
 import pytest
+from django.conf import settings
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from pycrdt import (
@@ -398,6 +399,43 @@ async def test_a_process_that_misses_a_relayed_update_catches_up_from_storage(ro
     await asyncio.sleep(0.5)
     await a.pump(timeout=0.3)
     assert a.value == "# from another process\n"
+    await a.close()
+
+
+async def test_a_gap_noticed_during_a_catch_up_gets_a_round_of_its_own(room, interviewer_seat, candidate):
+    """The second gap's update is stored only after the running catch-up has read storage: it
+    must still arrive (before, a gap noticed while a catch-up ran was forgotten)."""
+    a = YClient(room, await cookie_of(interviewer_seat))
+    await a.connect()
+    other = Doc()
+    text = other.get("code", type=Text)
+    layer = get_channel_layer()
+
+    async def relay(sequence, update):
+        await layer.group_send(room_doc_group(room.id), {"type": "doc.update", "update": update,
+                                                         "source": "specific.elsewhere", "sequence": sequence})
+
+    def edit(insert):
+        before = other.get_state()
+        text.insert(len(str(text)), insert)
+        return other.get_update(before)
+
+    store = database_sync_to_async(services.document_updates_store)
+    first_lost = edit("first\n")
+    await store(updates=[(str(room.id), candidate.id, first_lost)])
+    await relay(1, b"\x00\x00")
+    await relay(3, edit("seen\n"))  # number 2 (first_lost) never arrives: a catch-up starts
+    second_lost = edit("second\n")
+    await relay(5, edit("also seen\n"))  # number 4 (second_lost) is lost too, while it runs
+    for _ in range(50):  # until the first round has read storage and sent what it found
+        await a.pump(timeout=0.05)
+        if "first" in a.value:
+            break
+    assert "first" in a.value and "second" not in a.value
+    await store(updates=[(str(room.id), candidate.id, second_lost)])  # stored only now
+    await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.5)
+    await a.pump(timeout=0.3)
+    assert a.value == "first\nseen\nsecond\nalso seen\n"
     await a.close()
 
 
