@@ -142,6 +142,8 @@ class RoomDocument:
         self.channel: str | None = None
         self.listener: asyncio.Task | None = None
         self.sequence = itertools.count(1)
+        self.published = 0  # the last sequence number this process sent to the group
+        self.trailer: asyncio.Task | None = None
         self.heard: dict[str, int] = {}
         self.catching_up: asyncio.Task | None = None
         self.catch_up_again = False  # a gap noticed while a catch-up was already under way
@@ -280,7 +282,7 @@ class RoomDocument:
             "type": "awareness.query", "source": self.channel})
 
     async def stop(self) -> None:
-        for task in (self.listener, self.catching_up):
+        for task in (self.listener, self.catching_up, self.trailer):
             if task is not None:
                 task.cancel()
         if self.layer is not None and self.channel is not None:
@@ -289,8 +291,22 @@ class RoomDocument:
     async def _publish(self, event: dict) -> None:
         if self.layer is None or isinstance(self.layer, InMemoryChannelLayer):
             return  # one process only: everyone is a local connection, already served
-        event.update(source=self.channel, sequence=next(self.sequence))
+        self.published = next(self.sequence)
+        event.update(source=self.channel, sequence=self.published)
         await self.layer.group_send(room_doc_group(self.room_id), event)
+        if self.trailer is None or self.trailer.done():
+            self.trailer = asyncio.create_task(self._send_trailer())
+
+    async def _send_trailer(self) -> None:
+        """A gap shows only when a later message arrives: if the last one of a burst is dropped,
+        nothing follows it. So while this process publishes, and once after, it also says which
+        sequence number it is at ("doc.sequence"), and a listener behind that number catches up."""
+        sent = -1
+        while sent != self.published:
+            await asyncio.sleep(settings.ROOM_SEQUENCE_TRAILER_SECONDS)
+            sent = self.published
+            await self.layer.group_send(room_doc_group(self.room_id), {
+                "type": "doc.sequence", "source": self.channel, "last": sent})
 
     async def _listen(self) -> None:
         while True:
@@ -314,7 +330,11 @@ class RoomDocument:
             if last is not None and message["sequence"] != last + 1:
                 self._catch_up_soon()
             self.heard[source] = message["sequence"]
-        if kind == "doc.update":
+        if kind == "doc.sequence":
+            if message["last"] > self.heard.get(source, 0):
+                self._catch_up_soon()
+                self.heard[source] = message["last"]
+        elif kind == "doc.update":
             self.apply(message["update"])
             self.stored_bytes += len(message["update"])  # the other process stores it
             self.relay_local(create_update_message(message["update"]))
@@ -344,7 +364,7 @@ class RoomDocument:
             self.catch_up_again = False
             await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.1)
             updates, last = await database_sync_to_async(selectors.document_updates_after)(
-                room_id=self.room_id, update_id=self.through_update_id)
+                room_id=self.room_id, update_id=self.through_update_id, overlap_seconds=2.0)
             before = self.doc.get_state()
             for update in updates:
                 self.apply(update)

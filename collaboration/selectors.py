@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from core.exceptions import NotFound, first_or_not_found
 
@@ -75,12 +77,17 @@ def document_updates(*, room_id) -> list[bytes]:
     return document_stored(room_id=room_id).updates
 
 
-def document_updates_after(*, room_id, update_id: int) -> tuple[list[bytes], int]:
+def document_updates_after(*, room_id, update_id: int, overlap_seconds: float = 0) -> tuple[list[bytes], int]:
     """Stored updates newer than `update_id`, and the id of the last one (a process that missed
-    a relayed update catches up from storage)."""
-    rows = list(DocumentUpdate.objects.filter(room_id=room_id, id__gt=update_id).order_by("id")
+    a relayed update catches up from storage). With `overlap_seconds`, also those stored in that
+    last while: ids are handed out at insert, so another process's batch that committed late can
+    hold ids below ones already read (applying an update twice changes nothing)."""
+    recent = Q(id__gt=update_id)
+    if overlap_seconds:
+        recent |= Q(created_at__gte=timezone.now() - timedelta(seconds=overlap_seconds))
+    rows = list(DocumentUpdate.objects.filter(recent, room_id=room_id).order_by("id")
                 .values_list("id", "data"))
-    return [bytes(data) for _, data in rows], (rows[-1][0] if rows else update_id)
+    return [bytes(data) for _, data in rows], max([update_id, *(row[0] for row in rows)])
 
 
 def document_text(*, room_id) -> str:

@@ -363,6 +363,7 @@ ROOM_MAX_DOCUMENT_CHARS = 200_000
 # Every stored update of a room, deleted text included (insert/delete churn cannot grow it).
 ROOM_MAX_DOCUMENT_BYTES = int(os.environ.get("ROOM_MAX_DOCUMENT_BYTES", 2 * 1024 * 1024))
 ROOM_CHECKPOINT_EVERY = 200  # stored updates between two checkpoints of a room's document
+ROOM_SEQUENCE_TRAILER_SECONDS = 0.5  # how soon a dropped last relay of a burst is noticed
 ROOM_FLUSH_SECONDS = 0.05  # updates are relayed at once and stored in one transaction per window
 ROOM_FLUSH_MAX_UPDATES = 500
 ROOM_ACTIVITY_SECONDS = 5  # last_activity_at is written at most this often per room

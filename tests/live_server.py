@@ -122,7 +122,7 @@ def asgi_server_command(port: int, server: str = ASGI_SERVER, root: Path = ROOT)
     if server == "granian":
         # asginl: ASGI without the lifespan protocol, which Django does not speak.
         return [str(bin_dir / "granian"), "--interface", "asginl", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "1", "--no-access-log", target]
+                "--port", str(port), "--workers", os.environ.get("WEB_WORKERS", "1"), "--no-access-log", target]
     raise ValueError(f"unknown ASGI server {server!r}")
 
 

@@ -5,9 +5,9 @@ crash story, and no silent drop."""
 import asyncio
 
 import pytest
-from django.conf import settings
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from pycrdt import (
     Awareness,
     Doc,
@@ -436,6 +436,25 @@ async def test_a_gap_noticed_during_a_catch_up_gets_a_round_of_its_own(room, int
     await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.5)
     await a.pump(timeout=0.3)
     assert a.value == "first\nseen\nsecond\nalso seen\n"
+    await a.close()
+
+
+async def test_a_dropped_last_relay_of_a_burst_is_noticed_by_the_sequence_trailer(room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    await a.connect()
+    other = Doc()
+    other.get("code", type=Text).insert(0, "the last edit of a burst\n")
+    lost = other.get_update()
+    await database_sync_to_async(services.document_updates_store)(updates=[(str(room.id), candidate.id, lost)])
+    layer = get_channel_layer()
+    group = room_doc_group(room.id)
+    await layer.group_send(group, {"type": "doc.update", "update": b"\x00\x00", "source": "specific.elsewhere",
+                                   "sequence": 1})
+    # Number 2 (`lost`) never arrives and nothing follows it but the sender's trailer.
+    await layer.group_send(group, {"type": "doc.sequence", "source": "specific.elsewhere", "last": 2})
+    await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.5)
+    await a.pump(timeout=0.3)
+    assert a.value == "the last edit of a burst\n"
     await a.close()
 
 
