@@ -49,8 +49,11 @@ class YClient:
             if output["type"] == "websocket.close":
                 return output["code"]
             data = output.get("bytes")
-            if not data or data[0] != 0:
-                continue  # awareness
+            if not data:
+                continue
+            if data[0] != 0:
+                self.on_awareness(data)
+                continue
             self.applying = True
             try:
                 reply = handle_sync_message(data[1:], self.doc)
@@ -58,6 +61,9 @@ class YClient:
                 self.applying = False
             if reply is not None:
                 await self.ws.send_to(bytes_data=reply)
+
+    def on_awareness(self, frame: bytes) -> None:
+        """Cursors: this plain client ignores them (CursorClient in test_room_server keeps them)."""
 
     async def flush(self):
         while self.outbox:

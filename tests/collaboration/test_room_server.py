@@ -58,25 +58,9 @@ class CursorClient(YClient):
         self.awareness.set_local_state_field("cursor", cursor)
         await self.announce()
 
-    async def pump(self, timeout=0.3):
-        while True:
-            if await self.ws.receive_nothing(timeout=timeout, interval=0.01):
-                return None
-            output = await self.ws.receive_output(timeout=1)
-            if output["type"] == "websocket.close":
-                return output["code"]
-            data = output.get("bytes") or b""
-            if data[:1] == b"\x01":
-                self.awareness_frames += 1
-                self.awareness.apply_awareness_update(read_message(data[1:]), "server")
-                continue
-            self.applying = True
-            try:
-                reply = handle_sync_message(data[1:], self.doc)
-            finally:
-                self.applying = False
-            if reply is not None:
-                await self.ws.send_to(bytes_data=reply)
+    def on_awareness(self, frame: bytes) -> None:
+        self.awareness_frames += 1
+        self.awareness.apply_awareness_update(read_message(frame[1:]), "server")
 
     async def send_echo(self):
         """What y-websocket does with remote changes: send them back to the server."""
