@@ -365,10 +365,10 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
     return challenge, created
 
 
-@transaction.atomic
 def challenge_create(*, data: dict, author) -> Challenge:
     """Staff: a new challenge from the API's validated shape (the seed files' shape). A taken slug
-    is a Conflict, never an overwrite of someone else's challenge."""
+    is a Conflict, never an overwrite of someone else's challenge. Not one transaction: building
+    the tests runs reference solutions through the judge, and challenge_upsert is atomic itself."""
     from .catalog import challenge_import  # here: the catalog's seed loading may call services
 
     if Challenge.objects.filter(slug=data["slug"]).exists():
@@ -377,7 +377,6 @@ def challenge_create(*, data: dict, author) -> Challenge:
     return challenge
 
 
-@transaction.atomic
 def challenge_update(*, challenge: Challenge, data: dict) -> Challenge:
     """Staff: replace a challenge's content and tests; its slug stays."""
     from .catalog import challenge_import

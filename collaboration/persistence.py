@@ -149,17 +149,10 @@ class UpdateBatcher:
 _batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, UpdateBatcher]" = weakref.WeakKeyDictionary()
 
 
-_last: tuple[object, UpdateBatcher | None] = (None, None)
-
-
 def update_batcher() -> UpdateBatcher:
     """The batcher of the running event loop (one per process under an ASGI server)."""
-    global _last
     loop = asyncio.get_running_loop()
-    if _last[0] is loop:
-        return _last[1]  # once per update: no weak dictionary lookup
     batcher = _batchers.get(loop)
     if batcher is None:
         batcher = _batchers[loop] = UpdateBatcher()
-    _last = (loop, batcher)
     return batcher

@@ -30,7 +30,7 @@ class JSONObjectBodyMiddleware:
                 body = request.body
             except RequestDataTooBig:
                 if request.path.startswith(PISTON_PREFIX):
-                    return JsonResponse({"message": "The body is larger than this API takes."}, status=413)
+                    return _refusal_response(request.path, "request_too_large", "The body is larger than this API takes.", 413)
                 raise  # answered by core.error_responses, like every other request that is too large
             refused = self.refusal(body)
             if refused is not None:
