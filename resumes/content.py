@@ -43,6 +43,20 @@ def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
     return content
 
 
+def parsed_summary(content: dict, sections: list[str]) -> dict:
+    """What a parse found, in the shape ../shared/corpus/score_resumes.py scores: contact, the
+    canonical section names, skills as the resume spells them, roles and schools."""
+    contact = content.get("contact") or {}
+    return {
+        "name": contact.get("name", ""), "email": contact.get("email", ""), "phone": contact.get("phone", ""),
+        "sections": sorted(sections), "skills": list(content.get("skills") or []),
+        "experience": [{"company": e.get("company", ""), "title": e.get("title", ""), "start": e.get("start", "")}
+                       for e in content.get("experience") or []],
+        "education": [{"institution": e.get("institution", ""), "degree": e.get("degree", ""),
+                       "details": e.get("details", "")} for e in content.get("education") or []],
+    }
+
+
 def _text(value, limit: int, field: str) -> str:
     if value is None:
         return ""

@@ -124,6 +124,19 @@ def _parse_in_child(data: bytes) -> dict:
         return {"ok": False, "code": "parse_failed", "message": "This file could not be read."}
 
 
+def resume_read(data: bytes) -> dict:
+    """Read a resume file exactly as an upload is read (the limited child process), storing
+    nothing: `{"content", "parsed", "text", "kind"}`, or ResumeRejected saying why not."""
+    try:
+        detect_format(data)
+    except UnreadableDocument as error:
+        raise ResumeRejected(error.message, code=error.code)
+    result = _parse_in_child(data)
+    if not result.get("ok"):
+        raise ResumeRejected(result.get("message") or "This file could not be read.", code=result.get("code"))
+    return result
+
+
 def _lock_version_being_parsed(version_id: int) -> ResumeVersion:
     version = lock_resume_version_for_update(version_id)
     if version is None:  # the resume was deleted while its file was being read
