@@ -6,20 +6,18 @@
 from dataclasses import dataclass, field
 
 from ..ontology import SkillMatcher, default_matcher
-from .extract import ExtractedText, extract_text
-from .formats import UnreadableDocument, detect_format
-from .structure import (
-    Achievement,
-    Contact,
+from .achievements import Achievement, extract_achievements
+from .contact import Contact, extract_contact
+from .entries import (
     EducationEntry,
     ExperienceEntry,
-    extract_achievements,
-    extract_contact,
     extract_education,
     extract_experience,
-    split_sections,
     total_experience_years,
 )
+from .extract import ExtractedText, extract_text
+from .formats import UnreadableDocument, detect_format
+from .sections import split_sections
 
 __all__ = ["FormatReport", "ParsedResume", "UnreadableDocument", "detect_format", "parse_resume", "parse_text"]
 
