@@ -32,6 +32,21 @@ document.addEventListener("submit", (event) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   if (document.body.dataset.authenticated === "true") connectNotifications();
+  // One navigation menu open at a time; a click elsewhere or Escape closes it.
+  const groups = [...document.querySelectorAll("[data-nav-group]")];
+  for (const group of groups) {
+    group.addEventListener("toggle", () => {
+      if (group.open) for (const other of groups) if (other !== group) other.open = false;
+    });
+  }
+  document.addEventListener("click", (event) => {
+    for (const group of groups) if (group.open && !group.contains(event.target)) group.open = false;
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = groups.find((group) => group.open);
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
   const toggle = document.querySelector("[data-nav-toggle]");
   if (toggle) {
     toggle.addEventListener("click", () => {

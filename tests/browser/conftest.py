@@ -158,3 +158,12 @@ def code_from_mail(text: str) -> str:
         if re.fullmatch(r"[A-Z0-9]{4,12}(-[A-Z0-9]{2,12})?", candidate):
             return candidate
     raise AssertionError(f"no code found in the mail:\n{text}")
+
+
+def open_from_nav(page, group: str, link: str) -> None:
+    """Follow a link of the grouped navigation (Practice, Career, Community, the user's menu)."""
+    toggle = page.locator("header [data-nav-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()  # a phone: the menu button opens the navigation first
+    page.locator("header nav summary", has_text=group).click()
+    page.locator("header nav .nav-menu a", has_text=link).click()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.browser.conftest import open_from_nav
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -128,7 +129,7 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     expect(page.locator("h1")).to_contain_text("Welcome back")
 
     # 1. The catalogue, then its filters.
-    page.locator("header a", has_text="Challenges").first.click()
+    open_from_nav(page, "Practice", "Challenges")
     page.wait_for_url(re.compile(r"/challenges/$"))
     rows = page.locator("table.challenge-table tbody tr")
     expect(rows).to_have_count(3)

@@ -31,6 +31,7 @@ def log_in(page, email: str, password: str = PASSWORD):
 
 
 def log_out(page):
+    page.locator("header .nav-user summary").click()  # the user's menu holds "Log out"
     with page.expect_navigation():
         page.locator("header form[action*='logout'] button").click()
 

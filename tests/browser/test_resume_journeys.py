@@ -9,6 +9,7 @@ import re
 import pytest
 
 from resumes.content import TEXT_LIMITS
+from tests.browser.conftest import open_from_nav
 from tests.factories import PASSWORD
 from tests.resumes import documents
 from tests.resumes.test_ats import BACKEND_JOB
@@ -53,7 +54,7 @@ def test_resume_journey(new_context, make_user, achievements, tmp_path, shot):
     log_in(page, jordan.email)
 
     # 1. The resumes page, from the navigation.
-    page.locator("header nav a", has_text="Resumes").click()
+    open_from_nav(page, "Career", "Resume check")
     page.wait_for_url(re.compile(r"/resumes/$"))
     expect(page.locator("h1")).to_have_text("Resume checker")
     expect(page.locator("[data-no-resumes]")).to_be_visible()

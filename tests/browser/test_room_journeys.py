@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.browser.conftest import open_from_nav
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -89,7 +90,7 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     host_errors = []
     host.on("pageerror", lambda exc: host_errors.append(str(exc)))
     log_in(host, grace.email)
-    host.locator("header nav a", has_text="Rooms").click()
+    open_from_nav(host, "Practice", "Rooms")
     host.wait_for_url(re.compile(r"/rooms/$"))
     expect(host.locator("[data-no-rooms]")).to_be_visible()
     host.fill("#room-title", "Pairing with Ada")
@@ -291,7 +292,7 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     shot(guest, "78-summary-guest")
 
     # The interviewer's list of rooms has it, ended, with a link to the summary.
-    host.locator("header nav a", has_text="Rooms").click()
+    open_from_nav(host, "Practice", "Rooms")
     item = host.locator("[data-room-list] li", has_text="Pairing with Ada")
     expect(item).to_contain_text("Ended")
     expect(item).to_contain_text("Ada (guest)")
