@@ -14,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from config.storage_settings import storages_from_environment
+from core.log_config import configure_structlog, logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PREPFORGE_VAR_DIR", BASE_DIR / "var"))
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.request_context.AccessLogMiddleware",
     "core.error_responses.RequestErrorEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "core.api_body_guard.JSONObjectBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.request_context.BindUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -397,14 +400,20 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.channels.server": {"level": "WARNING"},
-        # Eager tasks would log every run into the request's output.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-    },
-}
+# Logs: JSON lines when LOG_FORMAT=json (the default with DEBUG off), readable text otherwise;
+# both carry the request id and user id (core.request_context) and mask secrets (core.log_config).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+configure_structlog()
+LOGGING = logging_settings(json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"), quiet={
+    "django.channels.server": "WARNING",
+    # Eager tasks would log every run into the request's output.
+    "celery.app.trace": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+})
+
+# Error tracking, only when a DSN is configured: no personal data is sent (send_default_pii off).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))

@@ -1,0 +1,84 @@
+"""Logging: JSON lines in production (one object per line, for a log shipper), readable text in
+development, both through structlog so that every line, ours or Django's or Celery's, carries the
+request id and user id bound in core.request_context. Nothing secret reaches a log: values of keys
+that name a secret are replaced, and tokens, bearer credentials and passwords are masked inside
+messages too. Resume contents are never logged by the code in the first place."""
+
+import re
+
+import structlog
+
+SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|authorization|cookie|session|api[_-]?key|credential|otp|"
+                         r"code_verifier|dsn", re.I)
+MASK = "[redacted]"
+# A JWT (three base64url parts), a bearer or basic credential, `password=...` in a query string.
+SECRET_PATTERNS = [
+    (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), MASK),
+    (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK),
+    (re.compile(r"(?i)((?:^|[?&;\s])[\w.-]*(?:pass(?:word)?|secret|token|api_key|key|code)=)[^&;\s\"']+"),
+     r"\1" + MASK),
+]
+
+
+def _mask_text(text: str) -> str:
+    for pattern, replacement in SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_secrets(_, __, event_dict: dict) -> dict:
+    for key, value in list(event_dict.items()):
+        if key in ("event", "exception"):
+            if isinstance(value, str):
+                event_dict[key] = _mask_text(value)
+        elif SECRET_KEYS.search(key) and key not in ("request_id", "session_count"):
+            event_dict[key] = MASK
+        elif isinstance(value, str):
+            event_dict[key] = _mask_text(value)
+    return event_dict
+
+
+SHARED_PROCESSORS = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def configure_structlog() -> None:
+    structlog.configure(
+        processors=[*SHARED_PROCESSORS, structlog.stdlib.PositionalArgumentsFormatter(),
+                    structlog.processors.StackInfoRenderer(), structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+def logging_settings(*, json_lines: bool, level: str, quiet: dict[str, str]) -> dict:
+    """The LOGGING dict for Django: every record, from structlog or the standard library, goes
+    through the same processors and one renderer."""
+    renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
+    final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets]
+    if json_lines:
+        final.append(structlog.processors.format_exc_info)
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "structured": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [*final, renderer],
+                "foreign_pre_chain": [*SHARED_PROCESSORS, structlog.stdlib.ExtraAdder()],
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {name: {"level": value} for name, value in quiet.items()},
+    }
+
+
+def get_logger(name: str):
+    return structlog.get_logger(name)
+
