@@ -5,8 +5,10 @@ that name a secret are replaced, and tokens, bearer credentials and passwords ar
 messages too. Resume contents are never logged by the code in the first place."""
 
 import re
+from typing import Any
 
 import structlog
+from structlog.typing import Processor
 
 SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|authorization|cookie|session|api[_-]?key|credential|otp|"
                          r"code_verifier|dsn", re.I)
@@ -38,7 +40,7 @@ def redact_secrets(_, __, event_dict: dict) -> dict:
     return event_dict
 
 
-SHARED_PROCESSORS = [
+SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
@@ -60,7 +62,7 @@ def logging_settings(*, json_lines: bool, level: str, quiet: dict[str, str]) -> 
     """The LOGGING dict for Django: every record, from structlog or the standard library, goes
     through the same processors and one renderer."""
     renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
-    final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets]
+    final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets]
     if json_lines:
         final.append(structlog.processors.format_exc_info)
     return {
