@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_activity, progress_record_event
+from core import metrics
 from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
 from core.realtime import publish_on_commit
 
@@ -190,6 +191,7 @@ def submission_judge(*, submission_id: int) -> Submission | None:
         submission.status = SubmissionStatus.RUNNING
         submission.results = []
         submission.save(update_fields=["status", "results", "updated_at"])
+    metrics.JUDGE_QUEUE_SECONDS.observe(max(0.0, (timezone.now() - submission.created_at).total_seconds()))
     group = submission_group(submission.id)
     publish_on_commit(group, {"type": "submission.status", "submission_id": submission.id, "status": "running"})
 
@@ -216,6 +218,7 @@ def submission_judge(*, submission_id: int) -> Submission | None:
     except Exception:  # the judge failed, not the program: record it, never lose the submission
         logger.exception("judging submission %s failed", submission.id)
         Submission.objects.filter(id=submission.id).update(status=SubmissionStatus.ERROR, verdict=Verdict.IE)
+        metrics.JUDGE_VERDICTS.labels(str(Verdict.IE)).inc()
         submission.refresh_from_db()
         publish_on_commit(group, {"type": "submission.judged", "submission": submission_summary(submission)})
         return submission
@@ -238,6 +241,7 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
     submission.max_memory = max((t.memory for t in outcome.tests if t.memory is not None), default=None)
     submission.judged_at = timezone.now()
     submission.save()
+    metrics.JUDGE_VERDICTS.labels(submission.verdict).inc()
     first_solve = _progress_record(submission)
     _challenge_stats_refresh(submission.challenge_id)
     if first_solve:

@@ -5,6 +5,7 @@ clone starts with `make run` (SQLite, in-memory channel layer, eager Celery, loc
 mail). Naming DATABASE_URL / REDIS_URL / AWS_STORAGE_BUCKET_NAME switches to the real services.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -71,7 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "core.request_context.AccessLogMiddleware",
+    "core.request_context.RequestObservationMiddleware",
     "core.error_responses.RequestErrorEnvelopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -335,6 +336,11 @@ AI_MAX_RETRIES = int(os.environ.get("AI_MAX_RETRIES", 1))
 JUDGE_CONCURRENCY = int(os.environ.get("JUDGE_CONCURRENCY", os.cpu_count() or 2))
 # A Piston-compatible executor to run code on instead of this machine's sandbox.
 PISTON_URL = os.environ.get("PISTON_URL", "")
+
+# /metrics (Prometheus) answers these networks, or a request with `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(net.strip(), strict=False) for net in
+                            os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if net.strip()]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Without bubblewrap the judge can only use rlimits, which do not isolate anything: allowed while
 # developing, refused in production unless this is set on purpose.
 JUDGE_ALLOW_UNSAFE = env_bool("JUDGE_ALLOW_UNSAFE", DEBUG)
@@ -392,7 +398,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers probe the web processes directly, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]  # probes and scrapers speak plain HTTP inside
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import jsonschema
 from django.conf import settings
 
+from . import metrics
+
 logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
@@ -99,6 +101,7 @@ def ai_complete(*, task: str, schema: dict, offline: Callable[[], dict], system:
     else:
         result = AIResult(offline(), OFFLINE)
     result.latency_ms = int((time.perf_counter() - started) * 1000)
+    metrics.AI_CALLS.labels(task, "fallback" if result.fell_back else result.engine).inc()
     _record(task, result, user)
     return result
 

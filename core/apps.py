@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Celery tasks carry the log context of whoever queued them (web process and worker alike).
-        from . import request_context  # noqa: F401
+        from . import metrics, request_context  # noqa: F401

@@ -11,6 +11,8 @@ import uuid
 import structlog
 from celery import signals
 
+from . import metrics
+
 REQUEST_ID_HEADER = b"x-request-id"
 # Whatever a client sends is logged, so only a short token of safe characters is taken as is.
 ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,80}")
@@ -74,9 +76,10 @@ access_log = structlog.get_logger("prepforge.access")
 QUIET_PATHS = ("/health", "/ready", "/metrics", "/static/")
 
 
-class AccessLogMiddleware:
-    """One line per request: method, path, query (secrets masked by core.log_config), status,
-    the view that answered and the time it took. Probes and static files are not logged."""
+class RequestObservationMiddleware:
+    """One log line per request (method, path, query with secrets masked by core.log_config,
+    status, the view that answered, the time it took) and its latency in the metrics. Probes and
+    static files are neither logged nor measured."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,17 +88,20 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         if not request.path.startswith(QUIET_PATHS):
+            seconds = time.perf_counter() - started
             match = getattr(request, "resolver_match", None)
+            view = match.view_name if match else "unresolved"
             access_log.info("request", method=request.method, path=request.path,
                             query=request.META.get("QUERY_STRING", ""), status=response.status_code,
-                            view=match.view_name if match else "",
-                            duration_ms=round((time.perf_counter() - started) * 1000, 1))
+                            view=view, duration_ms=round(seconds * 1000, 1))
+            metrics.REQUEST_SECONDS.labels(view, request.method, metrics.status_class(response.status_code)).observe(
+                seconds)
         return response
 
 
-class BindWebSocketUser:
+class WebSocketObservation:
     """ASGI, after the WebSocket authentication: the connection's user id joins the log context,
-    and the connection's end is logged with how long it lived and its close code."""
+    its messages are counted, and its end is logged with how long it lived and its close code."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -104,16 +110,35 @@ class BindWebSocketUser:
         bind_user(scope.get("user"))
         started = time.perf_counter()
         close_code = None
+        route = metrics.route_label(scope.get("path", ""))
+        sent = metrics.WEBSOCKET_MESSAGES.labels(route, "out")
+        received = metrics.WEBSOCKET_MESSAGES.labels(route, "in")
+        accepted = False
 
         async def watched_send(message):
-            nonlocal close_code
-            if message.get("type") == "websocket.close":
+            nonlocal close_code, accepted
+            kind = message.get("type")
+            if kind == "websocket.send":
+                sent.inc()
+            elif kind == "websocket.accept" and not accepted:
+                accepted = True
+                metrics.WEBSOCKET_CONNECTIONS.labels(route).inc()
+                metrics.WEBSOCKET_OPEN.labels(route).inc()
+            elif kind == "websocket.close":
                 close_code = message.get("code", 1000)
             await send(message)
 
+        async def watched_receive():
+            message = await receive()
+            if message.get("type") == "websocket.receive":
+                received.inc()
+            return message
+
         try:
-            return await self.inner(scope, receive, watched_send)
+            return await self.inner(scope, watched_receive, watched_send)
         finally:
+            if accepted:
+                metrics.WEBSOCKET_OPEN.labels(route).dec()
             access_log.info("websocket", path=scope.get("path", ""), close_code=close_code,
                             seconds=round(time.perf_counter() - started, 3))
 

@@ -4,4 +4,6 @@ from . import views
 
 urlpatterns = [
     path("health", views.health, name="health"),
+    path("ready", views.ready, name="ready"),
+    path("metrics", views.metrics_view, name="metrics"),
 ]

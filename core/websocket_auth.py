@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.realtime import DISPATCH_TYPE, SESSION_REVOKED, session_group, user_sessions_group
-from core.request_context import BindWebSocketUser
+from core.request_context import WebSocketObservation
 
 _jwt_authentication = JWTTokenAuthentication()
 
@@ -192,4 +192,4 @@ class OriginValidator:
 
 
 def websocket_security_stack(app):
-    return OriginValidator(TokenOrSessionAuthMiddleware(BindWebSocketUser(SignInBoundConnection(app))))
+    return OriginValidator(TokenOrSessionAuthMiddleware(WebSocketObservation(SignInBoundConnection(app))))

@@ -5,6 +5,7 @@ import json
 import resource
 import subprocess
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from challenges.judge.slots import NoFreeSlot, SlotPool
+from core import metrics
 from core.ai_gateway import ai_complete
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
@@ -181,7 +183,11 @@ def version_parse(*, version_id: int, wait_seconds: float | None = None) -> Resu
 
 def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
     _status_set(version_id, ParseStatus.PARSING)
+    started = time.perf_counter()
     result = _parse_in_child(data)
+    metrics.RESUME_PARSE_SECONDS.observe(time.perf_counter() - started)
+    if not result.get("ok"):
+        metrics.RESUME_PARSE_FAILURES.labels(result.get("code") or "parse_failed").inc()
     with transaction.atomic():
         version = _lock_version_being_parsed(version_id)
         if version.parse_status != ParseStatus.PARSING:
