@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_activity, progress_record_event
 from core import metrics
+from core.audit import audit_record
 from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
 from core.realtime import publish_on_commit
 
@@ -354,7 +355,8 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
     existing_challenge = lock_challenge_by_slug_for_update(spec["slug"])
     created = existing_challenge is None
     challenge = existing_challenge if existing_challenge is not None else Challenge(slug=spec["slug"], author=author)
-    changed = created or any(getattr(challenge, k) != v for k, v in fields.items())
+    before_fields = {k for k, v in fields.items() if created or getattr(challenge, k) != v}
+    changed = bool(before_fields)
     for key, value in fields.items():
         setattr(challenge, key, value)
     if changed:
@@ -366,6 +368,10 @@ def challenge_upsert(spec: dict, *, author=None) -> tuple[Challenge, bool]:
             TestCase(challenge=challenge, order=i, input=inp, expected_output=out, is_hidden=hidden, weight=weight)
             for i, (inp, out, hidden, weight) in enumerate(wanted)
         ])
+    if changed or wanted != existing:
+        audit_record(action="challenge.created" if created else "challenge.updated", actor=author, target=challenge,
+                     changes={"fields": [None, sorted(before_fields)]} | (
+                         {"tests": [len(existing), len(wanted)]} if wanted != existing else {}))
     return challenge, created
 
 
@@ -392,6 +398,7 @@ def challenge_update(*, challenge: Challenge, data: dict) -> Challenge:
 @transaction.atomic
 def challenge_delete(*, challenge: Challenge) -> None:
     """Staff only: the challenge goes with its tests, submissions and progress."""
+    audit_record(action="challenge.deleted", target=challenge)
     challenge.delete()
 
 
@@ -405,6 +412,7 @@ def challenge_rejudge(*, challenge: Challenge) -> int:
                                                  total=challenge.test_cases.count())
     for submission_id in ids:
         transaction.on_commit(partial(submission_judge_task.delay, submission_id), robust=True)
+    audit_record(action="challenge.rejudged", target=challenge, changes={"submissions": [None, len(ids)]})
     return len(ids)
 
 

@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaboration.tasks.rooms_expire",
         "schedule": crontab(minute="*/10"),
     },
+    "purge-expired-audit-events": {
+        "task": "core.tasks.audit_purge_expired_task",
+        "schedule": crontab(minute=41, hour=3),
+    },
     "purge-expired-notifications": {
         "task": "accounts.tasks.notifications_purge_expired",
         "schedule": crontab(minute=17, hour="*/6"),
@@ -336,6 +340,9 @@ AI_MAX_RETRIES = int(os.environ.get("AI_MAX_RETRIES", 1))
 JUDGE_CONCURRENCY = int(os.environ.get("JUDGE_CONCURRENCY", os.cpu_count() or 2))
 # A Piston-compatible executor to run code on instead of this machine's sandbox.
 PISTON_URL = os.environ.get("PISTON_URL", "")
+
+# The audit log keeps events this long (core.audit.audit_purge_expired, daily by Celery beat).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
 
 # /metrics (Prometheus) answers these networks, or a request with `Authorization: Bearer METRICS_TOKEN`.
 METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(net.strip(), strict=False) for net in

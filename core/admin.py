@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AICall
+from .models import AICall, AuditEvent
 
 
 @admin.register(AICall)
@@ -11,4 +11,25 @@ class AICallAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: an audit log that its readers could edit would prove nothing."""
+
+    list_display = ("created_at", "action", "actor_label", "target_type", "target_label", "ip", "request_id")
+    list_filter = ("action", "target_type", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("action", "actor_label", "target_label", "target_id", "ip", "request_id", "user_agent")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor",)
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

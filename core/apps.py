@@ -6,5 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        # Celery tasks carry the log context of whoever queued them (web process and worker alike).
-        from . import metrics, request_context  # noqa: F401
+        # The audit log hears allauth, auth and admin operations; Celery tasks carry the log context of whoever queued them (web process and worker alike).
+        from . import audit_receivers, metrics, request_context  # noqa: F401

@@ -10,8 +10,20 @@ from typing import Any
 import structlog
 from structlog.typing import Processor
 
-SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|authorization|cookie|session|api[_-]?key|credential|otp|"
-                         r"code_verifier|dsn", re.I)
+# Keys whose values are secret. Matched on whole words of the key ("passed" and "description"
+# are not secrets; "password", "api_key" and "X-Session-Token" are).
+SECRET_WORDS = {"password", "passwd", "pwd", "pass", "secret", "token", "tokens", "authorization", "cookie",
+                "cookies", "sessionid", "credential", "credentials", "otp", "dsn", "apikey", "jwt", "csrftoken"}
+SECRET_PAIRS = {("api", "key"), ("session", "key"), ("private", "key"), ("secret", "key"), ("signing", "key"),
+                ("access", "key"), ("recovery", "codes"), ("code", "verifier")}
+
+
+def is_secret_key(name: str) -> bool:
+    words = [word for word in re.split(r"[^a-z0-9]+", str(name).lower()) if word]
+    pairs = zip(words, words[1:], strict=False)
+    return any(word in SECRET_WORDS for word in words) or any(pair in SECRET_PAIRS for pair in pairs)
+
+
 MASK = "[redacted]"
 # A JWT (three base64url parts), a bearer or basic credential, `password=...` in a query string.
 SECRET_PATTERNS = [
@@ -33,7 +45,7 @@ def redact_secrets(_, __, event_dict: dict) -> dict:
         if key in ("event", "exception"):
             if isinstance(value, str):
                 event_dict[key] = _mask_text(value)
-        elif SECRET_KEYS.search(key) and key not in ("request_id", "session_count"):
+        elif is_secret_key(key):
             event_dict[key] = MASK
         elif isinstance(value, str):
             event_dict[key] = _mask_text(value)

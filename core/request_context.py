@@ -62,14 +62,21 @@ def bind_user(user) -> None:
 
 
 class BindUserMiddleware:
-    """Django middleware, after authentication: the signed-in user's id joins the log context."""
+    """Django middleware, after authentication: the signed-in user's id joins the log context,
+    and the request's origin (address, user agent, id, user) is there for the audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from .audit import current_origin, origin_from_request
+
         bind_user(getattr(request, "user", None))
-        return self.get_response(request)
+        token = current_origin.set(origin_from_request(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)
 
 
 access_log = structlog.get_logger("prepforge.access")
@@ -86,17 +93,30 @@ class RequestObservationMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        response = self.get_response(request)
-        if not request.path.startswith(QUIET_PATHS):
-            seconds = time.perf_counter() - started
-            match = getattr(request, "resolver_match", None)
-            view = match.view_name if match else "unresolved"
-            access_log.info("request", method=request.method, path=request.path,
-                            query=request.META.get("QUERY_STRING", ""), status=response.status_code,
-                            view=view, duration_ms=round(seconds * 1000, 1))
-            metrics.REQUEST_SECONDS.labels(view, request.method, metrics.status_class(response.status_code)).observe(
-                seconds)
-        return response
+        bound_here = "request_id" not in structlog.contextvars.get_contextvars()
+        if bound_here:  # served without the ASGI layer (the test client, a WSGI server)
+            given = request.META.get("HTTP_X_REQUEST_ID", "")
+            structlog.contextvars.bind_contextvars(
+                request_id=given if ACCEPTABLE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
+        try:
+            response = self.get_response(request)
+            if bound_here:
+                response.headers.setdefault("X-Request-ID", structlog.contextvars.get_contextvars()["request_id"])
+            if not request.path.startswith(QUIET_PATHS):
+                self._observe(request, response, time.perf_counter() - started)
+            return response
+        finally:
+            if bound_here:
+                structlog.contextvars.clear_contextvars()
+
+    @staticmethod
+    def _observe(request, response, seconds: float) -> None:
+        match = getattr(request, "resolver_match", None)
+        view = match.view_name if match else "unresolved"
+        access_log.info("request", method=request.method, path=request.path,
+                        query=request.META.get("QUERY_STRING", ""), status=response.status_code,
+                        view=view, duration_ms=round(seconds * 1000, 1))
+        metrics.REQUEST_SECONDS.labels(view, request.method, metrics.status_class(response.status_code)).observe(seconds)
 
 
 class WebSocketObservation:

@@ -3,10 +3,13 @@ import ipaddress
 import time
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connections
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from . import metrics
+from .selectors import devices_for_user, security_events_for_user
 
 
 def health(request):
@@ -90,3 +93,10 @@ def metrics_view(request):
         return JsonResponse({"error": {"code": "not_found", "message": "Not found.", "details": {}}}, status=404)
     metrics.refresh_queue_depths(settings.CELERY_BROKER_URL, [settings.CELERY_TASK_DEFAULT_QUEUE])
     return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+@login_required
+def security_events(request):
+    """The user's own sign-ins, devices and security changes, from the audit log."""
+    return render(request, "core/security_events.html", {
+        "events": security_events_for_user(user=request.user), "devices": devices_for_user(user=request.user)})

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
 
@@ -167,6 +168,8 @@ def announcement_broadcast(*, sender: User, title: str, body: str = "", url: str
         ids = user_ids[start : start + chunk]
         transaction.on_commit(partial(announcement_fan_out.delay, key, ids, title, body, url))
     logger.info("announcement %r by %s to %d users", title, sender, len(user_ids))
+    audit_record(action="staff.announcement", actor=sender, target_type="accounts.announcement", target_id=key,
+                 target_label=title[:200], changes={"recipients": [None, len(user_ids)]})
     return len(user_ids)
 
 
