@@ -11,7 +11,7 @@ PORT ?= 8000
 # Web worker processes; more than one needs REDIS_URL (the in-memory channel layer is per process).
 WEB_WORKERS ?= 1
 
-.PHONY: run test bench assets worker beat migrate seed lint check-deploy clean upgrade lock-check
+.PHONY: run prod test bench assets worker beat migrate seed lint check-deploy clean upgrade lock-check
 
 # Exactly the versions in uv.lock: `--locked` fails when the lock no longer matches
 # pyproject.toml, and versions move only through `make upgrade`.
@@ -52,6 +52,12 @@ run: seed
 	@echo ""
 	$(VENV)/bin/granian --interface asginl --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
 		config.asgi:application
+
+# Production-style, on one machine: nginx, two web processes, a Celery worker and beat, on
+# PostgreSQL and Redis (DATABASE_URL, REDIS_URL; local ones by default). See deploy/.
+prod: $(VENV)/.installed
+	@command -v nginx >/dev/null 2>&1 || { echo "make prod needs nginx: apt-get install -y nginx-light"; exit 1; }
+	./deploy/prod.sh
 
 test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,19 +9,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from challenges.routing import websocket_urlpatterns as challenges_ws  # noqa: E402
 from collaboration.routing import websocket_urlpatterns as rooms_ws  # noqa: E402
 from core.body_limits import RequestBodyLimitMiddleware  # noqa: E402
+from core.proxies import TrustedProxyMiddleware  # noqa: E402
 from core.request_context import RequestContextMiddleware  # noqa: E402
 from core.websocket_auth import websocket_security_stack  # noqa: E402
 
-# Every request and connection gets its request id for the logs first (core.request_context).
-application = RequestContextMiddleware(ProtocolTypeRouter(
+# First the client address and scheme from a trusted proxy only (core.proxies), then a request id
+# for the logs of every request and connection (core.request_context).
+application = TrustedProxyMiddleware(RequestContextMiddleware(ProtocolTypeRouter(
     {
         # Bodies are bounded here, before Django's handler buffers them.
         "http": RequestBodyLimitMiddleware(django_asgi_app),
         "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws])),
     }
-))
+)), trusted=settings.TRUSTED_PROXIES)

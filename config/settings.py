@@ -16,6 +16,7 @@ from celery.schedules import crontab
 
 from config.storage_settings import storages_from_environment
 from core.log_config import configure_structlog, logging_settings
+from core.proxies import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PREPFORGE_VAR_DIR", BASE_DIR / "var"))
@@ -341,6 +342,10 @@ JUDGE_CONCURRENCY = int(os.environ.get("JUDGE_CONCURRENCY", os.cpu_count() or 2)
 # A Piston-compatible executor to run code on instead of this machine's sandbox.
 PISTON_URL = os.environ.get("PISTON_URL", "")
 
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (core.proxies): none by
+# default; `make prod` names its nginx (127.0.0.1). From anyone else those headers are dropped.
+TRUSTED_PROXIES = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
+
 # The audit log keeps events this long (core.audit.audit_purge_expired, daily by Celery beat).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
 
@@ -407,8 +412,8 @@ if not DEBUG:
     # Load balancers probe the web processes directly, over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]  # probes and scrapers speak plain HTTP inside
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for a plain-HTTP trial of the production set-up on one machine (`make prod`).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
