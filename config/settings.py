@@ -33,6 +33,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 TESTING = "pytest" in sys.modules or os.environ.get("PREPFORGE_TESTING") == "1"
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG: Django's technical 404/500 pages (URL patterns, tracebacks, settings) instead of
+# the site's. For a developer alone on the machine; people using `make run` see the site's pages.
+TECHNICAL_ERROR_PAGES = DEBUG and env_bool("TECHNICAL_ERROR_PAGES", False)
+DEFAULT_EXCEPTION_REPORTER = "core.exception_reporter.SitePageExceptionReporter"
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -70,7 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "core.error_responses.RequestErrorEnvelopeMiddleware",
+    "core.error_responses.ErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
