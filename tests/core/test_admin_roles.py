@@ -84,3 +84,20 @@ def test_demo_admin_enters_the_admin(client):
     assert response.status_code == 200
     assert b"permission to view or edit anything" not in response.content
     assert client.get(reverse("admin:accounts_user_changelist"), {"q": "grace"}).status_code == 200
+
+
+def test_a_moderator_logs_in_through_the_admin_login_page(client, make_user):
+    from tests.factories import PASSWORD
+
+    moderator = make_user(email="mod@example.com")
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    response = client.post("/admin/login/?next=/admin/", {"username": "mod@example.com", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_a_member_without_a_role_cannot_log_in_to_the_admin(client, user):
+    from tests.factories import PASSWORD
+
+    response = client.post("/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert b"staff account" in response.content
