@@ -14,7 +14,6 @@ import logging
 from django.conf import settings
 from django.core.exceptions import (
     RequestDataTooBig,
-    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )

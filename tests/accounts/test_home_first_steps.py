@@ -73,7 +73,7 @@ def test_welcome_back_once_the_user_was_here_on_an_earlier_day(client, user):
 
 
 def test_first_steps_are_one_query(user, django_assert_num_queries):
-    user.preferences  # the user's time zone, loaded with the user on every page
+    assert user.preferences.tzinfo  # the time zone is loaded with the user on every page
     with django_assert_num_queries(1):
         selectors.home_start(user=user)
 
