@@ -1,12 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
 def _sync_role_permissions(sender, **kwargs):
-    # Sent once per app after its permissions are made; the last one sees every model's.
-    from .roles import role_permissions_sync
+    # migrate (and a test's flush) sends post_migrate once per app with models, each after its own
+    # permissions are made: the last app's is the one that sees them all, so sync once, there.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if with_models and sender is with_models[-1]:
+        from .roles import role_permissions_sync
 
-    role_permissions_sync()
+        role_permissions_sync()
 
 
 class CoreConfig(AppConfig):

@@ -101,3 +101,13 @@ def test_a_member_without_a_role_cannot_log_in_to_the_admin(client, user):
     response = client.post("/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert b"staff account" in response.content
+
+
+def test_every_migrate_puts_the_role_permissions_back():
+    from django.core.management import call_command
+
+    for role in (ADMIN, MODERATOR):
+        Group.objects.get(name=role).permissions.clear()
+    call_command("migrate", verbosity=0)
+    assert Group.objects.get(name=ADMIN).permissions.count() == 4 * len(registered_models())
+    assert Group.objects.get(name=MODERATOR).permissions.filter(codename="change_profile").exists()

@@ -84,6 +84,9 @@ def test_api_paths_keep_the_json_envelope(debug, dark_client):
     missing = dark_client.get("/api/v1/no-such-thing/")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+    auth_missing = dark_client.get("/_allauth/app/v1/no-such-thing")
+    assert auth_missing.status_code == 404
+    assert auth_missing.json()["error"]["code"] == "not_found"
     crashed = dark_client.get("/api/v1/crash/")
     assert crashed.status_code == 500
     assert crashed.json()["error"]["code"] == "server_error"
