@@ -257,3 +257,59 @@ def achievement_catalog():
     """The active achievements, as the public catalog lists them."""
     return Achievement.objects.filter(is_active=True).values(
         "code", "name", "description", "icon", "category", "rarity", "reward_xp", "criteria_type", "target")
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    key: str
+    title: str
+    hint: str
+    url: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class HomeStart:
+    """What a user's home opens with: "Welcome" or "Welcome back", and the first steps."""
+
+    returning: bool
+    steps: list[FirstStep]
+
+    @property
+    def steps_done(self) -> int:
+        return sum(step.done for step in self.steps)
+
+    @property
+    def all_done(self) -> bool:
+        return all(step.done for step in self.steps)
+
+
+def home_start(*, user: User) -> HomeStart:
+    """One query: whether the user was here on an earlier day, has a resume, an accepted
+    submission, and a room they created or joined. The other apps build on accounts, so their
+    models are imported here, where the home page gathers them, not at the top."""
+    from django.urls import reverse
+
+    from challenges.models import Submission
+    from collaboration.models import Participant
+    from resumes.models import Resume
+
+    today = user_today(user)
+    facts = User.objects.filter(pk=user.pk).annotate(
+        returning=Exists(ActivityDay.objects.filter(user=OuterRef("pk"), day__lt=today)),
+        has_resume=Exists(Resume.objects.filter(user=OuterRef("pk"))),
+        has_solved=Exists(Submission.objects.filter(user=OuterRef("pk"), verdict="AC")),
+        has_room=Exists(Participant.objects.filter(user=OuterRef("pk"))),
+    ).values("returning", "has_resume", "has_solved", "has_room").get()
+    steps = [
+        FirstStep("resume", "Upload a resume",
+                  "Get its ATS score and what to fix, or build one from scratch.",
+                  reverse("resume-list") + "#upload-title", facts["has_resume"]),
+        FirstStep("challenge", "Solve a first challenge",
+                  "Pick an Easy one and submit until every test passes.",
+                  reverse("challenge-list"), facts["has_solved"]),
+        FirstStep("room", "Open a live room",
+                  "Practise an interview with a friend: share the link, code together.",
+                  reverse("room-list") + "#new-room-title", facts["has_room"]),
+    ]
+    return HomeStart(returning=facts["returning"], steps=steps)

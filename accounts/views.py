@@ -52,6 +52,7 @@ def home(request):
         "recent_achievements": selectors.achievements_recent(user=user),
         "activity": selectors.activity_days(user=user, days=84),
         "profile": user.profile,
+        "start": selectors.home_start(user=user),
     }
     return render(request, "accounts/home.html", context)
 

@@ -36,6 +36,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 TESTING = "pytest" in sys.modules or os.environ.get("PREPFORGE_TESTING") == "1"
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG: Django's technical 404/500 pages (URL patterns, tracebacks, settings) instead of
+# the site's. For a developer alone on the machine; people using `make run` see the site's pages.
+TECHNICAL_ERROR_PAGES = DEBUG and env_bool("TECHNICAL_ERROR_PAGES", False)
+DEFAULT_EXCEPTION_REPORTER = "core.exception_reporter.SitePageExceptionReporter"
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -47,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_config.RoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,7 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.request_context.RequestObservationMiddleware",
-    "core.error_responses.RequestErrorEnvelopeMiddleware",
+    "core.error_responses.ErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

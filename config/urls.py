@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.api_routes import api_not_found
 
 handler400 = "core.error_responses.bad_request"
+handler403 = "core.error_responses.permission_denied"
+handler404 = "core.error_responses.page_not_found"
+handler500 = "core.error_responses.server_error"
 
 urlpatterns = [
     path("", include("core.urls")),

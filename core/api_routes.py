@@ -23,5 +23,10 @@ def slash_optional(urlpatterns: list[URLPattern]) -> list[URLPattern]:
 @csrf_exempt  # it changes nothing; a POST with a session cookie must get the envelope, not CSRF's page
 def api_not_found(request, *args, **kwargs):
     """Last in the URLconf under /api/: a path no API route matches is the 404 envelope, not the
-    HTML page (nor, with DEBUG on, Django's technical page)."""
+    HTML page (nor, with DEBUG on, Django's technical page). Under /api/docs/, a page for people,
+    it is the site's 404 page."""
+    from core.error_responses import page_not_found, wants_json
+
+    if not wants_json(request.path):
+        return page_not_found(request)
     return JsonResponse(error_body("not_found", "No such API path."), status=404)

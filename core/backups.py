@@ -102,6 +102,7 @@ def site_backup(*, path: str | Path) -> BackupSummary:
 
 def site_restore(*, path: str | Path) -> BackupSummary:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     try:
         archive = tarfile.open(path, "r:gz")
@@ -124,6 +125,8 @@ def site_restore(*, path: str | Path) -> BackupSummary:
             fixture = Path(scratch) / "database.json"
             fixture.write_bytes(database)
             with transaction.atomic():
+                # migrate made the role groups afresh; the backup's own (same names, its ids) replace them.
+                Group.objects.all().delete()
                 call_command("loaddata", str(fixture), verbosity=0)
         files = size = 0
         for member in archive.getmembers():

@@ -37,7 +37,7 @@ def test_browser_signup_confirm_by_code_and_login(client):
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302
     home = client.get("/")
-    assert "Welcome back, newbie" in home.content.decode()
+    assert "Welcome, newbie" in home.content.decode()  # a first visit, not "back"
     user = User.objects.get(username="newbie")
     assert user.profile and user.preferences and user.progress  # created with the user
 

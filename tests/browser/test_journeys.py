@@ -98,7 +98,7 @@ def test_main_journey(new_context, make_user, achievements, mail_dir, tmp_path, 
 
     # 4. Signed in, on the home page.
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator("h1")).to_contain_text("Welcome back")
+    expect(page.locator("h1")).to_contain_text("Welcome")
     expect(page.locator("header")).to_contain_text("Log out")
     wait_live(page)
     shot(page, "04-home-after-signup")
@@ -150,7 +150,7 @@ def test_main_journey(new_context, make_user, achievements, mail_dir, tmp_path, 
     shot(page, "09-login")
     submit(page, "main form[action*='login']")
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator("h1")).to_contain_text("Welcome back, Alice Liddell")
+    expect(page.locator("h1")).to_contain_text("Welcome, Alice Liddell")
     wait_live(page)
     before = badge_count(page)
     shot(page, "10-home-logged-in-again")
@@ -216,7 +216,7 @@ def test_two_factor_totp(new_context, make_user, achievements, shot):
     person = make_user(username="ada", email="ada@example.com", name="Ada Lovelace")
     page = new_context().new_page()
     log_in(page, person.email)
-    expect(page.locator("h1")).to_contain_text("Welcome back")
+    expect(page.locator("h1")).to_contain_text("Welcome")
 
     page.goto("/accounts/2fa/")
     shot(page, "20-2fa-overview")
@@ -247,7 +247,7 @@ def test_two_factor_totp(new_context, make_user, achievements, shot):
     page.fill("#id_code", fresh_totp(secret))
     submit(page, "main form[action*='/2fa/authenticate/']")
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator("h1")).to_contain_text("Welcome back, Ada Lovelace")
+    expect(page.locator("h1")).to_contain_text("Welcome, Ada Lovelace")
     shot(page, "25-2fa-signed-in")
 
 
