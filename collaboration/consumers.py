@@ -228,14 +228,17 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             return
         document = self.document
         try:
-            document.accept(update)
+            changed, released_others = document.accept(update)
         except DocumentRefused as refused:
             if refused.reason == "FOREIGN_ROOT":
                 await document.rebuild()  # the refused update was applied: gone before anyone reads it
             await self.give_up(REFUSAL_CODES[refused.reason])
             return
-        update_batcher().submit(self.room_id, self.participant.id, update)
-        await document.relay_update(update, sender=self)
+        if changed == EMPTY_UPDATE:
+            return  # known already (a late sync step 2), or pending: stored once it integrates
+        # Only what changed: a sync step 2 that repeats part of the document is not stored twice.
+        update_batcher().submit(self.room_id, self.participant.id, changed)
+        await document.relay_update(changed, sender=None if released_others else self)
 
 
 @database_sync_to_async
