@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
-from core.consumers import AuthenticatedJsonConsumer, CloseCode
+from core.consumers import AuthenticatedJsonConsumer, CloseCode, sends_nothing_after_close
 from core.exceptions import ApplicationError, NotFound
 from core.query_params import parse_int
 from core.rate_limits import TokenBucket
@@ -69,7 +69,7 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         events come through its document, a sign-out through the security stack's receive)."""
         self.scope = scope
         self.channel_layer = None
-        self.base_send = send
+        self.base_send = sends_nothing_after_close(send)
         with contextlib.suppress(StopConsumer):
             while True:
                 await self.dispatch(await receive())

@@ -161,3 +161,25 @@ async def test_runs_are_limited_per_person_across_rooms(room, interviewer_seat, 
 
     with pytest.raises(ApplicationError):
         await database_sync_to_async(services.room_run)(room=other, by=other_seat, source="print(1)")
+
+
+async def test_a_socket_the_server_closed_is_sent_nothing_after_its_close(room, interviewer_seat):
+    """Room events keep coming to a consumer until its client answers the close; what it was
+    sent after its close frame is what daphne logs as "Attempt to send on a closed protocol"
+    (and uvicorn as an unexpected ASGI message). A guest's socket has no sign-in guard around it."""
+    guest = await database_sync_to_async(services.room_join)(
+        room=room, token=services.invite_token(room=room, role="candidate"), guest_name="Lin")
+    host = await events(room, interviewer_seat)
+    await next_of(host, "room.state")
+    visitor = await events(room, guest)
+    await next_of(visitor, "room.state")
+    await next_of(visitor, "participant.presence")  # its own arrival
+    await next_of(host, "participant.presence")
+    await visitor.send_to(text_data="x" * (300 * 1024))  # over the room's message size: closed
+    closed = await visitor.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CloseCode.MESSAGE_TOO_BIG}
+    await host.send_json_to({"type": "chat.send", "text": "Still there?"})
+    await next_of(host, "chat.message")
+    assert await visitor.receive_nothing(timeout=0.5)
+    await visitor.disconnect()
+    await host.disconnect()
