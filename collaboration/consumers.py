@@ -300,7 +300,29 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
             "notes.save": self.command(lambda room, p, m: services.notes_save(room=room, by=p, text=str(m.get("text", ""))),
                                        ack="notes.saved"),
             "end": self.command(lambda room, p, m: services.room_end(room=room, by=p)),
+            "challenge.attach": self.attach_challenge,
         }
+
+    async def attach_challenge(self, message):
+        """Attach a challenge (or none): everyone hears `room.challenge`; the one who attached it
+        hears `challenge.attached`, and their page loads the starter into the shared code."""
+        slug = str(message.get("slug") or "")
+
+        @database_sync_to_async
+        def attach():
+            from challenges.selectors import challenge_get
+
+            challenge = challenge_get(user=self.user, slug=slug) if slug else None
+            services.room_attach_challenge(room=selectors.room_get(room_id=self.room_id), by=self.participant,
+                                           challenge=challenge)
+            return selectors.challenge_payload(challenge)
+
+        try:
+            payload = await attach()
+        except ApplicationError as error:
+            await self.send_json({"type": "error", "code": error.code, "message": error.message})
+            return
+        await self.send_json({"type": "challenge.attached", "challenge": payload})
 
     def command(self, action, ack: str | None = None, own_thread: bool = False):
         async def handler(message):

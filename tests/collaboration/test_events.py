@@ -183,3 +183,50 @@ async def test_a_socket_the_server_closed_is_sent_nothing_after_its_close(room, 
     assert await visitor.receive_nothing(timeout=0.5)
     await visitor.disconnect()
     await host.disconnect()
+
+
+def import_challenge(slug="sum-two"):
+    from challenges.catalog import challenge_import
+
+    challenge, _ = challenge_import({
+        "slug": slug, "title": "Sum Two", "type": "dsa", "difficulty": "easy", "category": "math",
+        "statement": "Read *a* and *b*, print **a + b**.", "constraints": "`-10^9 <= a, b <= 10^9`",
+        "examples": [{"input": "1 2", "output": "3", "explanation": "<b>1</b> + 2"}],
+        "starter": {"python": "# read a and b\n"}, "tests": [{"input": "1 2\n", "output": "3\n"}]})
+    return challenge
+
+
+async def test_attaching_a_challenge_shows_it_to_everyone_and_answers_the_interviewer(room, interviewer_seat,
+                                                                                    candidate):
+    await database_sync_to_async(import_challenge)()
+    host = await events(room, interviewer_seat)
+    other = await events(room, candidate)
+    await next_of(host, "room.state")
+    assert (await next_of(other, "room.state"))["room"]["challenge"] is None
+    await other.send_json_to({"type": "challenge.attach", "slug": "sum-two"})
+    assert (await next_of(other, "error"))["code"] == "interviewer_only"
+    await host.send_json_to({"type": "challenge.attach", "slug": "sum-two"})
+    heard = await next_of(other, "room.challenge")
+    challenge = heard["challenge"]
+    assert heard["by"] == interviewer_seat.display_name
+    assert challenge["title"] == "Sum Two" and challenge["difficulty"] == "Easy"
+    assert "<strong>a + b</strong>" in challenge["statement_html"] and "<code>" in challenge["constraints_html"]
+    assert challenge["examples"] == [{"input": "1 2", "output": "3", "explanation": "<b>1</b> + 2"}]  # escaped by the page
+    assert challenge["starter"] == {"python": "# read a and b\n"}
+    assert (await next_of(host, "challenge.attached"))["challenge"] == challenge  # the host loads the starter
+    # A page opened later starts with it.
+    late = await events(room, candidate)
+    assert (await next_of(late, "room.state"))["room"]["challenge"] == challenge
+    # Unknown and private challenges are refused, and nothing changes.
+    await host.send_json_to({"type": "challenge.attach", "slug": "no-such"})
+    assert (await next_of(host, "error"))["code"] == "not_found"
+    hidden = await database_sync_to_async(import_challenge)(slug="hidden")
+    hidden.is_public = False
+    await database_sync_to_async(hidden.save)()
+    await host.send_json_to({"type": "challenge.attach", "slug": "hidden"})
+    assert (await next_of(host, "error"))["code"] == "not_found"
+    await host.send_json_to({"type": "challenge.attach", "slug": ""})
+    assert (await next_of(other, "room.challenge"))["challenge"] is None
+    assert (await next_of(host, "challenge.attached"))["challenge"] is None
+    for ws in (host, other, late):
+        await ws.disconnect()
