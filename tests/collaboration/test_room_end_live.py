@@ -13,7 +13,7 @@ from pycrdt import Awareness, Doc, create_awareness_message, create_sync_message
 
 from collaboration import services
 from tests.collaboration.conftest import guest_cookie
-from tests.live_server import live_asgi_server
+from tests.live_server import VENV_BIN, live_asgi_server
 from tests.session_cookies import session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,9 @@ async def open_room_sockets(base_url: str, room_id, cookie: bytes):
 
 
 @pytest.mark.parametrize("server", ["granian", "daphne"])
-def test_ending_a_room_with_people_connected_closes_every_socket_and_logs_no_traceback(make_user, tmp_path, server):
+def test_ending_a_room_with_people_connected_logs_no_traceback(make_user, tmp_path, server):
+    if not (VENV_BIN / server).exists():
+        pytest.skip(f"{server} is not installed (daphne comes with the dev extras)")
     interviewer, *candidates = [make_user() for _ in range(PEOPLE - GUESTS)]
     room = services.room_create(interviewer=interviewer, title="Ends with people in it")
     invite = services.invite_token(room=room, role="candidate")
