@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
-from core.consumers import AuthenticatedJsonConsumer, CloseCode
+from core.consumers import AuthenticatedJsonConsumer, CloseCode, sends_nothing_after_close
 from core.exceptions import ApplicationError, NotFound
 from core.query_params import parse_int
 from core.rate_limits import TokenBucket
@@ -69,7 +69,7 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
         events come through its document, a sign-out through the security stack's receive)."""
         self.scope = scope
         self.channel_layer = None
-        self.base_send = send
+        self.base_send = sends_nothing_after_close(send)
         with contextlib.suppress(StopConsumer):
             while True:
                 await self.dispatch(await receive())
@@ -228,14 +228,17 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             return
         document = self.document
         try:
-            document.accept(update)
+            changed, released_others = document.accept(update)
         except DocumentRefused as refused:
             if refused.reason == "FOREIGN_ROOT":
                 await document.rebuild()  # the refused update was applied: gone before anyone reads it
             await self.give_up(REFUSAL_CODES[refused.reason])
             return
-        update_batcher().submit(self.room_id, self.participant.id, update)
-        await document.relay_update(update, sender=self)
+        if changed == EMPTY_UPDATE:
+            return  # known already (a late sync step 2), or pending: stored once it integrates
+        # Only what changed: a sync step 2 that repeats part of the document is not stored twice.
+        update_batcher().submit(self.room_id, self.participant.id, changed)
+        await document.relay_update(changed, sender=None if released_others else self)
 
 
 @database_sync_to_async
@@ -297,7 +300,29 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
             "notes.save": self.command(lambda room, p, m: services.notes_save(room=room, by=p, text=str(m.get("text", ""))),
                                        ack="notes.saved"),
             "end": self.command(lambda room, p, m: services.room_end(room=room, by=p)),
+            "challenge.attach": self.attach_challenge,
         }
+
+    async def attach_challenge(self, message):
+        """Attach a challenge (or none): everyone hears `room.challenge`; the one who attached it
+        hears `challenge.attached`, and their page loads the starter into the shared code."""
+        slug = str(message.get("slug") or "")
+
+        @database_sync_to_async
+        def attach():
+            from challenges.selectors import challenge_get
+
+            challenge = challenge_get(user=self.user, slug=slug) if slug else None
+            services.room_attach_challenge(room=selectors.room_get(room_id=self.room_id), by=self.participant,
+                                           challenge=challenge)
+            return selectors.challenge_payload(challenge)
+
+        try:
+            payload = await attach()
+        except ApplicationError as error:
+            await self.send_json({"type": "error", "code": error.code, "message": error.message})
+            return
+        await self.send_json({"type": "challenge.attached", "challenge": payload})
 
     def command(self, action, ack: str | None = None, own_thread: bool = False):
         async def handler(message):

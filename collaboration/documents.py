@@ -19,7 +19,7 @@ import itertools
 import json
 import logging
 import time
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -32,6 +32,7 @@ from pycrdt import (
     Text,
     create_awareness_message,
     create_update_message,
+    get_state,
     merge_updates,
     read_message,
     write_var_uint,
@@ -47,6 +48,25 @@ UPDATE_PREFIX = b"\x00\x02"  # y-websocket: sync, update
 AWARENESS_PREFIX = b"\x01"
 SILENCE_SECONDS = 10.0
 logger = logging.getLogger(__name__)
+
+
+def state_vector(state: bytes) -> dict[int, int]:
+    """A Yjs state vector (client id -> next clock) as a dict."""
+    decoder = Decoder(state)
+    return {decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())}
+
+
+def covers(state: bytes, other: bytes) -> bool:
+    """Whether a document at `state` holds every item of a document (or update) at `other`."""
+    have = state_vector(state)
+    return all(have.get(client_id, 0) >= clock for client_id, clock in state_vector(other).items())
+
+
+class Accepted(NamedTuple):
+    changed: bytes  # what the update changed in the document; EMPTY_UPDATE when nothing
+    # It let updates that waited for it in: what changed holds other people's edits too, which
+    # its sender may lack, so the sender is sent it as well.
+    released_others: bool
 
 
 class DocumentRefused(Exception):
@@ -129,8 +149,9 @@ def coalesce(messages: list[bytes]) -> list[bytes]:
 class RoomDocument:
     def __init__(self, room_id: str | None = None):
         self.room_id = room_id
-        self.doc = Doc()
-        self.text = self.doc.get(TEXT_NAME, type=Text)
+        self._changes: list[bytes] = []
+        self.waiting: list[bytes] = []  # updates pycrdt holds until a missing dependency arrives
+        self._new_doc()
         self.awareness = Awareness(self.doc)
         self.awareness.set_local_state(None)  # the server has no cursor of its own
         self._awareness_events: list[dict] = []
@@ -150,8 +171,23 @@ class RoomDocument:
         self.loop = None
 
     # --- the document -----------------------------------------------------------------------
-    def apply(self, update: bytes) -> None:
+    def _new_doc(self) -> None:
+        self.doc = Doc()
+        self.text = self.doc.get(TEXT_NAME, type=Text)
+        # Each committed transaction's own update: exactly what it changed in this document.
+        self.doc.observe(lambda event: self._changes.append(event.update))
+
+    def apply(self, update: bytes) -> bytes:
+        """Apply an update; return what it changed here, EMPTY_UPDATE when nothing: all of it
+        was known already (a client's late sync step 2 repeats what it was sent), or it waits for
+        a dependency this document lacks (pycrdt keeps it pending, and the update that brings the
+        dependency then changes both)."""
+        self._changes.clear()
         self.doc.apply_update(update)
+        changes, self._changes = self._changes, []
+        if not changes:
+            return EMPTY_UPDATE
+        return changes[0] if len(changes) == 1 else merge_updates(*changes)
 
     def value(self) -> str:
         return str(self.text)
@@ -165,27 +201,38 @@ class RoomDocument:
         self.stored_bytes = stored.stored_bytes
         self.through_update_id = stored.through_update_id
 
-    def accept(self, update: bytes) -> None:
-        """Apply a client's update, or raise DocumentRefused. A foreign root type is only seen
-        once applied: then the document must be rebuilt (see `rebuild`) before anyone reads it."""
-        if self.stored_bytes + len(update) > settings.ROOM_MAX_DOCUMENT_BYTES:
+    def accept(self, update: bytes) -> Accepted:
+        """Apply a client's update and say what it changed (what is to be stored and relayed),
+        or raise DocumentRefused. A foreign root type is only seen once applied: then the
+        document must be rebuilt (see `rebuild`) before anyone reads it."""
+        held = sum(len(waiting) for waiting in self.waiting)  # pending counts against the cap too
+        if self.stored_bytes + held + len(update) > settings.ROOM_MAX_DOCUMENT_BYTES:
             raise DocumentRefused("TOO_LARGE", "This room's history is full.")
         if self.length() + len(update) > settings.ROOM_MAX_DOCUMENT_CHARS:
             raise DocumentRefused("TOO_LARGE", "The document is too long.")
-        self.apply(update)  # raises on garbage, before anything is stored or relayed
+        changed = self.apply(update)  # raises on garbage, before anything is stored or relayed
         if any(name != TEXT_NAME for name in self.doc.keys()):
             raise DocumentRefused("FOREIGN_ROOT", f"Only the {TEXT_NAME!r} text is shared here.")
-        self.stored_bytes += len(update)
+        released = False
+        state = self.doc.get_state()
+        if not covers(state, get_state(update)):
+            # Partly pending: what waits is stored once its dependency comes; until then it is
+            # kept here too, for a rebuild meanwhile.
+            self.waiting.append(update)
+        elif changed != EMPTY_UPDATE and self.waiting:
+            still = [held for held in self.waiting if not covers(state, get_state(held))]
+            released, self.waiting = len(still) < len(self.waiting), still
+        self.stored_bytes += len(changed)
+        return Accepted(changed, released)
 
     async def rebuild(self) -> None:
         """Start again from what is stored and queued (after a refused update was applied)."""
         batcher = update_batcher()
         await batcher.flush_room(self.room_id)
         stored = await database_sync_to_async(selectors.document_stored)(room_id=self.room_id)
-        self.doc = Doc()
-        self.text = self.doc.get(TEXT_NAME, type=Text)
+        self._new_doc()
         self.load(stored)
-        for update in batcher.pending_for(self.room_id):
+        for update in batcher.pending_for(self.room_id) + self.waiting:
             self.apply(update)
         self._catch_up_soon()  # other processes' updates that are not stored yet
 
@@ -195,7 +242,7 @@ class RoomDocument:
             if connection is not skip:
                 connection.enqueue(message)
 
-    async def relay_update(self, update: bytes, *, sender: RoomConnection) -> None:
+    async def relay_update(self, update: bytes, *, sender: RoomConnection | None) -> None:
         self.relay_local(create_update_message(update), skip=sender)
         await self._publish({"type": "doc.update", "update": update})
 
@@ -335,9 +382,10 @@ class RoomDocument:
                 self._catch_up_soon()
                 self.heard[source] = message["last"]
         elif kind == "doc.update":
-            self.apply(message["update"])
+            changed = self.apply(message["update"])
             self.stored_bytes += len(message["update"])  # the other process stores it
-            self.relay_local(create_update_message(message["update"]))
+            if changed != EMPTY_UPDATE:  # a catch-up from storage may have brought it already
+                self.relay_local(create_update_message(changed))
         elif kind == "doc.awareness":
             changed = self._awareness_apply(message["payload"], origin=None)
             if changed:

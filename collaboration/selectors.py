@@ -125,6 +125,22 @@ def room_summary(*, room: Room, participant: Participant) -> dict:
     }
 
 
+def challenge_payload(challenge) -> dict | None:
+    """What a room shows of its challenge: the statement (sanitised HTML), constraints and
+    examples, and the starter code per language (loaded into the shared code on attach)."""
+    from core.markdown import render_markdown
+
+    if challenge is None:
+        return None
+    examples = [{"input": str(ex.get("input", "")), "output": str(ex.get("output", "")),
+                 "explanation": str(ex.get("explanation", ""))}
+                for ex in challenge.examples or [] if isinstance(ex, dict)]
+    return {"slug": challenge.slug, "title": challenge.title, "difficulty": challenge.get_difficulty_display(),
+            "statement_html": render_markdown(challenge.statement),
+            "constraints_html": render_markdown(challenge.constraints) if challenge.constraints else "",
+            "examples": examples, "starter": dict(challenge.starter_code or {})}
+
+
 def room_state(*, room_id, participant: Participant, last_id: int = 0) -> dict:
     """The `room.state` event a room's events socket starts with: the room, who is in it, the chat
     after `last_id`, the last runs, and the notes for the interviewer only."""
@@ -134,8 +150,7 @@ def room_state(*, room_id, participant: Participant, last_id: int = 0) -> dict:
     state = {
         "room": {"id": str(room.id), "title": room.title, "language": room.language, "status": room.status,
                  "locked": room.editor_locked, "stdin": room.stdin, "timer": timer_payload(room),
-                 "challenge": {"slug": room.challenge.slug, "title": room.challenge.title,
-                               "starter": room.challenge.starter_code} if room.challenge else None},
+                 "challenge": challenge_payload(room.challenge)},
         "me": participant_payload(participant),
         "participants": [participant_payload(p) for p in participants_of(room)],
         "messages": [message_payload(m) for m in messages_after(room=room, last_id=last_id)],

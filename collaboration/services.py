@@ -27,6 +27,7 @@ from .models import (
     RoomStatus,
 )
 from .realtime import room_doc_group, room_events_group
+from .selectors import challenge_payload
 
 INVITE_SALT = "prepforge.room-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -71,9 +72,25 @@ def room_create(*, interviewer, title: str = "", language: str = "python", chall
     title = (title or "").strip() or f"Interview with {interviewer.display_name}"
     room = Room.objects.create(title=title[:120], interviewer=interviewer, language=language,
                                challenge=challenge, last_activity_at=timezone.now())
-    Participant.objects.create(room=room, user=interviewer, role=Role.INTERVIEWER, color=COLORS[0])
+    seat = Participant.objects.create(room=room, user=interviewer, role=Role.INTERVIEWER, color=COLORS[0])
     InterviewerNote.objects.create(room=room)
+    starter = (challenge.starter_code or {}).get(language) if challenge else None
+    if starter:
+        # A new room's code is empty: it starts with the challenge's starter, as its first edit.
+        document_updates_store(updates=[(str(room.id), seat.id, text_update(starter))])
+        room.refresh_from_db(fields=["document_bytes"])
     return room
+
+
+def text_update(text: str) -> bytes:
+    """A Yjs update that writes `text` into an empty room document."""
+    from pycrdt import Doc, Text
+
+    from .documents import TEXT_NAME
+
+    doc: Doc[Any] = Doc()
+    doc.get(TEXT_NAME, type=Text).insert(0, text)
+    return doc.get_update()
 
 
 def room_open(*, interviewer, title: str = "", language: str = "python", challenge: str = "") -> Room:
@@ -292,8 +309,7 @@ def room_attach_challenge(*, room: Room, by: Participant, challenge) -> Room:
     _require_open(room)
     room.challenge = challenge
     room.save(update_fields=["challenge", "updated_at"])
-    _publish(room, {"type": "room.challenge", "challenge": {
-        "slug": challenge.slug, "title": challenge.title, "starter": challenge.starter_code} if challenge else None})
+    _publish(room, {"type": "room.challenge", "challenge": challenge_payload(challenge), "by": by.display_name})
     return room
 
 

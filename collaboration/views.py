@@ -71,7 +71,9 @@ def room_detail(request, room_id):
             "languages": [{"id": r.language, "name": r.display_name or r.language} for r in available_runtimes().values()],
             "me": {"id": participant.id, "name": participant.display_name, "color": participant.color,
                    "role": participant.role, "canEdit": participant.can_edit},
-            "challengeStarter": room.challenge.starter_code if room.challenge else {},
+            "challenge": selectors.challenge_payload(room.challenge),
+            # Back from the Attach form (no live connection then): this page loads the starter.
+            "justAttached": interviewer and request.GET.get("attached") == "1" and room.challenge is not None,
         },
         "judge": judge_status(),
     })
@@ -128,7 +130,8 @@ def room_attach(request, room_id):
         services.room_attach_challenge(room=room, by=participant, challenge=challenge)
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect("room-detail", room_id=room.id)
+        return redirect("room-detail", room_id=room.id)
+    return redirect(reverse("room-detail", args=[room.id]) + ("?attached=1" if challenge else ""))
 
 
 def room_summary(request, room_id):

@@ -18,8 +18,32 @@ class CloseCode:
     RATE_LIMITED = 4429
 
 
+def sends_nothing_after_close(send):
+    """The ASGI `send` of one socket, dropping whatever comes after its close. A consumer that
+    closed a socket keeps running until the client answers (group events, queued frames still
+    arrive); sent on, daphne raises "Attempt to send on a closed protocol" into the consumer and
+    uvicorn an unexpected-message error, and granian drops it. Nothing can reach the client
+    then, so nothing is sent."""
+    closed = False
+
+    async def guarded(message):
+        nonlocal closed
+        if closed:
+            return
+        if message.get("type") == "websocket.close":
+            closed = True
+        await send(message)
+
+    return guarded
+
+
 class AuthenticatedJsonConsumer(AsyncWebsocketConsumer):
     max_message_bytes: int | None = None  # None: settings.WEBSOCKET_MAX_MESSAGE_BYTES
+
+    async def __call__(self, scope, receive, send):
+        # Every socket, a guest's too (the sign-in guard of core.websocket_auth wraps signed-in
+        # ones only).
+        return await super().__call__(scope, receive, sends_nothing_after_close(send))
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

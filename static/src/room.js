@@ -25,7 +25,7 @@ const isInterviewer = me.role === "interviewer";
 const state = {
   language: data.language,
   locked: false,
-  challenge: null,
+  challenge: data.challenge,
   timer: { running: false, elapsed_seconds: 0, started_at: null },
   participants: new Map(),
   ended: false,
@@ -228,8 +228,18 @@ function onEvent(event) {
       renderTimer();
       break;
     case "room.challenge":
+      if (event.challenge?.slug !== state.challenge?.slug && event.by) {
+        setStatus(event.challenge ? `${event.by} attached "${event.challenge.title}".` : `${event.by} detached the challenge.`);
+      }
       state.challenge = event.challenge;
       renderChallenge();
+      break;
+    case "challenge.attached":
+      // Ours: the others heard room.challenge; the starter goes into the shared code from here.
+      state.challenge = event.challenge;
+      renderChallenge();
+      attachPending = false;
+      if (event.challenge) loadStarter(event.challenge, { onAttach: true });
       break;
     case "notes.saved":
       notesSaved();
@@ -280,6 +290,10 @@ function onError(event) {
     }
   }
   if (event.code === "room_closed") goToSummary(`/rooms/${data.id}/summary/`);
+  if (attachPending) {
+    attachPending = false;
+    renderChallenge(); // the select shows the attached challenge again
+  }
   if (languageRequested) {
     languageRequested = false;
     $("[data-language-select]").value = state.language;
@@ -471,14 +485,38 @@ function renderTimer() {
 }
 
 // --- challenge -------------------------------------------------------------------------------------
+function renderExamples(examples) {
+  return examples.map((ex, index) => `<h3>Example ${index + 1}</h3>
+    <div class="example"><div><div class="small muted">Input</div><pre>${escapeHtml(ex.input)}</pre></div>
+    <div><div class="small muted">Output</div><pre>${escapeHtml(ex.output)}</pre></div></div>
+    ${ex.explanation ? `<p class="muted">${escapeHtml(ex.explanation)}</p>` : ""}`).join("");
+}
+
+let shownStatement = null;
 function renderChallenge() {
   const challenge = state.challenge;
   const link = $("[data-challenge-link]");
   link.hidden = !challenge;
+  const panel = $("[data-challenge-panel]");
+  panel.hidden = !challenge;
   if (challenge) {
+    const pageUrl = `/challenges/${encodeURIComponent(challenge.slug)}/`;
     const anchor = link.querySelector("a");
-    anchor.href = `/challenges/${encodeURIComponent(challenge.slug)}/`;
+    anchor.href = pageUrl;
     anchor.textContent = challenge.title;
+    if (shownStatement !== challenge.slug) {
+      shownStatement = challenge.slug;
+      $("[data-challenge-title]").textContent = challenge.title;
+      $("[data-challenge-difficulty]").textContent = challenge.difficulty || "";
+      $("[data-challenge-page]").href = pageUrl;
+      // statement_html and constraints_html are sanitised on the server (core.markdown).
+      $("[data-challenge-statement]").innerHTML = `<div class="markdown">${challenge.statement_html || ""}</div>
+        ${challenge.constraints_html ? `<h3>Constraints</h3><div class="markdown">${challenge.constraints_html}</div>` : ""}
+        ${renderExamples(challenge.examples || [])}`;
+      $("[data-challenge-details]").open = true;
+    }
+  } else {
+    shownStatement = null;
   }
   const loadButton = $("[data-load-starter]");
   if (loadButton) {
@@ -490,27 +528,70 @@ function renderChallenge() {
       : `Replace the code with the ${languageName(state.language)} starter of ${challenge.title}.`;
   }
   const attach = $("[data-attach-select]");
-  if (attach && document.activeElement !== attach) attach.value = challenge?.slug || "";
+  if (attach && document.activeElement !== attach && !attachPending) attach.value = challenge?.slug || "";
 }
 
-$("[data-load-starter]")?.addEventListener("click", () => {
-  const starter = state.challenge?.starter?.[state.language];
-  if (starter == null) return;
-  if (!provider.synced) {
-    // Inserting into a document that has not arrived yet would add to it, not replace it.
-    setStatus("Still loading the code; try again in a moment.", { kind: "error" });
+function whenSynced() {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSync = (synced) => {
+      if (!synced) return;
+      provider.off("sync", onSync);
+      resolve();
+    };
+    provider.on("sync", onSync);
+  });
+}
+
+// The starter of the room's language into the shared code: at once when the code is empty (or
+// already is that starter), otherwise only when the person confirms, so nobody's code is
+// overwritten unasked. One transaction: everyone sees one change, and one undo brings it back.
+async function loadStarter(challenge, { onAttach = false } = {}) {
+  const language = languageName(state.language);
+  const starter = challenge.starter?.[state.language];
+  if (starter == null) {
+    if (onAttach) setStatus(`"${challenge.title}" has no ${language} starter code: the code stays as it is.`);
     return;
   }
+  if (!provider.synced) setStatus("Loading the room's code first…");
+  await whenSynced(); // inserting into a document that has not arrived yet would add to it
+  if (state.challenge?.slug !== challenge.slug) return; // another one was attached meanwhile
   const current = ytext.toString();
-  if (current.trim() && current !== starter
-      && !confirm(`Replace the code with the ${languageName(state.language)} starter of "${state.challenge.title}"?`)) return;
-  // One transaction: the others see one replacement, and one undo brings the old code back.
+  if (current === starter) {
+    setStatus(`The ${language} starter of "${challenge.title}" is in the editor.`);
+    return;
+  }
+  if (current.trim() && !confirm(`The room already has code. Replace it with the ${language} starter of "${challenge.title}" for everyone? (Ctrl+Z brings it back.)`)) {
+    setStatus(`The code stays as it is; "Load starter code" puts the starter in later.`);
+    return;
+  }
   ydoc.transact(() => {
     ytext.delete(0, ytext.length);
     ytext.insert(0, starter);
   });
-  setStatus("Starter code loaded.");
+  setStatus(`Loaded the ${language} starter of "${challenge.title}".`);
+}
+
+$("[data-load-starter]")?.addEventListener("click", () => {
+  if (state.challenge) loadStarter(state.challenge);
 });
+
+// Attaching over the room's socket: the page stays, and the starter is loaded from here. Without
+// a connection the form posts, and the reloaded page loads it (data.justAttached).
+let attachPending = false;
+$("[data-attach-form]")?.addEventListener("submit", (event) => {
+  const slug = $("[data-attach-select]").value;
+  if (!events?.open) return;
+  event.preventDefault();
+  if (send({ type: "challenge.attach", slug })) {
+    attachPending = true;
+    setTimeout(() => { attachPending = false; }, 10_000);
+  }
+});
+if (data.justAttached && state.challenge) {
+  history.replaceState(null, "", location.pathname);
+  loadStarter(state.challenge, { onAttach: true });
+}
 
 // --- interviewer controls ----------------------------------------------------------------------------
 if (isInterviewer) {

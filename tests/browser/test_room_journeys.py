@@ -304,3 +304,102 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     assert RoomRun.objects.get(room=room).stdout == "42\n"
     assert not host_errors, f"JavaScript errors (interviewer): {host_errors}"
     assert not guest_errors, f"JavaScript errors (guest): {guest_errors}"
+
+
+REVERSE_STARTER = "# Read a line and print it reversed.\n"
+CANDIDATE_CODE = "print(input()[::-1])  # mine\n"
+
+
+@pytest.fixture
+def reverse_line(db):
+    from challenges.catalog import challenge_import
+
+    challenge, _ = challenge_import({
+        "slug": "reverse-line", "title": "Reverse a Line", "type": "dsa", "difficulty": "medium",
+        "category": "strings", "description": "Reverse one line.",
+        "statement": "Read one line and print it **reversed**. " + "Mind the whitespace at either end. " * 12,
+        "constraints": "The line has at most `10^5` characters.",
+        "examples": [{"input": "abc", "output": "cba"}, {"input": "ab c", "output": "c ba"}],
+        "starter": {"python": REVERSE_STARTER},
+        "reference": {"python": "print(input()[::-1])\n"},
+        "tests": [{"input": "abc\n", "output": "cba\n", "hidden": False, "weight": 1}],
+    })
+    return challenge
+
+
+@pytest.mark.parametrize("viewport, name", [({"width": 1280, "height": 860}, "desktop"),
+                                            ({"width": 390, "height": 844}, "390")])
+def test_attaching_a_challenge_shows_it_to_everyone_and_loads_its_starter_without_overwriting_code(
+        new_context, make_user, sum_two, reverse_line, shot, viewport, name):
+    from collaboration import services
+
+    host_user = make_user(name="Grace Hopper")
+    candidate_user = make_user(name="Ada Lovelace")
+    room = services.room_create(interviewer=host_user, title="Attach journey")
+    invite = services.invite_token(room=room, role="candidate")
+    pages = []
+    for user, path in ((host_user, f"/rooms/{room.id}/"), (candidate_user, f"/rooms/{room.id}/join/?t={invite}")):
+        page = new_context(viewport=viewport).new_page()
+        errors = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        log_in(page, user.email)
+        page.goto(path)
+        if "/join/" in path:
+            with page.expect_navigation():
+                page.locator("main button[type=submit]", has_text="Join as candidate").click()
+        wait_ready(page)
+        pages.append((page, errors))
+    (host, host_errors), (candidate, candidate_errors) = pages
+    expect(candidate.locator("[data-challenge-panel]")).to_be_hidden()
+    dialogs, answers = [], []  # the interviewer's confirm dialogs, and the answers to give them
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept() if answers.pop(0) else dialog.dismiss()
+
+    host.on("dialog", on_dialog)
+
+    # 1. The code is empty: attaching loads the starter for everyone, with no question asked.
+    host.select_option("[data-attach-select]", "sum-two")
+    host.locator("[data-attach-form] button[type=submit]").click()
+    for page in (host, candidate):
+        expect(page.locator("[data-challenge-title]")).to_have_text("Sum Two")
+        expect(page.locator("[data-challenge-statement]")).to_contain_text("print a + b")
+        expect(page.locator("[data-challenge-statement] strong")).to_have_text("a + b")
+        wait_same_code(page, STARTER)
+    assert host.url.endswith(f"/rooms/{room.id}/")  # attached live: no reload
+    assert dialogs == []
+    expect(candidate.locator("[data-status]")).to_contain_text('Grace Hopper attached "Sum Two"')
+    shot(candidate, f"80-room-challenge-attached-candidate-{name}")
+
+    # 2. The candidate has written code: attaching another challenge asks first, and "no" keeps it.
+    candidate.evaluate("""(code) => { const r = window.prepforgeRoom;
+        r.ydoc.transact(() => { r.ytext.delete(0, r.ytext.length); r.ytext.insert(0, code); }); }""",
+                       CANDIDATE_CODE)
+    wait_same_code(host, CANDIDATE_CODE)
+    answers.append(False)
+    host.select_option("[data-attach-select]", "reverse-line")
+    host.locator("[data-attach-form] button[type=submit]").click()
+    for page in (host, candidate):
+        expect(page.locator("[data-challenge-title]")).to_have_text("Reverse a Line")
+        expect(page.locator("[data-challenge-statement]")).to_contain_text("c ba")  # its examples
+    host.wait_for_function("document.querySelector('[data-status]').textContent.includes('stays as it is')")
+    assert len(dialogs) == 1 and "Replace it with the Python 3 starter" in dialogs[0], dialogs
+    for page in (host, candidate):
+        wait_same_code(page, CANDIDATE_CODE)
+    # The whole statement stays readable: it scrolls in its box, the editor stays in view.
+    statement = candidate.locator("[data-challenge-statement]")
+    assert statement.evaluate("(el) => el.scrollHeight > el.clientHeight")  # long: it scrolls
+    statement.evaluate("(el) => { el.scrollTop = el.scrollHeight; }")
+    expect(statement.locator(".example").last).to_be_in_viewport()
+    assert candidate.evaluate("document.documentElement.scrollWidth") <= viewport["width"]  # no sideways scroll
+    shot(candidate, f"81-room-challenge-second-candidate-{name}")
+
+    # 3. Asked again with "Load starter code" and confirmed: everyone gets the new starter.
+    answers.append(True)
+    host.locator("[data-load-starter]").click()
+    for page in (host, candidate):
+        wait_same_code(page, REVERSE_STARTER)
+    shot(host, f"82-room-challenge-interviewer-{name}")
+    assert len(dialogs) == 2
+    assert not host_errors and not candidate_errors, (host_errors, candidate_errors)

@@ -161,3 +161,72 @@ async def test_runs_are_limited_per_person_across_rooms(room, interviewer_seat, 
 
     with pytest.raises(ApplicationError):
         await database_sync_to_async(services.room_run)(room=other, by=other_seat, source="print(1)")
+
+
+async def test_a_socket_the_server_closed_is_sent_nothing_after_its_close(room, interviewer_seat):
+    """Room events keep coming to a consumer until its client answers the close; what it was
+    sent after its close frame is what daphne logs as "Attempt to send on a closed protocol"
+    (and uvicorn as an unexpected ASGI message). A guest's socket has no sign-in guard around it."""
+    guest = await database_sync_to_async(services.room_join)(
+        room=room, token=services.invite_token(room=room, role="candidate"), guest_name="Lin")
+    host = await events(room, interviewer_seat)
+    await next_of(host, "room.state")
+    visitor = await events(room, guest)
+    await next_of(visitor, "room.state")
+    await next_of(visitor, "participant.presence")  # its own arrival
+    await next_of(host, "participant.presence")
+    await visitor.send_to(text_data="x" * (300 * 1024))  # over the room's message size: closed
+    closed = await visitor.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CloseCode.MESSAGE_TOO_BIG}
+    await host.send_json_to({"type": "chat.send", "text": "Still there?"})
+    await next_of(host, "chat.message")
+    assert await visitor.receive_nothing(timeout=0.5)
+    await visitor.disconnect()
+    await host.disconnect()
+
+
+def import_challenge(slug="sum-two"):
+    from challenges.catalog import challenge_import
+
+    challenge, _ = challenge_import({
+        "slug": slug, "title": "Sum Two", "type": "dsa", "difficulty": "easy", "category": "math",
+        "statement": "Read *a* and *b*, print **a + b**.", "constraints": "`-10^9 <= a, b <= 10^9`",
+        "examples": [{"input": "1 2", "output": "3", "explanation": "<b>1</b> + 2"}],
+        "starter": {"python": "# read a and b\n"}, "tests": [{"input": "1 2\n", "output": "3\n"}]})
+    return challenge
+
+
+async def test_attaching_a_challenge_shows_it_to_everyone_and_answers_the_interviewer(room, interviewer_seat,
+                                                                                    candidate):
+    await database_sync_to_async(import_challenge)()
+    host = await events(room, interviewer_seat)
+    other = await events(room, candidate)
+    await next_of(host, "room.state")
+    assert (await next_of(other, "room.state"))["room"]["challenge"] is None
+    await other.send_json_to({"type": "challenge.attach", "slug": "sum-two"})
+    assert (await next_of(other, "error"))["code"] == "interviewer_only"
+    await host.send_json_to({"type": "challenge.attach", "slug": "sum-two"})
+    heard = await next_of(other, "room.challenge")
+    challenge = heard["challenge"]
+    assert heard["by"] == interviewer_seat.display_name
+    assert challenge["title"] == "Sum Two" and challenge["difficulty"] == "Easy"
+    assert "<strong>a + b</strong>" in challenge["statement_html"] and "<code>" in challenge["constraints_html"]
+    assert challenge["examples"] == [{"input": "1 2", "output": "3", "explanation": "<b>1</b> + 2"}]  # escaped by the page
+    assert challenge["starter"] == {"python": "# read a and b\n"}
+    assert (await next_of(host, "challenge.attached"))["challenge"] == challenge  # the host loads the starter
+    # A page opened later starts with it.
+    late = await events(room, candidate)
+    assert (await next_of(late, "room.state"))["room"]["challenge"] == challenge
+    # Unknown and private challenges are refused, and nothing changes.
+    await host.send_json_to({"type": "challenge.attach", "slug": "no-such"})
+    assert (await next_of(host, "error"))["code"] == "not_found"
+    hidden = await database_sync_to_async(import_challenge)(slug="hidden")
+    hidden.is_public = False
+    await database_sync_to_async(hidden.save)()
+    await host.send_json_to({"type": "challenge.attach", "slug": "hidden"})
+    assert (await next_of(host, "error"))["code"] == "not_found"
+    await host.send_json_to({"type": "challenge.attach", "slug": ""})
+    assert (await next_of(other, "room.challenge"))["challenge"] is None
+    assert (await next_of(host, "challenge.attached"))["challenge"] is None
+    for ws in (host, other, late):
+        await ws.disconnect()

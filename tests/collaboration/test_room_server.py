@@ -15,8 +15,10 @@ from pycrdt import (
     Text,
     create_awareness_message,
     create_sync_message,
+    create_update_message,
     handle_sync_message,
     read_message,
+    write_message,
 )
 
 from collaboration import documents, persistence, selectors, services
@@ -296,6 +298,94 @@ async def test_updates_lost_in_a_crash_come_back_when_a_client_reconnects(room, 
     await fresh.connect()
     assert fresh.value == "typed just before the crash\n"
     await fresh.close()
+
+
+# --- only what changed is stored and relayed -------------------------------------------------------
+
+
+def sync_step2(update: bytes) -> bytes:
+    return bytes([0, 1]) + write_message(update)
+
+
+async def stored_rows(room) -> list[bytes]:
+    await update_batcher().flush()
+    return await database_sync_to_async(
+        lambda: [bytes(u) for u in DocumentUpdate.objects.filter(room=room).order_by("id").values_list("data", flat=True)])()
+
+
+async def test_a_late_sync_step_2_that_repeats_the_document_is_stored_and_relayed_to_nobody(
+        room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await a.type(0, "def solve():\n")
+    await a.type(0, "# one\n")
+    await settle(a, b)
+    assert b.value == "# one\ndef solve():\n"
+    assert len(await stored_rows(room)) == 2
+    # What a slow client does when the server's sync step 1 reaches it late: it answers with
+    # everything it holds, all of which the server has.
+    await b.ws.send_to(bytes_data=sync_step2(b.doc.get_update()))
+    assert await a.ws.receive_nothing(timeout=0.3)
+    assert await b.ws.receive_nothing(timeout=0.05)
+    assert len(await stored_rows(room)) == 2
+    await a.close()
+    await b.close()
+
+
+async def test_an_update_that_is_partly_known_is_stored_and_relayed_as_only_its_new_part(
+        room, interviewer_seat, candidate):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    await a.type(0, "x" * 500)
+    await settle(a, b)
+    b.applying = True  # typed "offline": sent below as one sync step 2 with the known part
+    b.text.insert(0, "new ")
+    b.applying = False
+    whole = b.doc.get_update()
+    await b.ws.send_to(bytes_data=sync_step2(whole))
+    await a.pump()
+    assert a.value == "new " + "x" * 500
+    rows = await stored_rows(room)
+    assert len(rows) == 2 and len(rows[1]) < 100 < len(whole)  # the 4 new characters, not the 500 known
+    replay = Doc()
+    for row in rows:
+        replay.apply_update(row)
+    assert str(replay.get("code", type=Text)) == a.value
+    await a.close()
+    await b.close()
+
+
+async def test_an_update_waiting_for_its_dependency_is_stored_and_relayed_once_that_arrives(
+        room, interviewer_seat, candidate, make_user):
+    a = YClient(room, await cookie_of(interviewer_seat))
+    b = YClient(room, await cookie_of(candidate))
+    await a.connect()
+    await b.connect()
+    # Two peers that synced with each other, not with the server: b's edit builds on a's.
+    offline_a, offline_b = Doc(), Doc()
+    offline_a.get("code", type=Text).insert(0, "base")
+    first = offline_a.get_update()
+    offline_b.apply_update(first)
+    before = offline_b.get_state()
+    offline_b.get("code", type=Text).insert(4, " + more")
+    second = offline_b.get_update(before)
+    await b.ws.send_to(bytes_data=create_update_message(second))  # its dependency is missing here
+    assert await a.ws.receive_nothing(timeout=0.3)
+    assert await stored_rows(room) == []
+    await a.ws.send_to(bytes_data=create_update_message(first))
+    await a.pump()
+    await b.pump()
+    assert a.value == b.value == "base + more"  # a, who sent only the dependency, hears b's part too
+    replay = Doc()
+    for row in await stored_rows(room):
+        replay.apply_update(row)
+    assert str(replay.get("code", type=Text)) == "base + more"
+    await a.close()
+    await b.close()
 
 
 # --- no silent drop ---------------------------------------------------------------------------------

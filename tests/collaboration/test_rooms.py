@@ -163,3 +163,44 @@ def test_a_stored_batch_counts_bytes_per_room_and_touches_only_the_rooms_asked(r
     assert room.last_activity_at == long_ago
     assert other.last_activity_at > long_ago + timedelta(hours=2)
     assert list(room.updates.order_by("id").values_list("data", flat=True)) == [b"\x01" * 10, b"\x03" * 5]
+
+
+def test_a_room_opened_with_a_challenge_starts_with_its_starter_in_the_rooms_language(make_user):
+    from challenges.catalog import challenge_import
+    from collaboration.models import DocumentUpdate
+    from collaboration.selectors import document_text
+
+    challenge, _ = challenge_import({"slug": "two-langs", "title": "Two", "type": "dsa", "difficulty": "easy",
+                                     "category": "x", "statement": "s",
+                                     "starter": {"python": "def solve():\n    pass\n", "javascript": "// js\n"},
+                                     "tests": [{"input": "", "output": ""}]})
+    host = make_user()
+    python_room = services.room_create(interviewer=host, language="python", challenge=challenge)
+    assert document_text(room_id=python_room.id) == "def solve():\n    pass\n"
+    seed = DocumentUpdate.objects.get(room=python_room)  # one edit, the interviewer's: the replay's first step
+    assert seed.participant.role == "interviewer"
+    assert python_room.document_bytes == len(bytes(seed.data))
+    assert document_text(room_id=services.room_create(interviewer=host, language="javascript",
+                                                      challenge=challenge).id) == "// js\n"
+    cpp_room = services.room_create(interviewer=host, language="cpp", challenge=challenge)  # no C++ starter
+    assert document_text(room_id=cpp_room.id) == "" and not DocumentUpdate.objects.filter(room=cpp_room).exists()
+
+
+def test_the_attach_form_sends_the_interviewer_back_to_load_the_starter(client, room, interviewer_seat):
+    import json
+
+    from challenges.catalog import challenge_import
+
+    challenge_import({"slug": "open-one", "title": "Open", "type": "dsa", "difficulty": "medium", "category": "x",
+                      "statement": "Print *hi*.", "starter": {"python": "# hi\n"},
+                      "tests": [{"input": "", "output": ""}]})
+    client.force_login(interviewer_seat.user)
+    response = client.post(f"/rooms/{room.id}/attach/", {"challenge": "open-one"})
+    assert response.status_code == 302 and response["Location"] == f"/rooms/{room.id}/?attached=1"
+    page = client.get(response["Location"]).content.decode()
+    data = json.loads(re.search(r'<script id="room-data" type="application/json">(.*?)</script>', page).group(1))
+    assert data["justAttached"] is True and data["challenge"]["statement_html"] == "<p>Print <em>hi</em>.</p>\n"
+    assert json.loads(re.search(r'<script id="room-data" type="application/json">(.*?)</script>',
+                                client.get(f"/rooms/{room.id}/").content.decode()).group(1))["justAttached"] is False
+    detached = client.post(f"/rooms/{room.id}/attach/", {"challenge": ""})
+    assert detached["Location"] == f"/rooms/{room.id}/"
