@@ -70,10 +70,13 @@ def test_gaps_have_severity_and_transferable_skills():
     assert by_skill["kafka"].severity == "critical" and by_skill["rust"].severity == "critical"
     assert by_skill["gcp"].severity == "major" and by_skill["gcp"].transferable_from == "aws"
     assert by_skill["react"].severity == "major" and not by_skill["react"].required
-    assert "terraform" not in by_skill  # on the resume
+    # On the resume, but only in the Skills list: a minor gap of another kind, nothing to learn.
+    assert by_skill["terraform"].kind == "not_in_role" and by_skill["terraform"].severity == "minor"
+    assert by_skill["terraform"].estimated_hours == 0
     python = next(m for m in report.matched if m["skill"] == "python")
-    assert python["required"] and python["proficiency"] in ("working", "advanced")
-    assert all(g.estimated_hours > 0 and g.learning_path for g in report.gaps)
+    assert python["required"] and python["shown"] == "used_in_role" and python["listed"]
+    assert {r["company"] for r in python["roles"]} == {"Databloom"} and python["years"] > 2
+    assert all(g.estimated_hours > 0 and g.learning_path for g in report.gaps if g.kind == "missing")
     # A transferable skill shortens the way.
     assert by_skill["gcp"].estimated_hours < by_skill["kafka"].estimated_hours
     assert "AWS" in by_skill["gcp"].learning_path[0] or "aws" in by_skill["gcp"].learning_path[0].lower()
