@@ -305,9 +305,9 @@ def _advice(gap: Gap, resume, evidence: dict[str, SkillEvidence], ontology: Onto
                          f"next to {source_name}.")
         challenges = [p for p in gap.practice if p.kind == "challenge"]
         if challenges:
-            listed = ", ".join(f"“{p.title}” ({p.difficulty})" if p.difficulty else f"“{p.title}”"
+            titles = ", ".join(f"“{p.title}” ({p.difficulty})" if p.difficulty else f"“{p.title}”"
                                for p in challenges)
-            steps.append(f"Practise it on PrepForge: {listed}.")
+            steps.append(f"Practise it on PrepForge: {titles}.")
         skill = ontology.get(missing[0].skill_id) or ontology.get(gap.skill_id)
         category = skill.category if skill else ""
         project = FIRST_PROJECT.get(category, "use it in a small project of your own")
@@ -358,15 +358,31 @@ def _terms(resume, job, evidence: dict[str, SkillEvidence], ontology: Ontology, 
 # --- practice ----------------------------------------------------------------------------------------
 
 
+GENERIC_SUFFIXES = (" algorithms", " algorithm", " theory")
+
+
 def _term(text: str) -> str:
+    """A tag or a skill name compared loosely: any case, hyphens and underscores as spaces."""
     return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
 
 
+def _variants(term: str) -> set[str]:
+    """How a tag may name a skill term: "Dijkstra's algorithm" is the tag "dijkstra", "Graph algorithms"
+    the tag "graph" or "graphs"."""
+    base = _term(term).replace("'s ", " ")
+    forms = {base}
+    for suffix in GENERIC_SUFFIXES:
+        if base.endswith(suffix) and len(base) > len(suffix):
+            forms.add(base[:-len(suffix)])
+    return forms | {f + "s" for f in forms if not f.endswith("s")} | {f[:-1] for f in forms if f.endswith("s")
+                                                                    and len(f) > 3}
+
+
 def skill_terms(skill_id: str, ontology: Ontology) -> set[str]:
-    """How a tag may spell a skill: its id, name and aliases, any case, hyphens as spaces."""
+    """The tag spellings that name a skill: its id, name and aliases, loosely (see _variants)."""
     skill = ontology.get(skill_id)
     spellings = [skill_id, *((skill.name, *skill.aliases) if skill else ())]
-    return {_term(s) for s in spellings if s}
+    return {form for s in spellings if s for form in _variants(s)}
 
 
 def practice_by_skill(practice: list[Practice], ontology: Ontology) -> dict[str, list[Practice]]:

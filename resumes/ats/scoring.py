@@ -16,9 +16,9 @@ from .gaps import (
     Practice,
     SkillEvidence,
     SkillGapReport,
+    credit,
     family_label,
     join_names,
-    credit,
     matcher_for,
     skill_gaps,
 )
