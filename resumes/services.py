@@ -418,6 +418,16 @@ ROADMAP_SCHEMA = {
 LEVEL_WEEKS = {"beginner": 1.5, "junior": 1.2, "mid": 1.0, "senior": 0.8}
 
 
+def _gap_milestone(gap: dict) -> str:
+    """A milestone that fits what the gap is (analyses stored before gaps had a kind are 'missing')."""
+    kind = gap.get("kind", "missing")
+    if kind == "not_in_role":
+        return f"Show {gap['name']} in the role where you used it, with what you did"
+    if kind == "few_years":
+        return f"Name {gap['name']} in every role where you used it, so its years add up"
+    return f"Add {gap['name']} to a project on your resume"
+
+
 def _offline_roadmap(target_role: str, level: str, gaps: list[dict]) -> dict:
     """Phases from the rules: close the critical gaps first, then practise, then rehearse."""
     scale = LEVEL_WEEKS.get(level, 1.0)
@@ -433,7 +443,7 @@ def _offline_roadmap(target_role: str, level: str, gaps: list[dict]) -> dict:
         phases.append({"title": "Strengthen the rest", "weeks": max(1, round(sum(g["estimated_hours"] for g in other)
                                                                             / 12 * scale)),
                        "topics": [g["name"] for g in other],
-                       "milestones": [f"Add {g['name']} to a project on your resume" for g in other[:6]]})
+                       "milestones": [_gap_milestone(g) for g in other[:6]]})
     phases.append({"title": "Algorithms and data structures", "weeks": max(1, round(3 * scale)),
                    "topics": ["Arrays and hashing", "Two pointers and sliding window", "Trees and graphs",
                               "Dynamic programming"],

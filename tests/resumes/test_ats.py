@@ -192,6 +192,21 @@ def test_gap_advice_differs_by_what_the_gap_is():
     assert max(about, key=lambda r: r.points).skill == "go"
 
 
+def test_a_new_bullet_using_a_required_skill_costs_no_achievement_points():
+    # The 79 -> 78 of issue 9: the achievements target was half the bullets, so every new bullet
+    # without a number (here, where Terraform was used) lowered the score.
+    job = parse_job(SHOWN_JOB)
+    before = score_resume(_parsed_text(SHOWN_RESUME), job)
+    after = score_resume(_parsed_text(SHOWN_RESUME.replace(
+        "- Ran the billing service on Kubernetes", "- Ran the billing service on Kubernetes\n"
+        "- Moved our staging stack to Terraform\n- Wrote the runbooks for the on-call team\n"
+        "- Reviewed the designs of other teams\n- Ran the on-call rotation\n- Onboarded new hires\n"
+        "- Kept the docs current")), job)
+    scores = {c.key: c.score for c in before.categories}
+    assert {c.key: c.score for c in after.categories}["achievements"] == scores["achievements"]
+    assert after.total > before.total
+
+
 FAMILY_JOB = """Cloud Engineer
 Requirements
 - AWS: EC2, EKS, RDS, S3 and VPC

@@ -93,6 +93,9 @@ def test_roadmap_offline_and_milestones(user):
                                       analysis=analysis)
     assert roadmap.engine == "offline" and roadmap.phases[0]["title"] == "Close the critical gaps"
     assert any("Kafka" in topic for topic in roadmap.phases[0]["topics"])
+    # PostgreSQL is listed but in no role: the milestone is to show it there, not to learn it.
+    rest = next(p for p in roadmap.phases if p["title"] == "Strengthen the rest")
+    assert "Show PostgreSQL in the role where you used it, with what you did" in [m["text"] for m in rest["milestones"]]
     first = services.roadmap_next_steps(roadmap)[0]
     roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=first["id"], done=True)
     assert services.roadmap_next_steps(roadmap)[0]["id"] != first["id"]
