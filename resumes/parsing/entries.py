@@ -177,7 +177,13 @@ def _is_sentence(text: str) -> bool:
     if text.endswith(".") and len(words) >= 5 and not re.search(r"\b(?:[A-Z]{2})\.$", text):
         return True
     # Head lines are Title Case; sentences have several lower-case words that are not "of", "and", ...
-    return len(lower) >= 2 and len(lower) >= 0.35 * len(words) or text[:1].islower()
+    return len(lower) >= 2 and len(lower) >= 0.35 * len(words) or _starts_lower(text)
+
+
+def _starts_lower(text: str) -> bool:
+    """Starts with a lower-case word ("and ...", "from 2008"), not a name such as "eBay"."""
+    first = text.split()[0] if text.split() else ""
+    return first[:1].islower() and first.lower() == first
 
 
 def _class_lines(lines: list[str], start: int, end: int) -> list[_Line]:
@@ -195,22 +201,21 @@ def _class_lines(lines: list[str], start: int, end: int) -> list[_Line]:
             if (bullet or LABEL.match(text)) and not (only_dates(text) or _is_location(head) or not head):
                 item.kind = "body"
             elif item.dates is None and _is_sentence(text) or item.dates is not None and (
-                    len(head) > 160 or head[:1].islower()):  # "from 2008-2014." ends a sentence
+                    len(head) > 160 or _starts_lower(head)):  # "from 2008-2014." ends a sentence
                 item.kind = "body"
         out.append(item)
     # A line after a bullet that ran to the column's edge without ending is that bullet wrapping on
     # ("... code for JS using Backbone, Jade," / "Stylus and Require and Scala using Play").
     lengths = sorted(len(i.text) for i in out if i.text)
     width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
-    previous = None
-    for item in out:
-        if item.kind == "skip":
-            continue
-        if item.kind == "head" and previous is not None and previous.kind == "body" and item.dates is None \
+    kept = [item for item in out if item.kind != "skip"]
+    for k, item in enumerate(kept[1:], start=1):
+        previous, following = kept[k - 1], kept[k + 1] if k + 1 < len(kept) else None
+        if item.kind == "head" and previous.kind == "body" and item.dates is None \
                 and len(previous.text) >= 0.7 * width and not re.search(r"[.!?:)]$", previous.text) \
-                and _title_score(item.text) == 0 and _org_score(item.text) == 0 and not _is_location(item.text):
+                and _title_score(item.text) == 0 and _org_score(item.text) == 0 and not _is_location(item.text) \
+                and not item.text.isupper() and not (following and following.kind == "head" and following.dates):
             item.kind = "body"
-        previous = item
     return out
 
 
