@@ -171,7 +171,8 @@ def _is_sentence(text: str) -> bool:
     if len(words) >= 16 or len(text) > 110:
         return True
     lower = [w for w in words if w[:1].islower() and w.lower() not in STOPWORDS]
-    if len(words) >= 12 or len(words) >= 5 and re.match(r"[A-Za-z]{3,}(?:ed|ly)\b", text) and not (
+    separated = re.search(r"\t|\s[|—–-]\s", text) is not None  # "Title – Team (Hybrid)": a head line
+    if len(words) >= 12 and not separated or len(words) >= 5 and re.match(r"[A-Za-z]{3,}(?:ed|ly)\b", text) and not (
             ORG_STRONG.search(text) or ORG_MEDIUM.search(text)):
         return True  # "Consistently hit the top ...", "Recruited and trained ..."
     if text.endswith(".") and len(words) >= 5 and not re.search(r"\b(?:[A-Z]{2})\.$", text):
@@ -239,36 +240,27 @@ def _is_location(piece: str) -> bool:
 
 def _pieces(text: str, split_commas: bool) -> list[str]:
     """The names in a head line (dates already cut out): no locations, no employment notes."""
-    while not _is_location(text) and (trail := TRAILING_LOCATION.search(text)) and trail.start() > 0:
-        text = text[:trail.start()].strip(" ,;:")
-    parts = [p.strip(" ,;:|") for p in SEPARATORS.split(text)]
     merged: list[str] = []
-    for part in parts:
-        if not part:
+    for part in SEPARATORS.split(text):
+        part = EMPLOYMENT_NOTE.sub("", part).strip(" ,;:|")
+        if not part or _is_location(part):
             continue
+        while (trail := TRAILING_LOCATION.search(part)) and trail.start() > 0:
+            part = part[:trail.start()].strip(" ,;:")
         # "University of California – Irvine": a campus after a dash belongs to the university.
         if merged and re.search(r"(?i:universit\w*)(?:\s+of)?\s+[A-Z][\w]+$", merged[-1]) and \
-                re.fullmatch(r"[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}", part) and not _is_location(part) \
-                and _title_score(part) == 0:
+                re.fullmatch(r"[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}", part) and _title_score(part) == 0:
             merged[-1] = f"{merged[-1]} – {part}"
             continue
         merged.append(part)
     pieces: list[str] = []
     for part in merged:
-        part = EMPLOYMENT_NOTE.sub("", part).strip(" ,;:")
-        if _is_location(part):
-            continue
-        while (trail := TRAILING_LOCATION.search(part)) and trail.start() > 0:
-            part = part[:trail.start()].strip(" ,;:")
-        if not part or _is_location(part):
-            continue
         if split_commas:
-            for sub in _split_commas(part):
-                if sub and not _is_location(sub):
-                    pieces.append(sub)
+            pieces += [sub for sub in _split_commas(part) if sub and not _is_location(sub)]
         else:
             pieces.append(part)
-    return [p for p in pieces if re.search(r"[A-Za-z]", p)]
+    # A piece that is only a parenthesis ("(Orlando Campus)") is a note, not a name.
+    return [p for p in pieces if re.search(r"[A-Za-z]", p) and not re.fullmatch(r"\([^()]*\)", p)]
 
 
 def _split_commas(text: str) -> list[str]:
@@ -350,8 +342,8 @@ def _join_wrapped(head: list[_Line], width: int) -> list[_Line]:
         if out and item.dates is None and (out[-1].dates is None or out[-1].text.endswith(",")):
             previous = out[-1]
             wrapped = previous.text.endswith((",", "&", " and", " of", " for", " on")) or (
-                len(previous.text) >= 0.8 * width and _title_score(item.text) == 0 and not _is_location(item.text)
-                and _title_score(previous.text) == 0)
+                len(previous.text) >= 0.8 * width and _title_score(item.text) < 1 and not _is_location(item.text)
+                and _title_score(previous.text) < 1)
             if wrapped and not _is_location(previous.text):
                 out[-1] = _Line(previous.index, f"{previous.text} {item.text}", previous.bullet, "head",
                                 previous.dates or item.dates)
