@@ -102,7 +102,7 @@ EMPLOYMENT_NOTE = re.compile(
     r"volunteer|in-progress|in progress)\b[^()]*)\)")
 LABEL = re.compile(r"^[A-Z][\w /&-]{0,30}:$|^(?i:highlights|responsibilities|accomplishments|achievements|"
                    r"key achievements|tasks|duties|projects|tools|stack|tech stack|technologies(?: used)?)\s*:")
-SEPARATORS = re.compile(r"\t+|\s{3,}|\s+\|\s*|\s*\|\s+|\s*[—]\s*|\s+[–-]\s*|\s*[–]\s+|\s+-(?=[A-Z])|;\s+|\s*·\s+"
+SEPARATORS = re.compile(r"\s+at\s+(?=[A-Z0-9])|\s+@\s+|\t+|\s{3,}|\s+\|\s*|\s*\|\s+|\s*[—]\s*|\s+[–-]\s*|\s*[–]\s+|\s+-(?=[A-Z])|;\s+|\s*·\s+"
                         r"|\s*(?:\.\s){3,}\.?\s*|\s*\.{4,}\s*|\s*…+\s*")
 STOPWORDS = {"of", "and", "in", "the", "for", "at", "to", "a", "an", "on", "with", "&", "de", "du", "la", "le",
              "der", "und", "y", "e", "di", "da", "von", "van", "-", "–", "—", "/", "+"}
