@@ -167,12 +167,14 @@ def clean_line(raw: str) -> tuple[str, bool]:
 
 
 def _is_sentence(text: str) -> bool:
-    words = text.split()
-    if len(words) >= 16 or len(text) > 110:
+    """A line of prose (a bullet without its glyph) rather than a name, a title or a place."""
+    words = [w for w in text.split() if re.search(r"\w", w)]
+    # "Adjunct Instructor & Tutor – General Studies ... (Hybrid)": separated names make a long head line.
+    separated = re.search(r"\t|\s[|—–-]\s", text) is not None
+    if len(text) > 110 or len(words) >= (20 if separated else 12):
         return True
     lower = [w for w in words if w[:1].islower() and w.lower() not in STOPWORDS]
-    separated = re.search(r"\t|\s[|—–-]\s", text) is not None  # "Title – Team (Hybrid)": a head line
-    if len(words) >= 12 and not separated or len(words) >= 5 and re.match(r"[A-Za-z]{3,}(?:ed|ly)\b", text) and not (
+    if len(words) >= 5 and re.match(r"[A-Za-z]{3,}(?:ed|ly)\b", text) and not (
             ORG_STRONG.search(text) or ORG_MEDIUM.search(text)):
         return True  # "Consistently hit the top ...", "Recruited and trained ..."
     if text.endswith(".") and len(words) >= 5 and not re.search(r"\b(?:[A-Z]{2})\.$", text):
@@ -373,11 +375,20 @@ def extract_experience(lines: list[str], span: tuple[int, int] | None) -> list[E
         if not role.company and role.title:
             role.company = previous_company
         previous_company = role.company or previous_company
+        role.title, role.company = _tidy(role.title), _tidy(role.company)
         end = None if role.dates.current else role.dates.end
         entries.append(ExperienceEntry(role.title, role.company, role.dates.start, end, role.dates.current,
                                        _bullets(role.body, width), line=role.lines[0].index if role.lines else 0,
                                        location=role.location))
     return entries
+
+
+def _tidy(name: str) -> str:
+    """A title or company without what is printed beside it: a note in brackets that reads as prose
+    ("NHSEI (generally working in R)") or a bracket glued on ("Engineer(Golang/Rust)")."""
+    name = re.sub(r"\s*\((?=[a-z])[^()]*\)\s*$", "", name)
+    name = re.sub(r"(?<=\w)\([^()\s]*\)$", "", name)
+    return name.strip(" ,;:|-–—")
 
 
 def _split_runs(runs: list[tuple[list[_Line], list[_Line]]]) -> list[_Role]:
