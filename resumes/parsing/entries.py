@@ -536,6 +536,17 @@ def _institution_piece(pieces: list[str], acronyms: bool = False) -> str:
     return best[2] if best[0] else ""
 
 
+NOT_A_SCHOOL = re.compile(r"(?i)\b(?:gpa|grade|expected|graduat\w*|thesis|minor|major|honou?rs|cum laude|courses?)\b")
+
+
+@dataclass
+class _School:
+    item: _Line
+    degree: str = ""  # the keyword ("M.Sc.")
+    institution: str = ""  # named on this line
+    institution_only: bool = False  # a line naming a school and no degree
+
+
 def extract_education(lines: list[str], span: tuple[int, int] | None) -> list[EducationEntry]:
     if span is None:
         return []
@@ -544,75 +555,92 @@ def extract_education(lines: list[str], span: tuple[int, int] | None) -> list[Ed
     items = [item for item in _class_lines(lines, *span) if item.kind == "head" or item.kind == "body" and (
         item.bullet and INSTITUTION.search(item.text) and not _is_sentence(item.text)
         or len(item.text) < 200 and _degree_of(item.text) and not LABEL.match(item.text))]
+    rows: list[_School] = []
     for item in items:
         item.dates = item.dates or find_dates(item.text)
-    rows = []  # (item, degree, own institution, institution-only)
-    for item in items:
         text = _strip_dates(item.text, item.dates)
         degree = _degree_of(text)
-        pieces = _pieces(text, split_commas=True)
-        institution = ""
         if degree:
-            others = [p for p in pieces if not DEGREES.search(p) and not re.search(
-                r"(?i)\b(?:gpa|grade|expected|graduat\w*|thesis|minor|major|honou?rs|cum laude|courses?)\b", p)]
-            institution = _institution_piece(others, acronyms=True)
-            rows.append((item, degree, _trim_institution(institution, text), False))
-        elif (inst := _institution_piece(_pieces(text, split_commas=False))) and not _is_sentence(text):
-            rows.append((item, "", _trim_institution(inst, text), True))
+            others = [p for p in _pieces(text, split_commas=True) if not DEGREES.search(p) and not NOT_A_SCHOOL.search(p)]
+            rows.append(_School(item, degree, _trim_institution(_institution_piece(others, acronyms=True))))
+        elif (school := _institution_piece(_pieces(text, split_commas=False))) and not _is_sentence(text):
+            rows.append(_School(item, institution=_trim_institution(school), institution_only=True))
         else:
-            rows.append((item, "", "", False))
-    institution_rows = [k for k, row in enumerate(rows) if row[3]]
-    degree_rows = [k for k, row in enumerate(rows) if row[1]]
-    first_kind = next((("inst" if row[3] else "deg") for row in rows if row[3] or (row[1] and not row[2])), "inst")
+            rows.append(_School(item))
+    schools = [k for k, row in enumerate(rows) if row.institution_only]
+    degrees = [k for k, row in enumerate(rows) if row.degree]
+    # Which way this section writes it: the school above its degrees, or below them.
+    first = next((row for row in rows if row.institution_only or row.degree and not row.institution), None)
+    school_first = first is None or first.institution_only
     used: set[int] = set()
-    entries: list[EducationEntry] = []
-    for k in degree_rows:
-        item, degree, institution, _ = rows[k]
+    found: list[tuple[int, EducationEntry]] = []
+    for k in degrees:
+        row = rows[k]
+        institution = row.institution
         if not institution:
-            above = [j for j in institution_rows if j < k and k - j <= 4]
-            below = [j for j in institution_rows if j > k and j - k <= 4]
-            near_above = max(above) if above else None
-            near_below = min(below) if below else None
-            choices = [near_above, near_below] if first_kind == "inst" else [near_below, near_above]
-            chosen = next((c for c in choices if c is not None), None)
+            above = max((j for j in schools if 0 < k - j <= 4), default=None)
+            below = min((j for j in schools if 0 < j - k <= 4), default=None)
+            chosen = next((c for c in ((above, below) if school_first else (below, above)) if c is not None), None)
             if chosen is not None:
-                institution = rows[chosen][2]
+                institution = rows[chosen].institution
                 used.add(chosen)
-        year = _year_near(rows, k)
-        entries.append(EducationEntry(item.text, degree, year, institution))
-    for k in institution_rows:
+        found.append((row.item.index, EducationEntry(_readable(row.item, institution), _degree_phrase(row, institution),
+                                                     _year_near(rows, k), institution)))
+    for k in schools:
         if k not in used:
-            entries.append(EducationEntry(rows[k][0].text, "", _year_near(rows, k), rows[k][2]))
-    order = {id(e): next((r[0].index for r in rows if r[0].text == e.text), 0) for e in entries}
-    entries.sort(key=lambda e: order[id(e)])
-    # A head line with no degree and no institution cue, right above a date line and not next to any
-    # degree, is a school of its own ("LA MARTINIERE FOR BOYS" / "Grad. May 2011").
-    for k, (item, degree, institution, is_inst) in enumerate(rows):
-        if degree or is_inst or item.dates or k + 1 >= len(rows) or not _only_when(rows[k + 1][0]):
+            found.append((rows[k].item.index, EducationEntry(_readable(rows[k].item, ""), "", _year_near(rows, k),
+                                                             rows[k].institution)))
+    # A short line with no degree and no school word, right above a line that says only when (and
+    # where), and not beside a degree, is a school of its own ("LA MARTINIERE FOR BOYS" / "Grad. May 2011").
+    for k, row in enumerate(rows):
+        if row.degree or row.institution_only or row.item.dates or k + 1 >= len(rows) or not _only_when(rows[k + 1].item):
             continue
-        if len(item.text.split()) > 6 or section_of_heading(item.text):
+        names = _pieces(row.item.text, False)
+        if not names or len(row.item.text.split()) > 6 or section_of_heading(row.item.text) or \
+                any(abs(j - k) <= 1 for j in degrees) or _title_score(row.item.text):
             continue
-        if any(abs(j - k) <= 1 for j in degree_rows) or not _pieces(item.text, False) or _title_score(item.text):
-            continue
-        entries.append(EducationEntry(item.text, "", _year_near(rows, k), _pieces(item.text, False)[0]))
-    return entries
+        found.append((row.item.index, EducationEntry(_readable(row.item, ""), "", _year_near(rows, k), names[0])))
+    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+
+
+def _readable(item: _Line, institution: str) -> str:
+    """The line as a reader would write it out: separators as commas, the school added when it was
+    on another line."""
+    text = re.sub(r"\s*\t+\s*|\s{3,}", ", ", item.text).strip(" ,")
+    if institution and institution.lower() not in text.lower():
+        text = f"{text}, {institution}"
+    return text
+
+
+def _degree_phrase(row: _School, institution: str) -> str:
+    """The degree as printed, with its subject: "M.Sc. in Physics", "Master of Science (M.S.) – Data
+    Analytics"; without the school, the dates, the place and notes such as "GPA 3.8"."""
+    text = _strip_dates(row.item.text, row.item.dates)
+    if institution:
+        text = text.replace(institution, "\t")
+    pieces = [p for p in _pieces(text, split_commas=False) if not NOT_A_SCHOOL.search(p) or DEGREES.search(p)]
+    phrase = " – ".join(pieces).strip(" ,;:–")
+    return phrase if row.degree.lower() in phrase.lower() else row.degree
 
 
 def _only_when(item: _Line) -> bool:
     """A line that says only when (and where): "Grad. May 2011 | Kolkata, India"."""
     if item.dates is None:
         return False
-    rest = re.sub(r"(?i)\b(?:grad(?:uated|uation)?|expected|date|class of|since)\b\.?:?", " ", _strip_dates(item.text, item.dates))
+    rest = re.sub(r"(?i)\b(?:grad(?:uated|uation)?|expected|date|class of|since)\b\.?:?", " ",
+                  _strip_dates(item.text, item.dates))
     return not _pieces(rest, True)
 
 
-def _trim_institution(institution: str, text: str) -> str:
+def _trim_institution(institution: str) -> str:
     return re.sub(r"\s*\([^()]*\)\s*$", "", institution).strip(" ,;:–-") if institution else ""
 
 
-def _year_near(rows, k: int) -> int | None:
+def _year_near(rows: list[_School], k: int) -> int | None:
+    """The year the degree ends (or was awarded): on its line or the next ones."""
     for j in (k, k + 1, k + 2, k - 1):
-        if 0 <= j < len(rows) and rows[j][0].dates and rows[j][0].dates.start:
-            span = rows[j][0].dates
-            return (span.end or span.start).year if span.end else span.start.year
+        if 0 <= j < len(rows) and (span := rows[j].item.dates) and span.start:
+            if span.current:
+                return None
+            return (span.end or span.start).year
     return None
