@@ -104,6 +104,7 @@ LABEL = re.compile(r"^[A-Z][\w /&-]{0,30}:$|^(?i:highlights|responsibilities|acc
                    r"key achievements|tasks|duties|projects|tools|stack|tech stack|technologies(?: used)?)\s*:")
 SEPARATORS = re.compile(r"\s+at\s+(?=[A-Z0-9])|\s+@\s+|\t+|\s{3,}|\s+\|\s*|\s*\|\s+|\s*[—]\s*|\s+[–-]\s*|\s*[–]\s+|\s+-(?=[A-Z])|;\s+|\s*·\s+"
                         r"|\s*(?:\.\s){3,}\.?\s*|\s*\.{4,}\s*|\s*…+\s*")
+ABBREVIATION_END = re.compile(rf"\b(?:(?i:{LEGAL}|jr|sr|st|dr|bros|dept|univ)|[A-Z]{{2,3}})\.$")
 STOPWORDS = {"of", "and", "in", "the", "for", "at", "to", "a", "an", "on", "with", "&", "de", "du", "la", "le",
              "der", "und", "y", "e", "di", "da", "von", "van", "-", "–", "—", "/", "+"}
 PAGE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|-\s*\d+\s*-)$", re.I)
@@ -177,7 +178,8 @@ def _is_sentence(text: str) -> bool:
     if len(words) >= 5 and re.match(r"[A-Za-z]{3,}(?:ed|ly)\b", text) and not (
             ORG_STRONG.search(text) or ORG_MEDIUM.search(text)):
         return True  # "Consistently hit the top ...", "Recruited and trained ..."
-    if text.endswith(".") and len(words) >= 5 and not re.search(r"\b(?:[A-Z]{2})\.$", text):
+    # A name ends in a full stop only after an abbreviation ("Acme Co.", "New Haven, CT.").
+    if text.endswith(".") and len(words) >= 3 and not ABBREVIATION_END.search(text):
         return True
     # Head lines are Title Case; sentences have several lower-case words that are not "of", "and", ...
     return len(lower) >= 2 and len(lower) >= 0.35 * len(words) or _starts_lower(text)
@@ -210,7 +212,7 @@ def _class_lines(lines: list[str], start: int, end: int) -> list[_Line]:
     # A line after a bullet that ran to the column's edge without ending is that bullet wrapping on
     # ("... code for JS using Backbone, Jade," / "Stylus and Require and Scala using Play").
     lengths = sorted(len(i.text) for i in out if i.text)
-    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+    width = max(60, lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80)
     kept = [item for item in out if item.kind != "skip"]
     for k, item in enumerate(kept[1:], start=1):
         previous, following = kept[k - 1], kept[k + 1] if k + 1 < len(kept) else None
@@ -359,7 +361,7 @@ def extract_experience(lines: list[str], span: tuple[int, int] | None) -> list[E
         return []
     items = _class_lines(lines, *span)
     lengths = sorted(len(i.text) for i in items if i.text)
-    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+    width = max(60, lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80)  # a column is never narrower
     runs = [(_join_wrapped(head, width), body) for head, body in _runs(items)]
     roles = _split_runs(runs)
     for role in roles:
@@ -455,8 +457,10 @@ def _assign(role: _Role) -> None:
     if title_margin > 0 or org_margin > 0:
         if org_margin > 0 and title_margin <= 0 and orgs[best_org] > 0:
             # The company is sure and the title is not: the title is the nearest other piece.
+            # The company is sure and the title is not: the title is the other piece least like an
+            # organisation ("Statistician" rather than "Surveys Unit"), the nearest one on a tie.
             others = [i for i in range(len(pieces)) if i != best_org]
-            best_title = min(others, key=lambda i: (abs(i - best_org), -titles[i]))
+            best_title = min(others, key=lambda i: (orgs[i], abs(i - best_org), -titles[i]))
         role.title, role.company = pieces[best_title], pieces[best_org]
         role.order = "title-first" if best_title < best_org else "company-first"
     else:
