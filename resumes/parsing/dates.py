@@ -86,6 +86,7 @@ def find_dates(line: str, single: bool = True) -> DateSpan | None:
         end_open = re.fullmatch(OPEN_END, end_text.strip(), re.I) is not None
         end = None if end_open or end_month else parse_point(end_text, end=True)
         start_month = _month_only(start_text)
+        start: date | None
         if start_month:  # "June - August 2017": the start borrows the end's year
             if end is None:
                 continue
@@ -94,15 +95,12 @@ def find_dates(line: str, single: bool = True) -> DateSpan | None:
                 start = date(end.year - 1, start_month, 1)
         else:
             start = parse_point(start_text)
-        if end_month and start:  # "June 2019 - July" (the year wrapped onto the next line)
-            year = start.year if end_month >= start.month else start.year + 1
-            end = date(year, end_month, 1)
         if start is None:
             continue
-        if re.fullmatch(r"\s*and\s*", line[match.end("start"):match.start("end")], re.I) and end:
+        if end_month:  # "June 2019 - July" (the year wrapped onto the next line)
+            end = date(start.year if end_month >= start.month else start.year + 1, end_month, 1)
+        if re.fullmatch(r"\s*and\s*", line[match.end("start"):match.start("end")], re.I):
             end = None  # "Summer 2012 and 2013": two seasons, not a range
-            stop = match.end()
-            return DateSpan(start, None, False, match.start(), stop, _is_year_only(start_text))
         return DateSpan(start, end, end_open, match.start(), match.end(), _is_year_only(start_text))
     if single:
         point = SINGLE.search(line)
