@@ -227,7 +227,8 @@ def _class_lines(lines: list[str], start: int, end: int) -> list[_Line]:
 def _strip_dates(text: str, span: DateSpan | None) -> str:
     if span is None:
         return text
-    text = (text[:span.begin] + "\t" + text[span.stop:]).strip(" \t,:;|-–—")
+    text = (text[:span.begin] + "\t" + text[span.stop:])
+    text = re.sub(r"[(\[]\s*\t\s*[)\]]", "\t", text).strip(" \t,:;|-–—")  # "Acme (2019 - 2021)"
     if text.startswith("(") and ")" not in text:
         text = text[1:]
     if text.endswith(")") and "(" not in text:
@@ -368,20 +369,25 @@ def extract_experience(lines: list[str], span: tuple[int, int] | None) -> list[E
         _assign(role)
     _resolve_by_order(roles)
     entries: list[ExperienceEntry] = []
+    bodies: list[list[_Line]] = []
     previous_company = ""
     for role in roles:
-        if role.dates is None or role.dates.start is None:
+        if role.dates is None or role.dates.start is None or not (role.company or role.title):
+            # Not a role (head-like lines between bullets, the rest of a date that wrapped): its lines
+            # are the role above's text.
+            if bodies:
+                bodies[-1] += [item for item in role.lines if not only_dates(item.text)] + role.body
             continue
-        if not role.company and not role.title:
-            continue  # a date with nothing beside it: the rest of a date that wrapped
-        if not role.company and role.title:
+        if not role.company:
             role.company = previous_company
         previous_company = role.company or previous_company
         role.title, role.company = _tidy(role.title), _tidy(role.company)
         end = None if role.dates.current else role.dates.end
         entries.append(ExperienceEntry(role.title, role.company, role.dates.start, end, role.dates.current,
-                                       _bullets(role.body, width), line=role.lines[0].index if role.lines else 0,
-                                       location=role.location))
+                                       line=role.lines[0].index if role.lines else 0, location=role.location))
+        bodies.append(list(role.body))
+    for entry, body in zip(entries, bodies, strict=True):
+        entry.bullets = _bullets(body, width)
     return entries
 
 
@@ -490,8 +496,13 @@ def _bullets(body: list[_Line], width: int) -> list[str]:
             continue
         if LABEL.match(item.text) and item.text.endswith(":"):
             continue
+        # Without a glyph, a line starts a bullet after a finished sentence, after a short line, or
+        # when it opens with an action verb ("Created ...") and the line above did not break mid-phrase.
+        action = re.match(r"[A-Z][a-z]{2,}ed\b", item.text) is not None and not re.search(
+            r"(?:[,;:&/-]|\b(?:and|or|of|the|to|for|with|in|on|a|an))$", bullets[-1] if bullets else "")
         starts_new = (item.bullet or glyph_pending or not bullets or bullets[-1].endswith((".", "!", "?", ";"))
-                      or (last_len < 0.75 * width and item.text[:1].isupper()))
+                      or (last_len < 0.75 * width and item.text[:1].isupper()) or action
+                      or LABEL.match(item.text) is not None)  # "Stack: Go, gRPC"
         if starts_new:
             bullets.append(item.text)
         else:
