@@ -1,7 +1,8 @@
 """Dates as resumes print them: months, seasons, years, ranges, "Present".
 
 A *point* is one date: "Nov. 2021", "Sept 2019", "September 2019", "09/2019", "09 / 2019",
-"2019/09", "2019.09", "2019-09", "Fall 2020", "2019". A *range* is two points joined by a dash,
+"2019/09", "2019.09", "2019-09", "01/09/2019" (day first, as Europass prints it), "2019-09-01",
+"Fall 2020", "2019". A *range* is two points joined by a dash,
 "to" or "until", where the end may also be "Present", "Current", "Now", "Today" or "Ongoing"; when
 the start has a month but no year, it borrows the end's year ("June - August 2017" starts 2017-06).
 "Summer 2012 and 2013" starts at the first point. `find_dates` returns the first range on a line,
@@ -22,7 +23,10 @@ SEASON = r"(?:spring|summer|fall|autumn|winter)"
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 _MM = r"(?:0?[1-9]|1[0-2])"
 # Alternatives in the order they are tried: the longer, more specific forms first.
+_DD = r"(?:0?[1-9]|[12]\d|3[01])"
 POINT = (rf"(?:(?:{MONTH}\.?|{SEASON}),?\s*{YEAR}"
+         rf"|{_DD}[/.]{_DD}[/.]{YEAR}"
+         rf"|{YEAR}-(?:0[1-9]|1[0-2])-{_DD}(?!\d)"
          rf"|{_MM}\s?[/.]\s?{YEAR}"
          rf"|{YEAR}\s?[/.]\s?{_MM}(?![\d/.])"
          rf"|{YEAR}-(?:0[1-9]|1[0-2])(?![\d-])"
@@ -53,6 +57,14 @@ def parse_point(text: str, end: bool = False) -> date | None:
         word = named.group(1).lower()
         month = SEASONS.get(word) or MONTHS[word[:3]]
         return date(int(named.group(2)), month, 1)
+    full = re.match(rf"(\d{{1,2}})[/.](\d{{1,2}})[/.]({YEAR})$", text)
+    if full:  # "01/09/2015": day first (as Europass prints it), unless the second number cannot be a month
+        first, second = int(full.group(1)), int(full.group(2))
+        month = second if second <= 12 else first
+        return date(int(full.group(3)), month, 1) if 1 <= month <= 12 else None
+    iso = re.match(rf"({YEAR})-(\d\d)-(\d\d)$", text)
+    if iso:
+        return date(int(iso.group(1)), int(iso.group(2)), 1)
     month_first = re.match(rf"(\d{{1,2}})\s?[/.]\s?({YEAR})$", text)
     if month_first and 1 <= int(month_first.group(1)) <= 12:
         return date(int(month_first.group(2)), int(month_first.group(1)), 1)

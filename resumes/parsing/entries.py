@@ -107,6 +107,8 @@ SEPARATORS = re.compile(r"\s+at\s+(?=[A-Z0-9])|\s+@\s+|\t+|\s{3,}|\s+\|\s*|\s*\|
 ABBREVIATION_END = re.compile(rf"\b(?:(?i:{LEGAL}|jr|sr|st|dr|bros|dept|univ)|[A-Z]{{2,3}})\.$")
 STOPWORDS = {"of", "and", "in", "the", "for", "at", "to", "a", "an", "on", "with", "&", "de", "du", "la", "le",
              "der", "und", "y", "e", "di", "da", "von", "van", "-", "–", "—", "/", "+"}
+DURATION = re.compile(r"^\(?(?:\d+\+?\s*(?:years?|yrs?|months?|mos?)\b\s*)+\)?$|^less than a year$", re.I)
+RIGHT_PLACE = re.compile(r"^[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2},\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?$")
 PAGE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|-\s*\d+\s*-)$", re.I)
 
 
@@ -196,7 +198,8 @@ def _class_lines(lines: list[str], start: int, end: int) -> list[_Line]:
     for index in range(start, end):
         text, bullet = clean_line(lines[index])
         item = _Line(index, text, bullet)
-        if not text or PAGE_NUMBER.match(text) or (section_of_heading(text) and not find_dates(text)):
+        if not text or PAGE_NUMBER.match(text) or DURATION.match(text) or (
+                section_of_heading(text) and not find_dates(text)):
             item.kind = "skip"
         elif re.fullmatch(r"[\w &/]{3,40}\s+(?i:experience|employment|positions)", text) and not find_dates(text):
             item.kind = "skip"  # a sub-heading inside the section: "Internship Experience"
@@ -246,10 +249,14 @@ def _is_location(piece: str) -> bool:
 def _pieces(text: str, split_commas: bool) -> list[str]:
     """The names in a head line (dates already cut out): no locations, no employment notes."""
     merged: list[str] = []
-    for part in SEPARATORS.split(text):
+    parts = SEPARATORS.split(text)
+    for number, part in enumerate(parts):
         part = EMPLOYMENT_NOTE.sub("", part).strip(" ,;:|")
-        if not part or _is_location(part):
+        if not part or _is_location(part) or DURATION.match(part):
             continue
+        if number == len(parts) - 1 > 0 and RIGHT_PLACE.match(part) and not _title_score(part) \
+                and not _org_score(part):
+            continue  # "Seoul, S.Korea" set at the right of a line: a place, even one not in our list
         while (trail := TRAILING_LOCATION.search(part)) and trail.start() > 0:
             part = part[:trail.start()].strip(" ,;:")
         # "University of California – Irvine": a campus after a dash belongs to the university.

@@ -38,6 +38,9 @@ def schools(*lines: str) -> list[tuple[str, str]]:
     ("2008-2014", date(2008, 1, 1), date(2014, 12, 1), False),
     ("08/ 2024 to Present", date(2024, 8, 1), None, True),
     ("Dec 2019 - Feb", date(2019, 12, 1), date(2020, 2, 1), False),  # the end's year wrapped away
+    ("01/09/2015–30/06/2018", date(2015, 9, 1), date(2018, 6, 1), False),  # Europass: day first
+    ("2019-09-01 - 2020-03-31", date(2019, 9, 1), date(2020, 3, 1), False),
+    ("Jun. 2017 - May. 2018", date(2017, 6, 1), date(2018, 5, 1), False),
 ])
 def test_date_ranges_as_printed(text, start, end, current):
     span = find_dates(f"Analyst\t{text}")
@@ -67,6 +70,18 @@ def test_company_and_location_then_title_and_dates():
 def test_the_same_pieces_each_on_its_own_line():
     assert roles("Initech Labs", "Backend Engineer", "Berlin, Germany", "March 2021 - May 2022",
                  "• Built the billing service") == [("Initech Labs", "Backend Engineer", "2021-03")]
+
+
+def test_a_place_at_the_right_of_a_line_is_not_a_name_even_when_we_do_not_know_it():
+    assert roles("Omnious Labs\tSeoul, S.Korea", "Software Architect\tJun. 2017 - May. 2018", "• Designed the API") == [
+        ("Omnious Labs", "Software Architect", "2017-06")]
+
+
+def test_linkedin_export_with_durations_and_two_roles_at_one_company():
+    assert roles("Initrode", "3 years 2 months", "Senior Software Engineer", "January 2021 - Present (2 years 2 months)",
+                 "Mountain View, California", "Software Engineer", "January 2020 - December 2020 (1 year)",
+                 "Built the search indexer for product pages.") == [
+        ("Initrode", "Senior Software Engineer", "2021-01"), ("Initrode", "Software Engineer", "2020-01")]
 
 
 def test_title_and_location_with_dates_on_tabs_then_the_company():
