@@ -43,8 +43,9 @@ DEGREES = re.compile(
     r"graduate\s+certificate|high\s+school|a-levels?|integrated\s+master(?:'s|’s)?)\b")
 INSTITUTION = re.compile(
     r"\b(?i:universit(?:y|é|e|à|ät|at|ad|ade)|college|institute|institut|school|academy|polytechnic|"
-    r"politecnico|conservatory|hochschule|gymnasium|lyc[ée]e|seminary)\b|\bHigh$")
-ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+    r"politecnico|polytechnique|conservatory|hochschule|gymnasium|lyc[ée]e|seminary)\b|\b(?:High|Tech)$")
+# Beside a degree, a school is often an acronym: "UCL", "IIT Bombay", "ETH Zürich", "UC Berkeley".
+ACRONYM = re.compile(r"^[A-Z]{2,5}(?:\s[A-Z][\w’'-]+)?$|^[A-Z][\w’'-]+\s[A-Z]{2,5}$")
 GLYPHS = "•·▪‣◦●○■□➢➤►▸▹✓✔❖◆◇*-–—+>"
 # Words that make a piece a job title. Weak words count less: they are also common in names.
 TITLE_WORDS = {
@@ -243,6 +244,8 @@ def _strip_dates(text: str, span: DateSpan | None) -> str:
 
 def _is_location(piece: str) -> bool:
     piece = piece.strip(" .,()")
+    if re.match(r"[A-Z]{2,5}\s", piece) and not piece.isupper():
+        return False  # "ETH Zürich, Switzerland", "IIT Bombay, India": a school, not a city
     return bool(piece) and (REMOTE.match(piece) is not None or LOCATION.match(piece) is not None)
 
 
@@ -606,6 +609,8 @@ def extract_education(lines: list[str], span: tuple[int, int] | None) -> list[Ed
             if chosen is not None:
                 institution = rows[chosen].institution
                 used.add(chosen)
+            else:  # no school word near: a short name right beside the degree ("Stanford" / "B.S. ...")
+                institution = _bare_school(rows, (k - 1, k + 1) if school_first else (k + 1, k - 1))
         found.append((row.item.index, EducationEntry(_readable(row.item, institution), _degree_phrase(row, institution),
                                                      _year_near(rows, k), institution)))
     for k in schools:
@@ -623,6 +628,20 @@ def extract_education(lines: list[str], span: tuple[int, int] | None) -> list[Ed
             continue
         found.append((row.item.index, EducationEntry(_readable(row.item, ""), "", _year_near(rows, k), names[0])))
     return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+
+
+def _bare_school(rows: list[_School], candidates: tuple[int, int]) -> str:
+    for j in candidates:
+        if not 0 <= j < len(rows):
+            continue
+        row = rows[j]
+        names = _pieces(row.item.text, False)
+        if row.degree or row.item.dates or len(names) != 1 or len(names[0].split()) > 5 or \
+                NOT_A_SCHOOL.search(names[0]) or _is_sentence(names[0]) or section_of_heading(names[0]) or \
+                _title_score(names[0]) or ":" in names[0]:
+            continue
+        return names[0]
+    return ""
 
 
 def _readable(item: _Line, institution: str) -> str:

@@ -223,6 +223,13 @@ def test_degree_and_institution_on_one_line_in_either_order():
         ("Pine Ridge High", "High School Diploma")]
 
 
+def test_schools_without_a_school_word():
+    assert schools("Bachelor of Technology in CSE | IIT Kanpur | 2016-2020") == [
+        ("IIT Kanpur", "Bachelor of Technology in CSE")]
+    assert schools("M.Sc. Data Science\t2019 – 2020", "ETH Zürich, Switzerland") == [("ETH Zürich", "M.Sc. Data Science")]
+    assert schools("Stanbridge", "B.S. Computer Science", "2014 - 2018") == [("Stanbridge", "B.S. Computer Science")]
+
+
 def test_a_state_abbreviation_is_not_a_degree():
     found = extract_education(["Eastern Polytechnic Institute, Amherst, MA", "Associated Degree in Networking"],
                               (0, 2))
