@@ -43,7 +43,7 @@ ICON_FONT = re.compile(r"awesome|marvosym|dingbat|wingding|webding|academicons|i
                        r"material.?icons|ionicons|octicons|glyphicons|typicons|entypo|feather", re.I)
 GLYPH = "\ue000"  # stands for an icon glyph until the line is finished
 _CID = re.compile(r"\(cid:\d+\)")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
@@ -79,11 +79,12 @@ def extract_text(data: bytes) -> ExtractedText:
 def clean_line(text: str) -> str:
     """One line in the module's rules: invisible characters out, spaces and tabs single, leaders as a
     tab, a leading bullet glyph as "• "."""
-    if "\u00ad" in text:
+    if "\u00ad" in text:  # drawn inside a line it is a hyphen; at the end, finish_lines joins the word
         text = re.sub(r"(?<=\w)\u00ad(?=\w)", "-", text)
+        text = re.sub(r"\u00ad(?!\s*$)", "", text)
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = text.translate(_ZERO_WIDTH)
-    text = "".join(ch for ch in text if ch in "\t" + GLYPH or unicodedata.category(ch)[0] != "C"
+    text = "".join(ch for ch in text if ch in "\t\u00ad" + GLYPH or unicodedata.category(ch)[0] != "C"
                    or unicodedata.category(ch) == "Co")
     text = re.sub("[\ue000-\uf8ff]", GLYPH, text)  # private-use characters are icon glyphs
     text = _LEADER.sub("\t", text)
@@ -118,7 +119,7 @@ def _looks_like_a_detail(text: str) -> bool:
     words = re.findall(r"[A-Za-z]{2,}", text)
     proper = all(w[0].isupper() or w in ("of", "and", "to", "for", "in", "the", "at", "de") for w in words)
     return ("@" in text or "://" in text or "www." in text or sum(ch.isdigit() for ch in text) >= 4 and len(words) <= 4
-            or len(words) <= 3 or proper and len(words) <= 6)
+            or proper and len(words) <= 6)
 
 
 def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -143,8 +144,10 @@ def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
             result[-1] = (result[-1][0][:-1] + text, result[-1][1])
         else:
             result.append((text, size))
+        if text.endswith("\u00ad") and not (index + 1 < len(cleaned) and cleaned[index + 1][0][:1].islower()):
+            result[-1] = (result[-1][0][:-1] + "-", result[-1][1])
         index += 1
-    return [(text.replace("\u00ad", "-"), size) for text, size in result]
+    return result
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -309,7 +312,7 @@ def _a_margin_column(left: list[_Piece], right: list[_Piece]) -> bool:
 
     def spacing(side):
         ys = sorted({round(p.y0) for p in side}, reverse=True)
-        gaps = [a - b for a, b in zip(ys, ys[1:])]
+        gaps = [a - b for a, b in zip(ys, ys[1:], strict=False)]
         return median(gaps) if gaps else 0.0
 
     return spacing(small) > 2.5 * spacing(large)
@@ -339,7 +342,7 @@ def _rows(pieces: list[_Piece]) -> list[tuple[str, float]]:
         if all(p.glyph_only for p in row):
             continue  # a glyph with no text beside it: decoration between lines
         parts = [row[0].text]
-        for before, piece in zip(row, row[1:]):
+        for before, piece in zip(row, row[1:], strict=False):
             size = max(before.size, piece.size) or 10.0
             gap = piece.x0 - before.x1
             parts.append("\t" if gap > 1.5 * size and not before.glyph_only else " ")
