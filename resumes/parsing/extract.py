@@ -122,6 +122,10 @@ def _looks_like_a_detail(text: str) -> bool:
             or proper and len(words) <= 6)
 
 
+MONTH_AT_END = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
+WRAPPED_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
 def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """Clean every line, join a lone bullet glyph with the next line and a soft hyphen at the end of
     a line with the next line's word."""
@@ -140,7 +144,9 @@ def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
             else:
                 index += 1
                 continue
-        if result and result[-1][0].endswith("\u00ad") and text[:1].islower():
+        if result and WRAPPED_YEAR.fullmatch(text) and MONTH_AT_END.search(result[-1][0]):
+            result[-1] = (result[-1][0] + " " + text, result[-1][1])  # "June 2019 – July" / "2020"
+        elif result and result[-1][0].endswith("\u00ad") and text[:1].islower():
             result[-1] = (result[-1][0][:-1] + text, result[-1][1])
         else:
             result.append((text, size))
@@ -180,6 +186,7 @@ def _pdf(data: bytes) -> ExtractedText:
                 raise UnreadableDocument(f"A resume has at most {MAX_PAGES} pages.", "too_many_pages")
             pieces = _page_pieces(page, result)
             lines, columns = _read_page(pieces, page.width)
+            lines = _without_page_numbers(lines)
             result.columns = max(result.columns, columns)
             page_lines.append(lines)
     except UnreadableDocument:
@@ -206,6 +213,18 @@ def _pdf(data: bytes) -> ExtractedText:
     return result
 
 
+PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,2}\s*(?:/|of)\s*\d{1,2}|[-–]?\s*\d{1,2}\s*[-–]?|page\s*\d{1,2}", re.I)
+
+
+def _without_page_numbers(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """A page's lines without a page number ("1/3", "Page 2 of 3", "- 2 -") at its top or bottom."""
+    if lines and PAGE_NUMBER.fullmatch(lines[-1][0].strip()):
+        lines = lines[:-1]
+    if lines and PAGE_NUMBER.fullmatch(lines[0][0].strip()):
+        lines = lines[1:]
+    return lines
+
+
 def _set_text(result: ExtractedText, lines: list[tuple[str, float]]) -> None:
     while lines and not lines[0][0]:
         lines = lines[1:]
@@ -218,12 +237,19 @@ def _set_text(result: ExtractedText, lines: list[tuple[str, float]]) -> None:
 
 
 def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
-    from pdfminer.layout import LTAnno, LTChar, LTFigure, LTImage, LTTextBox, LTTextLine
+    from pdfminer.layout import LTAnno, LTChar, LTCurve, LTFigure, LTImage, LTTextBox, LTTextLine
 
     pieces = []
+    dots = []  # small filled shapes: bullets drawn as vector graphics (browsers print them so)
     for element in page:
         if isinstance(element, (LTFigure, LTImage)):
             result.images += 1
+            continue
+        if isinstance(element, LTCurve):  # LTRect and LTLine are curves too
+            width, height = element.x1 - element.x0, element.y1 - element.y0
+            if getattr(element, "fill", False) and 1 <= width <= 6 and 1 <= height <= 6 \
+                    and max(width, height) <= 2 * min(width, height):
+                dots.append(element)
             continue
         if not isinstance(element, LTTextBox):
             continue
@@ -255,6 +281,14 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 continue
             pieces.append(_Piece(text, line.x0, line.x1, line.y0, line.y1, max(sizes) if sizes else 0.0,
                                  glyph_only=not sizes and glyphs > 0))
+    for dot in dots:
+        middle = (dot.y0 + dot.y1) / 2
+        for piece in pieces:
+            if piece.y0 <= middle <= piece.y1 and dot.x1 <= piece.x0 <= dot.x1 + 2 * (piece.size or 10):
+                if not piece.text.startswith(GLYPH):
+                    piece.text = GLYPH + " " + piece.text
+                    piece.x0 = dot.x0
+                break
     return pieces
 
 

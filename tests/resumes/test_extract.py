@@ -233,6 +233,26 @@ def test_pdf_icon_font_bullet_glyph_becomes_a_bullet():
     assert extract_text(_pdf(draw)).text == "• Designed the data pipeline for the reporting team"
 
 
+def test_pdf_bullets_drawn_as_shapes_and_page_numbers():
+    """Browsers print list bullets as small filled shapes, not text; "1/2" at a page's foot is no text."""
+    def draw(page):
+        page.setFont("Helvetica", 10)
+        page.drawString(60, 700, "Backend Engineer")
+        page.circle(64, 689, 1.5, stroke=0, fill=1)
+        page.drawString(70, 686, "Built collectors for onchain data")
+        page.rect(62.5, 675.5, 3, 3, stroke=0, fill=1)
+        page.drawString(70, 674, "Cut costs by a third")
+        page.drawString(300, 40, "1/2")
+
+    assert extract_text(_pdf(draw)).text.split("\n") == [
+        "Backend Engineer", "• Built collectors for onchain data", "• Cut costs by a third"]
+
+
+def test_a_date_range_wrapped_before_its_year_is_one_line():
+    text = extract_text("Morningstar - Engineer June 2019 – July\n2020\nBuilt dashboards".encode()).text
+    assert text.split("\n") == ["Morningstar - Engineer June 2019 – July 2020", "Built dashboards"]
+
+
 def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     def draw(page):
         page.setFont("Helvetica", 9)
