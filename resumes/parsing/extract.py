@@ -180,7 +180,7 @@ def _pdf(data: bytes) -> ExtractedText:
     result = ExtractedText("pdf", "", pages=0)
     page_lines: list[list[tuple[str, float]]] = []
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PAGES + 1):
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True), maxpages=MAX_PAGES + 1):
             result.pages += 1
             if result.pages > MAX_PAGES:
                 raise UnreadableDocument(f"A resume has at most {MAX_PAGES} pages.", "too_many_pages")
@@ -241,18 +241,26 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
 
     pieces = []
     dots = []  # small filled shapes: bullets drawn as vector graphics (browsers print them so)
-    for element in page:
-        if isinstance(element, (LTFigure, LTImage)):
-            result.images += 1
-            continue
-        if isinstance(element, LTCurve):  # LTRect and LTLine are curves too
-            width, height = element.x1 - element.x0, element.y1 - element.y0
-            if getattr(element, "fill", False) and 1 <= width <= 6 and 1 <= height <= 6 \
-                    and max(width, height) <= 2 * min(width, height):
-                dots.append(element)
-            continue
-        if not isinstance(element, LTTextBox):
-            continue
+    boxes = []
+
+    def walk(container, depth: int = 0) -> None:
+        for element in container:
+            if isinstance(element, LTImage):
+                result.images += 1
+            elif isinstance(element, LTFigure):
+                # Form XObjects: Word, Canva and others draw whole pages as figures holding text.
+                if depth < 5:
+                    walk(element, depth + 1)
+            elif isinstance(element, LTCurve):  # LTRect and LTLine are curves too
+                width, height = element.x1 - element.x0, element.y1 - element.y0
+                if getattr(element, "fill", False) and 1 <= width <= 6 and 1 <= height <= 6 \
+                        and max(width, height) <= 2 * min(width, height):
+                    dots.append(element)
+            elif isinstance(element, LTTextBox):
+                boxes.append(element)
+
+    walk(page)
+    for element in boxes:
         for line in element:
             if not isinstance(line, LTTextLine):
                 continue

@@ -248,6 +248,20 @@ def test_pdf_bullets_drawn_as_shapes_and_page_numbers():
         "Backend Engineer", "• Built collectors for onchain data", "• Cut costs by a third"]
 
 
+def test_pdf_text_inside_a_form_xobject_is_read():
+    """Some exporters draw the page as a form (a figure): its text is the resume's text."""
+    def draw(page):
+        page.beginForm("body")
+        page.setFont("Helvetica", 10)
+        page.drawString(60, 700, "Acme Corp")
+        page.drawString(430, 700, "2019 – 2021")
+        page.endForm()
+        page.doForm("body")
+
+    extracted = extract_text(_pdf(draw))
+    assert extracted.text == "Acme Corp\t2019 – 2021" and extracted.images == 0
+
+
 def test_a_date_range_wrapped_before_its_year_is_one_line():
     text = extract_text("Morningstar - Engineer June 2019 – July\n2020\nBuilt dashboards".encode()).text
     assert text.split("\n") == ["Morningstar - Engineer June 2019 – July 2020", "Built dashboards"]
