@@ -5,25 +5,30 @@ How a role is found (the same steps for every layout; no layout is named in here
 1. Each line of the section is cleaned (bullet glyphs, icon glyphs, dotted leaders and page numbers
    go) and classed as *body* (a bullet, a sentence, a label such as "Highlights:") or *head* (a
    short, name-like line: a company, a title, a location, dates).
-2. Consecutive head lines form a *run*. A run holds one role per date range in it: a run with one
+2. Consecutive head lines form a *run* (a long name that wraps at the column's edge, or a line
+   ending in a comma, is joined to the next). A run holds one role per date in it: a run with one
    date is one role; a run with several (roles without bullets) is cut around each date with the
    shape the resume's one-date runs show (how many head lines come before the date). A run with no
-   date followed, after body lines only, by a run that is nothing but a date (a date printed at the
-   right of the title and extracted after its text) takes that date.
-3. Inside a role's head lines, dates and locations ("Mountain View, CA", "Milan, Italy", "Remote")
-   are cut out and the rest split into pieces at the separators people use (tab, "|", "—", " - ",
-   ";", dotted leaders, then commas when that is still needed). The title is the piece with the
-   most title words (engineer, intern, manager, analyst, ...), the company the piece with the
-   strongest organisation cue (Inc, LLC, University, Labs, an acronym, ...); where neither decides,
-   the order the resume's other roles show (title first or company first) does.
+   date followed, after body lines only, by a line that is nothing but a date (a date printed at
+   the right of the title and extracted after its text) takes that date.
+3. Inside a role's head lines, dates and locations ("Mountain View, CA", "Milan, Italy", "Remote",
+   a "City, Region" set at the right of a line) are cut out, and the rest is split into pieces at
+   the separators people use (tab, "|", "—", " - ", " at ", ";", dotted leaders, then commas when
+   that is still needed). The title is the piece with the most title words (engineer, intern,
+   manager, analyst, ...), the company the piece with the strongest organisation cue (Inc, LLC,
+   University, Labs, an acronym, ...); where neither decides, the order the resume's other roles
+   show (title first or company first) does.
 4. A role whose head lines hold a title but no company (the second role under one company) takes
-   the company of the role above it.
+   the company of the role above it. Head-like lines that make no role go back into the text of
+   the role above, which is cut into bullets at glyphs, finished sentences, short lines and action
+   verbs.
 
-Schools: each line with a degree keyword is a degree; its institution is a piece of the same line
-with an institution cue (University, College, Institute, School, ...) or, failing that, the other
-piece of that line, or else the nearest institution line, looking first in the direction the
-section shows (institution above its degrees, or below). Institution lines left without a degree
-are schools of their own (a high school with no degree printed).
+Schools: each line with a degree keyword is a degree. Its institution is a piece of the same line
+with an institution cue (University, College, Institute, School, "X High", "X Tech", or an acronym
+such as "UCL" or "IIT Kanpur"), or else the nearest institution line, looking first in the
+direction the section shows (institution above its degrees, or below them), or else a short name
+right beside the degree. Institution lines left without a degree are schools of their own, and so
+is a short name above a line that says only when ("LA MARTINIERE FOR BOYS" / "Grad. May 2011").
 """
 
 import re
@@ -84,7 +89,7 @@ PLACE_NAMES = (
     "Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|"
     "Virginia|Washington|West Virginia|Wisconsin|Wyoming|Ontario|Quebec|British Columbia|Alberta|"
     "USA|U\\.S\\.A?\\.?|US|United States|UK|U\\.K\\.|United Kingdom|England|Scotland|Wales|Ireland|Canada|Mexico|"
-    "Brazil|Argentina|Chile|Colombia|Peru|France|FR|Germany|DE|Italy|IT|Spain|Portugal|Netherlands|Belgium|"
+    "Brazil|Argentina|Chile|Colombia|Peru|France|FR|Germany|DE|Italy|Spain|Portugal|Netherlands|Belgium|"
     "Switzerland|Austria|Sweden|Norway|Denmark|Finland|Poland|Czechia|Czech Republic|Hungary|Romania|Greece|"
     "Turkey|Israel|Iran|Iraq|Egypt|Nigeria|Kenya|Ghana|South Africa|Morocco|India|Pakistan|Bangladesh|Sri Lanka|"
     "Nepal|China|PRC|Hong Kong|Taiwan|Japan|Korea|South Korea|Singapore|Malaysia|Indonesia|Thailand|Vietnam|"
@@ -103,8 +108,10 @@ EMPLOYMENT_NOTE = re.compile(
     r"volunteer|in-progress|in progress)\b[^()]*)\)")
 LABEL = re.compile(r"^[A-Z][\w /&-]{0,30}:$|^(?i:highlights|responsibilities|accomplishments|achievements|"
                    r"key achievements|tasks|duties|projects|tools|stack|tech stack|technologies(?: used)?)\s*:")
-SEPARATORS = re.compile(r"\s+at\s+(?=[A-Z0-9])|\s+@\s+|\t+|\s{3,}|\s+\|\s*|\s*\|\s+|\s*[—]\s*|\s+[–-]\s*|\s*[–]\s+|\s+-(?=[A-Z])|;\s+|\s*·\s+"
-                        r"|\s*(?:\.\s){3,}\.?\s*|\s*\.{4,}\s*|\s*…+\s*")
+SEPARATORS = re.compile(r"\s+at\s+(?=[A-Z0-9])|\s+@\s+"  # "Engineer at Acme", "Engineer @ Acme"
+                        r"|\t+|\s{3,}|\s+\|\s*|\s*\|\s+|;\s+|\s*·\s+"
+                        r"|\s*—\s*|\s+[–-]\s*|\s*–\s+|\s+-(?=[A-Z])"  # dashes, but not inside "Full-Stack"
+                        r"|\s*(?:\.\s){3,}\.?\s*|\s*\.{4,}\s*|\s*…+\s*")  # dotted leaders
 ABBREVIATION_END = re.compile(rf"\b(?:(?i:{LEGAL}|jr|sr|st|dr|bros|dept|univ)|[A-Z]{{2,3}})\.$")
 STOPWORDS = {"of", "and", "in", "the", "for", "at", "to", "a", "an", "on", "with", "&", "de", "du", "la", "le",
              "der", "und", "y", "e", "di", "da", "von", "van", "-", "–", "—", "/", "+"}
@@ -161,10 +168,10 @@ def clean_line(raw: str) -> tuple[str, bool]:
     bullet = False
     while text and (text[0] in GLYPHS or text[0] in "\u2022\u25cf"):
         if text[0] in "-–—+>" and len(text) > 1 and not text[1].isspace() and text[1] not in GLYPHS:
-            break  # "-Italian" is a bullet too, but "-5%" or "—" alone is not worth telling apart
+            break  # a dash glued to the text ("-5%", "-Italian") is left as printed
         bullet, text = True, text[1:].lstrip()
     # An icon that extracts as one letter before the text: "z Sep 2023", "f Developed ...".
-    icon = re.match(r"^([b-hj-zB-HJ-Z§¢ı@])\s+(?=[A-Z0-9(])", text)
+    icon = re.match(r"^([b-hj-z§¢ı@])\s+(?=[A-Z0-9(])", text)
     if icon:
         text = text[icon.end():]
     return text.strip(), bullet
