@@ -244,3 +244,26 @@ def test_a_year_alone_is_not_a_certification():
                                "May 2021 - 2024") == [
         "AWS Solutions Architect (2019)", "CKA: Certified Kubernetes Administrator (May 2021 - 2024)"]
     assert certification_items("2018\nTESOL Certificate") == ["TESOL Certificate (2018)"]
+
+
+# --- the school in the structured resume -----------------------------------------------------------------
+
+def test_the_school_is_kept_by_normalise_and_shown_in_the_text_and_the_exports():
+    import io
+
+    import docx
+
+    from resumes.content import empty_content, normalise, render_text
+    from resumes.export import to_docx, to_pdf
+
+    content = empty_content()
+    content["contact"]["name"] = "Sam Park"
+    content["education"] = [{"institution": "Lakeside State University", "degree": "B.Sc. Physics", "details": "",
+                             "year": 2016}]
+    clean = normalise(content)
+    assert clean["education"] == [{"institution": "Lakeside State University", "degree": "B.Sc. Physics",
+                                   "details": "", "year": 2016}]
+    assert "B.Sc. Physics, Lakeside State University, 2016" in render_text(clean)
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(to_docx(clean))).paragraphs]
+    assert "B.Sc. Physics, Lakeside State University, 2016" in paragraphs
+    assert to_pdf(clean).startswith(b"%PDF")
