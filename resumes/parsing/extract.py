@@ -330,7 +330,7 @@ def _two_columns(pieces: list[_Piece], page_width: float):
         across = [p for p in pieces if p.x1 > x + 2 and p.x0 < x - 2 and p.y0 < columns_top - 5]
         if min(len(left), len(right)) < 4 or len(across) > max(1, len(pieces) // 20):
             continue
-        if _a_margin_column(left, right):
+        if _a_margin_column(left, right, page_width):
             continue
         score = min(len(left), len(right))
         if best is None or score > best[0]:
@@ -338,26 +338,31 @@ def _two_columns(pieces: list[_Piece], page_width: float):
     return None if best is None else best[1:]
 
 
-def _a_margin_column(left: list[_Piece], right: list[_Piece]) -> bool:
-    """True when the smaller side is a margin column of one layout, not a column of its own: its
-    lines are sparse (dates beside entries, labels beside paragraphs) and each shares a baseline
-    with a line across the gutter. Two real columns are each dense."""
-    small, large = (left, right) if len(left) <= len(right) else (right, left)
-    baselines = sorted(p.y0 for p in large)
-    aligned = 0
-    for piece in small:
-        i = bisect.bisect_left(baselines, piece.y0 - 1.0)
-        if i < len(baselines) and abs(baselines[i] - piece.y0) <= 1.0:
-            aligned += 1
-    if aligned < 0.6 * len(small):
-        return False
+def _a_margin_column(left: list[_Piece], right: list[_Piece], page_width: float) -> bool:
+    """True when one side is a margin column of one layout, not a column of its own: most of its
+    lines share a baseline with a line across the gutter, and they are sparse (dates beside
+    entries, labels beside paragraphs) or a narrow column of dates. The lines of two real columns
+    line up by chance only (10-20% in real two-column resumes)."""
 
     def spacing(side):
         ys = sorted({round(p.y0) for p in side}, reverse=True)
         gaps = [a - b for a, b in zip(ys, ys[1:], strict=False)]
         return median(gaps) if gaps else 0.0
 
-    return spacing(small) > 2.5 * spacing(large)
+    for side, other in ((left, right), (right, left)):
+        baselines = sorted(p.y0 for p in other)
+        aligned = 0
+        for piece in side:
+            i = bisect.bisect_left(baselines, piece.y0 - 1.0)
+            if i < len(baselines) and abs(baselines[i] - piece.y0) <= 1.0:
+                aligned += 1
+        if aligned < 0.6 * len(side):
+            continue
+        dates = sum(any(ch.isdigit() for ch in p.text) for p in side) >= 0.6 * len(side)
+        narrow = median(p.x1 - p.x0 for p in side) < 0.2 * page_width
+        if narrow and dates or spacing(side) > 2.5 * spacing(other):
+            return True
+    return False
 
 
 def _rows(pieces: list[_Piece]) -> list[tuple[str, float]]:

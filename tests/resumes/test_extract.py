@@ -204,6 +204,19 @@ def test_pdf_date_margin_column_stays_beside_its_entries():
     assert "2014–present\tPostdoctoral Associate, Yale University" in extracted.text.split("\n")
 
 
+def test_pdf_dense_date_column_at_the_right_is_not_a_second_column():
+    """Roles one per line with right-aligned dates and no bullets: a table of rows, not two columns."""
+    def draw(page):
+        page.setFont("Helvetica", 10)
+        for row, company in enumerate(("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Wonka", "Stark")):
+            page.drawString(60, 700 - 14 * row, f"{company} — Analyst")
+            page.drawString(480, 700 - 14 * row, f"{2010 + row} – {2011 + row}")
+
+    extracted = extract_text(_pdf(draw))
+    assert extracted.columns == 1
+    assert extracted.text.split("\n")[0] == "Acme — Analyst\t2010 – 2011"
+
+
 def test_pdf_two_independent_columns_read_one_after_the_other():
     def draw(page):
         page.setFont("Helvetica-Bold", 24)
