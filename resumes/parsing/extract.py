@@ -45,8 +45,10 @@ GLYPH = "\ue000"  # stands for an icon glyph until the line is finished
 _CID = re.compile(r"\(cid:\d+\)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+_LETTER_SPACED = re.compile(r"(?:[^\W\d_] ){3,}[^\W\d_](?: {2,}(?:[^\W\d_] )+[^\W\d_])*")
 
 
 @dataclass
@@ -88,6 +90,9 @@ def clean_line(text: str) -> str:
                    or unicodedata.category(ch) == "Co")
     text = re.sub("[\ue000-\uf8ff]", GLYPH, text)  # private-use characters are icon glyphs
     text = _LEADER.sub("\t", text)
+    text = _SPACE_CHARS.sub(" ", text)
+    if _LETTER_SPACED.fullmatch(text.strip()):  # "J A N E  D O E": letters one space apart, words two
+        text = " ".join(word.replace(" ", "") for word in re.split(r" {2,}", text.strip()))
     text = _SPACES.sub(" ", text)
     text = re.sub(r" *\t[\t ]*", "\t", text).strip(" \t")
     text = _bullet(text)

@@ -153,6 +153,8 @@ def test_docx_font_size_per_line_and_name_in_the_largest_font():
     ("\uf095 +1 555 0100", "+1 555 0100"),  # an icon before a contact detail is not a bullet
     ("-Italian (native)", "-Italian (native)"),
     ("2019-2021", "2019-2021"),
+    ("J A N E  D O E", "JANE DOE"),
+    ("a b c", "a b c"),
 ])
 def test_lines_are_normalised(raw, clean):
     assert clean_line(raw) == clean
@@ -280,6 +282,23 @@ def test_a_date_range_wrapped_before_its_year_is_one_line():
     assert text.split("\n") == ["Morningstar - Engineer June 2019 – July 2020", "Built dashboards"]
 
 
+def test_pdf_name_in_the_main_column_when_a_sidebar_comes_first():
+    def draw(page):
+        page.setFont("Helvetica-Bold", 12)
+        page.drawString(40, 740, "SKILLS")
+        page.setFont("Helvetica", 9)
+        for row, skill in enumerate(("Python", "SQL", "Tableau", "Excel", "Spark", "Airflow")):
+            page.drawString(40, 724 - 12 * row, skill)
+        page.setFont("Helvetica-Bold", 28)
+        page.drawString(230, 730, "Noor Haddad")
+        page.setFont("Helvetica", 9)
+        for row, line in enumerate(("noor@example.com", "EXPERIENCE", "Data Analyst at Hooli, 2019 – 2023",
+                                    "Built the churn dashboard for sales", "Owned the weekly revenue report")):
+            page.drawString(230, 700 - 12 * row, line)
+
+    assert parse_resume(_pdf(draw)).contact.name == "Noor Haddad"
+
+
 def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     def draw(page):
         page.setFont("Helvetica", 9)
@@ -304,6 +323,7 @@ def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     (["Wei (David) Zhang", "(213) 555-0101 | wz@example.com"], "Wei (David) Zhang"),
     (["LENA", "MARSH", "lena@example.com"], "LENA MARSH"),
     (["Senior Data Engineer", "Ana María de la Cruz", "ana@example.com"], "Ana María de la Cruz"),
+    (["Jane Doe, Software Engineer", "jane@example.com"], "Jane Doe"),
 ])
 def test_name_from_the_header(header, name):
     lines = header + ["Experience", "Acme\tJan 2020 – Present"]
@@ -344,6 +364,7 @@ def test_phones_as_printed(line, digits):
     ("Hobbies & Interests", ["interests"]),
     ("Professional Profile", ["summary"]),
     ("Volunteer Experience", ["volunteering"]),
+    ("Work Experience (selected)", ["experience"]),
     ("Research", []),
     ("Leadership", []),
     ("Extracurricular Activities", []),
