@@ -391,3 +391,12 @@ def test_a_combined_heading_opens_both_sections_in_the_parse():
 def test_adjacent_headings_of_one_section_run_on():
     lines = ["Research Experience", "Lab A\t2017", "Teaching Experience", "Course B", "Skills", "Python"]
     assert split_sections(lines)["experience"] == (1, 4)
+
+
+def test_builder_fields_hold_no_tabs():
+    from resumes.content import from_parsed
+
+    parsed = parse_resume(b"Kim Lee\nPROJECTS\nCargo - Maintainer\t260+ commits\nCERTIFICATIONS\nAWS Developer\t2020")
+    content = from_parsed(parsed, {})
+    assert content["projects"][0]["name"] == "Cargo - Maintainer — 260+ commits"
+    assert content["certifications"] == ["AWS Developer — 2020"]
