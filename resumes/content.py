@@ -30,14 +30,16 @@ def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
     content = empty_content()
     contact = parsed.contact
     content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
-    content["summary"] = parsed.sections.get("summary", "")[:2000]
+    # The parsed text separates pieces of a line with a tab (resumes/parsing/extract.py); a field reads them
+    # with a dash between.
+    content["summary"] = parsed.sections.get("summary", "").replace("\t", " ")[:2000]
     content["experience"] = [{"title": e.title, "company": e.company, "start": _month(e.start), "end": _month(e.end),
                               "current": e.current, "bullets": e.bullets[:LIMITS["bullets"]]}
                              for e in parsed.experience[:LIMITS["experience"]]]
     content["education"] = [{"institution": e.institution, "degree": e.degree, "details": e.text, "year": e.year}
                             for e in parsed.education[:LIMITS["education"]]]
     content["skills"] = [skill_names.get(s, s) for s in parsed.skills][:LIMITS["skills"]]
-    projects = parsed.sections.get("projects", "")
+    projects = parsed.sections.get("projects", "").replace("\t", " — ")
     content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
                            for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]
     content["certifications"] = certification_items(parsed.sections.get("certifications", ""))
@@ -50,7 +52,7 @@ def certification_items(section: str) -> list[str]:
     below), and is never an item of its own."""
     items: list[str] = []
     pending_dates: list[str] = []
-    for raw in section.split("\n"):
+    for raw in section.replace("\t", " — ").split("\n"):
         line = raw.strip().lstrip("-•*·▪◦● ").strip()
         if not line:
             continue
