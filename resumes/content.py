@@ -3,6 +3,8 @@ checked, and rendered to the text an ATS reads."""
 
 from datetime import date
 
+from .parsing.dates import only_dates
+
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # How many entries each list takes, and how many characters a field keeps (the rest is cut). The
 # builder page gets both (resumes/views.py renders them into it), so that the two cannot disagree.
@@ -28,19 +30,43 @@ def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
     content = empty_content()
     contact = parsed.contact
     content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
-    content["summary"] = parsed.sections.get("summary", "")[:2000]
+    # The parsed text separates pieces of a line with a tab (resumes/parsing/extract.py); a field reads them
+    # with a dash between.
+    content["summary"] = parsed.sections.get("summary", "").replace("\t", " ")[:2000]
     content["experience"] = [{"title": e.title, "company": e.company, "start": _month(e.start), "end": _month(e.end),
                               "current": e.current, "bullets": e.bullets[:LIMITS["bullets"]]}
                              for e in parsed.experience[:LIMITS["experience"]]]
-    content["education"] = [{"degree": e.degree, "details": e.text, "year": e.year} for e in parsed.education]
+    content["education"] = [{"institution": e.institution, "degree": e.degree, "details": e.text, "year": e.year}
+                            for e in parsed.education[:LIMITS["education"]]]
     content["skills"] = [skill_names.get(s, s) for s in parsed.skills][:LIMITS["skills"]]
-    projects = parsed.sections.get("projects", "")
+    projects = parsed.sections.get("projects", "").replace("\t", " — ")
     content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
                            for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]
-    certifications = parsed.sections.get("certifications", "")
-    content["certifications"] = [line.strip("-•* ")[:200] for line in certifications.split("\n")
-                                 if line.strip()][:LIMITS["certifications"]]
+    content["certifications"] = certification_items(parsed.sections.get("certifications", ""))
     return content
+
+
+def certification_items(section: str) -> list[str]:
+    """One item per certification. A line that is only a date or a year ("2019", "May 2020 - 2023")
+    says when the item beside it was earned: it joins the item above it (or, at the top, the one
+    below), and is never an item of its own."""
+    items: list[str] = []
+    pending_dates: list[str] = []
+    for raw in section.replace("\t", " — ").split("\n"):
+        line = raw.strip().lstrip("-•*·▪◦● ").strip()
+        if not line:
+            continue
+        if only_dates(line):
+            if items:
+                items[-1] = f"{items[-1]} ({line})"
+            else:
+                pending_dates.append(line)
+            continue
+        if pending_dates:
+            line = f"{line} ({', '.join(pending_dates)})"
+            pending_dates = []
+        items.append(line)
+    return [item[:TEXT_LIMITS["certification"]] for item in items][:LIMITS["certifications"]]
 
 
 def parsed_summary(content: dict, sections: list[str]) -> dict:
@@ -77,7 +103,7 @@ def normalise(content) -> dict:
         clean["contact"][key] = _text(contact.get(key), TEXT_LIMITS["contact"], f"contact.{key}")
     clean["summary"] = _text(content.get("summary"), TEXT_LIMITS["summary"], "summary")
     for section, fields in (("experience", ("title", "company", "start", "end")),
-                            ("education", ("degree", "details")), ("projects", ("name", "description"))):
+                            ("education", ("institution", "degree", "details")), ("projects", ("name", "description"))):
         entries = content.get(section) or []
         if not isinstance(entries, list) or len(entries) > LIMITS[section]:
             raise InvalidContent(f"{section} must be a list of at most {LIMITS[section]} entries.")
@@ -116,6 +142,13 @@ def _valid_month(value: str) -> bool:
         return False
 
 
+def education_line(entry: dict) -> str:
+    """How an education entry reads: its own line when it has one, else degree, school and year."""
+    if entry.get("details"):
+        return entry["details"]
+    return ", ".join(str(v) for v in (entry.get("degree"), entry.get("institution"), entry.get("year")) if v)
+
+
 def _period(entry: dict) -> str:
     def show(value):
         if not value:
@@ -146,7 +179,7 @@ def render_text(content: dict) -> str:
             lines += [f"- {bullet}" for bullet in entry["bullets"]]
     if content["education"]:
         lines += ["", "EDUCATION"]
-        lines += [e["details"] or " ".join(str(v) for v in (e["degree"], e["year"]) if v) for e in content["education"]]
+        lines += [education_line(e) for e in content["education"]]
     if content["skills"]:
         lines += ["", "SKILLS", ", ".join(content["skills"])]
     if content["projects"]:

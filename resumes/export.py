@@ -3,7 +3,7 @@ No Django in here."""
 
 import io
 
-from .content import _period
+from .content import _period, education_line
 
 TEMPLATES = ("classic", "modern")
 KINDS = {"pdf": "application/pdf",
@@ -18,8 +18,7 @@ def _sections(content: dict):
     if content["experience"]:
         yield "Experience", content["experience"]
     if content["education"]:
-        yield "Education", [e["details"] or " ".join(str(v) for v in (e["degree"], e["year"]) if v)
-                            for e in content["education"]]
+        yield "Education", [education_line(e) for e in content["education"]]
     if content["skills"]:
         yield "Skills", [", ".join(content["skills"])]
     if content["projects"]:

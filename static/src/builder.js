@@ -24,7 +24,7 @@ const LIMITS = data.limits.entries;
 const CHARACTERS = data.limits.characters;
 const BLANK = {
   experience: () => ({ title: "", company: "", start: "", end: "", current: false, bullets: [""] }),
-  education: () => ({ degree: "", details: "", year: null }),
+  education: () => ({ institution: "", degree: "", details: "", year: null }),
   projects: () => ({ name: "", description: "" }),
 };
 const SINGULAR = { experience: "role", education: "education entry", projects: "project", certifications: "certification",
@@ -59,7 +59,8 @@ function normalise(content) {
       title: e.title || "", company: e.company || "", start: e.start || "", end: e.end || "",
       current: Boolean(e.current), bullets: list(e.bullets).map(String),
     })),
-    education: list(c.education).map((e) => ({ degree: e.degree || "", details: e.details || "", year: e.year ?? null })),
+    education: list(c.education).map((e) => ({ institution: e.institution || "", degree: e.degree || "",
+                                                details: e.details || "", year: e.year ?? null })),
     skills: list(c.skills).map(String),
     projects: list(c.projects).map((p) => ({ name: p.name || "", description: p.description || "" })),
     certifications: list(c.certifications).map(String),
@@ -175,7 +176,9 @@ function limitLengths() {
 
 function entryTitle(section, entry) {
   if (section === "experience") return [entry.title, entry.company].filter(Boolean).join(" at ") || "New role";
-  if (section === "education") return entry.degree || entry.details || "New education entry";
+  if (section === "education") {
+    return [entry.degree, entry.institution].filter(Boolean).join(", ") || entry.details || "New education entry";
+  }
   return entry.name || "New project";
 }
 
@@ -221,10 +224,11 @@ function renderEditor(focusPath = null) {
     el("div", { class: "entry-head" }, el("strong", { text: entryTitle("education", entry) }),
        moveControls("education", i, state.education.length, `education entry ${i + 1}`)),
     el("div", { class: "field-grid" },
+      field(`education.${i}.institution`, "School", { placeholder: "University of Texas" }),
       field(`education.${i}.degree`, "Degree", { placeholder: "B.Sc. Computer Science" }),
       field(`education.${i}.year`, "Year", { type: "number", placeholder: "2017" })),
     field(`education.${i}.details`, "As it should read", { placeholder: "B.Sc. Computer Science, University of Texas, 2017",
-                                                          help: "The full line shown on the resume; leave empty to use degree and year." })));
+                                                          help: "The full line shown on the resume; leave empty to use degree, school and year." })));
 
   const skills = state.skills.map((skill, i) => {
     const id = nextId("skill");
@@ -328,7 +332,8 @@ function renderPreview() {
     }
     html.push("</section>");
   }
-  const education = c.education.map((e) => e.details || [e.degree, e.year].filter(Boolean).join(" ")).filter(Boolean);
+  const education = c.education.map((e) => e.details || [e.degree, e.institution, e.year].filter(Boolean).join(", "))
+    .filter(Boolean);
   if (education.length) html.push(`<section>${heading("Education")}${education.map((e) => `<p>${escapeHtml(e)}</p>`).join("")}</section>`);
   const skills = c.skills.filter((s) => s.trim());
   if (skills.length) {
