@@ -554,7 +554,7 @@ def _children(element, tag: str):
 def _half_points(element) -> float | None:
     try:
         return int(float(element.get(W + "val") or "")) / 2
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -578,6 +578,7 @@ def _docx(data: bytes) -> ExtractedText:
         styles = None
     reader = _DocxReader(styles)
     header_lines: list[tuple[str, float]] = []
+    headers = []
     seen_parts: set[int] = set()
     for section in document.sections:
         for part_of in (section.first_page_header, section.header):
@@ -590,8 +591,13 @@ def _docx(data: bytes) -> ExtractedText:
             if id(part) in seen_parts:
                 continue
             seen_parts.add(id(part))
-            header_lines.extend(reader.blocks(part.element))
-    body = reader.blocks(document.element.body)
+            headers.append(part.element)
+    try:
+        for header in headers:
+            header_lines.extend(reader.blocks(header))
+        body = reader.blocks(document.element.body)
+    except RecursionError:  # absurdly nested tables or content controls
+        raise UnreadableDocument("The DOCX file is damaged and cannot be read.", "corrupt_file") from None
     result.tables = reader.tables
     result.images = reader.images
     _set_text(result, finish_lines(header_lines + body))
@@ -600,8 +606,3 @@ def _docx(data: bytes) -> ExtractedText:
         result.warnings.append("The document has no text.")
     return result
 
-
-def font_size_median(sizes: list[float]) -> float:
-    """The body text's size: the median of the known line sizes (0.0 when none is known)."""
-    known = [s for s in sizes if s]
-    return median(known) if known else 0.0

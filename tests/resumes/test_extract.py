@@ -93,6 +93,14 @@ def test_docx_text_boxes_field_codes_and_deleted_text():
     assert text.split("\n") == ["kim@example.com", "In a text box"]  # once: the fallback copy is skipped
 
 
+def test_docx_page_header_comes_first():
+    def build(document):
+        document.sections[0].header.paragraphs[0].text = "Omar Haddad | omar@example.com"
+        document.add_paragraph("Experience")
+
+    assert extract_text(_docx(build)).text.split("\n") == ["Omar Haddad | omar@example.com", "Experience"]
+
+
 def test_docx_tabs_are_one_separator_and_list_numbering_is_a_bullet():
     def build(document):
         document.add_paragraph("\tSoftware Engineer\t\t\tJan 2020 – Present\t")
