@@ -265,6 +265,7 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 boxes.append(element)
 
     walk(page)
+    marks: dict[tuple[str, str], list[_Piece]] = {}
     for element in boxes:
         for line in element:
             if not isinstance(line, LTTextLine):
@@ -272,6 +273,7 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
             chars: list[str] = []
             sizes: list[float] = []
             glyphs = 0
+            lead = _leading_mark(line)
             for item in line:
                 if isinstance(item, LTChar):
                     font = item.fontname.split("+")[-1]
@@ -294,6 +296,15 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 continue
             pieces.append(_Piece(text, line.x0, line.x1, line.y0, line.y1, max(sizes) if sizes else 0.0,
                                  glyph_only=not sizes and glyphs > 0))
+            if lead:
+                marks.setdefault(lead, []).append(pieces[-1])
+    # A character in a font of its own, then a space, starting several lines: a bullet whatever it
+    # extracts as ("f", "o", "§"), as icon fonts and Word's symbol bullets do.
+    for (_, mark), marked in marks.items():
+        if len(marked) >= (2 if not mark.isalnum() else 3):
+            for piece in marked:
+                if piece.text.startswith(mark):
+                    piece.text = GLYPH + piece.text[len(mark):]
     for dot in dots:
         middle = (dot.y0 + dot.y1) / 2
         for piece in pieces:
@@ -303,6 +314,25 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                     piece.x0 = dot.x0
                 break
     return pieces
+
+
+def _leading_mark(line) -> tuple[str, str] | None:
+    """(font, character) when a line starts with one character in another font than the text after
+    the space that follows it."""
+    from pdfminer.layout import LTChar
+
+    items = [item for item in line if isinstance(item, LTChar) or item.get_text().isspace()]
+    chars = [item for item in items if isinstance(item, LTChar) and not item.get_text().isspace()]
+    if len(chars) < 3:
+        return None
+    first = chars[0]
+    position = items.index(first)
+    if position + 1 >= len(items) or not items[position + 1].get_text().isspace() and \
+            chars[1].x0 - first.x1 < 0.25 * (first.size or 10):
+        return None  # no space after it: the first letter of a word
+    if first.fontname == chars[1].fontname or first.get_text() in BULLET_GLYPHS:
+        return None
+    return first.fontname, first.get_text()
 
 
 def _read_page(pieces: list[_Piece], page_width: float) -> tuple[list[tuple[str, float]], int]:

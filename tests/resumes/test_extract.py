@@ -256,6 +256,21 @@ def test_pdf_icon_font_bullet_glyph_becomes_a_bullet():
     assert extract_text(_pdf(draw)).text == "• Designed the data pipeline for the reporting team"
 
 
+def test_pdf_bullet_letter_in_a_font_of_its_own_becomes_a_bullet():
+    """Word's second-level bullet is an "o" in Courier New; icon fonts give letters like "f"."""
+    def draw(page):
+        page.setFont("Helvetica-Bold", 10)
+        page.drawString(60, 714, "I Led the migration")  # one bold initial word: not a bullet
+        for row, text in enumerate(("Shipped the search service", "Cut latency by half", "Hired four engineers")):
+            page.setFont("Courier", 10)
+            page.drawString(60, 700 - 14 * row, "o")
+            page.setFont("Helvetica", 10)
+            page.drawString(72, 700 - 14 * row, text)
+
+    assert extract_text(_pdf(draw)).text.split("\n") == [
+        "I Led the migration", "• Shipped the search service", "• Cut latency by half", "• Hired four engineers"]
+
+
 def test_pdf_bullets_drawn_as_shapes_and_page_numbers():
     """Browsers print list bullets as small filled shapes, not text; "1/2" at a page's foot is no text."""
     def draw(page):
