@@ -493,7 +493,7 @@ class _DocxReader:
                 lines.extend(self.paragraph(child))
             elif tag == W + "tbl":
                 lines.extend(self.table(child))
-            elif tag in _SKIPPED:
+            elif tag in _SKIPPED or _placeholder(child):
                 continue
             elif isinstance(tag, str):  # w:sdt, w:sdtContent, w:customXml, w:ins...: read what they hold
                 lines.extend(self.blocks(child))
@@ -544,7 +544,7 @@ class _DocxReader:
     def _runs(self, element, parts: list[str], sizes: list[float], boxes: list[tuple[str, float]]) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIPPED:
+            if not isinstance(tag, str) or tag in _SKIPPED or _placeholder(child):
                 continue
             if tag == W + "r":
                 run_size = child.find(f"{W}rPr/{W}sz")
@@ -570,6 +570,11 @@ class _DocxReader:
                 self.images += 1
             else:  # w:hyperlink, w:smartTag, w:sdt, w:fldSimple, w:ins, drawings, mc:Choice...
                 self._runs(child, parts, sizes, boxes)
+
+
+def _placeholder(element) -> bool:
+    """A content control showing its placeholder ("Click here to enter text."): nothing was typed."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
 
 
 def _children(element, tag: str):

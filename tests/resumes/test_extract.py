@@ -76,7 +76,7 @@ def test_docx_table_cells_in_content_controls_are_read():
     assert "experience" in parsed.sections
 
 
-def test_docx_text_boxes_field_codes_and_deleted_text():
+def test_docx_text_boxes_field_codes_deleted_text_and_placeholders():
     def build(document):
         _raw(document, f'<w:p {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
                        f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -88,6 +88,9 @@ def test_docx_text_boxes_field_codes_and_deleted_text():
                        f'<w:p>{_run("In a text box")}</w:p></w:txbxContent></w:drawing></mc:Choice>'
                        f'<mc:Fallback><w:pict><w:txbxContent><w:p>{_run("In a text box")}</w:p></w:txbxContent>'
                        f'</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+
+        _raw(document, f'<w:p {W_NS}><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+                       f'{_run("Click here to enter a date.")}</w:sdtContent></w:sdt></w:p>')
 
     text = extract_text(_docx(build)).text
     assert text.split("\n") == ["kim@example.com", "In a text box"]  # once: the fallback copy is skipped
