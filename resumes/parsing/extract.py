@@ -133,8 +133,18 @@ WRAPPED_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """Clean every line, join a lone bullet glyph with the next line and a soft hyphen at the end of
-    a line with the next line's word."""
-    cleaned = [(clean_line(text), size) for text, size in lines]
+    a line with the next line's word; a heading in a margin column ("EXPERIENCE<tab>Engineer, Acme")
+    gets its own line."""
+    from .sections import sections_of_heading
+
+    cleaned = []
+    for text, size in lines:
+        text = clean_line(text)
+        head, tab, rest = text.partition("\t")
+        if tab and sections_of_heading(head):
+            cleaned.extend([(head, size), (rest, size)])
+        else:
+            cleaned.append((text, size))
     result: list[tuple[str, float]] = []
     index = 0
     while index < len(cleaned):

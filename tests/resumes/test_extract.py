@@ -303,6 +303,18 @@ def test_pdf_text_inside_a_form_xobject_is_read():
     assert extracted.text == "Acme Corp\t2019 – 2021" and extracted.images == 0
 
 
+def test_pdf_heading_in_a_margin_column_gets_its_own_line():
+    def draw(page):
+        page.setFont("Helvetica-Bold", 10)
+        page.drawString(40, 700, "EXPERIENCE")
+        page.setFont("Helvetica", 10)
+        page.drawString(150, 700, "Software Engineer, Acme")
+        page.drawString(150, 686, "Built the billing service used by every team")
+
+    lines = extract_text(_pdf(draw)).text.split("\n")
+    assert lines[:2] == ["EXPERIENCE", "Software Engineer, Acme"]
+
+
 def test_a_date_range_wrapped_before_its_year_is_one_line():
     text = extract_text("Morningstar - Engineer June 2019 – July\n2020\nBuilt dashboards".encode()).text
     assert text.split("\n") == ["Morningstar - Engineer June 2019 – July 2020", "Built dashboards"]
@@ -350,6 +362,8 @@ def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     (["LENA", "MARSH", "lena@example.com"], "LENA MARSH"),
     (["Senior Data Engineer", "Ana María de la Cruz", "ana@example.com"], "Ana María de la Cruz"),
     (["Jane Doe, Software Engineer", "jane@example.com"], "Jane Doe"),
+    (["Jane Doe jane@example.com (415) 555-0134"], "Jane Doe"),
+    (['Robert "Bob" Smith, MBA, PMP', "bob@example.com"], 'Robert "Bob" Smith'),
 ])
 def test_name_from_the_header(header, name):
     lines = header + ["Experience", "Acme\tJan 2020 – Present"]
@@ -391,6 +405,12 @@ def test_phones_as_printed(line, digits):
     ("Professional Profile", ["summary"]),
     ("Volunteer Experience", ["volunteering"]),
     ("Work Experience (selected)", ["experience"]),
+    ("Skills Summary", ["skills"]),
+    ("Project Experience", ["projects"]),
+    ("Professional Society Memberships / Volunteerism", ["volunteering"]),
+    ("Project Manager", []),
+    ("Student Software Engineering Project", []),
+    ("AWS Certification", []),
     ("Research", []),
     ("Leadership", []),
     ("Extracurricular Activities", []),
