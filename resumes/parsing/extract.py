@@ -48,6 +48,7 @@ _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+_BULLET_MARK = re.compile(rf"([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*")
 _LETTER_SPACED = re.compile(r"(?:[^\W\d_] ){3,}[^\W\d_](?: {2,}(?:[^\W\d_] )+[^\W\d_])*")
 
 
@@ -103,16 +104,11 @@ def clean_line(text: str) -> str:
 def _bullet(text: str) -> str:
     """"• rest" when the line starts with a bullet glyph; an icon in front of a date, a place or a
     contact detail (a calendar, a pin, a phone) is dropped instead."""
-    match = re.match(rf"^([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*", text)
+    match = _BULLET_MARK.match(text)
     if not match:
         return text
     rest = text[match.end():]
-    # Repeated bullet marks ("• – text", as LaTeX nests lists) are one bullet.
-    while True:
-        again = re.match(rf"^([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*",
-                         rest)
-        if not again:
-            break
+    while again := _BULLET_MARK.match(rest):  # repeated marks ("• – text", as LaTeX nests lists) are one
         rest = rest[again.end():]
     if match.group(1) == GLYPH and _looks_like_a_detail(rest):
         return rest
