@@ -24,7 +24,7 @@ def _month(value: date | None) -> str:
     return f"{value.year:04d}-{value.month:02d}" if value else ""
 
 
-def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
+def from_parsed(parsed) -> dict:
     content = empty_content()
     contact = parsed.contact
     content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
@@ -33,7 +33,8 @@ def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
                               "current": e.current, "bullets": e.bullets[:LIMITS["bullets"]]}
                              for e in parsed.experience[:LIMITS["experience"]]]
     content["education"] = [{"degree": e.degree, "details": e.text, "year": e.year} for e in parsed.education]
-    content["skills"] = [skill_names.get(s, s) for s in parsed.skills][:LIMITS["skills"]]
+    # As the resume spells them ("EC2", not "Amazon EC2"): the builder edits these words.
+    content["skills"] = [s.name[:TEXT_LIMITS["skill"]] for s in parsed.skills][:LIMITS["skills"]]
     projects = parsed.sections.get("projects", "")
     content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
                            for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]

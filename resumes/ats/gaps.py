@@ -47,7 +47,7 @@ def _best_transfer(skill_id: str, have: set[str], ontology: Ontology) -> tuple[s
 
 def skill_gaps(resume, job, ontology: Ontology | None = None) -> SkillGapReport:
     ontology = ontology or default_ontology()
-    have = set(resume.skills)
+    have = set(resume.skill_ids)
     text = resume.text.lower()
     experience_text = " ".join(" ".join(e.bullets) for e in resume.experience).lower()
     matched, gaps, transferable = [], [], []

@@ -102,12 +102,12 @@ def score_resume(resume, job=None, ontology: Ontology | None = None) -> ATSScore
 
 
 def _keywords(resume, job, ontology, weight) -> CategoryScore:
-    have = set(resume.skills)
+    have = set(resume.skill_ids)
     if job is None:
         count = len(have)
         score = min(100, round(100 * count / 12))
         category = CategoryScore("keywords", LABELS["keywords"], score, weight,
-                                 [f"{count} recognised skills: {', '.join(ontology.skills[s].name for s in resume.skills[:12] if s in ontology.skills)}"])
+                                 [f"{count} recognised skills: {', '.join(ontology.skills[s].name for s in resume.skill_ids[:12] if s in ontology.skills)}"])
         if count < 12:
             category.recommendations.append(Recommendation(
                 f"Name the technologies you used ({count} recognised; aim for 12 or more) in a Skills section "
@@ -134,7 +134,7 @@ def _keywords(resume, job, ontology, weight) -> CategoryScore:
 def _required(resume, job, gaps, weight, ontology=None) -> CategoryScore:
     if not job.required_skills:
         return CategoryScore("required", LABELS["required"], 80, weight, ["The job lists no required skills."])
-    have = set(resume.skills)
+    have = set(resume.skill_ids)
     covered = [s for s in job.required_skills if s in have]
     partial = sum(g.transfer_score * 0.5 for g in gaps.gaps if g.required)
     score = round(100 * (len(covered) + partial) / len(job.required_skills))
