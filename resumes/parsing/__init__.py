@@ -92,7 +92,7 @@ def parse_text(extracted: ExtractedText, matcher: SkillMatcher | None = None) ->
     lines = [line.rstrip() for line in extracted.text.split("\n")]
     spans = split_sections(lines)
     sections = {name: "\n".join(lines[start:end]).strip() for name, (start, end) in spans.items()}
-    contact = extract_contact(lines, extracted.text)
+    contact = extract_contact(lines, extracted.text, extracted.line_sizes)
     experience = extract_experience(lines, spans.get("experience"))
     return ParsedResume(
         text=extracted.text, contact=contact, sections=sections, experience=experience,
