@@ -213,7 +213,7 @@ class SkillMatcher:
                         if len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap):
                             anchored[i] = changed = True
                             break
-        return [m for m, keep in zip(mentions, anchored) if keep]
+        return [m for m, keep in zip(mentions, anchored, strict=True) if keep]
 
     def skill_ids(self, text: str) -> list[str]:
         seen, ordered = set(), []

@@ -68,14 +68,21 @@ def extract_skills(lines: list[str], spans: dict[str, tuple[int, int]], matcher:
     in_blocks: set[int] = set()
     for start, end in _list_blocks(clean, spans):
         in_blocks.update(range(start, end))
-        for text in _logical_lines(clean[start:end]):
+        for text in _logical_lines([line for line in clean[start:end] if not _is_heading(line)]):
             listed += _items(text, matcher, need_label=False)
     for index, line in enumerate(clean):
         if index not in in_blocks:
-            listed += _items(line, matcher, need_label=True)
+            items = _items(line, matcher, need_label=True)
+            if items:
+                in_blocks.add(index)
+            listed += items
+    # A list's category label is not a skill ("DevOps: CI/CD, Docker"), nor is a heading.
+    clean = [_without_label(line) if index in in_blocks else line for index, line in enumerate(clean)]
     listed = [_with_id(skill, matcher) for skill in listed]
     names = [skill.name.lower() for skill in listed]
-    mentioned = [FoundSkill(_normal(m.matched), m.skill_id) for m in matcher.find("\n".join(clean), fuzzy=False)]
+    # Headings are not skills the resume claims ("LEADERSHIP", "Invited Presentations").
+    prose = "\n".join(" " * len(line) if _is_heading(line) else line for line in clean)
+    mentioned = [FoundSkill(_normal(m.matched), m.skill_id) for m in matcher.find(prose, fuzzy=False)]
     # A mention inside a listed item is that item ("Neural Networks" of "Bayesian Neural Networks").
     mentioned = [m for m in mentioned if not any(_inside(m.name.lower(), name) for name in names)]
     return _once(listed, mentioned, matcher)
@@ -117,8 +124,24 @@ def _is_list_heading(line: str) -> bool:
                  or words[-2:] == ["programming", "languages"]))
 
 
+def _is_heading(line: str) -> bool:
+    """A section heading (a short one: "Certification in Microsoft Word and Excel" says more than
+    where a section starts), or a skills-list heading with no items after it."""
+    return (bool(section_of_heading(line)) and len(line.split()) <= 4) or (
+        _is_list_heading(line) and not _labelled_items(line))
+
+
 def _has_date(line: str) -> bool:
     return bool(MONTH_YEAR.search(line) or re.search(r"\b(?:19|20)\d{2}\s*[-–—]|\b(?:present|current)\b", line, re.I))
+
+
+def _without_label(line: str) -> str:
+    text = BULLET.sub("", line)
+    labelled = LABEL.match(text.strip())
+    if not labelled or len(labelled.group("label").split()) > 6:
+        return line
+    cut = line.index(":", line.index(labelled.group("label"))) + 1
+    return " " * cut + line[cut:]
 
 
 def _labelled_items(line: str) -> str:
@@ -391,8 +414,8 @@ def _once(listed: list[FoundSkill], mentioned: list[FoundSkill], matcher: SkillM
         for skill in spellings:
             counts[skill.name] = counts.get(skill.name, 0) + 1
         canonical = {skill.skill_id: matcher.ontology.skills[skill.skill_id].name.lower()
-                     for skill in spellings if skill.skill_id in matcher.ontology.skills}
-        best = max(spellings, key=lambda s: (s.name.lower() == canonical.get(s.skill_id), counts[s.name]))
+                     for skill in spellings if skill.skill_id and skill.skill_id in matcher.ontology.skills}
+        best = max(spellings, key=lambda s: (s.name.lower() == canonical.get(s.skill_id or ""), counts[s.name]))
         keys = set().union(*(_keys(s, matcher) for s in spellings))
         if not keys & seen:
             kept.append(best)
