@@ -104,6 +104,10 @@ def _pattern(terms: list[str], flags: int) -> re.Pattern | None:
 # What may stand between two items of one list: separators, brackets, "and", "or".
 LIST_GAP = re.compile(r"[\s,;/|&+()\[\]•·▪‣◦*-]*(?:(?:and|or)\b[\s,;/|&+()\[\]•·▪‣◦*-]*)?")
 LIST_GAP_MAX = 12
+# Words before a tool's name that say it is one: "written in Go", "built with Flask", "in Canvas".
+TOOL_CUE = re.compile(r"\b(?:in|with|using|into|via)\s+$")
+ALONE_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•·▪‣◦*][ \t]*)?$")
+ALONE_AFTER = re.compile(r"[ \t]*[.,;:]?[ \t]*(?:\n|$)")
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 WORDS_BEFORE = re.compile(r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,9})\s*$")
 MINOR_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "to", "a", "an", "&"})
@@ -197,9 +201,10 @@ class SkillMatcher:
         return sorted(mentions, key=lambda m: m.start)
 
     def _in_context(self, text: str, mentions: list[SkillMention]) -> list[SkillMention]:
-        """Drops everyday-word terms that do not stand in a list beside a skill that is surely one:
-        "SAS, SQL, R" and "C++ and Boost" hold, "Go to market" and "Uses R to" do not."""
-        anchored = [m.matched not in self.ambiguous for m in mentions]
+        """Drops everyday-word terms unless they stand in a list beside a skill that is surely one
+        ("SAS, SQL, R", "C++ and Boost"), alone on a line, or after "in"/"with"/"using" ("written
+        in Go"): "Go to market", "Uses R to" and "Spring 2020" do not count."""
+        anchored = [m.matched not in self.ambiguous or _named_as_a_tool(text, m) for m in mentions]
         changed = True
         while changed:
             changed = False
@@ -210,7 +215,9 @@ class SkillMatcher:
                     if 0 <= j < len(mentions) and anchored[j]:
                         left, right = (mentions[j], mention) if j < i else (mention, mentions[j])
                         gap = text[left.start + len(left.matched):right.start]
-                        if len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap):
+                        # Across lines only with a separator: "gRPC,\nBoost" is a list, "Rust\n- Spring" not.
+                        if len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap) and (
+                                "\n" not in gap or re.search(r"[,;/|]", gap)) and not _before_a_year(text, mention):
                             anchored[i] = changed = True
                             break
         return [m for m, keep in zip(mentions, anchored, strict=True) if keep]
@@ -222,6 +229,20 @@ class SkillMatcher:
                 seen.add(mention.skill_id)
                 ordered.append(mention.skill_id)
         return ordered
+
+
+def _before_a_year(text: str, mention: SkillMention) -> bool:
+    """"Spring 2021" is a season."""
+    end = mention.start + len(mention.matched)
+    return re.match(r"\s*(?:19|20)\d{2}\b", text[end:end + 8]) is not None
+
+
+def _named_as_a_tool(text: str, mention: SkillMention) -> bool:
+    before = text[max(0, mention.start - 40):mention.start]
+    after = text[mention.start + len(mention.matched):mention.start + len(mention.matched) + 40]
+    if ALONE_BEFORE.search(before) and ALONE_AFTER.match(after):
+        return True
+    return bool(TOOL_CUE.search(before)) and not _before_a_year(text, mention)
 
 
 def _spelt_out_as_something_else(text: str, start: int, end: int) -> bool:

@@ -48,7 +48,8 @@ LEAD_PHRASE = re.compile(
     r"(?:(?:very|highly)\s+)?(?:proficient|experienced|skilled|fluent|familiar|competent|knowledgeable|versed|"
     r"expert|strong)\s+(?:in|with|at)\s+|"
     r"(?:(?:basic|working|strong|good|solid)\s+)?(?:knowledge|understanding|experience)\s+(?:of|in|with)\s+)")
-TRAIL_PHRASE = re.compile(r"(?i)(?:\s*(?:\betc\b\.?|\band more\b|\.{2,}|…))+$|[\s.:;]+$")
+TRAIL_PHRASE = re.compile(r"(?i)(?:\s*(?:\betc\b\.?|\band more\b|\.{2,}|…))+$|[\s.:;]+$|"
+                          r"\s*(?:\d{1,3}\s*%|[★☆●○◉◯■□▪]+|\d+\+?\s*(?:years?|yrs?)(?:\s+of\s+experience)?)$")
 LEVEL_WORDS = frozenset("""expert advanced proficient intermediate basic beginner familiar fluent native
     professional working good strong elementary conversational limited novice""".split())
 SPOKEN_LANGUAGES = frozenset("""english spanish french german italian portuguese chinese mandarin cantonese japanese
@@ -350,7 +351,7 @@ def _is_skill(name: str) -> bool:
     words = name.split()
     if not words or len(words) > MAX_ITEM_WORDS or len(name) > MAX_ITEM_LENGTH:
         return False
-    if not re.search(r"[A-Za-z]", name) or MONTH_YEAR.search(name):
+    if not re.search(r"[A-Za-z]", name) or MONTH_YEAR.search(name) or re.fullmatch(r"(?i)[\d.+]+\s*(?:years?|yrs?)", name):
         return False
     lower = [w.lower().strip(".,()") for w in words]
     if all(w in LEVEL_WORDS or w in SPOKEN_LANGUAGES or w in ("and", "&") for w in lower):

@@ -43,6 +43,11 @@ def test_levels_brackets_slashes_and_bullets_are_unpacked():
         assert wrong not in found, (wrong, found)
 
 
+def test_ratings_and_years_are_not_part_of_a_skill():
+    found = names("Skills\nPython 90%, Docker ★★★★☆\nKubernetes - 3 years\nProficient in Java and SQL; familiar with Go.")
+    assert found == ["Python", "Docker", "Kubernetes", "Java", "SQL", "Go"]
+
+
 def test_sentences_dates_spoken_languages_and_sub_headings_are_not_skills():
     text = ("SKILLS\nPROGRAMMING\nOver 5000 lines:\nJava • Python\nLast Updated on 21st January 2015\n"
             "Languages: English (Can read, write and speak fluently), Chinese (Native speaker)\n"
@@ -62,8 +67,10 @@ def test_everyday_words_are_skills_only_in_a_list_of_skills():
              "- Painted on canvas; a digital nomad; Chef at a bistro; Spring 2020 intern")
     ids = {s.skill_id for s in skills_of(prose)}
     assert not ids & {"r", "go", "express", "canvas-lms", "nomad", "chef", "spring"}, ids
-    listed = skills_of("Summary\nWorked in several languages (SAS, SQL, R) and wrote C++ and Boost code in Go, Python")
-    assert {"R", "Boost", "Go"} <= {s.name for s in listed}
+    listed = skills_of("Summary\nWorked in several languages (SAS, SQL, R) and wrote C++ and Boost code")
+    assert {"R", "Boost"} <= {s.name for s in listed}
+    used = skills_of("Experience\n- Services written in Go\n- Courses taught in Canvas\n- Rust\n- Spring 2021 intern")
+    assert {s.skill_id for s in used} == {"go", "canvas-lms", "rust"}
 
 
 def test_each_skill_once_an_alias_and_its_name_count_once_and_the_list_spelling_wins():
