@@ -65,7 +65,7 @@ def extract_contact(lines: list[str], text: str, sizes: list[float] | None = Non
 def header_lines(lines: list[str]) -> list[int]:
     """Indexes of the non-empty lines above the first section heading (at most HEADER_LINES), or of
     the first lines when the resume starts with a heading."""
-    found = []
+    found: list[int] = []
     for index, line in enumerate(lines):
         if sections_of_heading(line):
             if found:

@@ -43,7 +43,7 @@ ICON_FONT = re.compile(r"awesome|marvosym|dingbat|wingding|webding|academicons|i
                        r"material.?icons|ionicons|octicons|glyphicons|typicons|entypo|feather", re.I)
 GLYPH = "\ue000"  # stands for an icon glyph until the line is finished
 _CID = re.compile(r"\(cid:\d+\)")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
@@ -79,11 +79,12 @@ def extract_text(data: bytes) -> ExtractedText:
 def clean_line(text: str) -> str:
     """One line in the module's rules: invisible characters out, spaces and tabs single, leaders as a
     tab, a leading bullet glyph as "• "."""
-    if "\u00ad" in text:
+    if "\u00ad" in text:  # drawn inside a line it is a hyphen; at the end, finish_lines joins the word
         text = re.sub(r"(?<=\w)\u00ad(?=\w)", "-", text)
+        text = re.sub(r"\u00ad(?!\s*$)", "", text)
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = text.translate(_ZERO_WIDTH)
-    text = "".join(ch for ch in text if ch in "\t" + GLYPH or unicodedata.category(ch)[0] != "C"
+    text = "".join(ch for ch in text if ch in "\t\u00ad" + GLYPH or unicodedata.category(ch)[0] != "C"
                    or unicodedata.category(ch) == "Co")
     text = re.sub("[\ue000-\uf8ff]", GLYPH, text)  # private-use characters are icon glyphs
     text = _LEADER.sub("\t", text)
@@ -118,7 +119,11 @@ def _looks_like_a_detail(text: str) -> bool:
     words = re.findall(r"[A-Za-z]{2,}", text)
     proper = all(w[0].isupper() or w in ("of", "and", "to", "for", "in", "the", "at", "de") for w in words)
     return ("@" in text or "://" in text or "www." in text or sum(ch.isdigit() for ch in text) >= 4 and len(words) <= 4
-            or len(words) <= 3 or proper and len(words) <= 6)
+            or proper and len(words) <= 6)
+
+
+MONTH_AT_END = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
+WRAPPED_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -139,12 +144,16 @@ def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
             else:
                 index += 1
                 continue
-        if result and result[-1][0].endswith("\u00ad") and text[:1].islower():
+        if result and WRAPPED_YEAR.fullmatch(text) and MONTH_AT_END.search(result[-1][0]):
+            result[-1] = (result[-1][0] + " " + text, result[-1][1])  # "June 2019 – July" / "2020"
+        elif result and result[-1][0].endswith("\u00ad") and text[:1].islower():
             result[-1] = (result[-1][0][:-1] + text, result[-1][1])
         else:
             result.append((text, size))
+        if text.endswith("\u00ad") and not (index + 1 < len(cleaned) and cleaned[index + 1][0][:1].islower()):
+            result[-1] = (result[-1][0][:-1] + "-", result[-1][1])
         index += 1
-    return [(text.replace("\u00ad", "-"), size) for text, size in result]
+    return result
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -171,12 +180,13 @@ def _pdf(data: bytes) -> ExtractedText:
     result = ExtractedText("pdf", "", pages=0)
     page_lines: list[list[tuple[str, float]]] = []
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PAGES + 1):
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True), maxpages=MAX_PAGES + 1):
             result.pages += 1
             if result.pages > MAX_PAGES:
                 raise UnreadableDocument(f"A resume has at most {MAX_PAGES} pages.", "too_many_pages")
             pieces = _page_pieces(page, result)
             lines, columns = _read_page(pieces, page.width)
+            lines = _without_page_numbers(lines)
             result.columns = max(result.columns, columns)
             page_lines.append(lines)
     except UnreadableDocument:
@@ -203,6 +213,18 @@ def _pdf(data: bytes) -> ExtractedText:
     return result
 
 
+PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,2}\s*(?:/|of)\s*\d{1,2}|[-–]?\s*\d{1,2}\s*[-–]?|page\s*\d{1,2}", re.I)
+
+
+def _without_page_numbers(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """A page's lines without a page number ("1/3", "Page 2 of 3", "- 2 -") at its top or bottom."""
+    if lines and PAGE_NUMBER.fullmatch(lines[-1][0].strip()):
+        lines = lines[:-1]
+    if lines and PAGE_NUMBER.fullmatch(lines[0][0].strip()):
+        lines = lines[1:]
+    return lines
+
+
 def _set_text(result: ExtractedText, lines: list[tuple[str, float]]) -> None:
     while lines and not lines[0][0]:
         lines = lines[1:]
@@ -215,15 +237,30 @@ def _set_text(result: ExtractedText, lines: list[tuple[str, float]]) -> None:
 
 
 def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
-    from pdfminer.layout import LTAnno, LTChar, LTFigure, LTImage, LTTextBox, LTTextLine
+    from pdfminer.layout import LTAnno, LTChar, LTCurve, LTFigure, LTImage, LTTextBox, LTTextLine
 
     pieces = []
-    for element in page:
-        if isinstance(element, (LTFigure, LTImage)):
-            result.images += 1
-            continue
-        if not isinstance(element, LTTextBox):
-            continue
+    dots = []  # small filled shapes: bullets drawn as vector graphics (browsers print them so)
+    boxes = []
+
+    def walk(container, depth: int = 0) -> None:
+        for element in container:
+            if isinstance(element, LTImage):
+                result.images += 1
+            elif isinstance(element, LTFigure):
+                # Form XObjects: Word, Canva and others draw whole pages as figures holding text.
+                if depth < 5:
+                    walk(element, depth + 1)
+            elif isinstance(element, LTCurve):  # LTRect and LTLine are curves too
+                width, height = element.x1 - element.x0, element.y1 - element.y0
+                if getattr(element, "fill", False) and 1 <= width <= 6 and 1 <= height <= 6 \
+                        and max(width, height) <= 2 * min(width, height):
+                    dots.append(element)
+            elif isinstance(element, LTTextBox):
+                boxes.append(element)
+
+    walk(page)
+    for element in boxes:
         for line in element:
             if not isinstance(line, LTTextLine):
                 continue
@@ -252,6 +289,14 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 continue
             pieces.append(_Piece(text, line.x0, line.x1, line.y0, line.y1, max(sizes) if sizes else 0.0,
                                  glyph_only=not sizes and glyphs > 0))
+    for dot in dots:
+        middle = (dot.y0 + dot.y1) / 2
+        for piece in pieces:
+            if piece.y0 <= middle <= piece.y1 and dot.x1 <= piece.x0 <= dot.x1 + 2 * (piece.size or 10):
+                if not piece.text.startswith(GLYPH):
+                    piece.text = GLYPH + " " + piece.text
+                    piece.x0 = dot.x0
+                break
     return pieces
 
 
@@ -309,7 +354,7 @@ def _a_margin_column(left: list[_Piece], right: list[_Piece]) -> bool:
 
     def spacing(side):
         ys = sorted({round(p.y0) for p in side}, reverse=True)
-        gaps = [a - b for a, b in zip(ys, ys[1:])]
+        gaps = [a - b for a, b in zip(ys, ys[1:], strict=False)]
         return median(gaps) if gaps else 0.0
 
     return spacing(small) > 2.5 * spacing(large)
@@ -339,7 +384,7 @@ def _rows(pieces: list[_Piece]) -> list[tuple[str, float]]:
         if all(p.glyph_only for p in row):
             continue  # a glyph with no text beside it: decoration between lines
         parts = [row[0].text]
-        for before, piece in zip(row, row[1:]):
+        for before, piece in zip(row, row[1:], strict=False):
             size = max(before.size, piece.size) or 10.0
             gap = piece.x0 - before.x1
             parts.append("\t" if gap > 1.5 * size and not before.glyph_only else " ")
