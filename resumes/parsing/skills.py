@@ -36,6 +36,7 @@ LIST_WORDS = re.compile(r"(?i)\b(?:skills?|technolog(?:y|ies)|technical|tech|too
 HEADING_LAST_WORDS = frozenset("""skills technologies tools toolkit toolbox expertise competencies proficiencies
     stack frameworks libraries""".split())
 LABEL = re.compile(r"^(?P<label>[^:;•|]{1,60}?)\s*:\s*(?P<rest>.*)$")
+WIDE_LABEL = re.compile(r"^(?P<label>[^,;:•|\t]{1,40}?)(?:\t|\s{3,})(?P<rest>[^\t]*[,;][^\t]*)$")  # a label column
 BULLET = re.compile(r"^[\s\-–—•·▪‣◦*>○●■□✓✔➢►]+")
 # Addresses: with a scheme or www, e-mail, or a bare lower-case domain ("1chooo.com", not "ASP.NET"
 # or "Socket.io").
@@ -51,11 +52,14 @@ LEAD_PHRASE = re.compile(
 TRAIL_PHRASE = re.compile(r"(?i)(?:\s*(?:\betc\b\.?|\band more\b|\.{2,}|…))+$|[\s.:;]+$|"
                           r"\s*(?:\d{1,3}\s*%|[★☆●○◉◯■□▪]+|\d+\+?\s*(?:years?|yrs?)(?:\s+of\s+experience)?)$")
 LEVEL_WORDS = frozenset("""expert advanced proficient intermediate basic beginner familiar fluent native
-    professional working good strong elementary conversational limited novice""".split())
+    professional working good strong elementary conversational limited novice mother tongue speaker""".split())
 SPOKEN_LANGUAGES = frozenset("""english spanish french german italian portuguese chinese mandarin cantonese japanese
     korean vietnamese hindi urdu bengali arabic russian polish dutch swedish norwegian danish finnish greek turkish
     hebrew persian farsi thai indonesian malay tagalog filipino ukrainian czech romanian hungarian swahili tamil
-    telugu punjabi gujarati marathi""".split())
+    telugu punjabi gujarati marathi yoruba igbo hausa amharic somali zulu xhosa afrikaans nepali sinhala burmese
+    khmer lao mongolian kazakh uzbek georgian armenian azerbaijani serbian croatian bosnian slovak slovenian
+    bulgarian lithuanian latvian estonian icelandic irish welsh catalan basque galician albanian macedonian maltese
+    kurdish pashto dari tigrinya creole latin bilingual trilingual multilingual""".split())
 MONTH_YEAR = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b")
 CAPS_LABEL = re.compile(r"^((?:[A-Z][A-Z&/-]+\s+)+)(?=\S)")  # moderncv's "EXPERT Python, Bash"
 # Vendor words that do not make two names the same skill ("Google Docs" is not "Google Workspace").
@@ -128,8 +132,9 @@ def _is_list_heading(line: str) -> bool:
 def _is_heading(line: str) -> bool:
     """A section heading (a short one: "Certification in Microsoft Word and Excel" says more than
     where a section starts), or a skills-list heading with no items after it."""
-    return (bool(section_of_heading(line)) and len(line.split()) <= 4) or (
-        _is_list_heading(line) and not _labelled_items(line))
+    if _inline_items(line):
+        return False
+    return (bool(section_of_heading(line)) and len(line.split()) <= 4) or _is_list_heading(line)
 
 
 def _has_date(line: str) -> bool:
@@ -138,11 +143,17 @@ def _has_date(line: str) -> bool:
 
 def _without_label(line: str) -> str:
     text = BULLET.sub("", line)
-    labelled = LABEL.match(text.strip())
+    labelled = LABEL.match(text.strip()) or WIDE_LABEL.match(text.strip())
     if not labelled or len(labelled.group("label").split()) > 6:
         return line
-    cut = line.index(":", line.index(labelled.group("label"))) + 1
+    cut = line.index(labelled.group("rest"), line.index(labelled.group("label")) + len(labelled.group("label")))
     return " " * cut + line[cut:]
+
+
+def _inline_items(line: str) -> str:
+    """Items on a heading's own line, after a colon or a wide gap ("Languages    Python, Scala")."""
+    gap = WIDE_LABEL.match(BULLET.sub("", line).strip())
+    return gap.group("rest") if gap else _labelled_items(line)
 
 
 def _labelled_items(line: str) -> str:
@@ -154,7 +165,7 @@ def _labelled_items(line: str) -> str:
 def _is_prose(line: str) -> bool:
     """A sentence, not a list: long, and its comma-separated pieces are phrases, not names."""
     text = BULLET.sub("", line).strip()
-    labelled = LABEL.match(text)
+    labelled = LABEL.match(text) or WIDE_LABEL.match(text)
     if labelled and len(labelled.group("label").split()) <= 6:
         return False
     pieces = sorted(len(piece.split()) for piece in SEPARATORS.split(text) if piece.strip())
@@ -164,8 +175,16 @@ def _is_prose(line: str) -> bool:
 def _list_blocks(lines: list[str], spans: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
     """Line ranges that hold skills lists: the skills section, and blocks under a skills-list
     heading that the section splitter did not take for a section of its own."""
-    blocks = [_until_entries(lines, *spans["skills"])] if "skills" in spans else []
-    taken = set(range(*spans["skills"])) if "skills" in spans else set()
+    blocks: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    # A languages section is a list too: programming languages stay, spoken ones are not skills.
+    for name in ("skills", "languages"):
+        if name in spans:
+            start, end = spans[name]
+            if start > 0 and _inline_items(lines[start - 1]):
+                start -= 1  # "Languages    Python, Scala": the heading carries the first items
+            blocks.append(_until_entries(lines, start, end))
+            taken.update(range(start, end))
     for index, line in enumerate(lines):
         if index in taken or not _is_list_heading(line) or section_of_heading(line) or _labelled_items(line):
             continue
@@ -223,7 +242,7 @@ def _items(line: str, matcher: SkillMatcher, need_label: bool) -> list[FoundSkil
     """The skills one line of a list names. With `need_label`, only a line labelled as a list
     ("Stack: Nuxt, Vue", "Technologies used: ...") is one."""
     text = BULLET.sub("", line).strip()
-    labelled = LABEL.match(text)
+    labelled = LABEL.match(text) or WIDE_LABEL.match(text)
     if labelled and len(labelled.group("label").split()) <= 6:
         if need_label and not (LIST_WORDS.search(labelled.group("label")) and SEPARATORS.search(labelled.group("rest"))):
             return []
@@ -273,7 +292,7 @@ def _unbracket(part: str, matcher: SkillMatcher) -> list[str]:
         if words and all(w.strip(".,") in LEVEL_WORDS or re.fullmatch(r"[\d+]+(?:years?|yrs?)?", w) or
                          w in ("years", "year", "yrs") for w in words):
             continue  # a proficiency level
-        if re.fullmatch(r"[A-Z][A-Za-z0-9&]{1,7}", inner.strip()) and (
+        if re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}s?", inner.strip()) and (
                 not matcher.term_id(inner) or _abbreviates(inner.strip(), PAREN.sub(" ", part))):
             continue  # the abbreviation of what stands before it
         # Names, not remarks: "(can adapt to any language)" says nothing a list would.

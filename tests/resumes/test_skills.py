@@ -131,3 +131,10 @@ def test_the_parsed_resume_keeps_spellings_for_the_builder_and_ids_for_the_ats()
     assert [s.name for s in parsed.skills] == ["EC2", "Golang", "Zotero"]
     assert parsed.skill_ids == ["aws-ec2", "go", "zotero"]
     assert from_parsed(parsed)["skills"] == ["EC2", "Golang", "Zotero"]
+
+
+def test_a_label_column_and_a_languages_section_hold_skills_but_not_spoken_languages():
+    text = ("TECHNICAL SKILLS\nLanguages        Python, Scala, SQL\nBig Data         Spark, Kafka, Hive\n"
+            "Cloud\tAWS (S3, EMR, Glue), GCP (BigQuery)\nLANGUAGES\nC++, Rust\nItalian (Mother tongue), German (B1)")
+    assert names(text) == ["Python", "Scala", "SQL", "Spark", "Kafka", "Hive", "AWS", "S3", "EMR", "Glue", "GCP",
+                           "BigQuery", "C++", "Rust"]
