@@ -150,7 +150,8 @@ class SkillMatcher:
         """The skill a whole item of a skills list names (any case: a list says it is a skill),
         or None; with `fuzzy`, near-misses of longer terms count too ("Kubernets")."""
         term = re.sub(r"\s+", " ", term).strip()
-        skill_id = self.exact_ids.get(term) or self.any_case_ids.get(term.lower())
+        skill_id = (self.exact_ids.get(term) or self.any_case_ids.get(term.lower())
+                    or self.any_case_ids.get(term.lower().replace("-", " ")))  # "Time-Management"
         if skill_id or not fuzzy or len(term) < FUZZY_MIN_LENGTH or " " in term or not self.fuzzy_single_words:
             return skill_id
         # One word against one-word terms only: "Programming" is not a misspelt "C programming".

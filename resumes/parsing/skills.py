@@ -165,7 +165,9 @@ def _labelled_items(line: str) -> str:
 def _is_prose(line: str) -> bool:
     """A sentence, not a list: long, and its comma-separated pieces are phrases, not names."""
     text = BULLET.sub("", line).strip()
-    labelled = LABEL.match(text) or WIDE_LABEL.match(text)
+    # Outside a skills list only "Label: a, b" says a list starts: a tab after "Georgia Institute of
+    # Technology" leads to a place, not to skills.
+    labelled = LABEL.match(text) or (None if need_label else WIDE_LABEL.match(text))
     if labelled and len(labelled.group("label").split()) <= 6:
         return False
     pieces = sorted(len(piece.split()) for piece in SEPARATORS.split(text) if piece.strip())
@@ -173,8 +175,8 @@ def _is_prose(line: str) -> bool:
 
 
 def _list_blocks(lines: list[str], spans: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
-    """Line ranges that hold skills lists: the skills section, and blocks under a skills-list
-    heading that the section splitter did not take for a section of its own."""
+    """Line ranges that hold skills lists: the skills and languages sections, and blocks under a
+    skills-list heading that the section splitter did not take for a section of its own."""
     blocks: list[tuple[int, int]] = []
     taken: set[int] = set()
     # A languages section is a list too: programming languages stay, spoken ones are not skills.
@@ -242,7 +244,9 @@ def _items(line: str, matcher: SkillMatcher, need_label: bool) -> list[FoundSkil
     """The skills one line of a list names. With `need_label`, only a line labelled as a list
     ("Stack: Nuxt, Vue", "Technologies used: ...") is one."""
     text = BULLET.sub("", line).strip()
-    labelled = LABEL.match(text) or WIDE_LABEL.match(text)
+    # Outside a skills list only "Label: a, b" says a list starts: a tab after "Georgia Institute of
+    # Technology" leads to a place, not to skills.
+    labelled = LABEL.match(text) or (None if need_label else WIDE_LABEL.match(text))
     if labelled and len(labelled.group("label").split()) <= 6:
         if need_label and not (LIST_WORDS.search(labelled.group("label")) and SEPARATORS.search(labelled.group("rest"))):
             return []
@@ -263,18 +267,27 @@ def _items(line: str, matcher: SkillMatcher, need_label: bool) -> list[FoundSkil
             # Near-misses only for one-word items: "Kubernets" is Kubernetes, "AWS Cloud Computing"
             # is not "Cloud computing".
             found.append(FoundSkill(name, matcher.term_id(name, fuzzy=" " not in name), listed=True))
+    if need_label and not any(skill.skill_id for skill in found):
+        return []  # "Tools: patience, a ladder" is no skills list
     return found
 
 
 def _split(text: str, matcher: SkillMatcher) -> list[str]:
     pieces: list[str] = []
     # Separators inside brackets belong to the bracket: "Python (Django, FastAPI, Flask)".
-    shielded = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(",", "\x00").replace(";", "\x01"), text)
+    brackets: list[str] = []
+
+    def shield(match: re.Match) -> str:
+        brackets.append(match.group(0))
+        return f"\x00{len(brackets) - 1}\x00"
+
+    shielded = re.sub(r"\([^()]*\)", shield, text)
     for part in SEPARATORS.split(shielded):
-        pieces += _unbracket(part.replace("\x00", ",").replace("\x01", ";").strip(), matcher)
+        part = re.sub(r"\x00(\d+)\x00", lambda m: brackets[int(m.group(1))], part)
+        pieces += _unbracket(part.strip(), matcher)
     out: list[str] = []
     for piece in pieces:
-        for item in _split_slashes(piece, matcher):
+        for item in _split_slashes(_tidy(piece), matcher):
             out += _split_run(_split_and(item, matcher), matcher)
     return out
 
@@ -339,9 +352,9 @@ def _split_run(item: str | list[str], matcher: SkillMatcher) -> list[str]:
     two-column layout read across) is those skills; the words between them stay one item."""
     if isinstance(item, list):
         return [piece for part in item for piece in _split_run(part, matcher)]
-    if matcher.term_id(item):
-        return [item]
-    mentions = [m for m in matcher.find(item, fuzzy=False)]
+    if matcher.term_id(item) or len(item.split()) > MAX_ITEM_WORDS + 1:
+        return [item]  # a sentence is not a row of names
+    mentions = matcher.find(item, fuzzy=False)
     if len(mentions) < 2:
         return [item]
     pieces, at = [], 0
@@ -363,6 +376,7 @@ def _tidy(piece: str) -> str:
         previous = name
         name = LEAD_PHRASE.sub("", name).strip()
         name = TRAIL_PHRASE.sub("", name).strip()
+        name = re.sub(r"(?i)\s+(?:with|in|of|and|for|or|at)$", "", name)  # "Java with 5 years of experience"
     return name
 
 

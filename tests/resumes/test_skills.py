@@ -26,6 +26,7 @@ def test_list_items_are_kept_as_written_known_or_not_without_their_labels():
                              "Time-Management"]
     assert by_name["R"].skill_id == "r" and by_name["Elfsight"].skill_id is None and by_name["C++"].listed
     assert by_name["Microsoft Suite"].skill_id == "microsoft-office"
+    assert by_name["Time-Management"].skill_id == "time-management"
 
 
 def test_levels_brackets_slashes_and_bullets_are_unpacked():
@@ -44,8 +45,9 @@ def test_levels_brackets_slashes_and_bullets_are_unpacked():
 
 
 def test_ratings_and_years_are_not_part_of_a_skill():
-    found = names("Skills\nPython 90%, Docker ★★★★☆\nKubernetes - 3 years\nProficient in Java and SQL; familiar with Go.")
-    assert found == ["Python", "Docker", "Kubernetes", "Java", "SQL", "Go"]
+    found = names("Skills\nPython 90%, Docker ★★★★☆\nKubernetes - 3 years\nProficient in Java and SQL; familiar with Go.\n"
+                  "Highly skilled in Ruby and Perl with 5 years of experience.")
+    assert found == ["Python", "Docker", "Kubernetes", "Java", "SQL", "Go", "Ruby", "Perl"]
 
 
 def test_sentences_dates_spoken_languages_and_sub_headings_are_not_skills():
@@ -101,6 +103,9 @@ def test_lists_under_headings_the_section_splitter_may_not_know_and_stack_lines(
     assert listed[:3] == ["Microsoft Office Suite Programs", "Canvas", "Zotero"]
     assert {"Nuxt", "Vue", "Tailwind", "Viem"} <= set(listed)
     assert "Food bank" not in listed and "Software" not in listed
+    places = skills_of("Education\nGeorgia Institute of Technology\tAtlanta, GA\n"
+                       "Experience\nCloud Ambassador - Technical Support\tTaipei, Taiwan\nTools: patience, a ladder")
+    assert [s.name for s in places] == []
 
 
 def test_wrapped_list_lines_and_two_columns_read_across():
