@@ -165,9 +165,7 @@ def _labelled_items(line: str) -> str:
 def _is_prose(line: str) -> bool:
     """A sentence, not a list: long, and its comma-separated pieces are phrases, not names."""
     text = BULLET.sub("", line).strip()
-    # Outside a skills list only "Label: a, b" says a list starts: a tab after "Georgia Institute of
-    # Technology" leads to a place, not to skills.
-    labelled = LABEL.match(text) or (None if need_label else WIDE_LABEL.match(text))
+    labelled = LABEL.match(text) or WIDE_LABEL.match(text)
     if labelled and len(labelled.group("label").split()) <= 6:
         return False
     pieces = sorted(len(piece.split()) for piece in SEPARATORS.split(text) if piece.strip())
