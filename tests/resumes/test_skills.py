@@ -143,3 +143,10 @@ def test_a_label_column_and_a_languages_section_hold_skills_but_not_spoken_langu
             "Cloud\tAWS (S3, EMR, Glue), GCP (BigQuery)\nLANGUAGES\nC++, Rust\nItalian (Mother tongue), German (B1)")
     assert names(text) == ["Python", "Scala", "SQL", "Spark", "Kafka", "Hive", "AWS", "S3", "EMR", "Glue", "GCP",
                            "BigQuery", "C++", "Rust"]
+
+
+def test_a_list_under_a_heading_only_this_module_knows_ends_at_prose():
+    text = ("Jo Doe\nExperience\nDesigner, Acme\n- Drew things\nDesign Toolkit\nFigma\nProcreate\nAffinity Designer\n"
+            "Awards Committee\nServed on the committee that reviewed the yearly design awards for students")
+    listed = [s.name for s in skills_of(text) if s.listed]
+    assert listed == ["Figma", "Procreate", "Affinity Designer"]
