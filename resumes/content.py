@@ -28,17 +28,19 @@ def from_parsed(parsed) -> dict:
     content = empty_content()
     contact = parsed.contact
     content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
-    content["summary"] = parsed.sections.get("summary", "")[:2000]
+    # The parsed text separates pieces of a line with a tab (resumes/parsing/extract.py); a field reads them
+    # with a dash between.
+    content["summary"] = parsed.sections.get("summary", "").replace("\t", " ")[:2000]
     content["experience"] = [{"title": e.title, "company": e.company, "start": _month(e.start), "end": _month(e.end),
                               "current": e.current, "bullets": e.bullets[:LIMITS["bullets"]]}
                              for e in parsed.experience[:LIMITS["experience"]]]
     content["education"] = [{"degree": e.degree, "details": e.text, "year": e.year} for e in parsed.education]
     # As the resume spells them ("EC2", not "Amazon EC2"): the builder edits these words.
     content["skills"] = [s.name[:TEXT_LIMITS["skill"]] for s in parsed.skills][:LIMITS["skills"]]
-    projects = parsed.sections.get("projects", "")
+    projects = parsed.sections.get("projects", "").replace("\t", " — ")
     content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
                            for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]
-    certifications = parsed.sections.get("certifications", "")
+    certifications = parsed.sections.get("certifications", "").replace("\t", " — ")
     content["certifications"] = [line.strip("-•* ")[:200] for line in certifications.split("\n")
                                  if line.strip()][:LIMITS["certifications"]]
     return content

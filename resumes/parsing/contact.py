@@ -126,12 +126,25 @@ def _name(lines: list[str], header: list[int], sizes: list[float]) -> str:
             piece = piece.strip(" ,;:")
             if _name_like(piece):
                 candidates.append((size, position, piece))
+            elif "," in piece and _name_like(piece.split(",")[0]):  # "Jane Doe, Software Engineer"
+                candidates.append((size, position, piece.split(",")[0]))
         # A name split over two lines: one capitalised word, and one more on the next line.
         if len(pieces) == 1 and position + 1 < len(header) and _name_word(pieces[0]):
             following = lines[header[position + 1]].strip()
             following_size = sizes[header[position + 1]] if header[position + 1] < len(sizes) else 0.0
             if _name_word(following) and (not size or abs(following_size - size) < 0.5):
                 candidates.append((size, position, f"{pieces[0]} {following}"))
+    # A template may put a sidebar first: the largest line near the top is a candidate too.
+    known = [s for s in sizes[:80] if s]
+    if known:
+        body = sorted(known)[len(known) // 2]
+        in_header = set(header)
+        for index, line in enumerate(lines[:80]):
+            size = sizes[index] if index < len(sizes) else 0.0
+            if index not in in_header and size >= 1.5 * body:
+                for piece in PIECE_SEPARATORS.split(line.strip()):
+                    if _name_like(piece.strip(" ,;:")):
+                        candidates.append((size, len(header) + index, piece.strip(" ,;:")))
     if not candidates:
         return ""
     if any(size for size, _, _ in candidates):

@@ -45,8 +45,10 @@ GLYPH = "\ue000"  # stands for an icon glyph until the line is finished
 _CID = re.compile(r"\(cid:\d+\)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+_LETTER_SPACED = re.compile(r"(?:[^\W\d_] ){3,}[^\W\d_](?: {2,}(?:[^\W\d_] )+[^\W\d_])*")
 
 
 @dataclass
@@ -88,6 +90,9 @@ def clean_line(text: str) -> str:
                    or unicodedata.category(ch) == "Co")
     text = re.sub("[\ue000-\uf8ff]", GLYPH, text)  # private-use characters are icon glyphs
     text = _LEADER.sub("\t", text)
+    text = _SPACE_CHARS.sub(" ", text)
+    if _LETTER_SPACED.fullmatch(text.strip()):  # "J A N E  D O E": letters one space apart, words two
+        text = " ".join(word.replace(" ", "") for word in re.split(r" {2,}", text.strip()))
     text = _SPACES.sub(" ", text)
     text = re.sub(r" *\t[\t ]*", "\t", text).strip(" \t")
     text = _bullet(text)
@@ -330,7 +335,7 @@ def _two_columns(pieces: list[_Piece], page_width: float):
         across = [p for p in pieces if p.x1 > x + 2 and p.x0 < x - 2 and p.y0 < columns_top - 5]
         if min(len(left), len(right)) < 4 or len(across) > max(1, len(pieces) // 20):
             continue
-        if _a_margin_column(left, right):
+        if _a_margin_column(left, right, page_width):
             continue
         score = min(len(left), len(right))
         if best is None or score > best[0]:
@@ -338,26 +343,31 @@ def _two_columns(pieces: list[_Piece], page_width: float):
     return None if best is None else best[1:]
 
 
-def _a_margin_column(left: list[_Piece], right: list[_Piece]) -> bool:
-    """True when the smaller side is a margin column of one layout, not a column of its own: its
-    lines are sparse (dates beside entries, labels beside paragraphs) and each shares a baseline
-    with a line across the gutter. Two real columns are each dense."""
-    small, large = (left, right) if len(left) <= len(right) else (right, left)
-    baselines = sorted(p.y0 for p in large)
-    aligned = 0
-    for piece in small:
-        i = bisect.bisect_left(baselines, piece.y0 - 1.0)
-        if i < len(baselines) and abs(baselines[i] - piece.y0) <= 1.0:
-            aligned += 1
-    if aligned < 0.6 * len(small):
-        return False
+def _a_margin_column(left: list[_Piece], right: list[_Piece], page_width: float) -> bool:
+    """True when one side is a margin column of one layout, not a column of its own: most of its
+    lines share a baseline with a line across the gutter, and they are sparse (dates beside
+    entries, labels beside paragraphs) or a narrow column of dates. The lines of two real columns
+    line up by chance only (10-20% in real two-column resumes)."""
 
     def spacing(side):
         ys = sorted({round(p.y0) for p in side}, reverse=True)
         gaps = [a - b for a, b in zip(ys, ys[1:], strict=False)]
         return median(gaps) if gaps else 0.0
 
-    return spacing(small) > 2.5 * spacing(large)
+    for side, other in ((left, right), (right, left)):
+        baselines = sorted(p.y0 for p in other)
+        aligned = 0
+        for piece in side:
+            i = bisect.bisect_left(baselines, piece.y0 - 1.0)
+            if i < len(baselines) and abs(baselines[i] - piece.y0) <= 1.0:
+                aligned += 1
+        if aligned < 0.6 * len(side):
+            continue
+        dates = sum(any(ch.isdigit() for ch in p.text) for p in side) >= 0.6 * len(side)
+        narrow = median(p.x1 - p.x0 for p in side) < 0.2 * page_width
+        if narrow and dates or spacing(side) > 2.5 * spacing(other):
+            return True
+    return False
 
 
 def _rows(pieces: list[_Piece]) -> list[tuple[str, float]]:

@@ -78,6 +78,7 @@ def clean_heading(line: str) -> str:
     # "E X P E R I E N C E" (single letters) reads as one word; two spaces separated words.
     if re.fullmatch(r"(?:[A-Za-z] ){2,}[A-Za-z](?: +(?:[A-Za-z] ){1,}[A-Za-z])*", text):
         text = " ".join(word.replace(" ", "") for word in re.split(r" {2,}", text))
+    text = re.sub(r"\([^)]*\)", " ", text)  # "Work Experience (selected)"
     text = text.lower().replace("&", " and ").replace("+", " and ")
     text = re.sub(r"[^a-z ,/|]", " ", text)
     return re.sub(r"\s+", " ", text).strip(" ,/|")

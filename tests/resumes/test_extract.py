@@ -153,6 +153,8 @@ def test_docx_font_size_per_line_and_name_in_the_largest_font():
     ("\uf095 +1 555 0100", "+1 555 0100"),  # an icon before a contact detail is not a bullet
     ("-Italian (native)", "-Italian (native)"),
     ("2019-2021", "2019-2021"),
+    ("J A N E  D O E", "JANE DOE"),
+    ("a b c", "a b c"),
 ])
 def test_lines_are_normalised(raw, clean):
     assert clean_line(raw) == clean
@@ -202,6 +204,19 @@ def test_pdf_date_margin_column_stays_beside_its_entries():
     extracted = extract_text(_pdf(draw))
     assert extracted.columns == 1
     assert "2014–present\tPostdoctoral Associate, Yale University" in extracted.text.split("\n")
+
+
+def test_pdf_dense_date_column_at_the_right_is_not_a_second_column():
+    """Roles one per line with right-aligned dates and no bullets: a table of rows, not two columns."""
+    def draw(page):
+        page.setFont("Helvetica", 10)
+        for row, company in enumerate(("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Wonka", "Stark")):
+            page.drawString(60, 700 - 14 * row, f"{company} — Analyst")
+            page.drawString(480, 700 - 14 * row, f"{2010 + row} – {2011 + row}")
+
+    extracted = extract_text(_pdf(draw))
+    assert extracted.columns == 1
+    assert extracted.text.split("\n")[0] == "Acme — Analyst\t2010 – 2011"
 
 
 def test_pdf_two_independent_columns_read_one_after_the_other():
@@ -267,6 +282,23 @@ def test_a_date_range_wrapped_before_its_year_is_one_line():
     assert text.split("\n") == ["Morningstar - Engineer June 2019 – July 2020", "Built dashboards"]
 
 
+def test_pdf_name_in_the_main_column_when_a_sidebar_comes_first():
+    def draw(page):
+        page.setFont("Helvetica-Bold", 12)
+        page.drawString(40, 740, "SKILLS")
+        page.setFont("Helvetica", 9)
+        for row, skill in enumerate(("Python", "SQL", "Tableau", "Excel", "Spark", "Airflow")):
+            page.drawString(40, 724 - 12 * row, skill)
+        page.setFont("Helvetica-Bold", 28)
+        page.drawString(230, 730, "Noor Haddad")
+        page.setFont("Helvetica", 9)
+        for row, line in enumerate(("noor@example.com", "EXPERIENCE", "Data Analyst at Hooli, 2019 – 2023",
+                                    "Built the churn dashboard for sales", "Owned the weekly revenue report")):
+            page.drawString(230, 700 - 12 * row, line)
+
+    assert parse_resume(_pdf(draw)).contact.name == "Noor Haddad"
+
+
 def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     def draw(page):
         page.setFont("Helvetica", 9)
@@ -291,6 +323,7 @@ def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     (["Wei (David) Zhang", "(213) 555-0101 | wz@example.com"], "Wei (David) Zhang"),
     (["LENA", "MARSH", "lena@example.com"], "LENA MARSH"),
     (["Senior Data Engineer", "Ana María de la Cruz", "ana@example.com"], "Ana María de la Cruz"),
+    (["Jane Doe, Software Engineer", "jane@example.com"], "Jane Doe"),
 ])
 def test_name_from_the_header(header, name):
     lines = header + ["Experience", "Acme\tJan 2020 – Present"]
@@ -331,6 +364,7 @@ def test_phones_as_printed(line, digits):
     ("Hobbies & Interests", ["interests"]),
     ("Professional Profile", ["summary"]),
     ("Volunteer Experience", ["volunteering"]),
+    ("Work Experience (selected)", ["experience"]),
     ("Research", []),
     ("Leadership", []),
     ("Extracurricular Activities", []),
@@ -357,3 +391,12 @@ def test_a_combined_heading_opens_both_sections_in_the_parse():
 def test_adjacent_headings_of_one_section_run_on():
     lines = ["Research Experience", "Lab A\t2017", "Teaching Experience", "Course B", "Skills", "Python"]
     assert split_sections(lines)["experience"] == (1, 4)
+
+
+def test_builder_fields_hold_no_tabs():
+    from resumes.content import from_parsed
+
+    parsed = parse_resume(b"Kim Lee\nPROJECTS\nCargo - Maintainer\t260+ commits\nCERTIFICATIONS\nAWS Developer\t2020")
+    content = from_parsed(parsed, {})
+    assert content["projects"][0]["name"] == "Cargo - Maintainer — 260+ commits"
+    assert content["certifications"] == ["AWS Developer — 2020"]
