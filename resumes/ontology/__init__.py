@@ -206,21 +206,16 @@ class SkillMatcher:
         ("SAS, SQL, R", "C++ and Boost"), alone on a line, or after "in"/"with"/"using" ("written
         in Go"): "Go to market", "Uses R to" and "Spring 2020" do not count."""
         anchored = [m.matched not in self.ambiguous or _named_as_a_tool(text, m) for m in mentions]
-        changed = True
-        while changed:
-            changed = False
-            for i, mention in enumerate(mentions):
-                if anchored[i]:
-                    continue
-                for j in (i - 1, i + 1):
-                    if 0 <= j < len(mentions) and anchored[j]:
-                        left, right = (mentions[j], mention) if j < i else (mention, mentions[j])
-                        gap = text[left.start + len(left.matched):right.start]
-                        # Across lines only with a separator: "gRPC,\nBoost" is a list, "Rust\n- Spring" not.
-                        if len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap) and (
-                                "\n" not in gap or re.search(r"[,;/|]", gap)) and not _before_a_year(text, mention):
-                            anchored[i] = changed = True
-                            break
+        # A list anchors its everyday words from either end: one pass each way reaches along it.
+        for order, step in ((range(1, len(mentions)), -1), (range(len(mentions) - 2, -1, -1), 1)):
+            for i in order:
+                if not anchored[i] and anchored[i + step]:
+                    left, right = sorted((mentions[i], mentions[i + step]), key=lambda m: m.start)
+                    gap = text[left.start + len(left.matched):right.start]
+                    # Across lines only with a separator: "gRPC,\nBoost" is a list, "Rust\n- Spring" not.
+                    anchored[i] = (len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap) is not None
+                                   and ("\n" not in gap or re.search(r"[,;/|]", gap) is not None)
+                                   and not _before_a_year(text, mentions[i]))
         return [m for m, keep in zip(mentions, anchored, strict=True) if keep]
 
     def skill_ids(self, text: str) -> list[str]:

@@ -84,12 +84,12 @@ def extract_skills(lines: list[str], spans: dict[str, tuple[int, int]], matcher:
     # A list's category label is not a skill ("DevOps: CI/CD, Docker"), nor is a heading.
     clean = [_without_label(line) if index in in_blocks else line for index, line in enumerate(clean)]
     listed = [_with_id(skill, matcher) for skill in listed]
-    names = [skill.name.lower() for skill in listed]
+    parts = _word_runs(skill.name.lower() for skill in listed)
     # Headings are not skills the resume claims ("LEADERSHIP", "Invited Presentations").
     prose = "\n".join(" " * len(line) if _is_heading(line) else line for line in clean)
     mentioned = [FoundSkill(_normal(m.matched), m.skill_id) for m in matcher.find(prose, fuzzy=False)]
     # A mention inside a listed item is that item ("Neural Networks" of "Bayesian Neural Networks").
-    mentioned = [m for m in mentioned if not any(_inside(m.name.lower(), name) for name in names)]
+    mentioned = [m for m in mentioned if m.name.lower() not in parts]
     return _once(listed, mentioned, matcher)
 
 
@@ -102,8 +102,15 @@ def _with_id(skill: FoundSkill, matcher: SkillMatcher) -> FoundSkill:
     return FoundSkill(skill.name, inside.pop(), skill.listed) if len(inside) == 1 else skill
 
 
-def _inside(word: str, item: str) -> bool:
-    return word != item and re.search(r"(?<!\S)" + re.escape(word) + r"(?!\S)", item) is not None
+def _word_runs(names) -> set[str]:
+    """Every run of whole words inside a listed name, but not the whole name ("neural networks"
+    of "bayesian neural networks")."""
+    runs: set[str] = set()
+    for name in names:
+        words = name.split()
+        runs.update(" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+                    if j - i < len(words))
+    return runs
 
 
 def skill_ids(skills: list[FoundSkill]) -> list[str]:

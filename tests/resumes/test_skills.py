@@ -150,3 +150,15 @@ def test_a_list_under_a_heading_only_this_module_knows_ends_at_prose():
             "Awards Committee\nServed on the committee that reviewed the yearly design awards for students")
     listed = [s.name for s in skills_of(text) if s.listed]
     assert listed == ["Figma", "Procreate", "Affinity Designer"]
+
+
+def test_a_long_resume_is_read_in_linear_time():
+    import time
+
+    lines = (["Skills"] + ["Python, Go, Rust, Docker, Kubernetes, Excel, Word"] * 300 + ["Experience"]
+             + ["Built services in Go with Python and R, C, Express"] * 2000)
+    started = time.perf_counter()
+    found = extract_skills(lines, split_sections(lines), default_matcher())
+    assert time.perf_counter() - started < 10  # was 100 s when mentions were compared with every item
+    assert [s.name for s in found] == ["Python", "Go", "Rust", "Docker", "Kubernetes", "Excel", "Word", "R", "C",
+                                       "Express"]
