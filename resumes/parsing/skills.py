@@ -314,7 +314,7 @@ def _unbracket(part: str, matcher: SkillMatcher) -> list[str]:
                 not matcher.term_id(inner) or _abbreviates(inner.strip(), PAREN.sub(" ", part))):
             continue  # the abbreviation of what stands before it
         # Names, not remarks: "(can adapt to any language)" says nothing a list would.
-        inner_items += [i.strip() for i in re.split(r"[,;/]", inner)
+        inner_items += [i.strip() for i in re.split(r"[,;]", inner)
                         if i.strip() and (i.strip()[:1].isupper() or matcher.term_id(i.strip()))]
     return ([outer] if outer else []) + inner_items
 

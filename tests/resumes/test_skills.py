@@ -34,11 +34,11 @@ def test_levels_brackets_slashes_and_bullets_are_unpacked():
             "Programming: Python (Expert), Go/Rust/TypeScript, C/C++\n"
             "Backend: Java (Spring Boot, Hibernate), Atlassian (Jira, Confluence...)\n"
             "Java • Shell • OCaml\n"
-            "DevOps: CI/CD, Meta CI/CD, Zoom / Teams, TCP/IP")
+            "DevOps: CI/CD, Meta CI/CD, Zoom / Teams, TCP/IP\nContainers (CI/CD, Docker/Podman)")
     found = names(text)
     for expected in ("Python", "Go", "Rust", "TypeScript", "C", "C++", "Java", "Spring Boot", "Hibernate",
                      "Atlassian", "Jira", "Confluence", "Shell", "OCaml", "CI/CD", "Meta CI/CD", "Zoom", "Teams",
-                     "TCP/IP"):
+                     "TCP/IP", "Docker", "Podman"):
         assert expected in found, (expected, found)
     for wrong in ("Expert", "Programming", "Backend", "DevOps", "Python (Expert)", "Confluence...", "CD", "Meta CI"):
         assert wrong not in found, (wrong, found)
