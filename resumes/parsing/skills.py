@@ -193,7 +193,16 @@ def _list_blocks(lines: list[str], spans: dict[str, tuple[int, int]]) -> list[tu
             blocks.append(_until_entries(lines, start, end))
             taken.update(range(start, end))
     for index, line in enumerate(lines):
-        if index in taken or not _is_list_heading(line) or section_of_heading(line) or _labelled_items(line):
+        if index in taken or index + 1 in taken:
+            continue
+        if section_of_heading(line) in ("skills", "languages"):
+            # A second skills section ("Technical Skills" ... "Soft Skills"): the splitter keeps the
+            # first one's span only.
+            end = next((i for i in range(index + 1, len(lines)) if section_of_heading(lines[i])), len(lines))
+            blocks.append(_until_entries(lines, index + (0 if _inline_items(line) else 1), end))
+            taken.update(range(index, end))
+            continue
+        if not _is_list_heading(line) or section_of_heading(line) or _labelled_items(line):
             continue
         end = index + 1
         while end < len(lines):

@@ -162,3 +162,10 @@ def test_a_long_resume_is_read_in_linear_time():
     assert time.perf_counter() - started < 10  # was 100 s when mentions were compared with every item
     assert [s.name for s in found] == ["Python", "Go", "Rust", "Docker", "Kubernetes", "Excel", "Word", "R", "C",
                                        "Express"]
+
+
+def test_every_skills_section_counts_not_only_the_first():
+    text = ("Technical Skills\nPython, Kafka\nExperience\nEngineer, Acme, 2019 - 2021\n- Built pipelines\n"
+            "Soft Skills\nNegotiation, Public Speaking\nEducation\nBS, State University")
+    listed = [s.name for s in skills_of(text) if s.listed]
+    assert listed == ["Python", "Kafka", "Negotiation", "Public Speaking"]
