@@ -111,7 +111,7 @@ NOT_IN_A_NAME = {
 NAME_PARTICLES = {"van", "von", "de", "da", "di", "del", "der", "den", "la", "le", "du", "dos", "das", "bin",
                   "binti", "al", "el", "ten", "ter", "y", "e"}
 NAME_SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV|V|Ph\.?\s?D|PhD|MD|M\.D|MBA|CPA|PE|P\.E|Esq|MSc|BSc|RN)\.?", re.I)
-NAME_WORD = re.compile(r"\(?[^\W\d_][^\W\d_'’.\-]*(?:['’.\-][^\W\d_]*)*\.?\)?,?")
+NAME_WORD = re.compile(r"[(\"“']?[^\W\d_][^\W\d_'’.\-]*(?:['’.\-][^\W\d_]*)*\.?[)\"”']?,?")
 PIECE_SEPARATORS = re.compile(r"\s*(?:\t|\||•|·|\s[–—-]\s|\s/\s|\s{2,})\s*")
 
 
@@ -128,6 +128,10 @@ def _name(lines: list[str], header: list[int], sizes: list[float]) -> str:
                 candidates.append((size, position, piece))
             elif "," in piece and _name_like(piece.split(",")[0]):  # "Jane Doe, Software Engineer"
                 candidates.append((size, position, piece.split(",")[0]))
+            else:  # "Jane Doe jane@example.com 555 0100": the name without the details beside it
+                bare = re.sub(r"\s+", " ", PHONE.sub(" ", URL.sub(" ", EMAIL.sub(" ", piece)))).strip(" ,;:")
+                if bare != piece and _name_like(bare):
+                    candidates.append((size, position, bare))
         # A name split over two lines: one capitalised word, and one more on the next line.
         if len(pieces) == 1 and position + 1 < len(header) and _name_word(pieces[0]):
             following = lines[header[position + 1]].strip()
@@ -171,7 +175,7 @@ def _name_like(piece: str) -> bool:
         return False
     letters = 0
     for word in words:
-        bare = word.strip("(),.")
+        bare = word.strip("(),.\"“”'")
         if bare.lower() in NOT_IN_A_NAME:
             return False
         if NAME_SUFFIX.fullmatch(word):

@@ -48,6 +48,7 @@ _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LEADER = re.compile(r"\s*(?:[.…·_]\s?){4,}\s*")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+_BULLET_MARK = re.compile(rf"([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*")
 _LETTER_SPACED = re.compile(r"(?:[^\W\d_] ){3,}[^\W\d_](?: {2,}(?:[^\W\d_] )+[^\W\d_])*")
 
 
@@ -103,16 +104,11 @@ def clean_line(text: str) -> str:
 def _bullet(text: str) -> str:
     """"• rest" when the line starts with a bullet glyph; an icon in front of a date, a place or a
     contact detail (a calendar, a pin, a phone) is dropped instead."""
-    match = re.match(rf"^([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*", text)
+    match = _BULLET_MARK.match(text)
     if not match:
         return text
     rest = text[match.end():]
-    # Repeated bullet marks ("• – text", as LaTeX nests lists) are one bullet.
-    while True:
-        again = re.match(rf"^([{re.escape(BULLET_GLYPHS)}{GLYPH}]|[{re.escape(BULLET_DASHES)}](?=\s))[\s{GLYPH}]*",
-                         rest)
-        if not again:
-            break
+    while again := _BULLET_MARK.match(rest):  # repeated marks ("• – text", as LaTeX nests lists) are one
         rest = rest[again.end():]
     if match.group(1) == GLYPH and _looks_like_a_detail(rest):
         return rest
@@ -133,8 +129,18 @@ WRAPPED_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 def finish_lines(lines: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """Clean every line, join a lone bullet glyph with the next line and a soft hyphen at the end of
-    a line with the next line's word."""
-    cleaned = [(clean_line(text), size) for text, size in lines]
+    a line with the next line's word; a heading in a margin column ("EXPERIENCE<tab>Engineer, Acme")
+    gets its own line."""
+    from .sections import sections_of_heading
+
+    cleaned = []
+    for text, size in lines:
+        text = clean_line(text)
+        head, tab, rest = text.partition("\t")
+        if tab and sections_of_heading(head):
+            cleaned.extend([(head, size), (rest, size)])
+        else:
+            cleaned.append((text, size))
     result: list[tuple[str, float]] = []
     index = 0
     while index < len(cleaned):
@@ -265,6 +271,7 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 boxes.append(element)
 
     walk(page)
+    marks: dict[tuple[str, str], list[_Piece]] = {}
     for element in boxes:
         for line in element:
             if not isinstance(line, LTTextLine):
@@ -272,6 +279,7 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
             chars: list[str] = []
             sizes: list[float] = []
             glyphs = 0
+            lead = _leading_mark(line)
             for item in line:
                 if isinstance(item, LTChar):
                     font = item.fontname.split("+")[-1]
@@ -294,6 +302,15 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                 continue
             pieces.append(_Piece(text, line.x0, line.x1, line.y0, line.y1, max(sizes) if sizes else 0.0,
                                  glyph_only=not sizes and glyphs > 0))
+            if lead:
+                marks.setdefault(lead, []).append(pieces[-1])
+    # A character in a font of its own, then a space, starting several lines: a bullet whatever it
+    # extracts as ("f", "o", "§"), as icon fonts and Word's symbol bullets do.
+    for (_, mark), marked in marks.items():
+        if len(marked) >= (2 if not mark.isalnum() else 3):
+            for piece in marked:
+                if piece.text.startswith(mark):
+                    piece.text = GLYPH + piece.text[len(mark):]
     for dot in dots:
         middle = (dot.y0 + dot.y1) / 2
         for piece in pieces:
@@ -303,6 +320,25 @@ def _page_pieces(page, result: ExtractedText) -> list[_Piece]:
                     piece.x0 = dot.x0
                 break
     return pieces
+
+
+def _leading_mark(line) -> tuple[str, str] | None:
+    """(font, character) when a line starts with one character in another font than the text after
+    the space that follows it."""
+    from pdfminer.layout import LTChar
+
+    items = [item for item in line if isinstance(item, LTChar) or item.get_text().isspace()]
+    chars = [item for item in items if isinstance(item, LTChar) and not item.get_text().isspace()]
+    if len(chars) < 3:
+        return None
+    first = chars[0]
+    position = items.index(first)
+    if position + 1 >= len(items) or not items[position + 1].get_text().isspace() and \
+            chars[1].x0 - first.x1 < 0.25 * (first.size or 10):
+        return None  # no space after it: the first letter of a word
+    if first.fontname == chars[1].fontname or first.get_text() in BULLET_GLYPHS:
+        return None
+    return first.fontname, first.get_text()
 
 
 def _read_page(pieces: list[_Piece], page_width: float) -> tuple[list[tuple[str, float]], int]:
@@ -463,7 +499,7 @@ class _DocxReader:
                 lines.extend(self.paragraph(child))
             elif tag == W + "tbl":
                 lines.extend(self.table(child))
-            elif tag in _SKIPPED:
+            elif tag in _SKIPPED or _placeholder(child):
                 continue
             elif isinstance(tag, str):  # w:sdt, w:sdtContent, w:customXml, w:ins...: read what they hold
                 lines.extend(self.blocks(child))
@@ -514,7 +550,7 @@ class _DocxReader:
     def _runs(self, element, parts: list[str], sizes: list[float], boxes: list[tuple[str, float]]) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIPPED:
+            if not isinstance(tag, str) or tag in _SKIPPED or _placeholder(child):
                 continue
             if tag == W + "r":
                 run_size = child.find(f"{W}rPr/{W}sz")
@@ -542,6 +578,11 @@ class _DocxReader:
                 self._runs(child, parts, sizes, boxes)
 
 
+def _placeholder(element) -> bool:
+    """A content control showing its placeholder ("Click here to enter text."): nothing was typed."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+
+
 def _children(element, tag: str):
     """`tag` children of element, also those wrapped in content controls or custom XML."""
     for child in element:
@@ -554,7 +595,7 @@ def _children(element, tag: str):
 def _half_points(element) -> float | None:
     try:
         return int(float(element.get(W + "val") or "")) / 2
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -578,6 +619,7 @@ def _docx(data: bytes) -> ExtractedText:
         styles = None
     reader = _DocxReader(styles)
     header_lines: list[tuple[str, float]] = []
+    headers = []
     seen_parts: set[int] = set()
     for section in document.sections:
         for part_of in (section.first_page_header, section.header):
@@ -590,8 +632,13 @@ def _docx(data: bytes) -> ExtractedText:
             if id(part) in seen_parts:
                 continue
             seen_parts.add(id(part))
-            header_lines.extend(reader.blocks(part.element))
-    body = reader.blocks(document.element.body)
+            headers.append(part.element)
+    try:
+        for header in headers:
+            header_lines.extend(reader.blocks(header))
+        body = reader.blocks(document.element.body)
+    except RecursionError:  # absurdly nested tables or content controls
+        raise UnreadableDocument("The DOCX file is damaged and cannot be read.", "corrupt_file") from None
     result.tables = reader.tables
     result.images = reader.images
     _set_text(result, finish_lines(header_lines + body))
@@ -600,8 +647,3 @@ def _docx(data: bytes) -> ExtractedText:
         result.warnings.append("The document has no text.")
     return result
 
-
-def font_size_median(sizes: list[float]) -> float:
-    """The body text's size: the median of the known line sizes (0.0 when none is known)."""
-    known = [s for s in sizes if s]
-    return median(known) if known else 0.0

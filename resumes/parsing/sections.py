@@ -49,21 +49,26 @@ SECTION_HEADINGS = {
                   "activities and interests", "passions"),
 }
 _HEADING_LOOKUP = {re.sub(" ", "", alias): name for name, aliases in SECTION_HEADINGS.items() for alias in aliases}
-# A word anywhere in a short heading part that decides it ("Volunteer Experience" is volunteering).
+# A word before the head word that decides a heading part ("Volunteer Experience" is volunteering,
+# "Skills Summary" is skills).
 _DECIDING_WORDS = {
-    "volunteer": "volunteering", "volunteering": "volunteering", "volunteerism": "volunteering", "project": "projects", "projects": "projects",
+    "volunteer": "volunteering", "volunteering": "volunteering", "project": "projects", "projects": "projects",
     "publication": "publications", "publications": "publications", "award": "awards", "awards": "awards",
     "honors": "awards", "honours": "awards", "certification": "certifications", "certifications": "certifications",
-    "certificates": "certifications", "licenses": "certifications", "education": "education",
-    "skills": "skills", "skill": "skills", "languages": "languages", "interests": "interests", "hobbies": "interests",
+    "education": "education", "skills": "skills", "skill": "skills", "languages": "languages",
 }
-# The last word of a heading part that names it ("Internship Experience", "Software Technologies").
+# The last word of a heading part that names it ("Internship Experience", "Open Source Projects").
+# Only plural or uncountable words: "Project Manager" or "Student Software Engineering Project" is a
+# title, not a heading.
 _HEAD_WORDS = {
     "experience": "experience", "experiences": "experience", "employment": "experience", "history": "experience",
     "internships": "experience", "skills": "skills", "technologies": "skills", "competencies": "skills",
     "tools": "skills", "proficiencies": "skills", "expertise": "skills", "summary": "summary",
     "profile": "summary", "objective": "summary", "education": "education", "projects": "projects",
-    "publications": "publications", "awards": "awards", "certifications": "certifications", "languages": "languages",
+    "publications": "publications", "awards": "awards", "honors": "awards", "honours": "awards",
+    "certifications": "certifications", "certificates": "certifications", "licenses": "certifications",
+    "languages": "languages", "interests": "interests", "hobbies": "interests", "volunteering": "volunteering",
+    "volunteerism": "volunteering",
 }
 MAX_HEADING_WORDS = 6
 
@@ -132,10 +137,12 @@ def _part_section(part: str) -> str | None:
         return None
     if words[-2:] == ["programming", "languages"]:
         return "skills"
-    for word in words:
+    if words[-1] not in _HEAD_WORDS:
+        return None
+    for word in words[:-1]:
         if word in _DECIDING_WORDS:
             return _DECIDING_WORDS[word]
-    return _HEAD_WORDS.get(words[-1])
+    return _HEAD_WORDS[words[-1]]
 
 
 def section_of_heading(line: str) -> str | None:

@@ -76,7 +76,7 @@ def test_docx_table_cells_in_content_controls_are_read():
     assert "experience" in parsed.sections
 
 
-def test_docx_text_boxes_field_codes_and_deleted_text():
+def test_docx_text_boxes_field_codes_deleted_text_and_placeholders():
     def build(document):
         _raw(document, f'<w:p {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
                        f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -89,8 +89,19 @@ def test_docx_text_boxes_field_codes_and_deleted_text():
                        f'<mc:Fallback><w:pict><w:txbxContent><w:p>{_run("In a text box")}</w:p></w:txbxContent>'
                        f'</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
 
+        _raw(document, f'<w:p {W_NS}><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+                       f'{_run("Click here to enter a date.")}</w:sdtContent></w:sdt></w:p>')
+
     text = extract_text(_docx(build)).text
     assert text.split("\n") == ["kim@example.com", "In a text box"]  # once: the fallback copy is skipped
+
+
+def test_docx_page_header_comes_first():
+    def build(document):
+        document.sections[0].header.paragraphs[0].text = "Omar Haddad | omar@example.com"
+        document.add_paragraph("Experience")
+
+    assert extract_text(_docx(build)).text.split("\n") == ["Omar Haddad | omar@example.com", "Experience"]
 
 
 def test_docx_tabs_are_one_separator_and_list_numbering_is_a_bullet():
@@ -248,6 +259,21 @@ def test_pdf_icon_font_bullet_glyph_becomes_a_bullet():
     assert extract_text(_pdf(draw)).text == "• Designed the data pipeline for the reporting team"
 
 
+def test_pdf_bullet_letter_in_a_font_of_its_own_becomes_a_bullet():
+    """Word's second-level bullet is an "o" in Courier New; icon fonts give letters like "f"."""
+    def draw(page):
+        page.setFont("Helvetica-Bold", 10)
+        page.drawString(60, 714, "I Led the migration")  # one bold initial word: not a bullet
+        for row, text in enumerate(("Shipped the search service", "Cut latency by half", "Hired four engineers")):
+            page.setFont("Courier", 10)
+            page.drawString(60, 700 - 14 * row, "o")
+            page.setFont("Helvetica", 10)
+            page.drawString(72, 700 - 14 * row, text)
+
+    assert extract_text(_pdf(draw)).text.split("\n") == [
+        "I Led the migration", "• Shipped the search service", "• Cut latency by half", "• Hired four engineers"]
+
+
 def test_pdf_bullets_drawn_as_shapes_and_page_numbers():
     """Browsers print list bullets as small filled shapes, not text; "1/2" at a page's foot is no text."""
     def draw(page):
@@ -275,6 +301,18 @@ def test_pdf_text_inside_a_form_xobject_is_read():
 
     extracted = extract_text(_pdf(draw))
     assert extracted.text == "Acme Corp\t2019 – 2021" and extracted.images == 0
+
+
+def test_pdf_heading_in_a_margin_column_gets_its_own_line():
+    def draw(page):
+        page.setFont("Helvetica-Bold", 10)
+        page.drawString(40, 700, "EXPERIENCE")
+        page.setFont("Helvetica", 10)
+        page.drawString(150, 700, "Software Engineer, Acme")
+        page.drawString(150, 686, "Built the billing service used by every team")
+
+    lines = extract_text(_pdf(draw)).text.split("\n")
+    assert lines[:2] == ["EXPERIENCE", "Software Engineer, Acme"]
 
 
 def test_a_date_range_wrapped_before_its_year_is_one_line():
@@ -324,6 +362,8 @@ def test_pdf_name_is_the_largest_line_even_below_the_contact_block():
     (["LENA", "MARSH", "lena@example.com"], "LENA MARSH"),
     (["Senior Data Engineer", "Ana María de la Cruz", "ana@example.com"], "Ana María de la Cruz"),
     (["Jane Doe, Software Engineer", "jane@example.com"], "Jane Doe"),
+    (["Jane Doe jane@example.com (415) 555-0134"], "Jane Doe"),
+    (['Robert "Bob" Smith, MBA, PMP', "bob@example.com"], 'Robert "Bob" Smith'),
 ])
 def test_name_from_the_header(header, name):
     lines = header + ["Experience", "Acme\tJan 2020 – Present"]
@@ -365,6 +405,12 @@ def test_phones_as_printed(line, digits):
     ("Professional Profile", ["summary"]),
     ("Volunteer Experience", ["volunteering"]),
     ("Work Experience (selected)", ["experience"]),
+    ("Skills Summary", ["skills"]),
+    ("Project Experience", ["projects"]),
+    ("Professional Society Memberships / Volunteerism", ["volunteering"]),
+    ("Project Manager", []),
+    ("Student Software Engineering Project", []),
+    ("AWS Certification", []),
     ("Research", []),
     ("Leadership", []),
     ("Extracurricular Activities", []),
