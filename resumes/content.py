@@ -26,7 +26,7 @@ def _month(value: date | None) -> str:
     return f"{value.year:04d}-{value.month:02d}" if value else ""
 
 
-def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
+def from_parsed(parsed) -> dict:
     content = empty_content()
     contact = parsed.contact
     content["contact"] = {k: getattr(contact, k) for k in content["contact"]}
@@ -38,7 +38,8 @@ def from_parsed(parsed, skill_names: dict[str, str]) -> dict:
                              for e in parsed.experience[:LIMITS["experience"]]]
     content["education"] = [{"institution": e.institution, "degree": e.degree, "details": e.text, "year": e.year}
                             for e in parsed.education[:LIMITS["education"]]]
-    content["skills"] = [skill_names.get(s, s) for s in parsed.skills][:LIMITS["skills"]]
+    # As the resume spells them ("EC2", not "Amazon EC2"): the builder edits these words.
+    content["skills"] = [s.name[:TEXT_LIMITS["skill"]] for s in parsed.skills][:LIMITS["skills"]]
     projects = parsed.sections.get("projects", "").replace("\t", " — ")
     content["projects"] = [{"name": line.strip("-•* ")[:120], "description": ""}
                            for line in projects.split("\n") if line.strip()][:LIMITS["projects"]]

@@ -9,7 +9,6 @@ from dataclasses import asdict
 
 def main() -> int:
     from resumes.content import from_parsed
-    from resumes.ontology import default_ontology
     from resumes.parsing import UnreadableDocument, parse_resume
 
     data = sys.stdin.buffer.read()
@@ -18,13 +17,13 @@ def main() -> int:
     except UnreadableDocument as error:
         json.dump({"ok": False, "code": error.code, "message": error.message}, sys.stdout)
         return 0
-    names = {skill_id: skill.name for skill_id, skill in default_ontology().skills.items()}
     report = asdict(parsed.format)
     json.dump({
         "ok": True, "kind": parsed.format.file_type, "text": parsed.text,
-        "content": from_parsed(parsed, names),
+        "content": from_parsed(parsed),
         "parsed": {"format": report, "years_of_experience": parsed.years_of_experience,
-                   "skills": parsed.skills, "achievements": [a.text for a in parsed.achievements],
+                   "skills": [{"name": s.name, "skill_id": s.skill_id, "listed": s.listed}
+                              for s in parsed.skills], "achievements": [a.text for a in parsed.achievements],
                    "sections": sorted(parsed.sections)},
     }, sys.stdout, default=str)
     return 0

@@ -150,7 +150,7 @@ def _role_text(entry) -> str:
 
 def skill_evidence(resume, skill_ids, ontology: Ontology, matcher: SkillMatcher) -> dict[str, SkillEvidence]:
     """Where the resume shows each of `skill_ids`: mentions anywhere, the Skills section, the roles."""
-    present = set(resume.skills)
+    present = set(resume.skill_ids)
     mentions = Counter(m.skill_id for m in matcher.find(resume.text))
     listed = set(matcher.skill_ids(resume.sections.get("skills", "")))
     in_roles: dict[str, list[int]] = defaultdict(list)
@@ -227,7 +227,7 @@ def skill_gaps(resume, job, ontology: Ontology | None = None, practice: list[Pra
     matcher = matcher or matcher_for(ontology)
     wanted = [(s, True) for s in job.required_skills] + [(s, False) for s in job.preferred_skills]
     evidence = skill_evidence(resume, [s for s, _ in wanted], ontology, matcher)
-    have = set(resume.skills)
+    have = set(resume.skill_ids)
     matched, transferable = [], []
     families: dict[str, list[GapSkill]] = {}
     for skill_id, required in wanted:

@@ -189,12 +189,12 @@ def _gap_recommendation(gap: Gap, job, ontology: Ontology) -> Recommendation:
 
 
 def _keywords(resume, job, gaps, ontology, weight) -> CategoryScore:
-    have = set(resume.skills)
+    have = set(resume.skill_ids)
     if job is None:
         count = len(have)
         score = min(100, round(100 * count / 12))
         category = CategoryScore("keywords", LABELS["keywords"], score, weight,
-                                 [f"{count} recognised skills: {', '.join(ontology.skills[s].name for s in resume.skills[:12] if s in ontology.skills)}"])
+                                 [f"{count} recognised skills: {', '.join(ontology.skills[s].name for s in resume.skill_ids[:12] if s in ontology.skills)}"])
         if count < 12:
             category.recommendations.append(Recommendation(
                 f"Name the technologies you used ({count} recognised; aim for 12 or more) in a Skills section "

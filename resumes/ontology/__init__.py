@@ -24,6 +24,9 @@ class Skill:
     related: tuple[tuple[str, float], ...]
     role_families: tuple[str, ...]
     case_sensitive: bool = False
+    # Names that are also everyday words or letters ("Go", "R", "Express", "Canvas"): found only as
+    # written here, and in running text only beside another skill in a list ("SAS, SQL, R").
+    ambiguous_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Ontology:
                 related=tuple((r["id"], float(r["weight"])) for r in entry.get("related", [])),
                 role_families=tuple(entry.get("role_families", [])),
                 case_sensitive=bool(entry.get("case_sensitive", False)),
+                ambiguous_terms=tuple(entry.get("ambiguous_terms", [])),
             )
         parents = {member: parent for parent, members in data.get("families", {}).items() for member in members}
         return cls(skills, data.get("categories", {}), parents)
@@ -105,48 +109,86 @@ def _pattern(terms: list[str], flags: int) -> re.Pattern | None:
     return re.compile(rf"(?<![A-Za-z0-9_+#.])(?:{_trie_regex(terms)})(?![A-Za-z0-9_+#]|\.[A-Za-z0-9])", flags)
 
 
+# What may stand between two items of one list: separators, brackets, "and", "or".
+LIST_GAP = re.compile(r"[\s,;/|&+()\[\]•·▪‣◦*-]*(?:(?:and|or)\b[\s,;/|&+()\[\]•·▪‣◦*-]*)?")
+LIST_GAP_MAX = 12
+# Words before a tool's name that say it is one: "written in Go", "built with Flask", "in Canvas".
+TOOL_CUE = re.compile(r"\b(?:in|with|using|into|via)\s+$")
+ALONE_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•·▪‣◦*][ \t]*)?$")
+ALONE_AFTER = re.compile(r"[ \t]*[.,;:]?[ \t]*(?:\n|$)")
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+WORDS_BEFORE = re.compile(r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,9})\s*$")
+MINOR_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "to", "a", "an", "&"})
+
+
 class SkillMatcher:
     """Finds the ontology's skills in text: names and aliases, any case (except for skills whose
-    name is a common word, like Go), not inside other words, and near-misses ("Kubernets")."""
+    name is a common word, like Go), not inside other words, and near-misses ("Kubernets").
+    Terms that are everyday words count in running text only when they stand in a list beside
+    another skill, and an acronym that the text spells out as something else ("Developmental
+    Spelling Analysis (DSA)") is not that skill."""
 
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
-        self.by_term: dict[str, str] = {}
+        self.exact_ids: dict[str, str] = {}  # term as written → id, for case-sensitive terms
+        self.folded_ids: dict[str, str] = {}  # lower-cased term → id
+        self.ambiguous: set[str] = set()
         exact_terms, folded_terms = [], []
         for skill in ontology.skills.values():
+            self.ambiguous.update(skill.ambiguous_terms)
             for term in (skill.name, *skill.aliases):
                 if not term:
                     continue
-                if skill.case_sensitive:
-                    self.by_term[term] = skill.id
+                if skill.case_sensitive or term in skill.ambiguous_terms:
+                    self.exact_ids.setdefault(term, skill.id)
                     exact_terms.append(term)
                 else:
-                    self.by_term[term.lower()] = skill.id
+                    self.folded_ids.setdefault(term.lower(), skill.id)
                     folded_terms.append(term)
+        self.any_case_ids = {term.lower(): skill_id for term, skill_id in self.exact_ids.items()}
+        self.any_case_ids.update(self.folded_ids)
         self.exact = _pattern(exact_terms, 0)
         self.folded = _pattern(folded_terms, re.IGNORECASE)
-        self.fuzzy_terms = {term: skill_id for term, skill_id in self.by_term.items()
-                            if len(term) >= FUZZY_MIN_LENGTH and term == term.lower()}
+        self.fuzzy_terms = {term: skill_id for term, skill_id in self.any_case_ids.items()
+                            if len(term) >= FUZZY_MIN_LENGTH and term not in {t.lower() for t in self.ambiguous}}
         self.fuzzy_choices = list(self.fuzzy_terms)
+        self.fuzzy_single_words = [term for term in self.fuzzy_choices if " " not in term]
+
+    def term_id(self, term: str, fuzzy: bool = False) -> str | None:
+        """The skill a whole item of a skills list names (any case: a list says it is a skill),
+        or None; with `fuzzy`, near-misses of longer terms count too ("Kubernets")."""
+        term = re.sub(r"\s+", " ", term).strip()
+        skill_id = (self.exact_ids.get(term) or self.any_case_ids.get(term.lower())
+                    or self.any_case_ids.get(term.lower().replace("-", " ")))  # "Time-Management"
+        if skill_id or not fuzzy or len(term) < FUZZY_MIN_LENGTH or " " in term or not self.fuzzy_single_words:
+            return skill_id
+        # One word against one-word terms only: "Programming" is not a misspelt "C programming".
+        best = process.extractOne(term.lower(), self.fuzzy_single_words, scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_CUTOFF)
+        return self.fuzzy_terms[best[0]] if best else None
+
+    def is_ambiguous(self, term: str) -> bool:
+        return term in self.ambiguous
 
     def find(self, text: str, fuzzy: bool = True) -> list[SkillMention]:
         mentions: list[SkillMention] = []
         covered = bytearray(len(text) + 1)  # 1 where a match already stands
-        for pattern, fold in ((self.folded, True), (self.exact, False)):
+        for pattern, ids, fold in ((self.folded, self.folded_ids, True), (self.exact, self.exact_ids, False)):
             if pattern is None:
                 continue
             for match in pattern.finditer(text):
                 term = match.group(0)
-                skill_id = self.by_term.get(term.lower() if fold else term)
-                if skill_id is None:
-                    continue
-                if covered[match.start()]:
+                skill_id = ids.get(term.lower() if fold else term)
+                if skill_id is None or covered[match.start()] or covered[match.end() - 1]:
                     continue
                 if len(term) <= 2 and (text[match.end():match.end() + 1] in ("&", "-", "'")
                                        or text[max(0, match.start() - 1):match.start()] in ("&", "-")):
                     continue  # "R&D", "C-level", "D-day" are not languages
+                if _spelt_out_as_something_else(text, match.start(), match.end()):
+                    continue
                 covered[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 mentions.append(SkillMention(skill_id, self.ontology.skills[skill_id].name, term, match.start()))
+        mentions = self._in_context(text, sorted(mentions, key=lambda m: m.start))
         if fuzzy and self.fuzzy_choices:
             tried: dict[str, tuple | None] = {}
             for word in WORD.finditer(text):
@@ -155,7 +197,7 @@ class SkillMatcher:
                 if not _looks_like_a_name(text, word.start(), word.group(0)):
                     continue  # everyday words ("system", "testing") are not misspelt tools
                 candidate = word.group(0).lower().rstrip(".")
-                if candidate in self.by_term:
+                if candidate in self.any_case_ids:
                     continue
                 if candidate not in tried:  # resumes repeat their words
                     tried[candidate] = process.extractOne(candidate, self.fuzzy_choices, scorer=fuzz.ratio,
@@ -167,6 +209,23 @@ class SkillMatcher:
                                                  word.start(), fuzzy=True))
         return sorted(mentions, key=lambda m: m.start)
 
+    def _in_context(self, text: str, mentions: list[SkillMention]) -> list[SkillMention]:
+        """Drops everyday-word terms unless they stand in a list beside a skill that is surely one
+        ("SAS, SQL, R", "C++ and Boost"), alone on a line, or after "in"/"with"/"using" ("written
+        in Go"): "Go to market", "Uses R to" and "Spring 2020" do not count."""
+        anchored = [m.matched not in self.ambiguous or _named_as_a_tool(text, m) for m in mentions]
+        # A list anchors its everyday words from either end: one pass each way reaches along it.
+        for order, step in ((range(1, len(mentions)), -1), (range(len(mentions) - 2, -1, -1), 1)):
+            for i in order:
+                if not anchored[i] and anchored[i + step]:
+                    left, right = sorted((mentions[i], mentions[i + step]), key=lambda m: m.start)
+                    gap = text[left.start + len(left.matched):right.start]
+                    # Across lines only with a separator: "gRPC,\nBoost" is a list, "Rust\n- Spring" not.
+                    anchored[i] = (len(gap) <= LIST_GAP_MAX and LIST_GAP.fullmatch(gap) is not None
+                                   and ("\n" not in gap or re.search(r"[,;/|]", gap) is not None)
+                                   and not _before_a_year(text, mentions[i]))
+        return [m for m, keep in zip(mentions, anchored, strict=True) if keep]
+
     def skill_ids(self, text: str) -> list[str]:
         seen, ordered = set(), []
         for mention in self.find(text):
@@ -174,6 +233,36 @@ class SkillMatcher:
                 seen.add(mention.skill_id)
                 ordered.append(mention.skill_id)
         return ordered
+
+
+def _before_a_year(text: str, mention: SkillMention) -> bool:
+    """"Spring 2021" is a season."""
+    end = mention.start + len(mention.matched)
+    return re.match(r"\s*(?:19|20)\d{2}\b", text[end:end + 8]) is not None
+
+
+def _named_as_a_tool(text: str, mention: SkillMention) -> bool:
+    before = text[max(0, mention.start - 40):mention.start]
+    after = text[mention.start + len(mention.matched):mention.start + len(mention.matched) + 40]
+    if ALONE_BEFORE.search(before) and ALONE_AFTER.match(after):
+        return True
+    return bool(TOOL_CUE.search(before)) and not _before_a_year(text, mention)
+
+
+def _spelt_out_as_something_else(text: str, start: int, end: int) -> bool:
+    """True for an acronym in brackets right after the words it abbreviates: "Developmental
+    Spelling Analysis (DSA)" is not Data Structures & Algorithms. (When the words are the skill,
+    they match on their own.)"""
+    term = text[start:end]
+    if not ACRONYM.fullmatch(term) or text[start - 1:start] != "(" or text[end:end + 1] not in (")", ","):
+        return False
+    before = WORDS_BEFORE.search(text[max(0, start - 120):start - 1])
+    if not before:
+        return False
+    words = [w for w in before.group(1).split() if w.lower() not in MINOR_WORDS]
+    initials = "".join(w[0] for w in words).upper()
+    letters = "".join(ch for ch in term if ch.isalpha())
+    return len(letters) >= 2 and initials.endswith(letters)
 
 
 def _looks_like_a_name(text: str, start: int, word: str) -> bool:

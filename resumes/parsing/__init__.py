@@ -18,8 +18,9 @@ from .entries import (
 from .extract import ExtractedText, extract_text
 from .formats import UnreadableDocument, detect_format
 from .sections import split_sections
+from .skills import FoundSkill, extract_skills, skill_ids
 
-__all__ = ["FormatReport", "ParsedResume", "UnreadableDocument", "detect_format", "parse_resume", "parse_text"]
+__all__ = ["FormatReport", "FoundSkill", "ParsedResume", "UnreadableDocument", "detect_format", "parse_resume", "parse_text"]
 
 STANDARD_FONTS = ("Arial", "Helvetica", "Calibri", "Times", "Georgia", "Garamond", "Cambria", "Verdana",
                   "Tahoma", "Roboto", "OpenSans", "Open Sans", "Lato", "Liberation", "DejaVu", "Courier")
@@ -46,10 +47,15 @@ class ParsedResume:
     experience: list[ExperienceEntry]
     years_of_experience: float
     education: list[EducationEntry]
-    skills: list[str]  # ontology ids, in order of first mention
+    skills: list[FoundSkill]  # as the resume spells them, listed ones first, each once
     achievements: list[Achievement]
     format: FormatReport
     lines: list[str]
+
+    @property
+    def skill_ids(self) -> list[str]:
+        """The ontology ids of the skills (what the ATS compares with a job), each once."""
+        return skill_ids(self.skills)
 
 
 def _report(extracted: ExtractedText, sections: dict, contact: Contact) -> FormatReport:
@@ -92,7 +98,7 @@ def parse_text(extracted: ExtractedText, matcher: SkillMatcher | None = None) ->
         text=extracted.text, contact=contact, sections=sections, experience=experience,
         years_of_experience=total_experience_years(experience),
         education=extract_education(lines, spans.get("education")),
-        skills=matcher.skill_ids(extracted.text),
+        skills=extract_skills(lines, spans, matcher),
         achievements=extract_achievements(lines),
         format=_report(extracted, sections, contact), lines=lines,
     )

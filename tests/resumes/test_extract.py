@@ -443,6 +443,6 @@ def test_builder_fields_hold_no_tabs():
     from resumes.content import from_parsed
 
     parsed = parse_resume(b"Kim Lee\nPROJECTS\nCargo - Maintainer\t260+ commits\nCERTIFICATIONS\nAWS Developer\t2020")
-    content = from_parsed(parsed, {})
+    content = from_parsed(parsed)
     assert content["projects"][0]["name"] == "Cargo - Maintainer — 260+ commits"
     assert content["certifications"] == ["AWS Developer — 2020"]

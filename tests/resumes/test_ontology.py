@@ -37,3 +37,13 @@ def test_everyday_words_are_not_fuzzy_matched_and_letters_stay_letters():
     assert "kubernetes" in names and "python" in names
     for wrong in ("systemd", "testng", "r", "c", "d"):
         assert wrong not in names, names
+
+
+def test_everyday_word_terms_are_terms_of_their_skill_and_need_a_list_in_prose():
+    ontology = default_ontology()
+    for skill in ontology.skills.values():
+        for term in skill.ambiguous_terms:
+            assert term in (skill.name, *skill.aliases), (skill.id, term)
+    ids = set(default_matcher().skill_ids("Go to the market. Excel at sales. Express delivery. Canvas bags."))
+    assert not ids & {"go", "excel", "express", "canvas-lms"}, ids
+    assert {"go", "excel", "express"} <= set(default_matcher().skill_ids("Python, Go, Excel and Express"))

@@ -39,7 +39,7 @@ def test_every_layout_yields_the_same_resume(layout):
     assert parsed.contact.email == documents.EMAIL
     assert parsed.contact.github == "https://github.com/jrivera"
     assert parsed.contact.linkedin == "https://linkedin.com/in/jordan-rivera"
-    assert set(parsed.skills) >= documents.EXPECTED_SKILLS, set(parsed.skills) ^ documents.EXPECTED_SKILLS
+    assert set(parsed.skill_ids) >= documents.EXPECTED_SKILLS, set(parsed.skill_ids) ^ documents.EXPECTED_SKILLS
     assert {"experience", "education", "skills"} <= set(parsed.sections)
     titles = [(e.title, e.company) for e in parsed.experience]
     assert ("Senior Software Engineer", "Acme Payments") in titles and len(titles) == 2

@@ -113,7 +113,7 @@ def test_exports(user):
         from resumes.parsing import parse_resume
 
         again = parse_resume(pdf_bytes)
-        assert again.contact.email == documents.EMAIL and "kubernetes" in again.skills
+        assert again.contact.email == documents.EMAIL and "kubernetes" in again.skill_ids
 
 
 def test_analysis_counts_toward_achievements(user, achievements):
