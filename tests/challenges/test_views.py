@@ -73,10 +73,10 @@ def test_memory_that_was_not_measured_shows_a_dash(browser, challenge, user, mon
     from challenges.judge import sandbox
 
     monkeypatch.setattr(sandbox, "helper_binary", lambda: None)
-    source = "import time\na, b = map(int, input().split())\nif a == 10:\n    time.sleep(30)\nprint(a + b)\n"
+    source = "import time\na, b = map(int, input().split())\nif a > 1000:\n    time.sleep(30)\nprint(a + b)\n"
     submission = services.submission_judge(submission_id=services.submission_create(
         user=user, challenge=challenge, language="python", source=source).id)
-    assert [r["verdict"] for r in submission.results] == ["AC", "TLE", "AC"]
+    assert [r["verdict"] for r in submission.results] == ["AC", "AC", "TLE"]
     assert [r["memory"] for r in submission.results] == [None, None, None] and submission.max_memory is None
     page = browser.get(f"/submissions/{submission.id}/").content.decode()
     assert 'title="not measured">–</span>' in page
