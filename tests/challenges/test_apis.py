@@ -419,7 +419,7 @@ def test_the_solution_on_request(auth_client, user, challenge):
     assert (detail["solution_available"], detail["solution_explanation"]) == (True, None)
     revealed = auth_client.post("/api/v1/challenges/sum-two/solution/reveal/")
     assert revealed.status_code == 200
-    assert revealed.json() == {"solution_explanation": "Just add.", "solution_html": "<p>Just add.</p>"}
+    assert revealed.json() == {"solution_explanation": "Just add.", "solution_html": "<p>Just add.</p>\n"}
     assert auth_client.get("/api/v1/challenges/sum-two/").json()["solution_explanation"] == "Just add."
 
 
