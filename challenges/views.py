@@ -58,6 +58,7 @@ def challenge_detail(request, slug):
         if progress else None,
         "scenario": challenge.scenario if mode == Mode.INTERVIEW else {},
         "authenticated": request.user.is_authenticated,
+        "bestPoints": progress.best_points if progress else None,
         "urls": {
             "submit": reverse("api-submissions"), "run": reverse("api-submissions-run"),
             "draft": reverse("api-challenge-draft", args=[challenge.slug]),

@@ -40,6 +40,8 @@ const view = new EditorView({
       ...(dark ? [oneDark] : []),
       keymap.of([{ key: "Mod-Enter", run: () => { submit(); return true; } }]),
       EditorView.updateListener.of((update) => { if (update.docChanged && !loadingDoc) scheduleDraftSave(); }),
+      // On a phone, long lines wrap rather than hide past the edge.
+      ...(window.matchMedia("(max-width: 640px)").matches ? [EditorView.lineWrapping] : []),
       EditorView.theme({ "&": { height: "100%" }, ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" } }),
     ],
   }),
@@ -176,7 +178,9 @@ function renderState(submission) {
       <span class="muted score-line" data-score>${escapeHtml(submission.score_label || "")}</span></div>`
     : `<div class="row"><strong data-verdict>Judging…</strong><span class="muted score-line">${done}/${total} tests run</span></div>
       <div class="progress" role="progressbar" aria-label="Tests run" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}"><span style="width:${total ? (100 * done) / total : 0}%"></span></div>`;
-  if (submission.verdict === "TLE" && submission.not_run > 0) {
+  // The judge stops at a test that runs past the time limit (the ones after it would too).
+  const stoppedEarly = submission.verdict === "TLE" && submission.not_run > 0;
+  if (stoppedEarly) {
     const plural = submission.not_run === 1 ? "" : "s";
     html += `<p class="notice warning" data-not-run>Test ${done} ran past the time limit, so judging stopped there:
       ${submission.not_run} more test${plural} not run, scoring nothing. Look for a faster approach (or an input your code waits on).</p>`;
@@ -192,7 +196,7 @@ function renderState(submission) {
       <div><div class="small muted">Expected</div><pre>${escapeHtml(failing.expected_output)}</pre></div>
       <div><div class="small muted">Your output</div><pre>${escapeHtml(failing.stdout)}</pre></div></div>
       ${failing.stderr ? `<pre class="console error">${escapeHtml(failing.stderr)}</pre>` : ""}</div>`;
-  } else if (results.some((r) => r.verdict !== "AC")) {
+  } else if (results.some((r) => r.verdict !== "AC") && !stoppedEarly) {
     html += `<p class="muted">Every sample passes; a hidden test fails. Think about edge cases and limits.</p>`;
   }
   $("[data-results]").innerHTML = html;
@@ -226,10 +230,19 @@ function watch(submissionId) {
           interviewTimer = null;
         }
         if (state.verdict === "AC") showSolutionAfterSolving();
+        showBest(state);
         refreshHistory();
       }
     },
   });
+}
+
+// The header's "Your best" follows the verdicts (in the same unit as the panel).
+function showBest(submission) {
+  const target = $("[data-best-points]");
+  if (!target || submission.status !== "done") return;
+  data.bestPoints = Math.max(data.bestPoints ?? 0, submission.points);
+  target.textContent = `${data.bestPoints} point${data.bestPoints === 1 ? "" : "s"}`;
 }
 
 async function refreshHistory() {
