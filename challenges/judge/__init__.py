@@ -6,7 +6,16 @@
 """
 
 from .checkers import get_checker
-from .grader import STOP_AFTER, CompileResult, Judge, JudgeResult, TestCase, TestResult, Verdict, verdict_for
+from .grader import (
+    STOP_AFTER,
+    CompileResult,
+    Judge,
+    JudgeResult,
+    TestCase,
+    TestResult,
+    Verdict,
+    verdict_for,
+)
 from .limits import COMPILE, MAXIMUM, Limits, clamp
 from .runtimes import Runtime, detect_runtimes, find_runtime, select_runtime
 from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Status, bwrap_path

@@ -12,7 +12,16 @@ from collections.abc import Collection, Sequence
 from functools import cached_property
 
 from .checkers import Checker, tokens
-from .grader import STOP_AFTER, CompileResult, JudgeResult, TestCase, TestResult, Verdict, grade, run_tests
+from .grader import (
+    STOP_AFTER,
+    CompileResult,
+    JudgeResult,
+    TestCase,
+    TestResult,
+    Verdict,
+    grade,
+    run_tests,
+)
 from .limits import Limits
 from .runtimes import Runtime
 from .sandbox import ExecutionResult, Status
