@@ -30,11 +30,11 @@ class CheckerChoice(models.TextChoices):
 XP_FOR_DIFFICULTY = {Difficulty.EASY: 20, Difficulty.MEDIUM: 40, Difficulty.HARD: 80}
 
 
-def difficulty_rank(field: str = "difficulty") -> Case:
+def difficulty_rank() -> Case:
     """Easy, Medium, Hard: the order people read them in, not the alphabet's (easy, hard, medium).
     Lookups rather than keyword conditions, so that Django can prefix the expression when another
     model orders by its challenge (TestCase does)."""
-    return Case(*[When(Exact(F(field), value), then=Value(rank)) for rank, value in enumerate(Difficulty.values)],
+    return Case(*[When(Exact(F("difficulty"), value), then=Value(rank)) for rank, value in enumerate(Difficulty.values)],
                 default=Value(len(Difficulty.values)))
 
 
