@@ -10,6 +10,8 @@ urlpatterns = slash_optional([
     path("challenges/<slug:slug>/stats/", apis.ChallengeStatsApi.as_view(), name="api-challenge-stats"),
     path("challenges/<slug:slug>/start/", apis.ChallengeStartApi.as_view(), name="api-challenge-start"),
     path("challenges/<slug:slug>/hints/reveal/", apis.ChallengeHintApi.as_view(), name="api-challenge-hint"),
+    path("challenges/<slug:slug>/solution/reveal/", apis.ChallengeSolutionApi.as_view(),
+         name="api-challenge-solution"),
     path("challenges/<slug:slug>/draft/", apis.ChallengeDraftApi.as_view(), name="api-challenge-draft"),
     path("challenges/<slug:slug>/rejudge/", apis.ChallengeRejudgeApi.as_view(), name="api-challenge-rejudge"),
     path("challenges/<slug:slug>/leaderboard/", apis.ChallengeLeaderboardApi.as_view(), name="api-challenge-board"),

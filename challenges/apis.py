@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.apis import PersonBase
 from core.json_input import StrictJSONTypes
+from core.markdown import render_markdown
 from core.pagination import PagePagination, PageQuery, paginated_response
 from core.query_params import QueryInput, QueryInteger, query_valid
 
@@ -28,16 +29,26 @@ class ChallengeListOutput(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
     xp_reward = serializers.IntegerField()
     attempts = serializers.IntegerField()
-    success_rate = serializers.IntegerField()
+    success_rate = serializers.IntegerField(allow_null=True, help_text="Accepted submissions in percent; null "
+                                            "before any submission was judged (shown as \"—\").")
     solvers = serializers.IntegerField()
     viewer_status = serializers.SerializerMethodField()
+    viewer_best_points = serializers.SerializerMethodField(
+        help_text="The viewer's best score in points out of 100; null when never submitted (or signed out).")
 
     def get_viewer_status(self, challenge) -> str:
-        if getattr(challenge, "viewer_solved", False):
+        progress = self.context.get("progress")
+        solved = progress.solved_at is not None if progress else getattr(challenge, "viewer_solved", False)
+        attempted = progress.attempts > 0 if progress else getattr(challenge, "viewer_attempted", False)
+        if solved:
             return "solved"
-        if getattr(challenge, "viewer_attempted", False):
+        if attempted:
             return "attempted"
         return "new"
+
+    def get_viewer_best_points(self, challenge) -> int | None:
+        progress = self.context.get("progress")
+        return progress.best_points if progress else challenge.viewer_best_points
 
 
 class ExampleSerializer(StrictJSONTypes, serializers.Serializer):
@@ -58,6 +69,8 @@ class ChallengeDetailOutput(ChallengeListOutput):
     scenario = serializers.JSONField()
     forbidden_keywords = serializers.ListField(child=serializers.CharField())
     required_keywords = serializers.ListField(child=serializers.CharField())
+    solution_available = serializers.SerializerMethodField(
+        help_text="Whether there is a solution write-up (shown once solved, or on POST .../solution/reveal/).")
     solution_explanation = serializers.SerializerMethodField()
 
     def _progress(self, challenge):
@@ -70,9 +83,12 @@ class ChallengeDetailOutput(ChallengeListOutput):
         progress = self._progress(challenge)
         return challenge.hints[: progress.hints_revealed] if progress else []
 
+    def get_solution_available(self, challenge) -> bool:
+        return bool(challenge.solution_explanation.strip())
+
     def get_solution_explanation(self, challenge) -> str | None:
         progress = self._progress(challenge)
-        return challenge.solution_explanation if progress and progress.solved_at else None
+        return challenge.solution_explanation if progress and progress.solution_visible else None
 
 
 class TestCaseSerializer(StrictJSONTypes, serializers.Serializer):
@@ -137,6 +153,11 @@ class SubmissionOutput(serializers.Serializer):
     score = serializers.IntegerField()
     max_score = serializers.IntegerField()
     percent = serializers.FloatField()
+    points = serializers.IntegerField(help_text="Weighted score out of 100 (100: every test passed).")
+    score_label = serializers.CharField(help_text='As the pages show it: "7/10 tests · 70 points"; "—" '
+                                        "until judged.")
+    not_run = serializers.IntegerField(help_text="Tests not run: judging stops at the first time limit "
+                                       "exceeded, and a compilation error runs none.")
     passed = serializers.IntegerField()
     total = serializers.IntegerField()
     compile_output = serializers.CharField()
@@ -154,6 +175,8 @@ class SubmissionListOutput(serializers.Serializer):
     status = serializers.CharField()
     verdict = serializers.CharField()
     percent = serializers.FloatField()
+    points = serializers.IntegerField()
+    score_label = serializers.CharField()
     passed = serializers.IntegerField()
     total = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -283,7 +306,7 @@ class ChallengeStatsApi(APIView):
 
     @extend_schema(responses=inline_serializer("ChallengeStats", {
         "attempts": serializers.IntegerField(), "successes": serializers.IntegerField(),
-        "solvers": serializers.IntegerField(), "success_rate": serializers.IntegerField(),
+        "solvers": serializers.IntegerField(), "success_rate": serializers.IntegerField(allow_null=True),
         "average_score": serializers.FloatField(), "average_time_seconds": serializers.FloatField(),
         "popularity": serializers.IntegerField()}), operation_id="challenges_stats")
     def get(self, request, slug):
@@ -322,6 +345,19 @@ class ChallengeHintApi(APIView):
         challenge = selectors.challenge_get(user=request.user, slug=slug)
         revealed, hint = services.hint_reveal(user=request.user, challenge=challenge)
         return Response({"revealed": revealed, "hint": hint})
+
+
+class ChallengeSolutionApi(APIView):
+    throttle_scope = "writes"
+
+    @extend_schema(request=None, responses=inline_serializer("SolutionRevealed", {
+        "solution_explanation": serializers.CharField(help_text="Markdown."),
+        "solution_html": serializers.CharField(help_text="The same, rendered and sanitised.")}),
+        operation_id="challenges_solution_reveal")
+    def post(self, request, slug):
+        challenge = selectors.challenge_get(user=request.user, slug=slug)
+        solution = services.solution_reveal(user=request.user, challenge=challenge)
+        return Response({"solution_explanation": solution, "solution_html": render_markdown(solution)})
 
 
 class DraftInput(StrictJSONTypes, serializers.Serializer):

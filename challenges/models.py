@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import Exact
 
 from core.models import BaseModel
+
+from . import scoring
 
 
 class ChallengeType(models.TextChoices):
@@ -25,6 +28,14 @@ class CheckerChoice(models.TextChoices):
 
 
 XP_FOR_DIFFICULTY = {Difficulty.EASY: 20, Difficulty.MEDIUM: 40, Difficulty.HARD: 80}
+
+
+def difficulty_rank() -> Case:
+    """Easy, Medium, Hard: the order people read them in, not the alphabet's (easy, hard, medium).
+    Lookups rather than keyword conditions, so that Django can prefix the expression when another
+    model orders by its challenge (TestCase does)."""
+    return Case(*[When(Exact(F("difficulty"), value), then=Value(rank)) for rank, value in enumerate(Difficulty.values)],
+                default=Value(len(Difficulty.values)))
 
 
 class Challenge(BaseModel):
@@ -65,7 +76,8 @@ class Challenge(BaseModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ("difficulty", "title")
+        # Everything that lists challenges without its own order (the admin, the rooms' picker).
+        ordering = (difficulty_rank().asc(), "title")
         indexes = [models.Index(fields=["is_public", "is_active", "difficulty"], name="challenge_listing")]
 
     def __str__(self):
@@ -76,8 +88,23 @@ class Challenge(BaseModel):
         return XP_FOR_DIFFICULTY.get(self.difficulty, 20)
 
     @property
-    def success_rate(self) -> int:
-        return round(100 * self.successes / self.attempts) if self.attempts else 0
+    def success_rate(self) -> int | None:
+        """Accepted submissions out of judged ones, in percent; None before any was judged."""
+        return round(100 * self.successes / self.attempts) if self.attempts else None
+
+    @property
+    def success_rate_label(self) -> str:
+        return scoring.rate_label(self.success_rate)
+
+    @property
+    def viewer_best_points(self) -> int | None:
+        """The viewer's best points, from selectors.challenge_list's annotation; None: never submitted."""
+        best = getattr(self, "viewer_best_score", None)
+        return None if best is None else scoring.points(best)
+
+    @property
+    def viewer_best_points_label(self) -> str:
+        return scoring.points_label(self.viewer_best_points)
 
 
 class TestCase(models.Model):
@@ -145,6 +172,26 @@ class Submission(BaseModel):
     def accepted(self) -> bool:
         return self.verdict == "AC"
 
+    @property
+    def judged(self) -> bool:
+        return self.status == SubmissionStatus.DONE
+
+    @property
+    def points(self) -> int:
+        return scoring.points(self.percent)
+
+    @property
+    def not_run(self) -> int:
+        """Tests the judge did not run (it stops at a timeout; a compilation error runs none)."""
+        return max(0, self.total - len(self.results)) if self.judged else 0
+
+    @property
+    def score_label(self) -> str:
+        """"7/10 tests · 70 points" once judged; "—" before (or when the judge failed)."""
+        if not self.judged:
+            return scoring.NO_VALUE
+        return scoring.score_label(passed=self.passed, total=self.total, percent=self.percent)
+
 
 class ChallengeProgress(BaseModel):
     """One user's relation to one challenge: when they started, how far they got."""
@@ -157,6 +204,8 @@ class ChallengeProgress(BaseModel):
     interview_started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     hints_revealed = models.PositiveSmallIntegerField(default=0)
+    # When the user asked to see the solution before solving (after solving it is shown anyway).
+    solution_revealed_at = models.DateTimeField(null=True, blank=True)
     best_score = models.FloatField(default=0, help_text="Best percent.")
     best_at = models.DateTimeField(null=True, blank=True, help_text="When the best score was first reached.")
     solved_at = models.DateTimeField(null=True, blank=True)
@@ -168,6 +217,19 @@ class ChallengeProgress(BaseModel):
 
     def __str__(self):
         return f"{self.user_id} on {self.challenge_id}"
+
+    @property
+    def best_points(self) -> int | None:
+        """The best submission's points; None while nothing was submitted."""
+        return scoring.points(self.best_score) if self.attempts else None
+
+    @property
+    def best_points_label(self) -> str:
+        return scoring.points_label(self.best_points)
+
+    @property
+    def solution_visible(self) -> bool:
+        return bool(self.solved_at or self.solution_revealed_at)
 
 
 class CodeDraft(BaseModel):

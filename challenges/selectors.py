@@ -4,13 +4,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import Progress, User, XPEvent
 from core.exceptions import first_or_not_found
 
-from .models import Challenge, ChallengeProgress, CodeDraft, Submission
+from . import scoring
+from .models import Challenge, ChallengeProgress, CodeDraft, Submission, difficulty_rank
 
 STATUS_FILTERS = ("solved", "attempted", "new")
 
@@ -40,6 +41,7 @@ def challenge_list(*, user, difficulty="", type="", category="", tag="", status=
         qs = qs.annotate(
             viewer_solved=Exists(mine.filter(solved_at__isnull=False)),
             viewer_attempted=Exists(mine.filter(attempts__gt=0)),
+            viewer_best_score=Subquery(mine.filter(attempts__gt=0).values("best_score")[:1]),
         )
         if status == "solved":
             qs = qs.filter(viewer_solved=True)
@@ -47,7 +49,7 @@ def challenge_list(*, user, difficulty="", type="", category="", tag="", status=
             qs = qs.filter(viewer_attempted=True, viewer_solved=False)
         elif status == "new":
             qs = qs.filter(viewer_attempted=False)
-    return qs.order_by("difficulty", "title")
+    return qs.order_by(difficulty_rank(), "title")
 
 
 def challenge_facets() -> dict:
@@ -191,7 +193,7 @@ def leaderboard_challenge(*, challenge: Challenge, offset: int = 0, limit: int =
         key = (row.best_score, row.best_at)
         rank = offset + index + 1 if key != previous else rank
         previous = key
-        standings.append(Standing(rank, row.user, row.best_score, row.best_at))
+        standings.append(Standing(rank, row.user, scoring.points(row.best_score), row.best_at))
     return standings
 
 
@@ -201,7 +203,7 @@ def viewer_rank_challenge(*, user, challenge: Challenge) -> Standing | None:
         return None
     ahead = ChallengeProgress.objects.filter(_ranked_users(), challenge=challenge).filter(
         Q(best_score__gt=mine.best_score) | Q(best_score=mine.best_score, best_at__lt=mine.best_at)).count()
-    return Standing(ahead + 1, user, mine.best_score, mine.best_at)
+    return Standing(ahead + 1, user, scoring.points(mine.best_score), mine.best_at)
 
 
 def _with_ranks(rows, count_higher, offset: int) -> list[Standing]:

@@ -130,6 +130,20 @@ def hint_reveal(*, user, challenge: Challenge) -> tuple[int, str]:
     return progress.hints_revealed, challenge.hints[progress.hints_revealed - 1]
 
 
+@transaction.atomic
+def solution_reveal(*, user, challenge: Challenge) -> str:
+    """The solution explained: to a user who solved the challenge, or before solving on their
+    explicit request (LeetCode's editorial is open to anyone who asks). A reveal before solving is
+    noted once, so that it stays shown on every device; solving afterwards still counts in full."""
+    if not challenge.solution_explanation.strip():
+        raise ApplicationError("This challenge has no solution write-up yet.", code="no_solution")
+    progress = lock_challenge_progress_for_update(_progress_for(user, challenge).id)
+    if progress.solved_at is None and progress.solution_revealed_at is None:
+        progress.solution_revealed_at = timezone.now()
+        progress.save(update_fields=["solution_revealed_at", "updated_at"])
+    return challenge.solution_explanation
+
+
 def draft_save(*, user, challenge: Challenge, language: str, code: str) -> CodeDraft:
     runtime = runtime_for(language)
     if len(code.encode("utf-8", errors="surrogatepass")) > settings.JUDGE_MAX_SOURCE_BYTES:
@@ -303,6 +317,7 @@ def submission_summary(submission: Submission) -> dict:
         "id": submission.id, "challenge": submission.challenge.slug, "language": submission.language,
         "mode": submission.mode, "status": submission.status, "verdict": submission.verdict,
         "score": submission.score, "max_score": submission.max_score, "percent": submission.percent,
+        "points": submission.points, "score_label": submission.score_label, "not_run": submission.not_run,
         "passed": submission.passed, "total": submission.total, "compile_output": submission.compile_output,
         "results": submission.results, "time_spent_seconds": submission.time_spent_seconds,
         "created_at": submission.created_at.isoformat(),

@@ -58,10 +58,12 @@ def challenge_detail(request, slug):
         if progress else None,
         "scenario": challenge.scenario if mode == Mode.INTERVIEW else {},
         "authenticated": request.user.is_authenticated,
+        "bestPoints": progress.best_points if progress else None,
         "urls": {
             "submit": reverse("api-submissions"), "run": reverse("api-submissions-run"),
             "draft": reverse("api-challenge-draft", args=[challenge.slug]),
             "hint": reverse("api-challenge-hint", args=[challenge.slug]),
+            "solution": reverse("api-challenge-solution", args=[challenge.slug]),
             "start": reverse("api-challenge-start", args=[challenge.slug]),
             "history": reverse("challenge-history", args=[challenge.slug]),
             "login": f"{reverse('account_login')}?next={request.path}",
@@ -71,7 +73,9 @@ def challenge_detail(request, slug):
         "challenge": challenge, "mode": mode, "modes": Mode.choices, "progress": progress, "solved": solved,
         "statement_html": render_markdown(challenge.statement),
         "constraints_html": render_markdown(challenge.constraints),
-        "solution_html": render_markdown(challenge.solution_explanation) if solved else "",
+        "solution_html": render_markdown(challenge.solution_explanation)
+        if progress and progress.solution_visible else "",
+        "solution_available": bool(challenge.solution_explanation.strip()),
         "hints_revealed": challenge.hints[: progress.hints_revealed] if progress else [],
         "editor_data": editor_data, "judge": judge_status(),
         "history": selectors.submissions_of(user=request.user, challenge=challenge)[:20]
@@ -126,7 +130,7 @@ def challenge_leaderboard(request, slug):
         if request.user.is_authenticated else None
     return render(request, "challenges/leaderboard.html", {
         "rows": rows, "viewer": viewer, "challenge": challenge, "page": page_number,
-        "has_next": len(rows) == 25, "unit": "%",
+        "has_next": len(rows) == 25, "unit": "points",
     })
 
 

@@ -6,14 +6,23 @@
 """
 
 from .checkers import get_checker
-from .grader import CompileResult, Judge, JudgeResult, TestCase, TestResult, Verdict, verdict_for
+from .grader import (
+    STOP_AFTER,
+    CompileResult,
+    Judge,
+    JudgeResult,
+    TestCase,
+    TestResult,
+    Verdict,
+    verdict_for,
+)
 from .limits import COMPILE, MAXIMUM, Limits, clamp
 from .runtimes import Runtime, detect_runtimes, find_runtime, select_runtime
 from .sandbox import BwrapSandbox, ExecutionResult, RlimitSandbox, Status, bwrap_path
 from .workdir import BadFile, SourceFile
 
 __all__ = [
-    "COMPILE", "MAXIMUM", "BadFile", "BwrapSandbox", "CompileResult", "ExecutionResult", "Judge", "JudgeResult",
+    "COMPILE", "MAXIMUM", "STOP_AFTER", "BadFile", "BwrapSandbox", "CompileResult", "ExecutionResult", "Judge", "JudgeResult",
     "Limits", "RlimitSandbox", "Runtime", "SourceFile", "Status", "TestCase", "TestResult", "Verdict", "bwrap_path",
     "clamp", "detect_runtimes", "find_runtime", "get_checker", "select_runtime", "verdict_for",
 ]

@@ -4,7 +4,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -64,6 +64,14 @@ class CompileResult:
     execution: ExecutionResult | None = None
 
 
+# After a test with one of these verdicts the remaining tests are not run (LeetCode stops at the
+# first failure, DMOJ at the first failure of a batch). Only a timeout stops here: it is the one
+# failure that costs the full time limit per test, and the tests after it, usually larger, would
+# time out too - ten of them are most of a minute of waiting for a verdict already known. A wrong
+# answer or a crash costs milliseconds, so the rest still run and the score shows how close it is.
+STOP_AFTER: frozenset[Verdict] = frozenset({Verdict.TLE})
+
+
 @dataclass
 class JudgeResult:
     verdict: Verdict
@@ -71,6 +79,7 @@ class JudgeResult:
     tests: list[TestResult] = field(default_factory=list)
     score: int = 0
     max_score: int = 0
+    not_run: int = 0  # tests skipped after a test whose verdict stops the run (STOP_AFTER), or after CE
 
     @property
     def passed(self) -> int:
@@ -82,13 +91,29 @@ class JudgeResult:
 
     @classmethod
     def of(cls, compiled: CompileResult | None, results: list[TestResult], tests: list[TestCase]) -> "JudgeResult":
-        """Scored by weight; the verdict is the first test's that is not AC (CE without tests)."""
+        """Scored by weight over every test (a test not run scores nothing); the verdict is the
+        first test's that is not AC (CE without tests)."""
         max_score = sum(t.weight for t in tests)
         if compiled is not None and not compiled.ok:
-            return cls(Verdict.CE, compiled, [], 0, max_score)
+            return cls(Verdict.CE, compiled, [], 0, max_score, not_run=len(tests))
         score = sum(r.weight for r in results if r.verdict == Verdict.AC)
         first_failure = next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
-        return cls(first_failure, compiled, results, score, max_score)
+        return cls(first_failure, compiled, results, score, max_score, not_run=len(tests) - len(results))
+
+
+def run_tests(tests: Sequence[TestCase], run_one: Callable[[int, TestCase], TestResult],
+              on_result: Callable[[TestResult], None] | None = None,
+              stop_after: Collection[Verdict] = STOP_AFTER) -> list[TestResult]:
+    """Run the tests in order, telling `on_result` each verdict, up to and including the first
+    whose verdict is in `stop_after`."""
+    results: list[TestResult] = []
+    for index, test in enumerate(tests):
+        results.append(run_one(index, test))
+        if on_result:
+            on_result(results[-1])
+        if results[-1].verdict in stop_after:
+            break
+    return results
 
 
 def _text(data: bytes, limit: int = SHOWN_OUTPUT) -> str:
@@ -201,17 +226,20 @@ class Judge:
 
     def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
               checker: Checker = tokens,
-              on_result: Callable[[TestResult], None] | None = None) -> JudgeResult:
-        """Compile once and run every test. `on_result` hears each verdict as it is decided."""
+              on_result: Callable[[TestResult], None] | None = None,
+              stop_after: Collection[Verdict] = STOP_AFTER) -> JudgeResult:
+        """Compile once and run the tests, stopping after the first whose verdict is in
+        `stop_after` (a timeout, by default; pass () to run them all). `on_result` hears each
+        verdict as it is decided."""
         with self._prepared(runtime, source) as (sandbox, box, entry, compiled):
             if compiled is not None and not compiled.ok:
                 return JudgeResult.of(compiled, [], tests)
-            results = []
-            for index, test in enumerate(tests):
+
+            def run_one(index: int, test: TestCase) -> TestResult:
                 execution = self._run(sandbox, runtime, box, test.input, limits, entry=entry)
-                results.append(grade(execution, runtime, limits, checker, test, index))
-                if on_result:
-                    on_result(results[-1])
+                return grade(execution, runtime, limits, checker, test, index)
+
+            results = run_tests(tests, run_one, on_result, stop_after)
         return JudgeResult.of(compiled, results, tests)
 
 

@@ -8,11 +8,20 @@ import json
 import signal as signals
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property
 
 from .checkers import Checker, tokens
-from .grader import CompileResult, JudgeResult, TestCase, grade
+from .grader import (
+    STOP_AFTER,
+    CompileResult,
+    JudgeResult,
+    TestCase,
+    TestResult,
+    Verdict,
+    grade,
+    run_tests,
+)
 from .limits import Limits
 from .runtimes import Runtime
 from .sandbox import ExecutionResult, Status
@@ -21,6 +30,10 @@ from .workdir import SourceFile
 
 class RemoteError(Exception):
     pass
+
+
+class _CompileFailed(Exception):
+    """Piston compiles on every execution: the first failed compilation ends the judging."""
 
 
 def _signal_number(name) -> int | None:
@@ -105,14 +118,21 @@ class RemoteJudge:
         return compiled, stage_to_execution(answer["run"])
 
     def judge(self, runtime: Runtime, source: str, tests: list[TestCase], limits: Limits,
-              checker: Checker = tokens, on_result=None) -> JudgeResult:
-        """One remote execution per test (Piston compiles each time); graded here."""
-        results, compiled = [], None
-        for index, test in enumerate(tests):
+              checker: Checker = tokens, on_result=None,
+              stop_after: Collection[Verdict] = STOP_AFTER) -> JudgeResult:
+        """One remote execution per test (Piston compiles each time); graded here. Stops as the
+        local judge does (after a timeout, by default)."""
+        compiled: CompileResult | None = None
+
+        def run_one(index: int, test: TestCase) -> TestResult:
+            nonlocal compiled
             compiled, execution = self.execute(runtime, source, test.input, limits)
             if execution is None:
-                return JudgeResult.of(compiled, [], tests)
-            results.append(grade(execution, runtime, limits, checker, test, index))
-            if on_result:
-                on_result(results[-1])
+                raise _CompileFailed
+            return grade(execution, runtime, limits, checker, test, index)
+
+        try:
+            results = run_tests(tests, run_one, on_result, stop_after)
+        except _CompileFailed:
+            return JudgeResult.of(compiled, [], tests)
         return JudgeResult.of(compiled, results, tests)

@@ -40,6 +40,8 @@ const view = new EditorView({
       ...(dark ? [oneDark] : []),
       keymap.of([{ key: "Mod-Enter", run: () => { submit(); return true; } }]),
       EditorView.updateListener.of((update) => { if (update.docChanged && !loadingDoc) scheduleDraftSave(); }),
+      // On a phone, long lines wrap rather than hide past the edge.
+      ...(window.matchMedia("(max-width: 640px)").matches ? [EditorView.lineWrapping] : []),
       EditorView.theme({ "&": { height: "100%" }, ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" } }),
     ],
   }),
@@ -130,6 +132,12 @@ function showOutput(html) {
   box.innerHTML = html;
 }
 
+function clearRunOutput() {
+  const box = $("[data-output]");
+  box.hidden = true;
+  box.innerHTML = "";
+}
+
 async function run() {
   setStatus("Running…");
   try {
@@ -163,10 +171,21 @@ function renderState(submission) {
   const results = submission.results || [];
   const done = results.length;
   const total = submission.total || done;
-  let html = `<div class="row"><strong data-verdict>${submission.verdict ? escapeHtml(verdictLabel(submission.verdict)) : "Judging…"}</strong>
-    <span class="muted">${done}/${total} tests${submission.verdict ? ` · score ${submission.score}/${submission.max_score} (${Math.round(submission.percent)}%)` : ""}</span></div>
-    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}"><span style="width:${total ? (100 * done) / total : 0}%"></span></div>
-    <ol class="tests">${results.map(resultRow).join("")}</ol>`;
+  // Once judged, the score reads as the server states it everywhere ("7/10 tests · 70 points");
+  // while judging, the count is of tests run so far.
+  let html = submission.verdict
+    ? `<div class="row"><strong data-verdict>${escapeHtml(verdictLabel(submission.verdict))}</strong>
+      <span class="muted score-line" data-score>${escapeHtml(submission.score_label || "")}</span></div>`
+    : `<div class="row"><strong data-verdict>Judging…</strong><span class="muted score-line">${done}/${total} tests run</span></div>
+      <div class="progress" role="progressbar" aria-label="Tests run" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}"><span style="width:${total ? (100 * done) / total : 0}%"></span></div>`;
+  // The judge stops at a test that runs past the time limit (the ones after it would too).
+  const stoppedEarly = submission.verdict === "TLE" && submission.not_run > 0;
+  if (stoppedEarly) {
+    const plural = submission.not_run === 1 ? "" : "s";
+    html += `<p class="notice warning" data-not-run>Test ${done} ran past the time limit, so judging stopped there:
+      ${submission.not_run} more test${plural} not run, scoring nothing. Look for a faster approach (or an input your code waits on).</p>`;
+  }
+  html += `<ol class="tests">${results.map(resultRow).join("")}</ol>`;
   if (submission.verdict === "CE") {
     html += `<div class="small muted">Compiler output</div><pre class="console error">${escapeHtml(submission.compile_output)}</pre>`;
   }
@@ -177,7 +196,7 @@ function renderState(submission) {
       <div><div class="small muted">Expected</div><pre>${escapeHtml(failing.expected_output)}</pre></div>
       <div><div class="small muted">Your output</div><pre>${escapeHtml(failing.stdout)}</pre></div></div>
       ${failing.stderr ? `<pre class="console error">${escapeHtml(failing.stderr)}</pre>` : ""}</div>`;
-  } else if (results.some((r) => r.verdict !== "AC")) {
+  } else if (results.some((r) => r.verdict !== "AC") && !stoppedEarly) {
     html += `<p class="muted">Every sample passes; a hidden test fails. Think about edge cases and limits.</p>`;
   }
   $("[data-results]").innerHTML = html;
@@ -210,10 +229,20 @@ function watch(submissionId) {
           clearInterval(interviewTimer);
           interviewTimer = null;
         }
+        if (state.verdict === "AC") showSolutionAfterSolving();
+        showBest(state);
         refreshHistory();
       }
     },
   });
+}
+
+// The header's "Your best" follows the verdicts (in the same unit as the panel).
+function showBest(submission) {
+  const target = $("[data-best-points]");
+  if (!target || submission.status !== "done") return;
+  data.bestPoints = Math.max(data.bestPoints ?? 0, submission.points);
+  target.textContent = `${data.bestPoints} point${data.bestPoints === 1 ? "" : "s"}`;
 }
 
 async function refreshHistory() {
@@ -234,6 +263,8 @@ async function submit() {
     return;
   }
   setStatus("Submitting…");
+  // A new submission replaces what is below the editor: the last Run's output and the last verdict.
+  clearRunOutput();
   $("[data-results]").innerHTML = "";
   try {
     const submission = await api(data.urls.submit, {
@@ -254,22 +285,100 @@ async function submit() {
 $("[data-run]")?.addEventListener("click", run);
 $("[data-submit]")?.addEventListener("click", submit);
 
-// --- hints ---------------------------------------------------------------------------------------
+// --- problem, hints and solution tabs ------------------------------------------------------------
+const tabs = [...document.querySelectorAll("[role=tab][data-tab]")];
+
+function openTab(name, { focus = false } = {}) {
+  const tab = tabs.find((t) => t.dataset.tab === name);
+  if (!tab) return;
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => openTab(tab.dataset.tab));
+  tab.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    openTab(next.dataset.tab, { focus: true });
+  });
+}
+for (const link of document.querySelectorAll("[data-open-tab]")) {
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    openTab(link.dataset.openTab, { focus: true });
+  });
+}
+// A link to #hints or #solution (the log-in page sends people back to one) opens that tab.
+if (location.hash) openTab(location.hash.slice(1));
+
+// --- hints, one at a time ---------------------------------------------------------------------------
 $("[data-reveal-hint]")?.addEventListener("click", async (event) => {
   const button = event.currentTarget;
+  const total = Number(button.dataset.hintTotal);
   try {
     const result = await api(data.urls.hint, { method: "POST" });
     const item = document.createElement("li");
     item.textContent = result.hint;
     $("[data-hints]").appendChild(item);
-    const total = button.textContent.match(/\/(\d+)/)?.[1];
-    button.textContent = `Reveal a hint (${result.revealed}/${total})`;
-    if (total && result.revealed >= Number(total)) button.hidden = true;
+    $("[data-hint-count]").textContent = `${result.revealed}/${total}`;
+    if (result.revealed >= total) {
+      button.hidden = true;
+      $("[data-hints-done]").hidden = false;
+    } else {
+      button.textContent = `Show hint ${result.revealed + 1} of ${total}`;
+    }
   } catch (error) {
     button.hidden = true;
     setStatus(error.message);
   }
 });
+
+// --- the solution: shown once solved, or when asked for -------------------------------------------
+async function fetchSolution() {
+  const result = await api(data.urls.solution, { method: "POST" });
+  const solution = $("[data-solution]");
+  solution.innerHTML = result.solution_html; // rendered and sanitised by the server
+  solution.hidden = false;
+  $("[data-solution-gate]")?.remove();
+}
+
+$("[data-reveal-solution]")?.addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  try {
+    await fetchSolution();
+  } catch (error) {
+    button.disabled = false;
+    setStatus(error.message);
+  }
+});
+
+// Accepted: the solution is the user's to read now, without a reload; the verdict points to it.
+async function showSolutionAfterSolving() {
+  if (!tabs.some((t) => t.dataset.tab === "solution")) return;
+  try {
+    if ($("[data-solution-gate]")) await fetchSolution();
+  } catch (error) {
+    return; // the verdict stands; the solution shows after a reload
+  }
+  const note = document.createElement("p");
+  note.className = "small";
+  note.innerHTML = `Solved. <a href="#solution" data-open-tab="solution">Read the solution explained</a> to compare approaches.`;
+  note.querySelector("a").addEventListener("click", (event) => {
+    event.preventDefault();
+    openTab("solution", { focus: true });
+    $("[data-panel=solution]").scrollIntoView({ block: "start" });
+  });
+  $("[data-results]").appendChild(note);
+}
 
 // --- the clocks -------------------------------------------------------------------------------------
 // Opening the page writes nothing; this POST starts the challenge's clock (and, in interview

@@ -160,7 +160,8 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     wait_editor(page, PY_STARTER)
     expect(page.locator(".cm-content")).to_contain_text("Read a and b from one line")
     expect(page.locator("#submission-history")).to_contain_text("No submissions yet.")
-    expect(page.locator(".statement")).not_to_contain_text("Solution explained")
+    expect(page.locator("[data-panel=solution]")).to_be_hidden()
+    expect(page.locator("[data-reveal-solution]")).to_have_count(1)  # behind its tab, not yet solved
     shot(page, "52-challenge-python-starter")
     # Opening the page is not an edit: no draft is saved, none is "restored".
     page.wait_for_timeout(1_000)
@@ -233,7 +234,8 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     history = page.locator("#submission-history tbody tr")
     expect(history).to_have_count(2)
     expect(history.first).to_contain_text("AC")
-    expect(history.first).to_contain_text("100%")
+    expect(history.first.locator("[data-score]")).to_have_text("3/3 tests · 100 points")
+    expect(results.locator("[data-score]")).to_have_text("3/3 tests · 100 points")
     shot(page, "56-challenge-accepted")
     latest = Submission.objects.filter(user=person).order_by("-id").first()
     assert (latest.verdict, latest.mode, latest.language) == ("AC", "standard", "python")
@@ -241,8 +243,9 @@ def test_solve_a_challenge(new_context, make_user, achievements, catalog, shot):
     # 8. After a reload: solved, with the solution explained.
     page.reload()
     expect(page.locator(".challenge-head .status-solved")).to_have_text("✔ Solved")
-    solution = page.locator("details.solution")
-    solution.locator("summary").click()
+    page.locator("#tab-solution").click()
+    solution = page.locator("[data-panel=solution] [data-solution]")
+    expect(solution).to_be_visible()
     expect(solution).to_contain_text("convert both parts with int and add them")
     expect(solution.locator("strong")).to_have_text("add")
     wait_editor(page, RIGHT_PY)
@@ -355,11 +358,12 @@ def test_zen_mode_and_dark_theme(new_context, make_user, achievements, catalog, 
     wait_draft_in_db(page, person, "python", ZEN_CODE)
 
     # The standard mode has them all (hints can be revealed).
-    expect(page.locator(".challenge-head")).to_contain_text("0 solved · 0% success · 20 XP")
+    expect(page.locator(".challenge-head")).to_contain_text("0 solved · Acceptance — · Your best — · 20 XP")
+    page.locator("#tab-hints").click()
     page.locator("[data-reveal-hint]").click()
     expect(page.locator("[data-hints] li")).to_have_count(1)
     expect(page.locator("[data-hints] li").first).to_have_text("Read both numbers from one line.")
-    expect(page.locator("[data-reveal-hint]")).to_have_text("Reveal a hint (1/2)")
+    expect(page.locator("[data-reveal-hint]")).to_have_text("Show hint 2 of 2")
 
     # Dark theme.
     preferences_update(user=person, data={"theme": "dark"})

@@ -28,3 +28,17 @@ def sum_two_challenge():
         ],
     })
     return challenge
+
+
+def plain_challenge(slug: str, title: str, difficulty: str = "easy", *, tests: int = 1, time_limit_ms: int = 2000,
+                    solution: str = "Echo it.", hints: list[str] | None = None):
+    """An echo challenge written straight through the service (no reference solution is run)."""
+    from challenges.services import challenge_upsert
+
+    challenge, _ = challenge_upsert({
+        "slug": slug, "title": title, "type": "dsa", "difficulty": difficulty, "category": "io",
+        "statement": "Print the number you read.", "solution_explanation": solution, "hints": hints or [],
+        "time_limit_ms": time_limit_ms,
+        "tests": [{"input": f"{n}\n", "output": f"{n}\n", "hidden": n > 0} for n in range(tests)],
+    })
+    return challenge

@@ -374,3 +374,72 @@ def test_piston_errors_keep_pistons_shape_in_the_schema(api_client):
     assert bad["schema"] == {"$ref": "#/components/schemas/PistonMessage"}
     missing = schema["paths"]["/api/v2/piston/execute"]["post"]["responses"]["404"]["content"]["application/json"]
     assert missing["schema"] == {"$ref": "#/components/schemas/PistonMessage"}
+
+
+# --- issue 9: order, dashes, one score statement, the solution on request, the early stop -------
+
+
+def test_the_list_reads_easy_medium_hard(api_client, db):
+    from .conftest import plain_challenge
+
+    for slug, difficulty in [("a-hard", "hard"), ("b-medium", "medium"), ("c-easy", "easy"), ("a-easy", "easy")]:
+        plain_challenge(slug, slug.title(), difficulty)
+    data = api_client.get("/api/v1/challenges/").json()["results"]
+    assert [c["slug"] for c in data] == ["a-easy", "c-easy", "b-medium", "a-hard"]
+
+
+def test_never_tried_is_null_not_zero(auth_client, user, challenge):
+    listed = auth_client.get("/api/v1/challenges/").json()["results"][0]
+    assert (listed["success_rate"], listed["viewer_best_points"]) == (None, None)
+    assert auth_client.get("/api/v1/challenges/sum-two/stats/").json()["success_rate"] is None
+    services.submission_judge(submission_id=services.submission_create(
+        user=user, challenge=challenge, language="python", source="print(0)").id)
+    listed = auth_client.get("/api/v1/challenges/").json()["results"][0]
+    detail = auth_client.get("/api/v1/challenges/sum-two/").json()
+    assert (listed["success_rate"], listed["viewer_best_points"]) == (0, 0)
+    assert (detail["viewer_status"], detail["viewer_best_points"]) == ("attempted", 0)
+
+
+def test_the_api_states_the_score_as_the_pages_do(auth_client, user, challenge):
+    source = "a, b = map(int, input().split())\nprint(a + b if a < 1000 else 0)\n"
+    submission = services.submission_judge(submission_id=services.submission_create(
+        user=user, challenge=challenge, language="python", source=source).id)
+    result = auth_client.get(f"/api/v1/submissions/{submission.id}/result/").json()
+    assert (result["score_label"], result["points"], result["passed"], result["total"], result["not_run"]) == (
+        "2/3 tests · 50 points", 50, 2, 3, 0)
+    listed = auth_client.get("/api/v1/submissions/").json()["results"][0]
+    assert (listed["score_label"], listed["points"]) == ("2/3 tests · 50 points", 50)
+    board = auth_client.get("/api/v1/challenges/sum-two/leaderboard/").json()
+    assert board["viewer"]["value"] == 50
+
+
+def test_the_solution_on_request(auth_client, user, challenge):
+    assert APIClient().post("/api/v1/challenges/sum-two/solution/reveal/").status_code in (401, 403)
+    detail = auth_client.get("/api/v1/challenges/sum-two/").json()
+    assert (detail["solution_available"], detail["solution_explanation"]) == (True, None)
+    revealed = auth_client.post("/api/v1/challenges/sum-two/solution/reveal/")
+    assert revealed.status_code == 200
+    assert revealed.json() == {"solution_explanation": "Just add.", "solution_html": "<p>Just add.</p>\n"}
+    assert auth_client.get("/api/v1/challenges/sum-two/").json()["solution_explanation"] == "Just add."
+
+
+def test_no_solution_to_reveal_is_a_clear_error(auth_client, db):
+    from .conftest import plain_challenge
+
+    plain_challenge("bare", "Bare", solution="")
+    assert auth_client.get("/api/v1/challenges/bare/").json()["solution_available"] is False
+    response = auth_client.post("/api/v1/challenges/bare/solution/reveal/")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "no_solution"
+
+
+def test_a_timeout_on_the_first_hidden_test_ends_the_submission(auth_client, user, db):
+    from .conftest import plain_challenge
+
+    challenge = plain_challenge("sleepy", "Sleepy", tests=10, time_limit_ms=500)
+    sleeper = "import time\nn = int(input())\nif n > 0:\n    time.sleep(30)\nprint(n)\n"  # test 1 is the sample
+    submission = services.submission_judge(submission_id=services.submission_create(
+        user=user, challenge=challenge, language="python", source=sleeper).id)
+    result = auth_client.get(f"/api/v1/submissions/{submission.id}/result/").json()
+    assert result["verdict"] == "TLE" and [r["verdict"] for r in result["results"]] == ["AC", "TLE"]
+    assert (result["passed"], result["total"], result["not_run"], result["score_label"]) == (
+        1, 10, 8, "1/10 tests · 10 points")

@@ -83,6 +83,34 @@ def test_cpu_time_limit(judge):
     assert result.tests[0].verdict == Verdict.TLE
 
 
+SLEEPS_PAST_THE_LIMIT = "import time\ntime.sleep(30)\nprint(input())\n"
+ECHO_TESTS = [TestCase(f"{n}\n", f"{n}\n") for n in range(10)]
+SHORT = Limits(cpu_time=0.5, wall_time=1.0)
+
+
+def test_a_timeout_on_the_first_of_ten_tests_ends_the_judging(judge):
+    heard = []
+    result = judge.judge(find_runtime("python"), SLEEPS_PAST_THE_LIMIT, ECHO_TESTS, SHORT, on_result=heard.append)
+    assert result.verdict == Verdict.TLE
+    assert [t.index for t in result.tests] == [0] and [r.index for r in heard] == [0]
+    assert (result.passed, result.not_run, result.score, result.max_score) == (0, 9, 0, 10)
+
+
+def test_a_timeout_after_passing_tests_keeps_what_passed(judge):
+    source = "import time\nn = int(input())\nif n == 2:\n    time.sleep(30)\nprint(n)\n"
+    result = judge.judge(find_runtime("python"), source, ECHO_TESTS, SHORT)
+    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.AC, Verdict.TLE]
+    assert (result.verdict, result.passed, result.not_run, result.score, result.percent) == (Verdict.TLE, 2, 7, 2, 20.0)
+
+
+def test_wrong_answers_do_not_stop_the_judging_and_nothing_can_be_asked_to_stop_it(judge):
+    wrong_on_even = "n = int(input())\nprint(n if n % 2 else -1)\n"
+    result = judge.judge(find_runtime("python"), wrong_on_even, ECHO_TESTS, Limits())
+    assert len(result.tests) == 10 and result.not_run == 0 and result.passed == 5
+    every_one = judge.judge(find_runtime("python"), SLEEPS_PAST_THE_LIMIT, ECHO_TESTS[:2], SHORT, stop_after=())
+    assert [t.verdict for t in every_one.tests] == [Verdict.TLE, Verdict.TLE] and every_one.not_run == 0
+
+
 def test_progress_callback_hears_every_test_in_order(judge):
     heard = []
     judge.judge(find_runtime("python"), ADD["python"], TESTS, Limits(), on_result=heard.append)

@@ -35,6 +35,14 @@ def test_remote_judge_runs_and_grades(remote):
     assert slow.tests[0].verdict == Verdict.TLE
 
 
+def test_remote_judge_stops_at_the_first_timeout_as_the_local_one_does(remote):
+    sleeper = "import time\nif input() == 'slow':\n    time.sleep(30)\nprint('ok')\n"
+    tests = [TestCase("fast", "ok"), TestCase("slow", "ok"), TestCase("fast", "ok"), TestCase("fast", "ok")]
+    result = remote.judge(find_runtime("python"), sleeper, tests, Limits(cpu_time=0.5, wall_time=1))
+    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.TLE]
+    assert (result.verdict, result.passed, result.not_run) == (Verdict.TLE, 1, 2)
+
+
 def test_remote_judge_reports_an_unreachable_executor():
     judge = RemoteJudge("http://127.0.0.1:9/api/v2/piston", timeout=2)
     with pytest.raises(RemoteError):

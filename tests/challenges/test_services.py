@@ -150,3 +150,29 @@ def test_custom_run(user, challenge):
 def test_mode_and_time_are_recorded(user, challenge):
     submission = submit(user, challenge, mode="interview", time_spent_seconds=95, distractions_met=2)
     assert (submission.mode, submission.time_spent_seconds, submission.distractions_met) == ("interview", 95, 2)
+
+
+def test_reading_the_solution_first_still_lets_the_solve_count(user, challenge):
+    from accounts.models import Progress
+
+    assert services.solution_reveal(user=user, challenge=challenge) == "Just add."
+    progress = ChallengeProgress.objects.get(user=user, challenge=challenge)
+    first_reveal = progress.solution_revealed_at
+    assert first_reveal is not None and progress.solution_visible
+    services.solution_reveal(user=user, challenge=challenge)
+    assert ChallengeProgress.objects.get(id=progress.id).solution_revealed_at == first_reveal
+    assert submit(user, challenge).verdict == "AC"
+    assert Progress.objects.get(user=user).xp_total >= challenge.xp_reward
+
+
+def test_after_solving_the_solution_is_shown_without_counting_as_a_reveal(user, challenge):
+    submit(user, challenge)
+    assert services.solution_reveal(user=user, challenge=challenge) == "Just add."
+    assert ChallengeProgress.objects.get(user=user, challenge=challenge).solution_revealed_at is None
+
+
+@pytest.mark.parametrize(("percent", "points"), [(0, 0), (49.5, 50), (66.67, 67), (99.6, 99), (100, 100)])
+def test_points_are_whole_and_100_only_when_every_test_passed(percent, points):
+    from challenges.scoring import points as points_of
+
+    assert points_of(percent) == points
