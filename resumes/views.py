@@ -45,6 +45,18 @@ def resume_list(request):
                                                  "jobs": selectors.jobs_of(user=request.user)[:5]})
 
 
+def _messages_by_place(request, *, read: bool, analysis_shown: bool) -> dict[str, list]:
+    """The page's messages by where they show: a message tagged "analysis" beside the result the
+    user lands on (scrolled to it, the top of the page is out of view), "analyze" beside the
+    form (shown once the file is read); anything else, or with its place not on the page, at the top."""
+    placed: dict[str, list] = {"page": [], "analysis": [], "analyze": []}
+    on_page = {"analysis": read and analysis_shown, "analyze": read}
+    for message in messages.get_messages(request):
+        place = message.extra_tags if on_page.get(message.extra_tags) else "page"
+        placed[place].append(message)
+    return placed
+
+
 @login_required
 def resume_detail(request, resume_id):
     resume = _resume_or_404(request, resume_id)
@@ -62,6 +74,9 @@ def resume_detail(request, resume_id):
     return render(request, "resumes/detail.html", {
         "resume": resume, "version": version, "analysis": analysis, "jobs": selectors.jobs_of(user=request.user),
         "templates": export.TEMPLATES, "parsing": version is not None and version.parse_status in READING,
+        "placed_messages": _messages_by_place(
+            request, read=version is not None and version.parse_status == ParseStatus.DONE,
+            analysis_shown=analysis is not None),
     })
 
 
@@ -82,20 +97,21 @@ def resume_analyze(request, resume_id):
     version = resume.latest
     try:
         job = None
-        if parse_int(request.POST.get("job")) is not None:
-            job = selectors.job_get(user=request.user, job_id=parse_int(request.POST["job"]))
-        elif request.POST.get("job_text", "").strip():
+        # A pasted text wins over the list: the list comes preselected with the last job analyzed.
+        if request.POST.get("job_text", "").strip():
             saved = services.job_save(user=request.user, text=request.POST["job_text"],
                                       title=request.POST.get("job_title", ""))
             job = saved.job
             if not saved.created:
                 messages.info(request, f"You saved this job before, as “{job.title}”: it is checked against that one, "
-                                       "not a copy.")
+                                       "not a copy.", extra_tags="analysis")
+        elif parse_int(request.POST.get("job")) is not None:
+            job = selectors.job_get(user=request.user, job_id=parse_int(request.POST["job"]))
         if version is None:
             raise ApplicationError("Upload a resume first.", code="no_version")
         analysis = services.analysis_run(user=request.user, version=version, job=job)
     except (ApplicationError, NotFound) as error:
-        messages.error(request, getattr(error, "message", str(error)))
+        messages.error(request, getattr(error, "message", str(error)), extra_tags="analyze")
         return redirect(f"{reverse('resume-detail', args=[resume.id])}#analyze")
     # Straight to the result, scrolled to it: the form sits above it on the page.
     return redirect(f"{reverse('resume-detail', args=[resume.id])}?analysis={analysis.id}#analysis")

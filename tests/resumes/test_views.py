@@ -166,10 +166,14 @@ def test_analyzing_the_same_pasted_job_twice_reuses_it(client, user):
     client.force_login(user)
     url = reverse("resume-analyze", args=[version.resume_id])
     client.post(url, {"job_text": BACKEND_JOB})
-    response = client.post(url, {"job_text": BACKEND_JOB.upper()}, follow=True)
+    # The list of saved jobs comes back preselected: what the user pasted is what is checked.
+    response = client.post(url, {"job": JobDescription.objects.get().id, "job_text": BACKEND_JOB.upper()}, follow=True)
     assert JobDescription.objects.count() == 1 and Analysis.objects.count() == 2
     assert set(Analysis.objects.values_list("job_id", flat=True)) == {JobDescription.objects.get().id}
     assert "You saved this job before" in response.content.decode()
+    other = BACKEND_JOB.replace("Senior Backend Engineer", "Staff Data Engineer")
+    client.post(url, {"job": JobDescription.objects.first().id, "job_text": other})
+    assert Analysis.objects.first().job.title == "Staff Data Engineer"
 
 
 # 4. The roadmap form opened from an analysis is filled from it ------------------------------------
