@@ -1,5 +1,6 @@
 """Every non-trivial read of the challenges domain."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -56,6 +57,33 @@ def challenge_facets() -> dict:
         categories.add(category)
         tags.update(tag_list or [])
     return {"categories": sorted(categories), "tags": sorted(tags)}
+
+
+DIFFICULTY_RANK = {"easy": 0, "medium": 1, "hard": 2}
+
+
+def _topic(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def challenges_for_practice(*, topics: Collection[str], languages: Collection[str] = ()) -> list[Challenge]:
+    """The public challenges that practise any of `topics` (a tag or category: any case, hyphens or
+    spaces alike) or can be solved in one of `languages`; easiest first. One query. Tags are JSON
+    lists, so the matching is done here rather than in SQL (portable across databases)."""
+    wanted_topics = {_topic(t) for t in topics if t}
+    wanted_languages = {_topic(language) for language in languages if language}
+    if not wanted_topics and not wanted_languages:
+        return []
+    rows = Challenge.objects.filter(is_active=True, is_public=True).only(
+        "slug", "title", "difficulty", "category", "tags", "starter_code")
+    chosen = []
+    for challenge in rows:
+        names = {_topic(t) for t in (challenge.tags or []) if isinstance(t, str)} | {_topic(challenge.category)}
+        solvable_in = {_topic(language) for language in (challenge.starter_code or {})}
+        if names & wanted_topics or solvable_in & wanted_languages:
+            chosen.append(challenge)
+    chosen.sort(key=lambda c: (DIFFICULTY_RANK.get(c.difficulty, 3), c.title))
+    return chosen
 
 
 def challenge_get(*, user, slug: str) -> Challenge:

@@ -321,9 +321,12 @@ class SkillGapsQuery(QueryInput):
 
 class SkillGapsApi(APIView):
     @extend_schema(parameters=[SkillGapsQuery],
+                   # The shape is documented in resumes/ats/__init__.py.
                    responses=inline_serializer("SkillGaps", {"matched": serializers.JSONField(),
                                                              "gaps": serializers.JSONField(),
-                                                             "transferable": serializers.JSONField()}),
+                                                             "transferable": serializers.JSONField(),
+                                                             "shown_counts": serializers.JSONField(),
+                                                             "terms": serializers.JSONField()}),
                    operation_id="skill_gaps")
     def get(self, request):
         query = query_valid(SkillGapsQuery, request)

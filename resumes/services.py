@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 
 from challenges.judge.slots import NoFreeSlot, SlotPool
 from core.ai_gateway import ai_complete
@@ -21,7 +22,7 @@ from core.exceptions import ApplicationError, NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
 
 from . import content as resume_content
-from .ats import parse_job, score_resume, skill_gaps
+from .ats import SHOWN_LABELS, Practice, parse_job, practice_topics, score_resume
 from .lock_objects import lock_resume_version_for_update, lock_roadmap_for_update
 from .models import Analysis, JobDescription, ParseStatus, Resume, ResumeVersion, Roadmap
 from .parsing import UnreadableDocument, detect_format
@@ -363,7 +364,7 @@ def _score_data(score) -> tuple[list, list]:
     categories = [{"key": c.key, "label": c.label, "score": c.score, "weight": round(c.weight, 3),
                    "points": c.points, "evidence": c.evidence} for c in score.categories]
     recommendations = [{"text": r.text, "points": r.points, "source": r.source, "line": r.line, "quote": r.quote,
-                        "category": c.key} for c in score.categories for r in c.recommendations]
+                        "category": c.key, "skill": r.skill} for c in score.categories for r in c.recommendations]
     recommendations.sort(key=lambda r: -r["points"])
     return categories, recommendations
 
@@ -375,34 +376,45 @@ def _skill_name(skill_id: str) -> str:
     return skill.name if skill else skill_id
 
 
-def _practice_for(gaps) -> dict[str, list[dict]]:
-    """PrepForge challenges that practise each missing skill (by tag or category), one query."""
-    from challenges.models import Challenge
+def _practice_for(job) -> list[Practice]:
+    """What PrepForge offers that practises the job's skills (and their families): one query."""
+    from challenges.selectors import challenges_for_practice
 
-    wanted = {g.skill_id: {g.skill_id, g.name.lower()} for g in gaps}
-    if not wanted:
-        return {}
-    found: dict[str, list[dict]] = {}
-    for slug, title, tags, category in Challenge.objects.filter(is_public=True, is_active=True).values_list(
-            "slug", "title", "tags", "category"):
-        words = {t.lower() for t in tags or []} | {category.lower()}
-        for skill_id, names in wanted.items():
-            if names & words and len(found.setdefault(skill_id, [])) < 3:
-                found[skill_id].append({"slug": slug, "title": title, "url": f"/challenges/{slug}/"})
-    return found
+    from .ontology import default_ontology
+
+    topics = practice_topics(job.required_skills + job.preferred_skills, default_ontology())
+    return [Practice(kind="challenge", title=c.title, url=reverse("challenge-detail", args=[c.slug]),
+                     difficulty=c.difficulty, topics=(*(c.tags or []), c.category),
+                     languages=tuple(c.starter_code or {}))
+            for c in challenges_for_practice(topics=topics, languages=topics)]
+
+
+def _practice_data(item: Practice) -> dict:
+    return {"kind": item.kind, "title": item.title, "url": item.url, "difficulty": item.difficulty}
 
 
 def _gaps_data(report) -> dict:
+    """The stored (and API) shape of a gap report; documented in resumes/ats/__init__.py."""
     if report is None:
         return {}
-    practice = _practice_for(report.gaps)
-    return {"matched": report.matched, "transferable": report.transferable,
+    counts = {shown: 0 for shown in SHOWN_LABELS}
+    for item in report.evidence.values():
+        counts[item.shown] += 1
+    return {"matched": report.matched, "transferable": report.transferable, "shown_counts": counts,
+            "terms": report.terms,
             "gaps": [{"skill": g.skill_id, "name": g.name, "severity": g.severity, "required": g.required,
+                      "kind": g.kind, "points": g.points,
                       "transferable_from": g.transferable_from,
                       "transferable_from_name": _skill_name(g.transferable_from) if g.transferable_from else "",
                       "transfer_score": round(g.transfer_score, 2),
                       "estimated_hours": g.estimated_hours, "learning_path": g.learning_path,
-                      "practice": practice.get(g.skill_id, [])} for g in report.gaps]}
+                      "skills": [{"skill": m.skill_id, "name": m.name, "kind": m.kind, "severity": m.severity,
+                                  "required": m.required, "shown": m.shown, "mentions": m.mentions,
+                                  "years": m.years, "years_asked": m.years_asked,
+                                  "transferable_from": m.transferable_from,
+                                  "transfer_score": round(m.transfer_score, 2), "job_line": m.job_line}
+                                 for m in g.skills],
+                      "practice": [_practice_data(p) for p in g.practice]} for g in report.gaps]}
 
 
 @transaction.atomic
@@ -412,7 +424,7 @@ def analysis_run(*, user, version: ResumeVersion, job: JobDescription | None = N
         raise ApplicationError("This version has not been read yet.", code="not_parsed")
     parsed = _parsed_of(version)
     job_model = parse_job(job.text) if job else None
-    score = score_resume(parsed, job_model)
+    score = score_resume(parsed, job_model, practice=_practice_for(job_model) if job_model else None)
     categories, recommendations = _score_data(score)
     analysis = Analysis.objects.create(user=user, version=version, job=job, total=score.total,
                                        role_family=score.role_family, categories=categories,
@@ -425,7 +437,10 @@ def analysis_run(*, user, version: ResumeVersion, job: JobDescription | None = N
 
 
 def skill_gap_report(*, version: ResumeVersion, job: JobDescription) -> dict:
-    return _gaps_data(skill_gaps(_parsed_of(version), parse_job(job.text)))
+    """The gaps of the latest analysis's shape, without storing an analysis. Scored, because what
+    closing a gap wins back comes from the score's weights."""
+    job_model = parse_job(job.text)
+    return _gaps_data(score_resume(_parsed_of(version), job_model, practice=_practice_for(job_model)).gaps)
 
 
 # --- roadmap -------------------------------------------------------------------------------------------
@@ -438,6 +453,16 @@ ROADMAP_SCHEMA = {
                        "topics": {"type": "array", "items": {"type": "string"}},
                        "milestones": {"type": "array", "items": {"type": "string"}}}}}}}
 LEVEL_WEEKS = {"beginner": 1.5, "junior": 1.2, "mid": 1.0, "senior": 0.8}
+
+
+def _gap_milestone(gap: dict) -> str:
+    """A milestone that fits what the gap is (analyses stored before gaps had a kind are 'missing')."""
+    kind = gap.get("kind", "missing")
+    if kind == "not_in_role":
+        return f"Show {gap['name']} in the role where you used it, with what you did"
+    if kind == "few_years":
+        return f"Name {gap['name']} in every role where you used it, so its years add up"
+    return f"Add {gap['name']} to a project on your resume"
 
 
 def _offline_roadmap(target_role: str, level: str, gaps: list[dict]) -> dict:
@@ -455,7 +480,7 @@ def _offline_roadmap(target_role: str, level: str, gaps: list[dict]) -> dict:
         phases.append({"title": "Strengthen the rest", "weeks": max(1, round(sum(g["estimated_hours"] for g in other)
                                                                             / 12 * scale)),
                        "topics": [g["name"] for g in other],
-                       "milestones": [f"Add {g['name']} to a project on your resume" for g in other[:6]]})
+                       "milestones": [_gap_milestone(g) for g in other[:6]]})
     phases.append({"title": "Algorithms and data structures", "weeks": max(1, round(3 * scale)),
                    "topics": ["Arrays and hashing", "Two pointers and sliding window", "Trees and graphs",
                               "Dynamic programming"],

@@ -44,6 +44,8 @@ class JobDescription:
     responsibilities: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     skill_lines: dict[str, int] = field(default_factory=dict)  # skill id → line where it is asked for
+    # Years asked for one skill ("3+ years of Python and Django" → python: 3, django: 3).
+    skill_years: dict[str, int] = field(default_factory=dict)
 
 
 def _kind(line: str) -> str | None:
@@ -73,6 +75,7 @@ def parse_job(text: str, matcher: SkillMatcher | None = None) -> JobDescription:
     preferred: list[str] = []
     responsibilities: list[str] = []
     skill_lines: dict[str, int] = {}
+    skill_years: dict[str, int] = {}
     section = "required"
     for index, line in enumerate(lines):
         kind = _kind(line)
@@ -85,8 +88,11 @@ def parse_job(text: str, matcher: SkillMatcher | None = None) -> JobDescription:
             responsibilities.append(line.lstrip("-•* ").strip())
         found = matcher.skill_ids(line)
         target = preferred if section == "preferred" or any(m in line.lower() for m in PREFERRED_MARKERS) else required
+        asked = [int(m.group(1)) for m in YEARS.finditer(line) if int(m.group(1)) <= 30]
         for skill_id in found:
             skill_lines.setdefault(skill_id, index)
+            if asked:
+                skill_years[skill_id] = max(skill_years.get(skill_id, 0), min(asked))
             if skill_id not in required and skill_id not in preferred:
                 target.append(skill_id)
 
@@ -95,7 +101,8 @@ def parse_job(text: str, matcher: SkillMatcher | None = None) -> JobDescription:
                           role_family=_role_family(lower, required + preferred, matcher),
                           required_skills=required, preferred_skills=preferred,
                           years_required=min(years) if years else None,
-                          responsibilities=responsibilities[:20], lines=lines, skill_lines=skill_lines)
+                          responsibilities=responsibilities[:20], lines=lines, skill_lines=skill_lines,
+                          skill_years=skill_years)
 
 
 def _role_family(lower: str, skills: list[str], matcher: SkillMatcher) -> str:

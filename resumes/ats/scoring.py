@@ -1,10 +1,27 @@
 """An explainable ATS score: 0-100 from weighted categories, every lost point with a
 recommendation that points at the resume or job line it is about."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ..ontology import Ontology, default_ontology
-from .gaps import skill_gaps
+from ..ontology import Ontology, SkillMatcher, default_ontology
+from .gaps import (
+    LISTED,
+    MENTIONED,
+    MISSING,
+    TRANSFER_CREDIT,
+    USED_IN_ROLE,
+    Gap,
+    GapSkill,
+    Practice,
+    SkillEvidence,
+    SkillGapReport,
+    credit,
+    family_label,
+    join_names,
+    matcher_for,
+    skill_gaps,
+)
 
 # Category weights by role family (each row sums to 1). Without a job, required coverage drops out
 # and the rest are scaled up.
@@ -23,6 +40,8 @@ ROLE_ADJUSTMENTS = {
 LABELS = {"keywords": "Keyword and skill match", "required": "Required skills covered",
           "experience": "Experience relevance and years", "achievements": "Quantified achievements",
           "sections": "Section completeness", "format": "Parseability and formatting", "length": "Length"}
+ACHIEVEMENTS_FOR_FULL_MARKS, ACHIEVEMENTS_PER_ROLE = 5, 2
+SHORTEST_WORDS, LONGEST_WORDS = 350, 1200  # full marks between (about one to two pages)
 SENIORITY_YEARS = {"intern": 0, "junior": 1, "mid": 3, "senior": 5, "lead": 7, "staff": 8}
 
 
@@ -33,6 +52,7 @@ class Recommendation:
     source: str = ""  # "resume" or "job"
     line: int | None = None
     quote: str = ""
+    skill: str = ""  # the gap (its family's skill id) this is about, when it is about one
 
 
 @dataclass
@@ -78,30 +98,97 @@ def _line(resume, needle: str) -> tuple[int | None, str]:
     return None, ""
 
 
-def score_resume(resume, job=None, ontology: Ontology | None = None) -> ATSScore:
+def score_resume(resume, job=None, ontology: Ontology | None = None, practice: list[Practice] | None = None,
+                 matcher: SkillMatcher | None = None) -> ATSScore:
+    """`practice` (see gaps.Practice) is what PrepForge offers to close a gap; without it the advice
+    names no challenges."""
     ontology = ontology or default_ontology()
+    matcher = matcher or matcher_for(ontology)
     family = job.role_family if job else "general"
     weights = weights_for(family, job is not None)
-    gaps = skill_gaps(resume, job, ontology) if job else None
+    gaps = skill_gaps(resume, job, ontology, practice, matcher) if job else None
     categories = [
-        _keywords(resume, job, ontology, weights["keywords"]),
-        *([_required(resume, job, gaps, weights["required"], ontology)] if job else []),
+        _keywords(resume, job, gaps, ontology, weights["keywords"]),
+        *([_required(job, gaps, weights["required"], ontology)] if job else []),
         _experience(resume, job, weights["experience"]),
         _achievements(resume, weights["achievements"]),
         _sections(resume, weights["sections"]),
         _format(resume, weights["format"]),
         _length(resume, weights["length"]),
     ]
+    if gaps is not None:
+        _points_of_gaps(gaps, job, weights)
+        won_back = {g.skill_id: g.points for g in gaps.gaps}
+        for recommendation in (r for c in categories for r in c.recommendations if r.skill):
+            recommendation.points = won_back[recommendation.skill]
     for category in categories:
         lost = (100 - category.score) * category.weight
-        share = lost / max(1, len(category.recommendations))
-        for recommendation in category.recommendations:
-            recommendation.points = round(share, 1)
+        # A gap's recommendation carries the points closing that gap wins back; the category's other
+        # recommendations share what is left of its lost points.
+        exact = [r for r in category.recommendations if r.skill]
+        others = [r for r in category.recommendations if not r.skill]
+        left = max(0.0, lost - sum(r.points for r in exact))
+        for recommendation in others:
+            recommendation.points = round(left / len(others), 1)
     total = round(sum(c.score * c.weight for c in categories))
     return ATSScore(total=max(0, min(100, total)), role_family=family, categories=categories, gaps=gaps)
 
 
-def _keywords(resume, job, ontology, weight) -> CategoryScore:
+def _required_credit(item: SkillEvidence, member: GapSkill | None, years_asked: int | None) -> float:
+    if item.shown == MISSING:
+        return TRANSFER_CREDIT * member.transfer_score if member else 0.0
+    return credit(item, years_asked)
+
+
+def _points_of_gaps(gaps: SkillGapReport, job, weights: dict[str, float]) -> None:
+    """What closing each gap (every skill in it shown in a dated role, with the years asked) wins back."""
+    wanted = len(job.required_skills) + len(job.preferred_skills)
+    required = len(job.required_skills)
+    for gap in gaps.gaps:
+        points = 0.0
+        for member in gap.skills:
+            item = gaps.evidence[member.skill_id]
+            years_asked = job.skill_years.get(member.skill_id)
+            points += (1 - credit(item, years_asked)) * 100 * weights["keywords"] / wanted
+            if member.required:
+                points += (1 - _required_credit(item, member, years_asked)) * 100 * weights["required"] / required
+        gap.points = round(points, 1)
+
+
+def _gap_text(gap: Gap, ontology: Ontology) -> str:
+    sentences = []
+    missing = [m for m in gap.skills if m.kind == "missing"]
+    if missing:
+        label = family_label(gap.name, gap.skill_id, missing)
+        if any(m.required for m in missing):
+            sentence = f"The job requires {label}, and the resume does not show it."
+        else:
+            sentence = f"The job would like {label}; if you have used it, say where."
+        if gap.transferable_from:
+            source = ontology.get(gap.transferable_from)
+            source_name = source.name if source else gap.transferable_from
+            sentence += f" Your {source_name} experience transfers: if you have used both, name {label} next to it."
+        sentences.append(sentence)
+    for shown, how in ((LISTED, "listed in Skills"), (MENTIONED, "only mentioned")):
+        members = [m for m in gap.skills if m.kind == "not_in_role" and m.shown == shown]
+        if members:
+            one = len(members) == 1
+            sentences.append(f"{join_names([m.name for m in members])} {'is' if one else 'are'} {how} but in no role: "
+                             f"say in a role's bullets where you used {'it' if one else 'them'}, so it counts "
+                             "toward your years.")
+    for member in (m for m in gap.skills if m.kind == "few_years"):
+        sentences.append(f"The job asks for {member.years_asked}+ years of {member.name}; your roles show "
+                         f"{member.years:g}.")
+    return " ".join(sentences)
+
+
+def _gap_recommendation(gap: Gap, job, ontology: Ontology) -> Recommendation:
+    line = next((m.job_line for m in gap.skills if m.job_line is not None), None)
+    return Recommendation(_gap_text(gap, ontology), 0, "job", line, job.lines[line] if line is not None else "",
+                          skill=gap.skill_id)
+
+
+def _keywords(resume, job, gaps, ontology, weight) -> CategoryScore:
     have = set(resume.skills)
     if job is None:
         count = len(have)
@@ -116,38 +203,33 @@ def _keywords(resume, job, ontology, weight) -> CategoryScore:
     wanted = job.required_skills + job.preferred_skills
     if not wanted:
         return CategoryScore("keywords", LABELS["keywords"], 70, weight, ["The job names no recognisable skills."])
-    matched = [s for s in wanted if s in have]
-    score = round(100 * len(matched) / len(wanted))
-    category = CategoryScore("keywords", LABELS["keywords"], score, weight,
-                             [f"{len(matched)} of the {len(wanted)} skills the job mentions appear in the resume."])
-    missing = [(s, True) for s in job.required_skills if s not in have][:5] + \
-        [(s, False) for s in job.preferred_skills if s not in have][:3]
-    for skill_id, required in missing:
-        name = ontology.skills[skill_id].name if skill_id in ontology.skills else skill_id
-        line = job.skill_lines.get(skill_id)
-        text = (f"The job asks for {name}: name it where you used it, in the same words." if required
-                else f"The job would like {name}; if you have used it, say where.")
-        category.recommendations.append(Recommendation(text, 0, "job", line, job.lines[line] if line is not None else ""))
+    earned = sum(credit(gaps.evidence[s], job.skill_years.get(s)) for s in wanted)
+    score = round(100 * earned / len(wanted))
+    shown = Counter(gaps.evidence[s].shown for s in wanted)
+    evidence = [f"{len(wanted) - shown[MISSING]} of the {len(wanted)} skills the job mentions appear in the resume: "
+                f"{shown[USED_IN_ROLE]} used in a role, {shown[LISTED]} listed, {shown[MENTIONED]} only mentioned."]
+    category = CategoryScore("keywords", LABELS["keywords"], score, weight, evidence)
+    for gap in gaps.gaps:
+        if not gap.required:
+            category.recommendations.append(_gap_recommendation(gap, job, ontology))
     return category
 
 
-def _required(resume, job, gaps, weight, ontology=None) -> CategoryScore:
+def _required(job, gaps, weight, ontology) -> CategoryScore:
     if not job.required_skills:
         return CategoryScore("required", LABELS["required"], 80, weight, ["The job lists no required skills."])
-    have = set(resume.skills)
-    covered = [s for s in job.required_skills if s in have]
-    partial = sum(g.transfer_score * 0.5 for g in gaps.gaps if g.required)
-    score = round(100 * (len(covered) + partial) / len(job.required_skills))
+    members = {m.skill_id: m for g in gaps.gaps for m in g.skills}
+    earned = sum(_required_credit(gaps.evidence[s], members.get(s), job.skill_years.get(s))
+                 for s in job.required_skills)
+    covered = [s for s in job.required_skills if gaps.evidence[s].present]
+    in_roles = [s for s in covered if gaps.evidence[s].shown == USED_IN_ROLE]
+    score = round(100 * earned / len(job.required_skills))
     category = CategoryScore("required", LABELS["required"], min(100, score), weight,
-                             [f"{len(covered)} of {len(job.required_skills)} required skills found."])
-    for gap in [g for g in gaps.gaps if g.required][:6]:
-        line = job.skill_lines.get(gap.skill_id)
-        text = f"Required: {gap.name} is missing ({gap.severity})."
-        if gap.transferable_from:
-            source = ontology.get(gap.transferable_from) if ontology else None
-            from_name = source.name if source else gap.transferable_from
-            text += f" Your {from_name} experience transfers; mention it next to {gap.name} if you have used both."
-        category.recommendations.append(Recommendation(text, 0, "job", line, job.lines[line] if line is not None else ""))
+                             [f"{len(covered)} of {len(job.required_skills)} required skills found, "
+                              f"{len(in_roles)} of them used in a role."])
+    for gap in gaps.gaps:
+        if gap.required:
+            category.recommendations.append(_gap_recommendation(gap, job, ontology))
     return category
 
 
@@ -189,12 +271,16 @@ def _job_line(job, word: str) -> tuple[int | None, str]:
 
 
 def _achievements(resume, weight) -> CategoryScore:
-    bullets = [b for e in resume.experience for b in e.bullets]
+    # Full marks at a number of quantified results set by the roles (two a role, up to five), not
+    # at a share of the bullets: a share made every new unquantified bullet cost points, so writing
+    # where you used a skill the job wants lowered the score.
     count = len(resume.achievements)
-    target = max(3, len(bullets) // 2)
+    target = min(ACHIEVEMENTS_FOR_FULL_MARKS, max(2, ACHIEVEMENTS_PER_ROLE * len(resume.experience)))
     score = min(100, round(100 * count / target))
+    bullets = sum(len(e.bullets) for e in resume.experience)
     category = CategoryScore("achievements", LABELS["achievements"], score, weight,
-                             [f"{count} bullet(s) tie a number to a result (target {target})."])
+                             [f"{count} line(s) tie a number to a result, in {bullets} bullet(s) "
+                              f"({target} earn full marks)."])
     quantified = {a.line for a in resume.achievements}
     for entry in resume.experience:
         for bullet in entry.bullets:
@@ -229,11 +315,15 @@ def _format(resume, weight) -> CategoryScore:
 
 def _length(resume, weight) -> CategoryScore:
     words = len(resume.text.split())
-    if 350 <= words <= 1000:
+    if SHORTEST_WORDS <= words <= LONGEST_WORDS:
         score, advice = 100, None
-    elif words < 350:
-        score, advice = max(20, round(100 * words / 350)), f"At {words} words the resume is thin: describe your impact in each role."
+    elif words < SHORTEST_WORDS:
+        score = max(20, round(100 * words / SHORTEST_WORDS))
+        advice = f"At {words} words the resume is thin: describe your impact in each role."
     else:
-        score, advice = max(40, round(100 - (words - 1000) / 20)), f"At {words} words it is long: keep it to two pages."
+        # Gently (a point per 40 words): a sentence that adds a skill the job wants must not cost
+        # more here than it wins in the skill categories.
+        score = max(40, round(100 - (words - LONGEST_WORDS) / 40))
+        advice = f"At {words} words it is long: keep it to two pages."
     return CategoryScore("length", LABELS["length"], score, weight, [f"{words} words."],
                          [Recommendation(advice, 0, "resume")] if advice else [])

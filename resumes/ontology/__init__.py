@@ -39,6 +39,9 @@ class SkillMention:
 class Ontology:
     skills: dict[str, Skill]
     categories: dict[str, str] = field(default_factory=dict)
+    # A family is an umbrella skill and the products under it (AWS: EC2, S3, EKS, ...): one gap,
+    # one piece of advice. Member id → the umbrella's id.
+    parents: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict) -> "Ontology":
@@ -51,10 +54,15 @@ class Ontology:
                 role_families=tuple(entry.get("role_families", [])),
                 case_sensitive=bool(entry.get("case_sensitive", False)),
             )
-        return cls(skills, data.get("categories", {}))
+        parents = {member: parent for parent, members in data.get("families", {}).items() for member in members}
+        return cls(skills, data.get("categories", {}), parents)
 
     def get(self, skill_id: str) -> Skill | None:
         return self.skills.get(skill_id)
+
+    def family_of(self, skill_id: str) -> str:
+        """The umbrella skill a skill belongs to (itself when it has none)."""
+        return self.parents.get(skill_id, skill_id)
 
     def related_to(self, skill_id: str) -> list[tuple[str, float]]:
         skill = self.skills.get(skill_id)

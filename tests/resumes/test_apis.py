@@ -96,3 +96,19 @@ def test_a_blank_resume_post_is_refused(auth_client):
     no_file = auth_client.post("/api/v1/resumes/", {"title": "CV"}, format="multipart")
     assert no_file.status_code == 400 and "file" in no_file.json()["error"]["details"]
     assert auth_client.get("/api/v1/resumes/").json() == []
+
+
+def test_the_api_gives_how_skills_are_shown_gaps_by_family_and_where_terms_stand(auth_client, user):
+    version = services.resume_upload(user=user, upload=SimpleUploadedFile("cv.txt", documents.plain_text()))
+    services.version_parse(version_id=version.id)
+    job_text = BACKEND_JOB + "- AWS: EC2, EKS and RDS\n"
+    analysis = auth_client.post("/api/v1/interview-prep/analyze/", {"resume": version.resume_id, "job_text": job_text},
+                                format="json").json()
+    gaps = auth_client.get(f"/api/v1/skill-gaps/?resume={version.resume_id}&job={analysis['job']}").json()
+    assert gaps["gaps"] == analysis["gaps"]["gaps"] and gaps["terms"] == analysis["gaps"]["terms"]
+    aws = [g for g in gaps["gaps"] if g["skill"] == "aws"]
+    assert len(aws) == 1 and {m["skill"] for m in aws[0]["skills"]} >= {"aws-ec2", "aws-eks", "aws-rds"}
+    shown = {m["skill"]: m["shown"] for m in gaps["matched"]}
+    assert shown["django"] == "used_in_role" and shown["postgresql"] == "listed"
+    assert set(gaps["shown_counts"]) == {"used_in_role", "listed", "mentioned", "missing"}
+    assert all("skill" in r for r in analysis["recommendations"])

@@ -93,6 +93,9 @@ def test_roadmap_offline_and_milestones(user):
                                       analysis=analysis)
     assert roadmap.engine == "offline" and roadmap.phases[0]["title"] == "Close the critical gaps"
     assert any("Kafka" in topic for topic in roadmap.phases[0]["topics"])
+    # PostgreSQL is listed but in no role: the milestone is to show it there, not to learn it.
+    rest = next(p for p in roadmap.phases if p["title"] == "Strengthen the rest")
+    assert "Show PostgreSQL in the role where you used it, with what you did" in [m["text"] for m in rest["milestones"]]
     first = services.roadmap_next_steps(roadmap)[0]
     roadmap = services.roadmap_milestone_set(roadmap=roadmap, milestone_id=first["id"], done=True)
     assert services.roadmap_next_steps(roadmap)[0]["id"] != first["id"]
@@ -121,3 +124,49 @@ def test_analysis_counts_toward_achievements(user, achievements):
 
     assert XPEvent.objects.filter(user=user, reason="resume.scored").exists()
     assert Analysis.objects.count() == 1
+
+
+CLOUD_JOB = """Backend Engineer, Cloud
+We build payment services on AWS and need someone who has run them.
+
+Requirements
+- 3+ years of Python
+- AWS: EC2 and S3
+- Kubernetes and Kafka
+- Graph algorithms
+"""
+
+
+def test_an_analysis_stores_how_skills_are_shown_and_one_gap_per_family_with_practice(user, achievements):
+    from challenges.models import Challenge
+
+    Challenge.objects.create(slug="number-of-islands", title="Number of Islands", description="-", type="dsa",
+                             difficulty="medium", category="graphs", tags=["bfs", "dfs"], statement="-",
+                             starter_code={"python": ""})
+    version = upload(user, documents.pdf_one_column())
+    job = services.job_create(user=user, text=CLOUD_JOB)
+    analysis = services.analysis_run(user=user, version=version, job=job)
+    gaps = {g["skill"]: g for g in analysis.gaps["gaps"]}
+    # AWS is listed but in no role, EC2 and S3 are missing: one AWS gap, its worst kind first.
+    assert gaps["aws"]["kind"] == "missing" and gaps["aws"]["name"] == "AWS"
+    assert {m["skill"]: m["kind"] for m in gaps["aws"]["skills"]} == {
+        "aws": "not_in_role", "aws-ec2": "missing", "aws-s3": "missing"}
+    assert gaps["graph-algorithms"]["practice"] == [{"kind": "challenge", "title": "Number of Islands",
+                                                     "url": "/challenges/number-of-islands/", "difficulty": "medium"}]
+    assert any("Number of Islands" in step for step in gaps["graph-algorithms"]["learning_path"])
+    matched = {m["skill"]: m for m in analysis.gaps["matched"]}
+    assert matched["kubernetes"]["shown"] == "used_in_role" and matched["kubernetes"]["roles"][0]["company"]
+    # Python shows only in the Databloom role (Mar 2018 - Dec 2020): short of the 3 years asked.
+    assert matched["python"]["years_asked"] == 3 and matched["python"]["years"] == 2.8
+    assert gaps["python"]["kind"] == "few_years" and gaps["python"]["severity"] == "minor"
+    counts = analysis.gaps["shown_counts"]
+    assert sum(counts.values()) == len(job.parsed["required_skills"]) + len(job.parsed["preferred_skills"])
+    # The terms sit where they are in the stored texts, for the side-by-side view.
+    for term in analysis.gaps["terms"]:
+        assert all(job.text[a:b].lower() for a, b in term["job_spans"])
+        assert all(version.text[a:b] for a, b in term["resume_spans"])
+    kafka = next(t for t in analysis.gaps["terms"] if t["skill"] == "kafka")
+    assert [job.text[a:b] for a, b in kafka["job_spans"]] == ["Kafka"] and kafka["resume_spans"] == []
+    about_gaps = [r for r in analysis.recommendations if r["skill"]]
+    assert sorted(r["skill"] for r in about_gaps) == sorted(gaps)
+    assert len([r for r in about_gaps if r["skill"] == "aws"]) == 1
