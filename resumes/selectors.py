@@ -138,19 +138,46 @@ class SideBySide:
     missing: int
 
 
+SHOWN_LABELS = {"used_in_role": "used in a role", "listed": "listed only", "mentioned": "only mentioned"}
+
+
+def _stored_terms(analysis: Analysis) -> list[dict]:
+    """The analysis's own term list with spans in both texts, when its engine stored one."""
+    terms = (analysis.gaps or {}).get("terms") if isinstance(analysis.gaps, dict) else None
+    if not isinstance(terms, list):
+        return []
+    return [t for t in terms if isinstance(t, dict) and isinstance(t.get("skill"), str)
+            and isinstance(t.get("job_spans"), list) and isinstance(t.get("resume_spans"), list)]
+
+
+def _spans(term: dict, key: str, state: str) -> list[tuple[int, int, str, str]]:
+    return [(span[0], span[1], term["skill"], state) for span in term[key]
+            if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(v, int) for v in span)]
+
+
 def analysis_side_by_side(*, analysis: Analysis) -> SideBySide:
     """The resume's text and the job's, with the job's terms marked where the resume has them
-    and where it lacks them, as this analysis found them. NotFound without a job."""
-    from .highlight import MATCHED, MISSING, mark_terms, term_table
+    and where it lacks them, as this analysis found them (its stored spans; for results stored
+    before spans were, the terms are found again in both texts). NotFound without a job."""
+    from .highlight import MATCHED, MISSING, mark_terms, segments_from_spans, term_table
 
     if analysis.job is None:
         raise NotFound("This analysis has no job to compare with.")
-    states, names = _analysis_skill_states(analysis)
-    version = analysis.version
-    resume_text = version.text or ""
-    resume_segments = mark_terms(resume_text, states)
-    job_segments = mark_terms(analysis.job.text, states)
-    terms = term_table(job_segments, resume_segments, states, names)
+    resume_text, job_text = analysis.version.text or "", analysis.job.text
+    stored = _stored_terms(analysis)
+    if stored:
+        states = {t["skill"]: MISSING if t.get("shown") == "missing" else MATCHED for t in stored}
+        names = {t["skill"]: str(t.get("name") or t["skill"]) for t in stored}
+        shown = {t["skill"]: SHOWN_LABELS.get(t.get("shown", ""), "") for t in stored}
+        job_segments = segments_from_spans(job_text, [m for t in stored for m in _spans(t, "job_spans", states[t["skill"]])])
+        resume_segments = segments_from_spans(
+            resume_text, [m for t in stored for m in _spans(t, "resume_spans", states[t["skill"]])])
+    else:
+        states, names = _analysis_skill_states(analysis)
+        shown = {}
+        resume_segments = mark_terms(resume_text, states)
+        job_segments = mark_terms(job_text, states)
+    terms = term_table(job_segments, resume_segments, states, names, shown)
     return SideBySide(resume_segments, job_segments, terms,
                       matched=sum(1 for t in terms if t.state == MATCHED),
                       missing=sum(1 for t in terms if t.state == MISSING))

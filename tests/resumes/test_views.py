@@ -286,3 +286,24 @@ def test_an_export_without_a_name_prints_no_placeholder():
     assert "Your name" not in _pdf_text(export.to_pdf(content))
     assert "Your name" not in "\n".join(_docx_paragraphs(export.to_docx(content)))
     assert "Jan 2020 – Present" in _pdf_text(export.to_pdf(content))
+
+
+def test_stored_spans_that_do_not_fit_the_text_are_left_out():
+    from resumes.highlight import segments_from_spans
+
+    text = "Python, Kafka and Go"
+    segments = segments_from_spans(text, [(0, 6, "python", MATCHED), (3, 9, "kafka", MISSING),
+                                          (8, 13, "kafka", MISSING), (18, 99, "go", MATCHED), (5, 5, "x", MATCHED)])
+    assert "".join(s.text for s in segments) == text
+    assert [(s.text, s.state) for s in segments if s.state] == [("Python", MATCHED), ("Kafka", MISSING)]
+
+
+def test_result_page_says_how_each_skill_is_shown_and_groups_gaps(client, analysed):
+    page = client.get(f"{reverse('resume-detail', args=[analysed.version.resume_id])}?analysis={analysed.id}")
+    page = page.content.decode()
+    for matched in analysed.gaps["matched"]:
+        label = matched.get("shown_label") or matched["proficiency"]
+        assert re.search(rf'data-matched-skill="{matched["skill"]}"><strong>[^<]+</strong> <span class="small shown-label">'
+                         rf'{re.escape(label)}</span>', page)
+    for gap in analysed.gaps["gaps"]:
+        assert f'data-gap="{gap["skill"]}"' in page
