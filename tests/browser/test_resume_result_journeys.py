@@ -90,6 +90,9 @@ def test_analyze_side_by_side_one_job_and_roadmap_on_desktop(new_context, make_u
     no_sideways_scroll(page)
     shot(page, "97-side-by-side-desktop")
     page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator("details[data-fold='terms']")).not_to_have_attribute("open", "")  # folded on a phone
+    expect(job_pane.locator("mark.term-missing[data-term='kafka']").first).to_be_visible()
     boxes = [pane.bounding_box() for pane in (resume_pane, job_pane)]
     assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1, boxes  # stacked on a phone
     no_sideways_scroll(page)
