@@ -74,7 +74,7 @@ class ATSScore:
     total: int
     role_family: str
     categories: list[CategoryScore]
-    gaps: object = None
+    gaps: SkillGapReport | None = None  # against a job only
 
     @property
     def recommendations(self) -> list[Recommendation]:
