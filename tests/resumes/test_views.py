@@ -307,3 +307,20 @@ def test_result_page_says_how_each_skill_is_shown_and_groups_gaps(client, analys
                          rf'{re.escape(label)}</span>', page)
     for gap in analysed.gaps["gaps"]:
         assert f'data-gap="{gap["skill"]}"' in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_roadmap_form_and_side_by_side_read_in_queries_that_do_not_grow(client, analysed, user):
+    roadmaps = f"{reverse('roadmap-list')}?analysis={analysed.id}"
+    side = reverse("resume-side-by-side", args=[analysed.version.resume_id, analysed.id])
+    services.roadmap_create(user=user, target_role="Backend", current_level="mid", analysis=analysed)
+    before = _queries(client, roadmaps), _queries(client, side)
+    for role in ("Data", "Platform", "Staff"):
+        services.roadmap_create(user=user, target_role=role, current_level="mid", analysis=analysed)
+    services.analysis_run(user=user, version=analysed.version, job=analysed.job)
+    assert (_queries(client, roadmaps), _queries(client, side)) == before
