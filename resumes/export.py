@@ -1,7 +1,7 @@
 """Downloads of a structured resume: DOCX (python-docx) and PDF (reportlab), in two templates.
 No Django in here.
 
-Both files lay a role out the way resume templates do: the title in bold and the company beside
+Both files lay a role out as the builder's preview does: the title in bold and the company beside
 it, the dates flush right (a right-aligned tab stop in Word, a two-column row in the PDF), the
 bullets below. Every field is written on one line of single spaces: text read from an upload can
 carry the source's layout (tabs between columns, line breaks, soft hyphens), which would print
@@ -119,10 +119,16 @@ def to_docx(content: dict, template: str = "classic") -> bytes:
             for role in body:
                 head = document.add_paragraph()
                 head.paragraph_format.space_before = Pt(4)
-                if role["title"]:
-                    head.add_run(role["title"]).bold = True
-                if role["company"]:
-                    head.add_run(f" · {role['company']}" if role["title"] else role["company"])
+                # As the builder's preview shows it: classic "Title, Company" in bold; modern the
+                # title in bold and the company beside it in the accent colour.
+                if template == "classic":
+                    head.add_run(", ".join(v for v in (role["title"], role["company"]) if v)).bold = True
+                else:
+                    if role["title"]:
+                        head.add_run(role["title"]).bold = True
+                    if role["company"]:
+                        company = head.add_run(f" {role['company']}" if role["title"] else role["company"])
+                        company.font.color.rgb = accent
                 if role["period"]:
                     # The one tab in a role's line: it moves the dates to the right margin.
                     head.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
@@ -184,9 +190,12 @@ def to_pdf(content: dict, template: str = "classic") -> bytes:
         story.append(Paragraph(escape(title.upper() if template == "classic" else title), heading))
         if title == "Experience":
             for role in section:
-                head = f"<b>{escape(role['title'])}</b>" if role["title"] else ""
-                if role["company"]:
-                    head += f" · {escape(role['company'])}" if head else escape(role["company"])
+                if template == "classic":
+                    head = f"<b>{escape(', '.join(v for v in (role['title'], role['company']) if v))}</b>"
+                else:
+                    head = " ".join(v for v in (f"<b>{escape(role['title'])}</b>" if role["title"] else "",
+                                                f'<font color="#{accent.hexval()[2:]}">'
+                                                f"{escape(role['company'])}</font>" if role["company"] else "") if v)
                 row = Table([[Paragraph(head, body), Paragraph(escape(role["period"]), dates)]],
                             colWidths=[width - 38 * mm, 38 * mm], hAlign="LEFT")
                 row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
