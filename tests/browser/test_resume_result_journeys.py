@@ -89,6 +89,11 @@ def test_analyze_side_by_side_one_job_and_roadmap_on_desktop(new_context, make_u
     assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"] + boxes[0]["width"] - 1  # side by side
     no_sideways_scroll(page)
     shot(page, "97-side-by-side-desktop")
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    shot(page, "97c-side-by-side-dark")
+    page.emulate_media(color_scheme="light")
     page.set_viewport_size(PHONE)
     page.reload()
     expect(page.locator("details[data-fold='terms']")).not_to_have_attribute("open", "")  # folded on a phone

@@ -324,3 +324,10 @@ def test_roadmap_form_and_side_by_side_read_in_queries_that_do_not_grow(client, 
         services.roadmap_create(user=user, target_role=role, current_level="mid", analysis=analysed)
     services.analysis_run(user=user, version=analysed.version, job=analysed.job)
     assert (_queries(client, roadmaps), _queries(client, side)) == before
+
+
+def test_before_any_analysis_what_was_read_stays_open_on_a_phone(client, user):
+    version = upload(user, documents.pdf_one_column())
+    client.force_login(user)
+    page = client.get(reverse("resume-detail", args=[version.resume_id])).content.decode()
+    assert re.search(r'data-fold="read" data-keep-open', page) and 'details[data-fold]:not([data-keep-open])' in page
