@@ -93,3 +93,109 @@ def resume_export_file(*, resume: Resume, kind: str = "pdf", template: str = "cl
     data = export.to_docx(chosen.content, template) if kind == "docx" else export.to_pdf(chosen.content, template)
     safe = "".join(ch for ch in resume.title if ch.isalnum() or ch in " -_").strip() or "resume"
     return ExportedResume(filename=f"{safe}-v{chosen.number}.{kind}", content_type=export.KINDS[kind], data=data)
+
+
+# --- an analysis, read for its pages ----------------------------------------------------------
+
+
+def _analysis_skill_states(analysis: Analysis) -> tuple[dict[str, str], dict[str, str]]:
+    """(skill id -> matched | missing, skill id -> name) from the stored result. Read loosely: a
+    gap may sit in a list of gaps or inside a family of them, and older results lack fields."""
+    from .highlight import MATCHED, MISSING
+
+    gaps = analysis.gaps if isinstance(analysis.gaps, dict) else {}
+    states: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for item in gaps.get("matched") or []:
+        if isinstance(item, dict) and isinstance(item.get("skill"), str):
+            states[item["skill"]] = MATCHED
+            names[item["skill"]] = str(item.get("name") or item["skill"])
+
+    def collect_missing(item, depth=0):
+        if depth > 3 or not isinstance(item, dict):
+            return
+        if isinstance(item.get("skill"), str) and item["skill"] not in states:
+            states[item["skill"]] = MISSING
+            names[item["skill"]] = str(item.get("name") or item["skill"])
+        for value in item.values():
+            if isinstance(value, list):
+                for child in value:
+                    collect_missing(child, depth + 1)
+
+    for key, value in gaps.items():
+        if key != "matched" and isinstance(value, list):
+            for item in value:
+                collect_missing(item)
+    return states, names
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    resume_segments: list
+    job_segments: list
+    terms: list
+    matched: int
+    missing: int
+
+
+SHOWN_LABELS = {"used_in_role": "used in a role", "listed": "listed only", "mentioned": "only mentioned"}
+
+
+def _stored_terms(analysis: Analysis) -> list[dict]:
+    """The analysis's own term list with spans in both texts, when its engine stored one."""
+    terms = (analysis.gaps or {}).get("terms") if isinstance(analysis.gaps, dict) else None
+    if not isinstance(terms, list):
+        return []
+    return [t for t in terms if isinstance(t, dict) and isinstance(t.get("skill"), str)
+            and isinstance(t.get("job_spans"), list) and isinstance(t.get("resume_spans"), list)]
+
+
+def _spans(term: dict, key: str, state: str) -> list[tuple[int, int, str, str]]:
+    return [(span[0], span[1], term["skill"], state) for span in term[key]
+            if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(v, int) for v in span)]
+
+
+def analysis_side_by_side(*, analysis: Analysis) -> SideBySide:
+    """The resume's text and the job's, with the job's terms marked where the resume has them
+    and where it lacks them, as this analysis found them (its stored spans; for results stored
+    before spans were, the terms are found again in both texts). NotFound without a job."""
+    from .highlight import MATCHED, MISSING, mark_terms, segments_from_spans, term_table
+
+    if analysis.job is None:
+        raise NotFound("This analysis has no job to compare with.")
+    resume_text, job_text = analysis.version.text or "", analysis.job.text
+    stored = _stored_terms(analysis)
+    if stored:
+        states = {t["skill"]: MISSING if t.get("shown") == "missing" else MATCHED for t in stored}
+        names = {t["skill"]: str(t.get("name") or t["skill"]) for t in stored}
+        shown = {t["skill"]: SHOWN_LABELS.get(t.get("shown", ""), "") for t in stored}
+        job_segments = segments_from_spans(job_text, [m for t in stored for m in _spans(t, "job_spans", states[t["skill"]])])
+        resume_segments = segments_from_spans(
+            resume_text, [m for t in stored for m in _spans(t, "resume_spans", states[t["skill"]])])
+    else:
+        states, names = _analysis_skill_states(analysis)
+        shown = {}
+        resume_segments = mark_terms(resume_text, states)
+        job_segments = mark_terms(job_text, states)
+    terms = term_table(job_segments, resume_segments, states, names, shown)
+    return SideBySide(resume_segments, job_segments, terms,
+                      matched=sum(1 for t in terms if t.state == MATCHED),
+                      missing=sum(1 for t in terms if t.state == MISSING))
+
+
+LEVEL_BY_YEARS = ((1, "beginner"), (3, "junior"), (7, "mid"))
+
+
+def roadmap_initial(*, analysis: Analysis | None) -> dict:
+    """What the new-roadmap form starts with when opened from an analysis: the job's title as the
+    target, the level the resume's years suggest, and the gaps the roadmap will start with."""
+    if analysis is None:
+        return {"target_role": "", "current_level": "mid", "gaps": [], "years": None}
+    gaps = (analysis.gaps or {}).get("gaps", []) if isinstance(analysis.gaps, dict) else []
+    gaps = [g for g in gaps if isinstance(g, dict) and g.get("name")]
+    years = (analysis.version.parsed or {}).get("years_of_experience")
+    level = "mid"
+    if isinstance(years, (int, float)):
+        level = next((name for limit, name in LEVEL_BY_YEARS if years < limit), "senior")
+    return {"target_role": analysis.job.title if analysis.job else "", "current_level": level, "gaps": gaps,
+            "years": years if isinstance(years, (int, float)) else None}

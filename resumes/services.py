@@ -1,11 +1,13 @@
 """Every write of the resumes domain."""
 
 import difflib
+import hashlib
 import json
 import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -305,22 +307,57 @@ def resume_delete(*, resume: Resume) -> None:
 # --- jobs and analyses ---------------------------------------------------------------------------------
 
 
+def job_identity(text: str) -> str:
+    """What makes two pastes the same job: the text with its case and whitespace folded (a
+    posting copied twice differs in line breaks, indentation and trailing spaces, not in words)."""
+    return hashlib.sha256(" ".join((text or "").casefold().split()).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class JobSaved:
+    job: JobDescription
+    created: bool  # False: the user had pasted this job before, and that job is returned
+
+
+def _job_pasted_before(user, identity: str) -> JobDescription | None:
+    job = JobDescription.objects.filter(user=user, parsed__identity=identity).order_by("created_at").first()
+    if job is not None:
+        return job
+    # Jobs saved before the identity was stored: compared by their text (a user has a few).
+    for older in JobDescription.objects.filter(user=user).exclude(parsed__has_key="identity").order_by("created_at"):
+        if job_identity(older.text) == identity:
+            return older
+    return None
+
+
 @transaction.atomic
-def job_create(*, user, text: str, title: str = "", company: str = "") -> JobDescription:
+def job_save(*, user, text: str, title: str = "", company: str = "") -> JobSaved:
+    """A pasted job, read once: pasting the same text again (any case or whitespace) returns the
+    job already saved, unchanged, with created=False."""
     text = (text or "").strip()
     if len(text) < 80:
         raise ValidationFailed("Paste the whole job description (at least a few lines).", code="job_too_short",
                                details={"text": ["Paste the whole job description."]})
     if len(text) > 50_000:
         raise ValidationFailed("That is longer than any job description.", code="job_too_long")
+    identity = job_identity(text)
+    existing = _job_pasted_before(user, identity)
+    if existing is not None:
+        return JobSaved(existing, created=False)
     job = parse_job(text)
-    return JobDescription.objects.create(
+    return JobSaved(JobDescription.objects.create(
         user=user, title=(title or job.title)[:120], company=company[:120], text=text,
         parsed={"title": job.title, "seniority": job.seniority, "role_family": job.role_family,
                 "required_skills": job.required_skills, "preferred_skills": job.preferred_skills,
                 "required_names": [_skill_name(s) for s in job.required_skills],
                 "preferred_names": [_skill_name(s) for s in job.preferred_skills],
-                "years_required": job.years_required, "responsibilities": job.responsibilities})
+                "years_required": job.years_required, "responsibilities": job.responsibilities,
+                "identity": identity}), created=True)
+
+
+def job_create(*, user, text: str, title: str = "", company: str = "") -> JobDescription:
+    """The job for this text: a new one, or the one the user saved before (see job_save)."""
+    return job_save(user=user, text=text, title=title, company=company).job
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ urlpatterns = [
     path("resumes/<int:resume_id>/", views.resume_detail, name="resume-detail"),
     path("resumes/<int:resume_id>/status/", views.resume_status, name="resume-status"),
     path("resumes/<int:resume_id>/analyze/", views.resume_analyze, name="resume-analyze"),
+    path("resumes/<int:resume_id>/analyses/<int:analysis_id>/side-by-side/", views.analysis_side_by_side,
+         name="resume-side-by-side"),
     path("resumes/<int:resume_id>/upload/", views.resume_upload_version, name="resume-upload-version"),
     path("resumes/<int:resume_id>/builder/", views.resume_builder, name="resume-builder"),
     path("resumes/<int:resume_id>/versions/", views.resume_versions, name="resume-versions"),

@@ -45,6 +45,18 @@ def resume_list(request):
                                                  "jobs": selectors.jobs_of(user=request.user)[:5]})
 
 
+def _messages_by_place(request, *, read: bool, analysis_shown: bool) -> dict[str, list]:
+    """The page's messages by where they show: a message tagged "analysis" beside the result the
+    user lands on (scrolled to it, the top of the page is out of view), "analyze" beside the
+    form (shown once the file is read); anything else, or with its place not on the page, at the top."""
+    placed: dict[str, list] = {"page": [], "analysis": [], "analyze": []}
+    on_page = {"analysis": read and analysis_shown, "analyze": read}
+    for message in messages.get_messages(request):
+        place = message.extra_tags if on_page.get(message.extra_tags) else "page"
+        placed[place].append(message)
+    return placed
+
+
 @login_required
 def resume_detail(request, resume_id):
     resume = _resume_or_404(request, resume_id)
@@ -62,6 +74,9 @@ def resume_detail(request, resume_id):
     return render(request, "resumes/detail.html", {
         "resume": resume, "version": version, "analysis": analysis, "jobs": selectors.jobs_of(user=request.user),
         "templates": export.TEMPLATES, "parsing": version is not None and version.parse_status in READING,
+        "placed_messages": _messages_by_place(
+            request, read=version is not None and version.parse_status == ParseStatus.DONE,
+            analysis_shown=analysis is not None),
     })
 
 
@@ -82,18 +97,40 @@ def resume_analyze(request, resume_id):
     version = resume.latest
     try:
         job = None
-        if parse_int(request.POST.get("job")) is not None:
-            job = selectors.job_get(user=request.user, job_id=parse_int(request.POST["job"]))
-        elif request.POST.get("job_text", "").strip():
-            job = services.job_create(user=request.user, text=request.POST["job_text"],
+        # A pasted text wins over the list: the list comes preselected with the last job analyzed.
+        if request.POST.get("job_text", "").strip():
+            saved = services.job_save(user=request.user, text=request.POST["job_text"],
                                       title=request.POST.get("job_title", ""))
+            job = saved.job
+            if not saved.created:
+                messages.info(request, f"You saved this job before, as “{job.title}”: it is checked against that one, "
+                                       "not a copy.", extra_tags="analysis")
+        elif parse_int(request.POST.get("job")) is not None:
+            job = selectors.job_get(user=request.user, job_id=parse_int(request.POST["job"]))
         if version is None:
             raise ApplicationError("Upload a resume first.", code="no_version")
         analysis = services.analysis_run(user=request.user, version=version, job=job)
     except (ApplicationError, NotFound) as error:
-        messages.error(request, getattr(error, "message", str(error)))
-        return redirect("resume-detail", resume_id=resume.id)
-    return redirect(f"{reverse('resume-detail', args=[resume.id])}?analysis={analysis.id}")
+        messages.error(request, getattr(error, "message", str(error)), extra_tags="analyze")
+        return redirect(f"{reverse('resume-detail', args=[resume.id])}#analyze")
+    # Straight to the result, scrolled to it: the form sits above it on the page.
+    return redirect(f"{reverse('resume-detail', args=[resume.id])}?analysis={analysis.id}#analysis")
+
+
+@login_required
+@require_GET
+def analysis_side_by_side(request, resume_id, analysis_id):
+    """The resume and the job side by side, the job's terms marked where the resume has them and
+    where it lacks them (as the analysis found them)."""
+    resume = _resume_or_404(request, resume_id)
+    try:
+        analysis = selectors.analysis_get(user=request.user, analysis_id=analysis_id)
+        if analysis.version.resume_id != resume.id:
+            raise NotFound("No such analysis.")
+        compared = selectors.analysis_side_by_side(analysis=analysis)
+    except NotFound:
+        raise Http404("No such analysis, or it has no job.")
+    return render(request, "resumes/side_by_side.html", {"resume": resume, "analysis": analysis, "compared": compared})
 
 
 @login_required
@@ -178,12 +215,14 @@ def resume_delete(request, resume_id):
 def job_list(request):
     if request.method == "POST":
         try:
-            job = services.job_create(user=request.user, text=request.POST.get("text", ""),
+            saved = services.job_save(user=request.user, text=request.POST.get("text", ""),
                                       title=request.POST.get("title", ""), company=request.POST.get("company", ""))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            return redirect("job-detail", job_id=job.id)
+            if not saved.created:
+                messages.info(request, f"You saved this job before, as “{saved.job.title}”: here it is.")
+            return redirect("job-detail", job_id=saved.job.id)
     return render(request, "resumes/jobs.html", {"jobs": selectors.jobs_of(user=request.user)})
 
 
@@ -196,22 +235,35 @@ def job_detail(request, job_id):
     return render(request, "resumes/job.html", {"job": job, "resumes": selectors.resumes_of(user=request.user)})
 
 
+def _analysis_or_none(request, analysis_id):
+    if analysis_id is None:
+        return None
+    try:
+        return selectors.analysis_get(user=request.user, analysis_id=analysis_id)
+    except NotFound:
+        return None
+
+
 @login_required
 def roadmap_list(request):
+    analysis = _analysis_or_none(request, parse_int(request.POST.get("analysis") if request.method == "POST"
+                                                    else request.GET.get("analysis")))
+    initial = selectors.roadmap_initial(analysis=analysis)
     if request.method == "POST":
         try:
-            analysis = None
-            if parse_int(request.POST.get("analysis")) is not None:
-                analysis = selectors.analysis_get(user=request.user, analysis_id=parse_int(request.POST["analysis"]))
+            if parse_int(request.POST.get("analysis")) is not None and analysis is None:
+                raise NotFound("No such analysis.")
             roadmap = services.roadmap_create(user=request.user, target_role=request.POST.get("target_role", ""),
                                               current_level=request.POST.get("current_level", ""), analysis=analysis)
         except (ApplicationError, NotFound) as error:
             messages.error(request, getattr(error, "message", str(error)))
+            initial = {**initial, "target_role": request.POST.get("target_role", ""),
+                       "current_level": request.POST.get("current_level", initial["current_level"])}
         else:
             return redirect("roadmap-detail", roadmap_id=roadmap.id)
     return render(request, "resumes/roadmaps.html", {
         "roadmaps": selectors.roadmaps_of(user=request.user), "levels": list(services.LEVEL_WEEKS),
-        "analysis_id": request.GET.get("analysis", "")})
+        "analysis": analysis, "initial": initial})
 
 
 @login_required
