@@ -181,6 +181,9 @@ class Follow(models.Model):
 class EmailStatus(models.TextChoices):
     NOT_REQUESTED = "none", "Not requested"
     PENDING = "pending", "Pending"
+    # Committed before the mail is handed to the SMTP server: a worker that dies after that
+    # never sends it again (at most once); the recovery sweep marks it failed if it stays so.
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
 

@@ -19,3 +19,8 @@ def announcement_fan_out(key: str, user_ids: list[int], title: str, body: str, u
 @shared_task(acks_late=True)
 def notifications_purge_expired() -> int:
     return services.notifications_purge_expired()
+
+
+@shared_task(acks_late=True)
+def notification_emails_recover_task() -> int:
+    return services.notification_emails_recover()

@@ -3,6 +3,7 @@
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -197,11 +198,28 @@ def _public_result(result: TestResult, case: TestCase) -> dict:
     return data
 
 
+def judging_deadline(submission: Submission) -> timedelta:
+    """How long judging this submission may take before it counts as stalled (its worker died):
+    every test at its time limit, with room for compiling and saving."""
+    tests = max(submission.total, 1)
+    seconds = submission.challenge.time_limit_ms / 1000 * 1.5 * tests + settings.JUDGE_STALL_GRACE_SECONDS
+    return timedelta(seconds=seconds)
+
+
+def _stalled(submission: Submission, now) -> bool:
+    return submission.status == SubmissionStatus.RUNNING and submission.updated_at < now - judging_deadline(submission)
+
+
 def submission_judge(*, submission_id: int) -> Submission | None:
-    """Judge a queued submission. Running it twice judges it once."""
+    """Judge a queued submission. Running it twice judges it once. A submission left "running" by
+    a worker that died (past its judging deadline) is judged again from the start."""
     with transaction.atomic():
         submission = lock_submission_for_update(submission_id)
-        if submission is None or submission.status not in (SubmissionStatus.QUEUED,):
+        if submission is None:
+            return None
+        if _stalled(submission, timezone.now()):
+            logger.warning("submission %s was left running by a lost worker: judging it again", submission.id)
+        elif submission.status != SubmissionStatus.QUEUED:
             return submission
         submission.status = SubmissionStatus.RUNNING
         submission.results = []
@@ -245,6 +263,8 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
     submission = lock_submission_for_update(submission_id)
     if submission is None:  # deleted while it was being judged (its challenge went, say)
         raise NotFound("This submission no longer exists.", code="submission_not_found")
+    if submission.status != SubmissionStatus.RUNNING:
+        return submission  # a judge that took over from this one has recorded it already
     submission.status = SubmissionStatus.DONE
     submission.verdict = str(outcome.verdict)
     submission.score, submission.max_score = outcome.score, outcome.max_score
@@ -429,6 +449,33 @@ def challenge_rejudge(*, challenge: Challenge) -> int:
         transaction.on_commit(partial(submission_judge_task.delay, submission_id), robust=True)
     audit_record(action="challenge.rejudged", target=challenge, changes={"submissions": [None, len(ids)]})
     return len(ids)
+
+
+def submissions_recover(*, now=None, limit: int = 500) -> int:
+    """Find judging work that the queue lost and give it back to the workers (Celery beat, every
+    RECOVERY_SWEEP_SECONDS): submissions left running past their judging deadline by a worker
+    that died, and submissions queued for longer than JUDGE_REQUEUE_SECONDS whose message may be
+    gone (a Redis restart). A duplicate message is harmless: judging checks the state first."""
+    from .tasks import submission_judge_task
+
+    now = now or timezone.now()
+    found = 0
+    running = Submission.objects.filter(status=SubmissionStatus.RUNNING).select_related("challenge").order_by("id")
+    for submission in running[:limit]:
+        if _stalled(submission, now):
+            Submission.objects.filter(id=submission.id, status=SubmissionStatus.RUNNING).update(
+                status=SubmissionStatus.QUEUED, results=[], updated_at=now)
+            transaction.on_commit(partial(submission_judge_task.delay, submission.id), robust=True)
+            found += 1
+    waiting = Submission.objects.filter(status=SubmissionStatus.QUEUED,
+                                        updated_at__lt=now - timedelta(seconds=settings.JUDGE_REQUEUE_SECONDS))
+    for submission_id in waiting.order_by("id").values_list("id", flat=True)[:limit]:
+        Submission.objects.filter(id=submission_id, status=SubmissionStatus.QUEUED).update(updated_at=now)
+        transaction.on_commit(partial(submission_judge_task.delay, submission_id), robust=True)
+        found += 1
+    if found:
+        logger.warning("re-queued %d submission(s) the queue had lost", found)
+    return found
 
 
 # --- custom runs ------------------------------------------------------------------------------------

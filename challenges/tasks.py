@@ -7,3 +7,8 @@ from . import services
 def submission_judge_task(submission_id: int) -> str | None:
     submission = services.submission_judge(submission_id=submission_id)
     return submission.verdict if submission else None
+
+
+@shared_task(acks_late=True)
+def submissions_recover_task() -> int:
+    return services.submissions_recover()

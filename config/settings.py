@@ -164,7 +164,30 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "prepforge")
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took and did not acknowledge (it died) comes back after this long: longer
+# than the longest task (judging: 660 s), so that a slow task is never handed out twice. Work a
+# dead worker held is found sooner by the recovery sweeps below, from the database.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 900))}
+# Recovery sweeps (Celery beat): give the workers back what the queue lost (a killed worker, a
+# Redis restart): submissions, resume reads and e-mails, from their state in the database.
+RECOVERY_SWEEP_SECONDS = float(os.environ.get("RECOVERY_SWEEP_SECONDS", 20))
+JUDGE_STALL_GRACE_SECONDS = float(os.environ.get("JUDGE_STALL_GRACE_SECONDS", 20))
+JUDGE_REQUEUE_SECONDS = float(os.environ.get("JUDGE_REQUEUE_SECONDS", 60))
+RESUME_REQUEUE_SECONDS = float(os.environ.get("RESUME_REQUEUE_SECONDS", 60))
+EMAIL_REQUEUE_SECONDS = float(os.environ.get("EMAIL_REQUEUE_SECONDS", 60))
 CELERY_BEAT_SCHEDULE = {
+    "recover-lost-submissions": {
+        "task": "challenges.tasks.submissions_recover_task",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
+    "recover-lost-resume-reads": {
+        "task": "resumes.tasks.versions_recover_task",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
+    "recover-lost-emails": {
+        "task": "accounts.tasks.notification_emails_recover_task",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
     "close-expired-rooms": {
         "task": "collaboration.tasks.rooms_expire",
         "schedule": crontab(minute="*/10"),

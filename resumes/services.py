@@ -8,14 +8,16 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.judge.slots import NoFreeSlot, SlotPool
 from core import metrics
@@ -207,6 +209,27 @@ def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
         version.save()
     _publish_status(version)
     return version
+
+
+def versions_recover(*, now=None, limit: int = 200) -> int:
+    """Resume reads the queue lost (a killed worker, a Redis restart), found from the database and
+    queued again (Celery beat): versions waiting for longer than RESUME_REQUEUE_SECONDS, and
+    versions still "reading" long after a reader would have finished or been killed. A duplicate
+    message is harmless: a read version is left alone."""
+    from .tasks import resume_parse_task
+
+    now = now or timezone.now()
+    waiting_since = now - timedelta(seconds=settings.RESUME_REQUEUE_SECONDS)
+    reading_since = now - timedelta(seconds=2 * settings.RESUME_PARSE_SECONDS + settings.RESUME_REQUEUE_SECONDS)
+    lost = ResumeVersion.objects.filter(
+        Q(parse_status__in=(ParseStatus.PENDING, ParseStatus.QUEUED), updated_at__lt=waiting_since)
+        | Q(parse_status=ParseStatus.PARSING, updated_at__lt=reading_since)).order_by("id")
+    found = 0
+    for version_id in lost.values_list("id", flat=True)[:limit]:
+        ResumeVersion.objects.filter(id=version_id).update(updated_at=now)
+        transaction.on_commit(partial(resume_parse_task.delay, version_id), robust=True)
+        found += 1
+    return found
 
 
 def version_parse_give_up(*, version_id: int) -> ResumeVersion | None:

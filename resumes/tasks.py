@@ -44,3 +44,8 @@ def _parse_when_a_reader_is_free(version_id: int) -> None:
         services.version_parse_give_up(version_id=version_id)
     finally:
         connections.close_all()  # this thread's own connections
+
+
+@shared_task(acks_late=True)
+def versions_recover_task() -> int:
+    return services.versions_recover()

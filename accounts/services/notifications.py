@@ -1,5 +1,6 @@
 import logging
 import uuid
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -98,12 +99,19 @@ def notification_send(
 
 
 def notification_email_deliver(*, notification_id: int) -> bool:
-    """Send the e-mail of one notification at most once. Returns whether a mail went out."""
+    """Send the e-mail of one notification at most once. Returns whether a mail went out.
+
+    "sending" is committed before the mail goes to the SMTP server, so a worker killed after the
+    server accepted it (before "sent" was saved) never sends it a second time; a send that fails
+    goes back to "pending" for the task's retry."""
     with transaction.atomic():
         notification = lock_notification_for_update(notification_id)
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return False
-        context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+        notification.email_status = EmailStatus.SENDING
+        notification.save(update_fields=["email_status", "updated_at"])
+    context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+    try:
         # The text part is rendered with autoescape off (it is not HTML); the HTML part escapes.
         send_mail(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
@@ -113,10 +121,32 @@ def notification_email_deliver(*, notification_id: int) -> bool:
             recipient_list=[notification.user.email],
             fail_silently=False,
         )
-        notification.email_status = EmailStatus.SENT
-        notification.email_sent_at = timezone.now()
-        notification.save(update_fields=["email_status", "email_sent_at", "updated_at"])
+    except Exception:
+        Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.PENDING, updated_at=timezone.now())
+        raise
+    Notification.objects.filter(id=notification_id).update(
+        email_status=EmailStatus.SENT, email_sent_at=timezone.now(), updated_at=timezone.now())
     return True
+
+
+def notification_emails_recover(*, now=None, limit: int = 500) -> int:
+    """E-mails the queue lost (Celery beat): pending for longer than EMAIL_REQUEUE_SECONDS are
+    queued again; "sending" for that long means the worker died mid-send, and whether the SMTP
+    server took the mail is unknown: it is marked failed rather than risk a second copy."""
+    from ..tasks import notification_email_send
+
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.EMAIL_REQUEUE_SECONDS)
+    Notification.objects.filter(email_status=EmailStatus.SENDING, updated_at__lt=since).update(
+        email_status=EmailStatus.FAILED, updated_at=now)
+    pending = Notification.objects.filter(email_status=EmailStatus.PENDING, updated_at__lt=since).order_by("id")
+    found = 0
+    for notification_id in pending.values_list("id", flat=True)[:limit]:
+        Notification.objects.filter(id=notification_id).update(updated_at=now)
+        transaction.on_commit(partial(notification_email_send.delay, notification_id), robust=True)
+        found += 1
+    return found
 
 
 @transaction.atomic
