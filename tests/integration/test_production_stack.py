@@ -39,10 +39,14 @@ else:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack():
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     ports = {"PROD_PORT": free_port(), "WEB1_PORT": free_port(), "WEB2_PORT": free_port()}
-    var = tmp_path_factory.mktemp("prod")
+    # Not under pytest's temporary directory: that is private to this user, and nginx's workers
+    # (another user) serve the static files from here.
+    var = ROOT / "var" / f"prod-smoke-{os.getpid()}"
+    shutil.rmtree(var, ignore_errors=True)
+    var.mkdir(parents=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_SETTINGS"))}
     env.update({key: str(value) for key, value in ports.items()})
     env.update({
@@ -73,6 +77,7 @@ def stack(tmp_path_factory):
         except Exception:
             print(log.read_text(errors="replace")[-5000:])
             raise
+    shutil.rmtree(var, ignore_errors=True)
 
 
 def token_of(base: str, email: str) -> str:
@@ -116,11 +121,13 @@ def test_a_notification_and_a_room_edit_cross_the_two_web_processes(stack):
         async with websockets.connect(stack["nginx"].replace("http", "ws") + f"/ws/notifications/?access_token={ada}",
                                       open_timeout=20) as via_nginx:
             assert json.loads(await asyncio.wait_for(via_nginx.recv(), 10))["type"] == "notification.unread_count"
-        url = stack["web2"].replace("http", "ws") + f"/ws/notifications/?access_token={ada}"
+        # The seed has Linus following Ada, not the other way: Ada follows Linus on web 1, and Linus
+        # hears it on web 2.
+        url = stack["web2"].replace("http", "ws") + f"/ws/notifications/?access_token={linus}"
         async with websockets.connect(url, open_timeout=20) as on_web2:
             await asyncio.wait_for(on_web2.recv(), 10)
-            status, _ = await asyncio.to_thread(http_json, "POST", f"{stack['web1']}/api/v1/users/ada/follow/",
-                                                None, linus)
+            status, _ = await asyncio.to_thread(http_json, "POST", f"{stack['web1']}/api/v1/users/linus/follow/",
+                                                None, ada)
             assert status == 201
             while True:
                 event = json.loads(await asyncio.wait_for(on_web2.recv(), 15))
