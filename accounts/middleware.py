@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.throttling import CACHE_ERRORS
+
 from .services import progress_record_activity
 
 
@@ -40,5 +42,9 @@ class DailyActivityMiddleware:
         if user is None or not user.is_authenticated:
             return
         today = timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
-        if cache.add(f"activity:{user.id}:{today.isoformat()}", 1, timeout=36 * 3600):
+        try:
+            first_today = cache.add(f"activity:{user.id}:{today.isoformat()}", 1, timeout=36 * 3600)
+        except CACHE_ERRORS:
+            first_today = True  # the cache is down: the service records the day once by itself
+        if first_today:
             progress_record_activity(user=user)

@@ -118,6 +118,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A database that does not answer fails a request in seconds (a 503), never hangs it.
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", 3))
 else:
     DATABASES = {
         "default": {
@@ -268,8 +271,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     # Everyone has the user/anon rate; a view's throttle_scope adds a rate for its writes.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.throttling.FailOpenAnonRateThrottle",
+        "core.throttling.FailOpenUserRateThrottle",
         "core.throttling.UnsafeMethodScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

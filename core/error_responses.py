@@ -10,6 +10,7 @@ for a developer alone on the machine."""
 
 import json
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -110,8 +111,33 @@ def server_error_body(request) -> str:
         return "<!doctype html><title>Server error</title><h1>Something went wrong on our side</h1>"
 
 
+def _dependency_down() -> bool:
+    """Is the error being handled the database going away (not a bug of ours)?"""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+
+
+def service_unavailable(request):
+    """A dependency is down: 503 with Retry-After, so clients and balancers wait and retry."""
+    message = "PrepForge is briefly unavailable. Try again in a moment."
+    if _request_wants_json(request):
+        response = JsonResponse(error_body("service_unavailable", message), status=503)
+    else:
+        try:
+            body = render_to_string("503.html", {"theme": "system"})
+        except Exception:
+            body = f"<!doctype html><title>Unavailable</title><h1>{message}</h1>"
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
 def server_error(request):
-    """handler500: no request context (its context processors may be what failed)."""
+    """handler500: no request context (its context processors may be what failed). The database
+    being down is a 503, not a crash."""
+    if _dependency_down():
+        return service_unavailable(request)
     if _request_wants_json(request):
         return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
     return HttpResponse(server_error_body(request), status=500)
