@@ -121,9 +121,11 @@ def _dependency_down() -> bool:
 def service_unavailable(request):
     """A dependency is down: 503 with Retry-After, so clients and balancers wait and retry."""
     message = "PrepForge is briefly unavailable. Try again in a moment."
+    response: HttpResponse
     if _request_wants_json(request):
         response = JsonResponse(error_body("service_unavailable", message), status=503)
     else:
+        body: str
         try:
             body = render_to_string("503.html", {"theme": "system"})
         except Exception:
