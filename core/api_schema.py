@@ -47,3 +47,29 @@ def without_slashless_twins(endpoints):
     paths = {path for path, *_ in endpoints}
     return [endpoint for endpoint in endpoints
             if endpoint[0].endswith("/") or endpoint[0] + "/" not in paths]
+
+
+def _non_blank(schema) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and schema.get("minLength", 0) >= 1 and not (
+            {"pattern", "enum", "format"} & schema.keys()):
+        # DRF trims a text field before it checks that it is not blank: "  " is refused like "".
+        schema["pattern"] = r"\S"
+    for key in ("properties",):
+        for child in (schema.get(key) or {}).values():
+            _non_blank(child)
+    for key in ("items", "additionalProperties"):
+        _non_blank(schema.get(key))
+    for key in ("allOf", "oneOf", "anyOf"):
+        for child in schema.get(key) or []:
+            _non_blank(child)
+
+
+def non_blank_request_strings(result, generator, request, public):
+    """Request bodies: a required text field takes text with something other than whitespace in
+    it, as the serializers do; say so in the schema (`pattern: \\S`) so clients know."""
+    for name, schema in (result.get("components", {}).get("schemas") or {}).items():
+        if name.endswith("Request"):
+            _non_blank(schema)
+    return result
