@@ -152,7 +152,8 @@ def skill_evidence(resume, skill_ids, ontology: Ontology, matcher: SkillMatcher)
     """Where the resume shows each of `skill_ids`: mentions anywhere, the Skills section, the roles."""
     present = set(resume.skill_ids)
     mentions = Counter(m.skill_id for m in matcher.find(resume.text))
-    listed = set(matcher.skill_ids(resume.sections.get("skills", "")))
+    # The parse decided which skills the resume lists (every skills list, labelled lists too).
+    listed = {skill.skill_id for skill in resume.skills if skill.listed and skill.skill_id}
     in_roles: dict[str, list[int]] = defaultdict(list)
     for index, entry in enumerate(resume.experience):
         for skill_id in matcher.skill_ids(_role_text(entry)):
