@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from core.admin import AppendOnlyAdmin
+
 from . import services
 from .models import (
     Achievement,
@@ -107,22 +109,13 @@ class ProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(XPEvent)
-class XPEventAdmin(admin.ModelAdmin):
+class XPEventAdmin(AppendOnlyAdmin):
     """The ledger is append-only: staff can read it, not change it."""
 
     list_display = ("id", "user", "reason", "amount", "value", "source_type", "source_id", "created_at")
     list_filter = ("reason", "created_at")
     search_fields = ("user__username", "reason", "source_id")
     list_select_related = ("user",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityDay)

@@ -17,6 +17,7 @@ from core import metrics
 from core.audit import audit_record
 from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
 from core.realtime import publish_on_commit
+from core.recovery import requeue_lost
 
 from .judge import Limits, TestResult, Verdict, get_checker
 from .judge import TestCase as JudgeTestCase
@@ -469,10 +470,7 @@ def submissions_recover(*, now=None, limit: int = 500) -> int:
             found += 1
     waiting = Submission.objects.filter(status=SubmissionStatus.QUEUED,
                                         updated_at__lt=now - timedelta(seconds=settings.JUDGE_REQUEUE_SECONDS))
-    for submission_id in waiting.order_by("id").values_list("id", flat=True)[:limit]:
-        Submission.objects.filter(id=submission_id, status=SubmissionStatus.QUEUED).update(updated_at=now)
-        transaction.on_commit(partial(submission_judge_task.delay, submission_id), robust=True)
-        found += 1
+    found += requeue_lost(waiting, submission_judge_task, now=now, limit=limit)
     if found:
         logger.warning("re-queued %d submission(s) the queue had lost", found)
     return found

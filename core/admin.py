@@ -14,16 +14,9 @@ class AICallAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: an audit log that its readers could edit would prove nothing."""
-
-    list_display = ("created_at", "action", "actor_label", "target_type", "target_label", "ip", "request_id")
-    list_filter = ("action", "target_type", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("action", "actor_label", "target_label", "target_id", "ip", "request_id", "user_agent")
-    date_hierarchy = "created_at"
-    list_select_related = ("actor",)
-    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """For records that are written only by the services (ledgers, logs): staff read them here;
+    nobody adds, changes or deletes one."""
 
     def has_add_permission(self, request):
         return False
@@ -33,3 +26,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    """Read-only: an audit log that its readers could edit would prove nothing."""
+
+    list_display = ("created_at", "action", "actor_label", "target_type", "target_label", "ip", "request_id")
+    list_filter = ("action", "target_type", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("action", "actor_label", "target_label", "target_id", "ip", "request_id", "user_agent")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor",)
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]

@@ -24,6 +24,7 @@ from core import metrics
 from core.ai_gateway import ai_complete
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
+from core.recovery import requeue_lost
 
 from . import content as resume_content
 from .ats import SHOWN_LABELS, Practice, parse_job, practice_topics, score_resume
@@ -223,13 +224,8 @@ def versions_recover(*, now=None, limit: int = 200) -> int:
     reading_since = now - timedelta(seconds=2 * settings.RESUME_PARSE_SECONDS + settings.RESUME_REQUEUE_SECONDS)
     lost = ResumeVersion.objects.filter(
         Q(parse_status__in=(ParseStatus.PENDING, ParseStatus.QUEUED), updated_at__lt=waiting_since)
-        | Q(parse_status=ParseStatus.PARSING, updated_at__lt=reading_since)).order_by("id")
-    found = 0
-    for version_id in lost.values_list("id", flat=True)[:limit]:
-        ResumeVersion.objects.filter(id=version_id).update(updated_at=now)
-        transaction.on_commit(partial(resume_parse_task.delay, version_id), robust=True)
-        found += 1
-    return found
+        | Q(parse_status=ParseStatus.PARSING, updated_at__lt=reading_since))
+    return requeue_lost(lost, resume_parse_task, now=now, limit=limit)
 
 
 def version_parse_give_up(*, version_id: int) -> ResumeVersion | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
+from core.recovery import requeue_lost
 
 from ..lock_objects import lock_notification_for_update
 from ..models import EmailStatus, Notification, NotificationType, Preferences, User
@@ -140,13 +141,8 @@ def notification_emails_recover(*, now=None, limit: int = 500) -> int:
     since = now - timedelta(seconds=settings.EMAIL_REQUEUE_SECONDS)
     Notification.objects.filter(email_status=EmailStatus.SENDING, updated_at__lt=since).update(
         email_status=EmailStatus.FAILED, updated_at=now)
-    pending = Notification.objects.filter(email_status=EmailStatus.PENDING, updated_at__lt=since).order_by("id")
-    found = 0
-    for notification_id in pending.values_list("id", flat=True)[:limit]:
-        Notification.objects.filter(id=notification_id).update(updated_at=now)
-        transaction.on_commit(partial(notification_email_send.delay, notification_id), robust=True)
-        found += 1
-    return found
+    pending = Notification.objects.filter(email_status=EmailStatus.PENDING, updated_at__lt=since)
+    return requeue_lost(pending, notification_email_send, now=now, limit=limit)
 
 
 @transaction.atomic
