@@ -89,7 +89,10 @@ def logging_settings(*, json_lines: bool, level: str, quiet: dict[str, str]) -> 
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {name: {"level": value} for name, value in quiet.items()},
+        # Django's own default config gives its "django" logger a plain console handler: without
+        # this, each of its lines would be printed twice (plain, then structured by the root).
+        "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                    **{name: {"level": value} for name, value in quiet.items()}},
     }
 
 
