@@ -26,6 +26,7 @@ class RequestOrigin:
     user_agent: str
     request_id: str
     user_id: int | None = None
+    user_label: str = ""
     via_admin: bool = False  # the Django admin is serving this request
 
 
@@ -42,6 +43,7 @@ def origin_from_request(request) -> RequestOrigin:
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         request_id=str(structlog.contextvars.get_contextvars().get("request_id", ""))[:80],
         user_id=user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+        user_label=_label(user) if user is not None and getattr(user, "is_authenticated", False) else "",
     )
 
 
@@ -81,17 +83,16 @@ def audit_record(*, action: str, actor=None, subject=None, target=None, target_t
     from .models import AuditEvent
 
     origin = origin_from_request(request) if request is not None else current_origin.get()
-    if actor is None and origin is not None and origin.user_id is not None:
-        from django.contrib.auth import get_user_model
-
-        actor = get_user_model().objects.filter(pk=origin.user_id).first()
+    # Without an explicit actor, the signed-in user of the request did it (no query: the origin
+    # carries their id and label).
+    actor_id = getattr(actor, "pk", None) or (origin.user_id if actor is None and origin else None)
+    actor_label = actor_label or _label(actor) or (origin.user_label if actor is None and origin else "")
     if target is not None:
         target_type = target_type or f"{target._meta.app_label}.{target._meta.model_name}"
         target_id = target_id or str(target.pk)
         target_label = target_label or _label(target)
     event = AuditEvent(
-        action=action, actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label or _label(actor), subject=subject if getattr(subject, "pk", None) else None,
+        action=action, actor_id=actor_id, actor_label=actor_label, subject=subject if getattr(subject, "pk", None) else None,
         target_type=target_type[:100], target_id=str(target_id)[:64], target_label=target_label[:200],
         changes=safe_changes(changes), ip=origin.ip if origin else None,
         user_agent=origin.user_agent if origin else "", request_id=origin.request_id if origin else "")
