@@ -28,9 +28,9 @@ OPTIONAL_KEYS = {"role_families"}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Two prompts this alike (rapidfuzz's token_sort_ratio, 0-100) ask the same thing.
 NEAR_DUPLICATE = 80
-# Keywords match as substrings, so "ms" is in "problems" and "now" in "know". A talking point's
-# keyword found in more of the bank's weak samples (vague answers to other questions) than this
-# is too generic to evidence anything.
+# Keywords match as substrings, so "ms" is in "problems" and "now" in "know". A keyword found in
+# more of the bank's weak samples (vague answers, mostly to other questions) than this is too
+# generic to evidence anything.
 MOST_WEAK_SAMPLES_PER_KEYWORD = 4
 
 
@@ -157,6 +157,9 @@ def sample_answers(category, question):
     assert not missed, f"the strong sample misses: {missed}"
     hit = points_hit(weak, question)
     assert len(hit) <= 1, f"the weak sample covers points {hit}"
+    # The question's keywords are the terms a strong answer uses: the strong sample is one.
+    unused = [k for k in question["keywords"] if k.lower() not in strong.lower()]
+    assert not unused, f"the strong sample never uses the keywords {unused}"
 
 
 @pytest.mark.parametrize("check", [shape_and_allowed_values, known_names, points_rubric_and_follow_ups,
@@ -166,11 +169,12 @@ def test_every_question(check):
     assert not failures, "\n".join(failures)
 
 
-def test_talking_point_keywords_are_specific():
+def test_keywords_are_specific():
     weak_samples = [q["sample_weak_answer"].lower() for _, q in QUESTIONS]
-    generic = sorted({(keyword, count) for _, question in QUESTIONS for point in question["talking_points"]
-                      for keyword in point["keywords"]
-                      if (count := sum(keyword in sample for sample in weak_samples)) > MOST_WEAK_SAMPLES_PER_KEYWORD})
+    keywords = {keyword.lower() for _, question in QUESTIONS
+                for keyword in [*question["keywords"], *(k for p in question["talking_points"] for k in p["keywords"])]}
+    generic = sorted((keyword, count) for keyword in keywords
+                     if (count := sum(keyword in sample for sample in weak_samples)) > MOST_WEAK_SAMPLES_PER_KEYWORD)
     assert not generic, f"keywords found in many vague answers: {generic}"
 
 
