@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Web worker processes; more than one needs REDIS_URL (the in-memory channel layer is per process).
 WEB_WORKERS ?= 1
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run prod test bench assets worker beat migrate seed lint check-deploy clean upgrade lock-check
 
@@ -60,7 +62,7 @@ prod: $(VENV)/.installed
 	./deploy/prod.sh
 
 test: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest tests/bench -p no:cacheprovider -o addopts="" -s $(PYTEST_ARGS)

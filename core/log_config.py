@@ -73,7 +73,11 @@ def configure_structlog() -> None:
 def logging_settings(*, json_lines: bool, level: str, quiet: dict[str, str]) -> dict:
     """The LOGGING dict for Django: every record, from structlog or the standard library, goes
     through the same processors and one renderer."""
-    renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
+    # Plain tracebacks, whatever is installed: structlog prefers rich's when rich is importable
+    # (a test dependency pulls it in), and those print every frame's local variables, which can
+    # hold passwords and tokens, and take a second or more per logged 403 or 404.
+    renderer = (structlog.processors.JSONRenderer() if json_lines
+                else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback))
     final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secrets]
     if json_lines:
         final.append(structlog.processors.format_exc_info)

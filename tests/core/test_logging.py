@@ -125,3 +125,25 @@ def test_no_password_token_or_resume_text_reaches_the_logs(user, client, json_lo
     assert lines(json_log), "nothing was logged: the test would prove nothing"
     for secret in (secret_password, PASSWORD, token, token.split(".")[2], "Zephyrine", "Quillbank"):
         assert secret not in output, f"{secret[:12]}... is in the logs"
+
+
+def test_a_logged_error_in_development_shows_the_traceback_but_no_local_variables():
+    """The readable format prints plain tracebacks: never the frames' locals, where passwords live."""
+    spec = logging_settings(json_lines=False, level="DEBUG", quiet={})["formatters"]["structured"]
+    formatter = structlog.stdlib.ProcessorFormatter(processors=spec["processors"],
+                                                    foreign_pre_chain=spec["foreign_pre_chain"])
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("prepforge.test.tracebacks")
+    logger.addHandler(handler)
+    try:
+        password_in_a_local = "correct-horse-battery-staple"  # noqa: F841
+        raise ValueError("the card was declined")
+    except ValueError:
+        logger.exception("checkout failed")
+    finally:
+        logger.removeHandler(handler)
+    text = buffer.getvalue()
+    assert "checkout failed" in text and "ValueError: the card was declined" in text
+    assert "correct-horse-battery-staple" not in text
