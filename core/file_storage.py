@@ -61,7 +61,7 @@ class LocalFileSystemStorage(FileSystemStorage):
             with os.fdopen(fd, "wb") as out:
                 for chunk in content.chunks():
                     out.write(chunk.encode() if isinstance(chunk, str) else chunk)
-            return super()._save(name, _WrittenFile(partial))
+            return super()._save(name, _WrittenFile(partial))  # type: ignore[misc]  # not in the stubs
         except OSError as error:
             if partial is not None:
                 try:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
-from core.smtp_handover import HandoverPoint, HandoverRefused, send_with_handover
 from core.recovery import requeue_lost
+from core.smtp_handover import HandoverPoint, HandoverRefused, send_with_handover
 
 from ..lock_objects import lock_notification_for_update
 from ..models import EmailStatus, Notification, NotificationType, Preferences, User

@@ -8,8 +8,8 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from accounts.models import EmailStatus, Notification
