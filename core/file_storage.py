@@ -6,10 +6,12 @@ who asks, then calls `private_file_response`, which streams the local file or re
 signed URL that expires within a minute or so."""
 
 import errno
+import functools
 import mimetypes
 import os
 import secrets
 import tempfile
+from contextvars import ContextVar
 from pathlib import PurePosixPath
 
 from django.core.files import File
@@ -45,6 +47,31 @@ class _WrittenFile(File):
         return self._path
 
 
+# Files stored inside a files_kept_only_with_their_rows() block, as (storage, name).
+_stored_in_block: ContextVar[list | None] = ContextVar("files_stored_in_block", default=None)
+
+
+def files_kept_only_with_their_rows(function):
+    """For a service that stores files and rows together: when it raises (so its transaction
+    rolls back), the files it stored are deleted again, so no file is left without its row.
+    Put it outside @transaction.atomic, so that a failed commit counts too."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        stored: list = []
+        token = _stored_in_block.set(stored)
+        try:
+            return function(*args, **kwargs)
+        except BaseException:
+            for storage, name in stored:
+                storage.delete(name)
+            raise
+        finally:
+            _stored_in_block.reset(token)
+
+    return wrapper
+
+
 class LocalFileSystemStorage(FileSystemStorage):
     """Local files that are never half-saved. Django writes straight into the final name, so a
     full disk leaves a truncated file there (and a 500). Here the bytes go to a hidden file in
@@ -61,7 +88,7 @@ class LocalFileSystemStorage(FileSystemStorage):
             with os.fdopen(fd, "wb") as out:
                 for chunk in content.chunks():
                     out.write(chunk.encode() if isinstance(chunk, str) else chunk)
-            return super()._save(name, _WrittenFile(partial))  # type: ignore[misc]  # not in the stubs
+            saved = super()._save(name, _WrittenFile(partial))  # type: ignore[misc]  # not in the stubs
         except OSError as error:
             if partial is not None:
                 try:
@@ -71,6 +98,10 @@ class LocalFileSystemStorage(FileSystemStorage):
             if error.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise StorageFull() from error
             raise
+        stored = _stored_in_block.get()
+        if stored is not None:
+            stored.append((self, saved))
+        return saved
 
 
 class PrivateFileSystemStorage(LocalFileSystemStorage):
