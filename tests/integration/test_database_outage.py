@@ -145,6 +145,8 @@ def test_a_database_outage_answers_503_quickly_retries_tasks_and_recovers(transa
                     running(worker, process_env(tmp_path, **overrides), tmp_path / "worker.log"):
                 auth = {"Authorization": f"Bearer {app_login(web.url, user.email)}"}
                 assert httpx.get(f"{web.url}/api/v1/challenges/", headers=auth, timeout=20).status_code == 200
+                log = tmp_path / "worker.log"
+                wait_for(lambda: " ready." in log.read_text(errors="replace"), 60, "the worker is ready")
 
                 cluster.stop()
                 stopped_at = time.monotonic()
@@ -159,8 +161,7 @@ def test_a_database_outage_answers_503_quickly_retries_tasks_and_recovers(transa
                 from accounts.tasks import notification_email_send
 
                 notification_email_send.delay(notification.id)
-                log = tmp_path / "worker.log"
-                wait_for(lambda: "Retry in" in log.read_text(errors="replace"), 10, "the task retried")
+                wait_for(lambda: "Retry in" in log.read_text(errors="replace"), 20, "the task retried")
                 time.sleep(max(0.0, 10 - (time.monotonic() - stopped_at)))
                 cluster.start()
                 restarted_at = time.monotonic()
