@@ -81,7 +81,12 @@ class StallingSMTPServer:
                     if self._stall_here(recipient, "data"):
                         return self._until_closed(client)
                     client.sendall(b"354 go ahead\r\n")
-                    body = b"".join(iter(reader.readline, b".\r\n"))
+                    lines = []
+                    while (line := reader.readline()) != b".\r\n":
+                        if not line:
+                            return  # the client went away before the end-of-data mark: discarded
+                        lines.append(line)
+                    body = b"".join(lines)
                     with self._lock:  # the server has it from here on (RFC 5321 4.1.1.4)
                         self.mails.setdefault(recipient, []).append(body)
                     if self._stall_here(recipient, "end"):
