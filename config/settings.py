@@ -178,18 +178,23 @@ JUDGE_STALL_GRACE_SECONDS = float(os.environ.get("JUDGE_STALL_GRACE_SECONDS", 20
 JUDGE_REQUEUE_SECONDS = float(os.environ.get("JUDGE_REQUEUE_SECONDS", 60))
 RESUME_REQUEUE_SECONDS = float(os.environ.get("RESUME_REQUEUE_SECONDS", 60))
 EMAIL_REQUEUE_SECONDS = float(os.environ.get("EMAIL_REQUEUE_SECONDS", 60))
+# A sweep no worker took within its period is dropped ("expires"): while the workers are down
+# beat keeps queueing them, and a worker that comes back should not work through that backlog first.
 CELERY_BEAT_SCHEDULE = {
     "recover-lost-submissions": {
         "task": "challenges.tasks.submissions_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "recover-lost-resume-reads": {
         "task": "resumes.tasks.versions_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "recover-lost-emails": {
         "task": "accounts.tasks.notification_emails_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "close-expired-rooms": {
         "task": "collaboration.tasks.rooms_expire",
