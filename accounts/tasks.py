@@ -2,11 +2,13 @@
 
 from celery import shared_task
 
+from config.celery import DATABASE_UNAVAILABLE
+
 from . import services
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             retry_kwargs={"max_retries": 5})
+# An SMTP server that refuses or drops the connection (OSError), or the database, retried.
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError, *DATABASE_UNAVAILABLE))
 def notification_email_send(self, notification_id: int) -> bool:
     return services.notification_email_deliver(notification_id=notification_id)
 

@@ -178,18 +178,23 @@ JUDGE_STALL_GRACE_SECONDS = float(os.environ.get("JUDGE_STALL_GRACE_SECONDS", 20
 JUDGE_REQUEUE_SECONDS = float(os.environ.get("JUDGE_REQUEUE_SECONDS", 60))
 RESUME_REQUEUE_SECONDS = float(os.environ.get("RESUME_REQUEUE_SECONDS", 60))
 EMAIL_REQUEUE_SECONDS = float(os.environ.get("EMAIL_REQUEUE_SECONDS", 60))
+# A sweep no worker took within its period is dropped ("expires"): while the workers are down
+# beat keeps queueing them, and a worker that comes back should not work through that backlog first.
 CELERY_BEAT_SCHEDULE = {
     "recover-lost-submissions": {
         "task": "challenges.tasks.submissions_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "recover-lost-resume-reads": {
         "task": "resumes.tasks.versions_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "recover-lost-emails": {
         "task": "accounts.tasks.notification_emails_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
     "close-expired-rooms": {
         "task": "collaboration.tasks.rooms_expire",
@@ -339,11 +344,14 @@ AVATAR_DECODE_QUEUE_SECONDS = 20
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PrepForge <noreply@prepforge.local>")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, recording the moment the server may have the mail (core/smtp_handover.py).
+    EMAIL_BACKEND = "core.smtp_handover.EmailBackend"
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A server that stops answering fails the send (retried) instead of holding the worker.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
 else:
     # Development: every mail is also a file under var/mail/ (and printed by `make run`).
     EMAIL_BACKEND = os.environ.get(
@@ -394,9 +402,11 @@ JUDGE_MAX_STDIN_BYTES = 1024 * 1024
 RESUME_MAX_UPLOAD_BYTES = int(os.environ.get("RESUME_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 # Parsing runs in a child process with these limits, so that a hostile file cannot take the
 # worker down (decompression bombs, pathological PDFs).
-RESUME_PARSE_SECONDS = 30
+RESUME_PARSE_SECONDS = int(os.environ.get("RESUME_PARSE_SECONDS", 30))
 RESUME_PARSE_MEMORY = 768 * 1024 * 1024
 RESUME_PARSE_WORKER = "resumes.parse_worker"  # the module the child runs
+if TESTING:  # fault tests give real workers a reader that takes its time
+    RESUME_PARSE_WORKER = os.environ.get("RESUME_PARSE_WORKER", RESUME_PARSE_WORKER)
 # At most this many children read resumes at once on one machine (each may use RESUME_PARSE_MEMORY);
 # the others show as queued. Slots are file locks, shared by the web and Celery processes.
 RESUME_PARSE_CONCURRENCY = int(os.environ.get("RESUME_PARSE_CONCURRENCY", 2))

@@ -19,7 +19,7 @@ def storages_from_environment(environ: Mapping[str, str], *, media_root: Path, p
             raise RuntimeError(f"PRIVATE_MEDIA_ROOT ({private_root}) must not be inside MEDIA_ROOT ({media_root}): "
                                "everything under MEDIA_ROOT is served at MEDIA_URL.")
         return {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": {"BACKEND": "core.file_storage.LocalFileSystemStorage"},
             # No URL: core.file_storage streams these to whoever a view has checked.
             "private": {"BACKEND": "core.file_storage.PrivateFileSystemStorage",
                         "OPTIONS": {"location": str(private_root)}},

@@ -23,6 +23,7 @@ from challenges.judge.slots import NoFreeSlot, SlotPool
 from core import metrics
 from core.ai_gateway import ai_complete
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
+from core.file_storage import files_kept_only_with_their_rows
 from core.realtime import publish_on_commit, user_group
 from core.recovery import requeue_lost
 
@@ -46,6 +47,7 @@ def _next_number(resume: Resume) -> int:
     return (resume.versions.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+@files_kept_only_with_their_rows
 @transaction.atomic
 def resume_upload(*, user, upload, title: str = "") -> ResumeVersion:
     """Store an uploaded resume as a new resume (or a new version of `resume`) and queue its
@@ -65,6 +67,7 @@ def resume_upload(*, user, upload, title: str = "") -> ResumeVersion:
     return _new_upload_version(resume, data, kind, note="Uploaded")
 
 
+@files_kept_only_with_their_rows
 @transaction.atomic
 def resume_upload_version(*, resume: Resume, upload) -> ResumeVersion:
     upload.seek(0)

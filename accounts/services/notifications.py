@@ -4,7 +4,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +13,7 @@ from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.realtime import publish_on_commit, user_group
 from core.recovery import requeue_lost
+from core.smtp_handover import HandoverPoint, HandoverRefused, send_with_handover
 
 from ..lock_objects import lock_notification_for_update
 from ..models import EmailStatus, Notification, NotificationType, Preferences, User
@@ -100,47 +101,72 @@ def notification_send(
 
 
 def notification_email_deliver(*, notification_id: int) -> bool:
-    """Send the e-mail of one notification at most once. Returns whether a mail went out.
+    """Send the e-mail of one notification exactly once where SMTP allows it, never twice.
+    Returns whether a mail went out.
 
-    "sending" is committed before the mail goes to the SMTP server, so a worker killed after the
-    server accepted it (before "sent" was saved) never sends it a second time; a send that fails
-    goes back to "pending" for the task's retry."""
+    "sending" is committed first (a claim; its updated_at is the claim's token). Just before the
+    SMTP end-of-data mark (core.smtp_handover), the moment after which the server may have the
+    mail, `email_sent_at` is set, only if the claim still holds. A worker killed before that
+    mark leaves a claim the recovery sweep hands to the next worker (the server discarded the
+    unfinished transaction); one killed after it leaves a mail that may have arrived, which is
+    never sent again. A send that fails before the mark goes back to "pending" for the retry."""
     with transaction.atomic():
         notification = lock_notification_for_update(notification_id)
         if notification is None or notification.email_status != EmailStatus.PENDING:
             return False
         notification.email_status = EmailStatus.SENDING
-        notification.save(update_fields=["email_status", "updated_at"])
+        notification.email_sent_at = None
+        notification.save(update_fields=["email_status", "email_sent_at", "updated_at"])
+    claim = Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING,
+                                        updated_at=notification.updated_at, email_sent_at__isnull=True)
+
+    def hand_over() -> bool:
+        # A claim the sweep took back (this worker looked dead) is not ours any more.
+        return claim.update(email_sent_at=timezone.now()) == 1
+
     context = {"notification": notification, "user": notification.user, "site_url": settings.SITE_URL}
+    # The text part is rendered with autoescape off (it is not HTML); the HTML part escapes.
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
+        body=render_to_string("accounts/email/notification.txt", context).strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.user.email],
+        connection=get_connection(fail_silently=False))
+    message.attach_alternative(render_to_string("accounts/email/notification.html", context), "text/html")
+    point = HandoverPoint(hand_over)
     try:
-        # The text part is rendered with autoescape off (it is not HTML); the HTML part escapes.
-        send_mail(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
-            message=render_to_string("accounts/email/notification.txt", context).strip() + "\n",
-            html_message=render_to_string("accounts/email/notification.html", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.user.email],
-            fail_silently=False,
-        )
+        send_with_handover(point, message.send, message.connection)
+    except HandoverRefused:
+        return False
     except Exception:
-        Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
-            email_status=EmailStatus.PENDING, updated_at=timezone.now())
+        if point.reached:
+            # After the end-of-data mark the server may have the mail: no second copy.
+            logger.warning("e-mail of notification %s: no confirmation after it was handed over", notification_id)
+            Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+                email_status=EmailStatus.FAILED, updated_at=timezone.now())
+            return False
+        Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING,
+                                    updated_at=notification.updated_at).update(
+            email_status=EmailStatus.PENDING, email_sent_at=None, updated_at=timezone.now())
         raise
-    Notification.objects.filter(id=notification_id).update(
+    # The sweep may have given up on a slow confirmation meanwhile ("failed"): it did arrive.
+    Notification.objects.filter(id=notification_id, email_status__in=(EmailStatus.SENDING, EmailStatus.FAILED)).update(
         email_status=EmailStatus.SENT, email_sent_at=timezone.now(), updated_at=timezone.now())
     return True
 
 
 def notification_emails_recover(*, now=None, limit: int = 500) -> int:
-    """E-mails the queue lost (Celery beat): pending for longer than EMAIL_REQUEUE_SECONDS are
-    queued again; "sending" for that long means the worker died mid-send, and whether the SMTP
-    server took the mail is unknown: it is marked failed rather than risk a second copy."""
+    """E-mails the queue lost (Celery beat), waiting for longer than EMAIL_REQUEUE_SECONDS: pending
+    ones are queued again; "sending" ones whose worker died before the SMTP end-of-data mark
+    (no `email_sent_at`) too, since the server discarded them; "sending" ones handed over
+    before their worker died may have arrived, and are marked failed rather than risk a second copy."""
     from ..tasks import notification_email_send
 
     now = now or timezone.now()
     since = now - timedelta(seconds=settings.EMAIL_REQUEUE_SECONDS)
-    Notification.objects.filter(email_status=EmailStatus.SENDING, updated_at__lt=since).update(
-        email_status=EmailStatus.FAILED, updated_at=now)
+    stale = Notification.objects.filter(email_status=EmailStatus.SENDING, updated_at__lt=since)
+    stale.filter(email_sent_at__isnull=False).update(email_status=EmailStatus.FAILED, updated_at=now)
+    # updated_at stays old, so the requeue just below takes them at once.
+    stale.filter(email_sent_at__isnull=True).update(email_status=EmailStatus.PENDING)
     pending = Notification.objects.filter(email_status=EmailStatus.PENDING, updated_at__lt=since)
     return requeue_lost(pending, notification_email_send, now=now, limit=limit)
 

@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 
 from challenges.judge.slots import NoFreeSlot, SlotPool
 from core.exceptions import ApplicationError, Conflict, ValidationFailed
+from core.file_storage import files_kept_only_with_their_rows
 
 from ..lock_objects import lock_preferences_for_update, lock_profile_for_update
 from ..models import Preferences, Profile, Progress, User
@@ -199,6 +200,7 @@ def _unprocessable() -> ValidationFailed:
         code="avatar_unprocessable")
 
 
+@files_kept_only_with_their_rows
 def profile_avatar_set(*, user: User, upload) -> Profile:
     """Store a square, re-encoded PNG of the uploaded image. Re-encoding drops metadata (EXIF
     location) and anything hidden after the image data. Too many pixels are refused from the

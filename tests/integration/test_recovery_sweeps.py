@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from accounts.models import EmailStatus, Notification
@@ -97,11 +98,11 @@ def test_an_email_is_sent_at_most_once_even_when_its_worker_dies_after_the_send(
     assert notification.email_status == EmailStatus.PENDING
 
     # The SMTP server took the mail, then the worker died before saving "sent".
-    def accepted_then_killed(*args, **kwargs):
-        mail.outbox.append(kwargs["subject"])
+    def accepted_then_killed(message, *args, **kwargs):
+        mail.outbox.append(message.subject)
         raise KeyboardInterrupt  # like SIGKILL: nothing after the send runs
 
-    with mock.patch("accounts.services.notifications.send_mail", accepted_then_killed), \
+    with mock.patch.object(EmailMultiAlternatives, "send", accepted_then_killed), \
             pytest.raises(KeyboardInterrupt):
         notification_email_deliver(notification_id=notification.id)
     notification.refresh_from_db()
@@ -117,7 +118,7 @@ def test_an_email_is_sent_at_most_once_even_when_its_worker_dies_after_the_send(
 def test_an_email_whose_send_failed_or_whose_message_was_lost_is_sent_once(user, settings):
     settings.EMAIL_REQUEUE_SECONDS = 60
     notification = email_notification(user)
-    with mock.patch("accounts.services.notifications.send_mail", side_effect=OSError("SMTP down")), \
+    with mock.patch.object(EmailMultiAlternatives, "send", side_effect=OSError("SMTP down")), \
             pytest.raises(OSError):
         notification_email_deliver(notification_id=notification.id)
     notification.refresh_from_db()
