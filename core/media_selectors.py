@@ -8,7 +8,7 @@ FILE_VARIANTS = ("original", "web", "poster")
 
 def media_get_for_user(*, user, asset_id: int) -> MediaAsset:
     if not getattr(user, "is_authenticated", False):
-        raise NotFound("No such recording.", code="media_not_found")
+        raise NotFound("No such recording.")
     return first_or_not_found(MediaAsset.objects.filter(id=asset_id, owner=user), "No such recording.")
 
 
