@@ -23,12 +23,20 @@ from django.utils import timezone
 from .exceptions import ApplicationError, Conflict
 from .file_storage import unguessable_name
 from .lock_objects import lock_media_asset_for_update
-from .media_processing import (MediaAnalysis, MediaCommandTimeout, MediaLimits, MediaRejected, analyse_media,
-                               check_upload, speaking_measures)
-from .media_processing.speech import NO_AUDIO, NOT_REQUESTED
+from .media_processing import (
+    MediaAnalysis,
+    MediaCommandTimeout,
+    MediaLimits,
+    MediaRejected,
+    analyse_media,
+    check_upload,
+    speaking_measures,
+)
+from .media_processing.speech import NO_AUDIO, NOT_REQUESTED, SpeakingMeasures
 from .models import MEDIA_TRANSITIONS, MediaAsset, MediaStatus
 from .realtime import publish_on_commit
 from .recovery import requeue_lost
+from .speech_gateway import SpeechResult, speech_transcribe
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +155,6 @@ def media_process(*, asset_id: int) -> MediaAsset | None:
         speech, measures = None, None
         if asset.transcribe and analysis.activity is not None:
             _progress(asset.id, "transcribing", 70)
-            from .speech_gateway import speech_transcribe
-
             speech = speech_transcribe(pcm=analysis.pcm, activity=analysis.activity, user=asset.owner)
             measures = speaking_measures(analysis.activity, speech.transcript)
         _progress(asset.id, "saving", 95)
@@ -163,7 +169,8 @@ def media_process(*, asset_id: int) -> MediaAsset | None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _finish(asset_id: int, analysis: MediaAnalysis, speech, measures) -> MediaAsset | None:
+def _finish(asset_id: int, analysis: MediaAnalysis, speech: SpeechResult | None,
+            measures: SpeakingMeasures | None) -> MediaAsset | None:
     with transaction.atomic():
         asset = lock_media_asset_for_update(asset_id)
         if asset is None or asset.status != MediaStatus.PROCESSING:
@@ -191,9 +198,10 @@ def _finish(asset_id: int, analysis: MediaAnalysis, speech, measures) -> MediaAs
         else:
             asset.transcript_status = measures.status
             transcript = speech.transcript if speech else None
-            usable = transcript is not None and measures.status == "transcribed"
-            asset.transcript = transcript.text if usable else ""
-            asset.transcript_words = [asdict(word) for word in transcript.words] if usable else []
+            # Only a transcript that was judged real is kept: never words guessed into silence or noise.
+            if transcript is not None and measures.status == "transcribed":
+                asset.transcript = transcript.text
+                asset.transcript_words = [asdict(word) for word in transcript.words]
             asset.transcript_engine = speech.engine if speech else ""
             asset.transcript_fallback_reason = speech.fallback_reason[:500] if speech else ""
             asset.speaking = measures.as_dict()

@@ -7,8 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .probing import MediaInfo, MediaLimits, MediaRejected, check_length, probe
-from .rendering import BYTES_PER_SECOND, WebCopyPlan, decode_pcm, make_poster, make_web_copy, plan_web_copy, \
-    waveform_peaks
+from .rendering import (
+    BYTES_PER_SECOND,
+    WebCopyPlan,
+    decode_pcm,
+    make_poster,
+    make_web_copy,
+    plan_web_copy,
+    waveform_peaks,
+)
 from .sniffing import Container, NotMedia, sniff_container
 from .speech import VoiceActivity, voice_activity
 

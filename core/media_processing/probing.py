@@ -85,7 +85,7 @@ def probe(path: str, container: Container, *, size_bytes: int, limits: MediaLimi
     except ValueError:
         raise MediaRejected("The file is damaged (ffprobe could not describe it).", code="corrupt_file")
     form = report.get("format") or {}
-    streams = []
+    streams: list[StreamInfo] = []
     for raw in report.get("streams") or []:
         kind = raw.get("codec_type")
         if kind not in ("audio", "video"):

@@ -7,11 +7,24 @@ import time
 
 import pytest
 
-from core.media_processing import (MediaLimits, MediaRejected, Transcript, Word, analyse_media, check_upload,
-                                   speaking_measures)
+from core.media_processing import (
+    MediaLimits,
+    MediaRejected,
+    Transcript,
+    Word,
+    analyse_media,
+    check_upload,
+    speaking_measures,
+)
 from core.media_processing.commands import FFMPEG, MediaCommandTimeout, run_media_command
 from core.media_processing.sniffing import sniff_container
-from core.media_processing.speech import SILENT, TRANSCRIBED, UNINTELLIGIBLE, filler_words, voice_activity
+from core.media_processing.speech import (
+    SILENT,
+    TRANSCRIBED,
+    UNINTELLIGIBLE,
+    filler_words,
+    voice_activity,
+)
 from core.media_processing.sphinx import transcribe_offline
 
 from .recordings import SENTENCE_WORDS, needs_festival

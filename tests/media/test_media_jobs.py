@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from core import media_services
 from core.exceptions import Conflict
-from core.media_services import MediaRefused, media_process, media_recover, media_requeue, media_upload
+from core.media_services import (
+    MediaRefused,
+    media_process,
+    media_recover,
+    media_requeue,
+    media_upload,
+)
 from core.models import AICall, MediaAsset, MediaStatus
 from core.tasks import media_process_task
 
