@@ -16,7 +16,9 @@ def transcribe_offline(pcm: bytes, activity: VoiceActivity | None = None) -> Tra
     """Words with their times (seconds) and confidence (0..1), utterance by utterance."""
     from pocketsphinx import Decoder
 
-    decoder = Decoder(samprate=SAMPLE_RATE, logfn="/dev/null")
+    # At most 3,000 active HMMs per frame (the default allows 30,000): a quarter faster on speech
+    # with the same words heard (measured on the test sentence), and noise cannot blow the search up.
+    decoder = Decoder(samprate=SAMPLE_RATE, logfn="/dev/null", maxhmmpf=3000)
     words: list[Word] = []
     for start, end in _utterances(pcm, activity):
         offset = start
