@@ -10,6 +10,8 @@ from .audit import audit_purge_expired
 logger = logging.getLogger(__name__)
 
 # Every ffmpeg/ffprobe step at its limit, plus transcribing at worst as long as the recording.
+# Longer than CELERY_VISIBILITY_TIMEOUT at the defaults: a job that slow may be handed out twice,
+# and the second copy finds it processing and stops (only a queued job runs).
 MEDIA_TASK_SECONDS = int(4 * settings.MEDIA_COMMAND_SECONDS + settings.MEDIA_MAX_SECONDS + 60)
 
 
