@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
         "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
+    "recover-lost-media-jobs": {
+        "task": "core.tasks.media_recover_task",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
     "close-expired-rooms": {
         "task": "collaboration.tasks.rooms_expire",
         "schedule": crontab(minute="*/10"),
@@ -413,10 +417,23 @@ RESUME_PARSE_CONCURRENCY = int(os.environ.get("RESUME_PARSE_CONCURRENCY", 2))
 RESUME_PARSE_LOCK_DIR = str(VAR_DIR / "locks" / "resume-readers")
 RESUME_PARSE_QUEUE_SECONDS = 60  # a Celery task waits this long, then retries later
 RESUME_PARSE_EMBEDDED_QUEUE_SECONDS = 600  # without Celery, a thread waits this long, then gives up
+
+# --- Media (recordings, voice answers, attachments: core.media_services) --------------------------
+# Refused at upload: larger files, and any file whose first bytes are not audio or video. Refused by
+# the job (Celery, ffprobe/ffmpeg in child processes with these time limits): longer recordings.
+MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MEDIA_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
+MEDIA_MAX_SECONDS = float(os.environ.get("MEDIA_MAX_SECONDS", 20 * 60))
+MEDIA_COMMAND_SECONDS = float(os.environ.get("MEDIA_COMMAND_SECONDS", 300))
+# A job that times out (or whose worker fails) is tried this many times in all, then marked failed.
+MEDIA_JOB_ATTEMPTS = int(os.environ.get("MEDIA_JOB_ATTEMPTS", 3))
+MEDIA_REQUEUE_SECONDS = float(os.environ.get("MEDIA_REQUEUE_SECONDS", 60))
+# With AI_BASE_URL set, speech goes to its OpenAI-compatible /audio/transcriptions with this model;
+# pocketsphinx (offline) answers without it, or when it fails.
+AI_TRANSCRIBE_MODEL = os.environ.get("AI_TRANSCRIBE_MODEL", "whisper-1")
 # No request body is read past this, whatever the path (core.body_limits, in front of Django):
 # the largest upload plus room for the multipart framing and the other form fields. Bodies that
 # are not multipart stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
-MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
+MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES, MEDIA_MAX_UPLOAD_BYTES) + 1024 * 1024
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AICall, AuditEvent
+from .models import AICall, AuditEvent, MediaAsset, MediaStatus
 
 
 @admin.register(AICall)
@@ -38,3 +38,31 @@ class AuditEventAdmin(AppendOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor",)
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+
+@admin.register(MediaAsset)
+class MediaAssetAdmin(admin.ModelAdmin):
+    """Recordings and their jobs: staff see the status, the reason a job failed and what it found;
+    the only change is queueing a failed job again (through the service)."""
+
+    list_display = ("id", "owner", "purpose", "kind", "status", "stage", "failure_code", "duration_seconds",
+                    "transcript_status", "transcript_engine", "created_at")
+    list_filter = ("status", "kind", "purpose", "transcript_status", "transcript_engine")
+    search_fields = ("owner__email", "owner__username", "original_name", "failure_reason")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    readonly_fields = [field.name for field in MediaAsset._meta.fields]
+    actions = ["requeue_failed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Process the selected failed recordings again")
+    def requeue_failed(self, request, queryset):
+        from .media_services import media_requeue
+
+        count = 0
+        for asset in queryset.filter(status=MediaStatus.FAILED):
+            media_requeue(asset=asset)
+            count += 1
+        self.message_user(request, f"{count} recording(s) queued again.")

@@ -48,6 +48,10 @@ def _client():
                   timeout=settings.AI_TIMEOUT_SECONDS, max_retries=settings.AI_MAX_RETRIES)
 
 
+# The same client for the other endpoints of the service (core.speech_gateway: /audio/transcriptions).
+model_client = _client
+
+
 def _ask_model(*, system: str, prompt: str, schema: dict) -> tuple[dict, str]:
     try:
         response = _client().chat.completions.create(

@@ -143,19 +143,21 @@ def unguessable_name(folder: str, filename: str) -> str:
     return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
 
 
-def private_file_response(field_file, *, download_name: str) -> HttpResponseBase:
+def private_file_response(field_file, *, download_name: str, content_type: str = "",
+                          as_attachment: bool = True) -> HttpResponseBase:
     """The response that hands a private file to the person a view has already checked.
 
     Local files are streamed as an attachment; on S3 the answer is a redirect to a signed URL
-    (short-lived, and asking S3 to send it as an attachment with the same name)."""
+    (short-lived, and asking S3 to send it as an attachment with the same name). Recordings are
+    sent inline (`as_attachment=False`) with the type their bytes were found to be, for players."""
     storage = field_file.storage
-    content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    content_type = content_type or mimetypes.guess_type(download_name)[0] or "application/octet-stream"
     response: FileResponse | HttpResponseRedirect
     if _is_local(storage):
-        response = FileResponse(storage.open(field_file.name, "rb"), as_attachment=True, filename=download_name,
-                                content_type=content_type)
+        response = FileResponse(storage.open(field_file.name, "rb"), as_attachment=as_attachment,
+                                filename=download_name, content_type=content_type)
     else:
-        disposition = content_disposition_header(True, download_name)
+        disposition = content_disposition_header(as_attachment, download_name)
         url = storage.url(field_file.name, parameters={"ResponseContentDisposition": disposition,
                                                        "ResponseContentType": content_type})
         response = HttpResponseRedirect(url)

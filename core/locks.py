@@ -13,6 +13,8 @@ kind by ascending primary key:
   3. challenges.ChallengeProgress
   4. challenges.Challenge
   5. resumes.ResumeVersion, then resumes.Roadmap
+  5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
+      that first)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)

@@ -1,0 +1,1 @@
+from .recordings import recordings  # noqa: F401 (the session fixture)
