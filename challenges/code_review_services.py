@@ -120,8 +120,8 @@ def _version_add(review: CodeReview, source: str, note: str) -> CodeReviewVersio
     version = CodeReviewVersion.objects.create(review=review, number=number, source=source, note=note[:200])
     comments = list(review.comments.filter(current_line_start__isnull=False))
     for comment in comments:
-        moved = line_mapping.move_range(previous.source, source, comment.current_line_start,
-                                        comment.current_line_end or comment.current_line_start)
+        start = comment.current_line_start or 1
+        moved = line_mapping.move_range(previous.source, source, start, comment.current_line_end or start)
         comment.current_line_start, comment.current_line_end = moved.start, moved.end
         comment.outdated = comment.outdated or moved.outdated
     CodeReviewComment.objects.bulk_update(comments, ["current_line_start", "current_line_end", "outdated"])

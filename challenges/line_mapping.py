@@ -36,8 +36,8 @@ def move_range(old: str, new: str, start: int, end: int) -> MovedRange:
     their new place. Otherwise outdated, at the new line where the first old line ended up (or the
     nearest kept line before it)."""
     mapping = line_map(old, new)
-    targets = [mapping.get(line) for line in range(start, end + 1)]
-    if all(t is not None for t in targets) and targets == list(range(targets[0], targets[0] + len(targets))):
+    targets = [mapping[line] for line in range(start, end + 1) if line in mapping]
+    if len(targets) == end - start + 1 and targets == list(range(targets[0], targets[0] + len(targets))):
         return MovedRange(targets[0], targets[-1], False)
     before = [mapping[line] for line in range(start, 0, -1) if line in mapping]
     anchor = before[0] + 1 if before else 1

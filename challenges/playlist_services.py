@@ -122,15 +122,15 @@ def playlist_upsert(*, data: dict, author=None) -> tuple[Playlist, bool]:
     old ones (their progress goes with them) and every enrolment is recounted."""
     category = category_get_or_create(name=data["category"])
     wanted = _lesson_rows(data["lessons"])
-    playlist = Playlist.objects.filter(slug=data["slug"]).first()
-    created = playlist is None
+    existing_playlist = Playlist.objects.filter(slug=data["slug"]).first()
+    created = existing_playlist is None
     fields = {"title": data["title"], "summary": data.get("summary", "")[:300],
               "description": data.get("description", ""), "category": category,
               "difficulty": data.get("difficulty", "easy"), "is_published": data.get("is_published", True)}
-    if created:
+    if existing_playlist is None:
         playlist = Playlist.objects.create(slug=data["slug"], author=author, **fields)
     else:
-        playlist = lock_playlist_for_update(playlist.id)
+        playlist = lock_playlist_for_update(existing_playlist.id)
         if any(getattr(playlist, k) != v for k, v in fields.items()):
             for key, value in fields.items():
                 setattr(playlist, key, value)
@@ -323,7 +323,8 @@ def _certificate_issue(enrolment: Enrolment) -> Certificate:
         user, playlist = enrolment.user, enrolment.playlist
         certificate = Certificate.objects.create(
             enrolment=enrolment, code=secrets.token_urlsafe(18), holder_name=user.display_name,
-            playlist_title=playlist.title, lesson_count=playlist.lessons.count(), issued_at=enrolment.completed_at)
+            playlist_title=playlist.title, lesson_count=playlist.lessons.count(),
+            issued_at=enrolment.completed_at or timezone.now())
         progress_record_event(user=user, event_type="playlist.completed", xp=PLAYLIST_XP, source=enrolment)
         notification_send(
             user=user, type=NotificationType.ACHIEVEMENT, title=f"Playlist completed: {playlist.title}",
