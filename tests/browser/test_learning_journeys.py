@@ -148,7 +148,7 @@ def test_request_and_give_a_code_review_with_an_applied_suggestion(new_context, 
     form.locator("#id_body").fill("No need for the temporary.")
     form.locator("#id_suggestion").fill("print(a + b)")
     form.get_by_role("button", name="Comment").click()
-    expect(reviewer.locator("[data-comment-line='3'] [data-suggestion]")).to_have_text("print(a + b)")
+    expect(reviewer.locator("[data-comment-line='2'] [data-suggestion]")).to_have_text("print(a + b)")
     score = reviewer.locator("[data-score-form]")
     for field, value in (("code_quality", "4"), ("performance", "5"), ("readability", "3"), ("tests", "3")):
         score.locator(f"#id_{field}").fill(value)
