@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from . import services
+from . import playlist_services, review_services, services
 from .models import (
     Certificate,
     Challenge,
@@ -112,6 +112,11 @@ class PlaylistAdmin(admin.ModelAdmin):
     raw_id_fields = ("author",)
     inlines = (LessonInline,)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Lessons edited inline: the counts and everyone's progress follow (a service, not here).
+        playlist_services.playlist_lessons_refresh(playlist=form.instance, actor=request.user)
+
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
@@ -173,6 +178,14 @@ class ChallengeReviewAdmin(admin.ModelAdmin):
     raw_id_fields = ("challenge", "user")
     readonly_fields = ("helpful_count", "reply_count")
     inlines = (ReviewReplyInline,)
+
+    # Deleting goes through the service, so that the challenge's average follows.
+    def delete_model(self, request, obj):
+        review_services.challenge_review_delete(user=request.user, review=obj)
+
+    def delete_queryset(self, request, queryset):
+        for review in queryset:
+            review_services.challenge_review_delete(user=request.user, review=review)
 
 
 @admin.register(ReviewHelpfulVote)

@@ -2,7 +2,12 @@
 (/api/reviews/*) and code reviews (/api/code-reviews/*), under /api/v1/. One class per operation."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -28,12 +33,12 @@ from .models import CodeReviewStatus, CommentKind, Difficulty, LessonKind
 # --- shapes ---------------------------------------------------------------------------------------
 
 
-class PersonRef(serializers.Serializer):
+class LearningPersonRef(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField(source="display_name")
 
 
-class CategoryOutput(serializers.Serializer):
+class PlaylistCategoryOutput(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -44,9 +49,9 @@ class PlaylistListOutput(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
-    category = CategoryOutput()
+    category = PlaylistCategoryOutput()
     difficulty = serializers.CharField()
-    author = PersonRef(allow_null=True)
+    author = LearningPersonRef(allow_null=True)
     lesson_count = serializers.IntegerField()
     enrolment_count = serializers.IntegerField()
     completion_count = serializers.IntegerField()
@@ -109,6 +114,8 @@ class PlaylistDetailOutput(PlaylistListOutput):
 
 
 class LessonInput(StrictJSONTypes, serializers.Serializer):
+    """One lesson; which fields it needs depends on its kind (the schema's oneOf says which)."""
+
     title = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=LessonKind.choices)
     body = serializers.CharField(max_length=50_000, allow_blank=True, default="")
@@ -116,16 +123,51 @@ class LessonInput(StrictJSONTypes, serializers.Serializer):
     video_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     required_seconds = serializers.IntegerField(min_value=10, max_value=7200, required=False)
 
+    NEEDS = {LessonKind.READING: "body", LessonKind.CHALLENGE: "challenge", LessonKind.VIDEO: "video_url"}
+
+    def validate(self, attrs):
+        needed = self.NEEDS.get(attrs["kind"])
+        if needed and not str(attrs.get(needed) or "").strip():
+            raise serializers.ValidationError({needed: [f"A {attrs['kind']} lesson needs this."]})
+        return attrs
+
+
+def _lesson_variant(kind: str, needed: str | None):
+    """The schema of one kind of lesson: the fields LessonInput takes, the kind's own one required."""
+    fields = {
+        "title": serializers.CharField(max_length=120),
+        "kind": serializers.ChoiceField(choices=[kind]),
+        "body": serializers.CharField(max_length=50_000, allow_blank=True, required=False),
+        "challenge": serializers.SlugField(max_length=80, allow_blank=True, required=False),
+        "video_url": serializers.URLField(max_length=500, allow_blank=True, required=False),
+        "required_seconds": serializers.IntegerField(min_value=10, max_value=7200, required=False),
+    }
+    if needed == "body":
+        fields["body"] = serializers.RegexField(r"\S", max_length=50_000, help_text="Markdown, not only spaces.")
+    elif needed == "challenge":
+        fields["challenge"] = serializers.SlugField(max_length=80, help_text="A public challenge's slug.")
+    elif needed == "video_url":
+        fields["video_url"] = serializers.URLField(max_length=500)
+    return inline_serializer(f"{kind.capitalize()}LessonInput", fields)
+
+
+@extend_schema_field(PolymorphicProxySerializer(
+    component_name="LessonInputByKind", resource_type_field_name="kind", many=True,
+    serializers={kind: _lesson_variant(kind, LessonInput.NEEDS.get(kind)) for kind in LessonKind.values}))
+class LessonListField(serializers.ListField):
+    child = LessonInput()
+
 
 class PlaylistWriteInput(StrictJSONTypes, serializers.Serializer):
     slug = serializers.SlugField(max_length=80)
     title = serializers.CharField(max_length=120)
     summary = serializers.CharField(max_length=300, allow_blank=True, default="")
     description = serializers.CharField(max_length=50_000, allow_blank=True, default="")
-    category = serializers.CharField(max_length=60)
+    category = serializers.RegexField(r"[A-Za-z0-9]", max_length=60,
+                                      help_text="A category name (with a letter or digit); made when new.")
     difficulty = serializers.ChoiceField(choices=Difficulty.choices, default="easy")
     is_published = serializers.BooleanField(default=True)
-    lessons = serializers.ListField(child=LessonInput(), min_length=1, max_length=100)
+    lessons = LessonListField(min_length=1, max_length=100)
 
 
 class PlaylistListQuery(PageQuery):
@@ -141,17 +183,17 @@ class PlaylistReviewInput(StrictJSONTypes, serializers.Serializer):
 
 class PlaylistReviewOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    user = PersonRef()
+    user = LearningPersonRef()
     rating = serializers.IntegerField()
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class TimeInput(StrictJSONTypes, serializers.Serializer):
+class LessonTimeInput(StrictJSONTypes, serializers.Serializer):
     seconds = serializers.IntegerField(min_value=1, max_value=playlist_services.MAX_REPORT_SECONDS)
 
 
-class ProjectInput(StrictJSONTypes, serializers.Serializer):
+class LessonProjectInput(StrictJSONTypes, serializers.Serializer):
     url = serializers.URLField(max_length=500)
 
 
@@ -297,9 +339,9 @@ class CategoryListApi(APIView):
     permission_classes = [AllowAny]
     pagination_class = None
 
-    @extend_schema(responses=CategoryOutput(many=True), operation_id="learning_categories_list")
+    @extend_schema(responses=PlaylistCategoryOutput(many=True), operation_id="learning_categories_list")
     def get(self, request):
-        return Response(CategoryOutput(playlist_selectors.category_list(), many=True).data)
+        return Response(PlaylistCategoryOutput(playlist_selectors.category_list(), many=True).data)
 
 
 class MyPlaylistOutput(EnrolmentOutput):
@@ -316,10 +358,10 @@ class MyPlaylistListApi(APIView):
 class LessonTimeApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=TimeInput, responses=LessonReportOutput, operation_id="learning_lessons_time")
+    @extend_schema(request=LessonTimeInput, responses=LessonReportOutput, operation_id="learning_lessons_time")
     def post(self, request, lesson_id: int):
         lesson = playlist_selectors.lesson_get_by_id(user=request.user, lesson_id=lesson_id)
-        data = TimeInput(data=request.data)
+        data = LessonTimeInput(data=request.data)
         data.is_valid(raise_exception=True)
         progress = playlist_services.lesson_time_record(user=request.user, lesson=lesson, **data.validated_data)
         return Response(_lesson_report(request, lesson, progress))
@@ -328,10 +370,10 @@ class LessonTimeApi(APIView):
 class LessonProjectApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=ProjectInput, responses=LessonReportOutput, operation_id="learning_lessons_project")
+    @extend_schema(request=LessonProjectInput, responses=LessonReportOutput, operation_id="learning_lessons_project")
     def post(self, request, lesson_id: int):
         lesson = playlist_selectors.lesson_get_by_id(user=request.user, lesson_id=lesson_id)
-        data = ProjectInput(data=request.data)
+        data = LessonProjectInput(data=request.data)
         data.is_valid(raise_exception=True)
         progress = playlist_services.lesson_project_submit(user=request.user, lesson=lesson, **data.validated_data)
         return Response(_lesson_report(request, lesson, progress))
@@ -361,9 +403,9 @@ class CertificateVerifyApi(APIView):
 # --- challenge reviews ----------------------------------------------------------------------------
 
 
-class ReplyOutput(serializers.Serializer):
+class ReviewReplyOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    user = PersonRef()
+    user = LearningPersonRef()
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -371,7 +413,7 @@ class ReplyOutput(serializers.Serializer):
 class ChallengeReviewOutput(serializers.Serializer):
     id = serializers.IntegerField()
     challenge = serializers.CharField(source="challenge.slug")
-    user = PersonRef()
+    user = LearningPersonRef()
     rating = serializers.IntegerField()
     title = serializers.CharField()
     text_html = serializers.SerializerMethodField()
@@ -379,7 +421,7 @@ class ChallengeReviewOutput(serializers.Serializer):
     helpful_count = serializers.IntegerField()
     reply_count = serializers.IntegerField()
     viewer_marked = serializers.BooleanField(required=False, default=False)
-    replies = ReplyOutput(many=True, required=False)
+    replies = ReviewReplyOutput(many=True, required=False)
     created_at = serializers.DateTimeField()
 
     def get_text_html(self, review) -> str:
@@ -447,7 +489,7 @@ class ChallengeReviewDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class HelpfulOutput(serializers.Serializer):
+class ReviewHelpfulOutput(serializers.Serializer):
     helpful_count = serializers.IntegerField()
     viewer_marked = serializers.BooleanField()
 
@@ -455,49 +497,49 @@ class HelpfulOutput(serializers.Serializer):
 class ReviewHelpfulApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=None, responses=HelpfulOutput, operation_id="reviews_helpful_mark")
+    @extend_schema(request=None, responses=ReviewHelpfulOutput, operation_id="reviews_helpful_mark")
     def post(self, request, review_id: int):
         review = review_services.review_helpful_mark(user=request.user,
                                                      review=review_selectors.review_get(review_id=review_id))
         return Response({"helpful_count": review.helpful_count, "viewer_marked": True})
 
-    @extend_schema(request=None, responses=HelpfulOutput, operation_id="reviews_helpful_unmark")
+    @extend_schema(request=None, responses=ReviewHelpfulOutput, operation_id="reviews_helpful_unmark")
     def delete(self, request, review_id: int):
         review = review_services.review_helpful_unmark(user=request.user,
                                                        review=review_selectors.review_get(review_id=review_id))
         return Response({"helpful_count": review.helpful_count, "viewer_marked": False})
 
 
-class ReplyInput(StrictJSONTypes, serializers.Serializer):
+class ReviewReplyInput(StrictJSONTypes, serializers.Serializer):
     text = serializers.CharField(max_length=5_000)
 
 
 class ReviewReplyApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=ReplyInput, responses={201: ReplyOutput}, operation_id="reviews_reply")
+    @extend_schema(request=ReviewReplyInput, responses={201: ReviewReplyOutput}, operation_id="reviews_reply")
     def post(self, request, review_id: int):
-        data = ReplyInput(data=request.data)
+        data = ReviewReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         reply = review_services.review_reply_create(user=request.user,
                                                     review=review_selectors.review_get(review_id=review_id),
                                                     **data.validated_data)
-        return Response(ReplyOutput(reply).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewReplyOutput(reply).data, status=status.HTTP_201_CREATED)
 
 
 # --- code reviews ---------------------------------------------------------------------------------
 
 
-class VersionOutput(serializers.Serializer):
+class CodeReviewVersionOutput(serializers.Serializer):
     number = serializers.IntegerField()
     source = serializers.CharField()
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class CommentOutput(serializers.Serializer):
+class CodeReviewCommentOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    reviewer = PersonRef()
+    reviewer = LearningPersonRef()
     kind = serializers.CharField()
     body_html = serializers.SerializerMethodField()
     version_number = serializers.IntegerField()
@@ -514,8 +556,8 @@ class CommentOutput(serializers.Serializer):
         return render_markdown(comment.body)
 
 
-class ScoreOutput(serializers.Serializer):
-    reviewer = PersonRef()
+class CodeReviewScoreOutput(serializers.Serializer):
+    reviewer = LearningPersonRef()
     code_quality = serializers.IntegerField()
     performance = serializers.IntegerField()
     readability = serializers.IntegerField()
@@ -527,7 +569,7 @@ class CodeReviewListOutput(serializers.Serializer):
     id = serializers.IntegerField()
     submission = serializers.IntegerField(source="submission_id")
     challenge = serializers.CharField(source="challenge.slug")
-    author = PersonRef()
+    author = LearningPersonRef()
     language = serializers.CharField()
     status = serializers.CharField()
     version_count = serializers.IntegerField()
@@ -536,9 +578,9 @@ class CodeReviewListOutput(serializers.Serializer):
 
 class CodeReviewDetailOutput(CodeReviewListOutput):
     message = serializers.CharField()
-    versions = VersionOutput(many=True)
-    comments = CommentOutput(many=True)
-    scores = ScoreOutput(many=True)
+    versions = CodeReviewVersionOutput(many=True)
+    comments = CodeReviewCommentOutput(many=True)
+    scores = CodeReviewScoreOutput(many=True)
 
 
 class CodeReviewRequestInput(StrictJSONTypes, serializers.Serializer):
@@ -583,7 +625,7 @@ class CodeReviewDetailApi(APIView):
         return Response(_review_detail(review))
 
 
-class CommentInput(StrictJSONTypes, serializers.Serializer):
+class CodeReviewCommentInput(StrictJSONTypes, serializers.Serializer):
     body = serializers.CharField(max_length=10_000)
     kind = serializers.ChoiceField(choices=CommentKind.choices, default=CommentKind.GENERAL)
     line_start = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True,
@@ -596,16 +638,16 @@ class CommentInput(StrictJSONTypes, serializers.Serializer):
 class CodeReviewCommentApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=CommentInput, responses={201: CommentOutput}, operation_id="code_reviews_comment")
+    @extend_schema(request=CodeReviewCommentInput, responses={201: CodeReviewCommentOutput}, operation_id="code_reviews_comment")
     def post(self, request, review_id: int):
         review = code_review_selectors.code_review_get_for_user(user=request.user, review_id=review_id)
-        data = CommentInput(data=request.data)
+        data = CodeReviewCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         comment = code_review_services.code_review_comment_add(user=request.user, review=review, **data.validated_data)
-        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
+        return Response(CodeReviewCommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
-class VersionInput(StrictJSONTypes, serializers.Serializer):
+class CodeReviewVersionInput(StrictJSONTypes, serializers.Serializer):
     source = serializers.CharField(max_length=200_000, trim_whitespace=False)
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 
@@ -613,10 +655,10 @@ class VersionInput(StrictJSONTypes, serializers.Serializer):
 class CodeReviewVersionApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=VersionInput, responses={201: CodeReviewDetailOutput}, operation_id="code_reviews_version")
+    @extend_schema(request=CodeReviewVersionInput, responses={201: CodeReviewDetailOutput}, operation_id="code_reviews_version")
     def post(self, request, review_id: int):
         review = code_review_selectors.code_review_get_for_user(user=request.user, review_id=review_id)
-        data = VersionInput(data=request.data)
+        data = CodeReviewVersionInput(data=request.data)
         data.is_valid(raise_exception=True)
         code_review_services.code_review_version_submit(user=request.user, review=review, **data.validated_data)
         return Response(_review_detail(review), status=status.HTTP_201_CREATED)
@@ -632,7 +674,7 @@ class CodeReviewApplyApi(APIView):
         return Response(_review_detail(comment.review), status=status.HTTP_201_CREATED)
 
 
-class ScoreInput(StrictJSONTypes, serializers.Serializer):
+class CodeReviewScoreInput(StrictJSONTypes, serializers.Serializer):
     code_quality = serializers.IntegerField(min_value=1, max_value=5)
     performance = serializers.IntegerField(min_value=1, max_value=5)
     readability = serializers.IntegerField(min_value=1, max_value=5)
@@ -643,26 +685,26 @@ class ScoreInput(StrictJSONTypes, serializers.Serializer):
 class CodeReviewScoreApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=ScoreInput, responses=ScoreOutput, operation_id="code_reviews_score")
+    @extend_schema(request=CodeReviewScoreInput, responses=CodeReviewScoreOutput, operation_id="code_reviews_score")
     def post(self, request, review_id: int):
         review = code_review_selectors.code_review_get_for_user(user=request.user, review_id=review_id)
-        data = ScoreInput(data=request.data)
+        data = CodeReviewScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         score = code_review_services.code_review_score(user=request.user, review=review, **data.validated_data)
-        return Response(ScoreOutput(score).data)
+        return Response(CodeReviewScoreOutput(score).data)
 
 
-class StatusInput(StrictJSONTypes, serializers.Serializer):
+class CodeReviewStatusInput(StrictJSONTypes, serializers.Serializer):
     status = serializers.ChoiceField(choices=[c for c in CodeReviewStatus.choices if c[0] != "pending"])
 
 
 class CodeReviewStatusApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=StatusInput, responses=CodeReviewListOutput, operation_id="code_reviews_status")
+    @extend_schema(request=CodeReviewStatusInput, responses=CodeReviewListOutput, operation_id="code_reviews_status")
     def post(self, request, review_id: int):
         review = code_review_selectors.code_review_get_for_user(user=request.user, review_id=review_id)
-        data = StatusInput(data=request.data)
+        data = CodeReviewStatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         review = code_review_services.code_review_status_set(user=request.user, review=review, **data.validated_data)
         return Response(CodeReviewListOutput(review).data)

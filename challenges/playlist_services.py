@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_event
 from core.audit import audit_record
-from core.exceptions import Conflict, Forbidden, ValidationFailed
+from core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from core.roles import MODERATOR, user_has_role
 
 from .lock_objects import lock_enrolment_for_update, lock_playlist_for_update
@@ -90,8 +90,13 @@ def _lesson_rows(lessons: list[dict]) -> list[Lesson]:
         challenge = None
         if kind == LessonKind.CHALLENGE:
             challenge = challenges.get(spec.get("challenge") or "")
+            if challenge is None and spec.get("challenge"):
+                # A well-formed reference to nothing: not found, as any unknown object is.
+                raise NotFound(f"Lesson {order}: no public challenge {spec['challenge']!r}.",
+                               code="challenge_not_found", details={f"lessons.{order - 1}.challenge": [
+                                   "No such public challenge."]})
             if challenge is None:
-                errors[f"lessons.{order - 1}.challenge"] = ["No such public challenge."]
+                errors[f"lessons.{order - 1}.challenge"] = ["A challenge lesson needs its challenge."]
         elif kind == LessonKind.VIDEO and not spec.get("video_url"):
             errors[f"lessons.{order - 1}.video_url"] = ["A video lesson needs its link."]
         elif kind == LessonKind.READING and not (spec.get("body") or "").strip():
@@ -149,6 +154,24 @@ def playlist_upsert(*, data: dict, author=None) -> tuple[Playlist, bool]:
                      changes={"lessons": [len(existing), len(wanted)]})
     playlist.refresh_from_db()
     return playlist, created
+
+
+@transaction.atomic
+def playlist_lessons_refresh(*, playlist: Playlist, actor=None) -> Playlist:
+    """After lessons were edited directly (the admin's inline): fill in the time a reading needs
+    where it was left at 0, recount the lessons and every active enrolment's progress."""
+    lock_playlist_for_update(playlist.id)
+    for lesson in playlist.lessons.filter(kind__in=[LessonKind.READING, LessonKind.VIDEO], required_seconds=0):
+        lesson.required_seconds = (reading_seconds_required(lesson.body) if lesson.kind == LessonKind.READING
+                                   else 60)
+        lesson.save(update_fields=["required_seconds", "updated_at"])
+    Playlist.objects.filter(id=playlist.id).update(lesson_count=playlist.lessons.count())
+    for enrolment in playlist.enrolments.filter(is_active=True).select_related("user"):
+        _challenge_lessons_sync(enrolment)
+        _enrolment_recount(enrolment.id)
+    audit_record(action="playlist.updated", actor=actor, target=playlist, changes={"lessons": [None, "admin"]})
+    playlist.refresh_from_db()
+    return playlist
 
 
 def playlist_create(*, user, data: dict) -> Playlist:

@@ -57,7 +57,10 @@ def test_upsert_is_idempotent_and_counts_lessons(playlist):
 def test_lesson_needs_a_real_challenge(challenge):
     with pytest.raises(ApplicationError) as error:
         make_playlist(lessons=[{"title": "x", "kind": "challenge", "challenge": "no-such"}])
-    assert "lessons.0.challenge" in error.value.details
+    assert error.value.status_code == 404 and "lessons.0.challenge" in error.value.details
+    with pytest.raises(ApplicationError) as error:
+        make_playlist(lessons=[{"title": "x", "kind": "reading", "body": "  "}])
+    assert "lessons.0.body" in error.value.details
 
 
 def test_only_authors_create_and_only_their_author_edits(user, other_user, challenge):
@@ -310,3 +313,21 @@ def test_the_committed_seed_loads_five_playlists_over_the_seeded_challenges(db):
     assert playlists_load() == 5
     assert playlists_load() == 5  # idempotent
     assert Playlist.objects.count() == 5 and all(p.lesson_count >= 3 for p in Playlist.objects.all())
+
+
+def test_lessons_edited_in_the_admin_are_recounted(client, make_user, user, playlist, challenge):
+    from challenges.models import Lesson
+
+    ps.enrolment_enrol(user=user, playlist=playlist)
+    Lesson.objects.create(playlist=playlist, order=3, title="Extra", kind="reading", body="word " * 100)
+    refreshed = ps.playlist_lessons_refresh(playlist=playlist)
+    assert refreshed.lesson_count == 3
+    assert Lesson.objects.get(title="Extra").required_seconds == 15
+    admin = make_user(is_staff=True)
+    type(admin).objects.filter(id=admin.id).update(is_superuser=True)
+    client.force_login(type(admin).objects.get(id=admin.id))
+    for name in ("playlist", "lesson", "enrolment", "certificate", "playlistreview", "challengereview",
+                 "codereview", "codereviewcomment", "codereviewscore", "reviewhelpfulvote", "reviewreply",
+                 "playlistcategory"):
+        assert client.get(reverse(f"admin:challenges_{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:challenges_playlist_change", args=[playlist.id])).status_code == 200
