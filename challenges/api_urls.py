@@ -3,6 +3,7 @@ from django.urls import path
 from core.api_routes import slash_optional
 
 from . import apis
+from .learning_api_urls import urlpatterns as learning_urlpatterns
 
 urlpatterns = slash_optional([
     path("challenges/", apis.ChallengeListApi.as_view(), name="api-challenges"),
@@ -24,3 +25,6 @@ urlpatterns = slash_optional([
     path("leaderboards/monthly/", apis.MonthlyLeaderboardApi.as_view(), name="api-board-monthly"),
     path("runtimes/", apis.RuntimeListApi.as_view(), name="api-runtimes"),
 ])
+
+# Learning playlists, challenge reviews and code reviews (their own module: learning_apis.py).
+urlpatterns += learning_urlpatterns

@@ -37,6 +37,7 @@ from .models import (
     SubmissionStatus,
     TestCase,
 )
+from .playlist_services import on_submission_accepted
 from .realtime import submission_group
 
 logger = logging.getLogger(__name__)
@@ -282,6 +283,8 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
     _challenge_stats_refresh(submission.challenge_id)
     if first_solve:
         _reward_first_solve(submission)
+    if submission.accepted:
+        on_submission_accepted(submission)  # playlists' challenge lessons, after the commit
     publish_on_commit(submission_group(submission.id),
                       lambda: {"type": "submission.judged", "submission": submission_summary(submission)})
     return submission

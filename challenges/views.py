@@ -10,7 +10,7 @@ from core.exceptions import NotFound
 from core.markdown import render_markdown
 from core.query_params import page_number
 
-from . import selectors
+from . import review_selectors, selectors
 from .judge_gateway import available_runtimes, judge_status
 from .models import ChallengeType, Difficulty, Mode
 
@@ -80,6 +80,7 @@ def challenge_detail(request, slug):
         "editor_data": editor_data, "judge": judge_status(),
         "history": selectors.submissions_of(user=request.user, challenge=challenge)[:20]
         if request.user.is_authenticated else [],
+        "top_reviews": review_selectors.challenge_reviews(user=request.user, challenge=challenge)[:3],
     })
 
 

@@ -12,6 +12,8 @@ kind by ascending primary key:
   2. challenges.Submission
   3. challenges.ChallengeProgress
   4. challenges.Challenge
+  4a. challenges.Enrolment, then Playlist (completing a playlist recounts it); ChallengeReview and
+      CodeReview are each locked alone, after a Challenge when both are held
   5. resumes.ResumeVersion, then resumes.Roadmap
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)

@@ -21,6 +21,12 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "accounts.profile": ("view", "change"),
     "collaboration.room": ("view",),
     "collaboration.roommessage": ("view", "delete"),
+    # Moderators author learning playlists (challenges/playlist_services.py) and look after reviews.
+    "challenges.playlist": ("view", "add", "change"),
+    "challenges.lesson": ("view", "add", "change", "delete"),
+    "challenges.playlistcategory": ("view", "add", "change"),
+    "challenges.challengereview": ("view", "delete"),
+    "challenges.reviewreply": ("view", "delete"),
 }
 
 

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from challenges.catalog import catalog_load
+from challenges.playlist_seed import playlists_load
 
 
 class Command(BaseCommand):
@@ -15,3 +16,5 @@ class Command(BaseCommand):
         count = catalog_load()
         self.stdout.write(self.style.SUCCESS(
             f"{count} challenges in place ({time.monotonic() - started:.1f} s)."))
+        playlists = playlists_load()
+        self.stdout.write(self.style.SUCCESS(f"{playlists} learning playlists in place."))
