@@ -88,7 +88,7 @@ def questions_import(*, items, actor=None) -> dict:
             unchanged += 1
     if actor is not None:
         audit_record(action="interviews.questions_imported", actor=actor, target_type="interviews.question",
-                     changes={"created": created, "updated": updated})
+                     target_label=f"{created} created, {updated} updated, {unchanged} unchanged")
     return {"created": created, "updated": updated, "unchanged": unchanged}
 
 
