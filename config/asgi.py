@@ -14,11 +14,11 @@ from django.conf import settings  # noqa: E402
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from challenges.routing import websocket_urlpatterns as challenges_ws  # noqa: E402
 from collaboration.routing import websocket_urlpatterns as rooms_ws  # noqa: E402
-from interviews.routing import websocket_urlpatterns as interviews_ws  # noqa: E402
 from core.body_limits import RequestBodyLimitMiddleware  # noqa: E402
 from core.proxies import TrustedProxyMiddleware  # noqa: E402
 from core.request_context import RequestContextMiddleware  # noqa: E402
 from core.websocket_auth import websocket_security_stack  # noqa: E402
+from interviews.routing import websocket_urlpatterns as interviews_ws  # noqa: E402
 
 # First the client address and scheme from a trusted proxy only (core.proxies), then a request id
 # for the logs of every request and connection (core.request_context).

@@ -13,6 +13,7 @@ kind by ascending primary key:
   3. challenges.ChallengeProgress
   4. challenges.Challenge
   5. resumes.ResumeVersion, then resumes.Roadmap
+  5b. interviews.InterviewSession, then interviews.Question (its calibration)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)

@@ -18,7 +18,9 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
-        exclude = ("rating", "rated_answers", "times_asked")
+        fields = ("slug", "category", "difficulty", "prompt", "skills", "role_families", "keywords", "star", "hints",
+                  "talking_points", "rubric", "follow_ups", "sample_strong_answer", "sample_weak_answer",
+                  "is_active")
 
     def clean(self):
         data = super().clean()

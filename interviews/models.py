@@ -3,7 +3,15 @@ from django.db import models
 
 from core.models import BaseModel
 
-from .engine import CATEGORIES, DIFFICULTIES, FollowUp, QuestionSpec, RubricItem, TalkingPoint, calibrated_label
+from .engine import (
+    CATEGORIES,
+    DIFFICULTIES,
+    FollowUp,
+    QuestionSpec,
+    RubricItem,
+    TalkingPoint,
+    calibrated_label,
+)
 
 
 class Category(models.TextChoices):

@@ -15,7 +15,14 @@ from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFail
 from core.realtime import publish_on_commit
 
 from . import engine, selectors
-from .engine import ANSWER_MAX_CHARS, SeedError, SessionState, choose_next, parse_question, question_to_data
+from .engine import (
+    ANSWER_MAX_CHARS,
+    SeedError,
+    SessionState,
+    choose_next,
+    parse_question,
+    question_to_data,
+)
 from .engine.calibration import START_ABILITY, elo_update
 from .lock_objects import lock_question_for_update, lock_session_for_update
 from .models import InterviewSession, InterviewTurn, Question, SessionStatus, TurnKind

@@ -4,8 +4,17 @@ tested and benchmarked alone."""
 
 from .calibration import CALIBRATION_MODEL, Calibration, calibrated_label, elo_update
 from .evaluation import ANSWER_MAX_CHARS, DIMENSIONS, evaluate
-from .questions import (CATEGORIES, DIFFICULTIES, FollowUp, QuestionSpec, RubricItem, SeedError, TalkingPoint,
-                        parse_question, question_to_data)
+from .questions import (
+                        CATEGORIES,
+                        DIFFICULTIES,
+                        FollowUp,
+                        QuestionSpec,
+                        RubricItem,
+                        SeedError,
+                        TalkingPoint,
+                        parse_question,
+                        question_to_data,
+)
 from .report import build_report
 from .selection import Choice, SessionState, choose_next
 

@@ -129,7 +129,7 @@ def evaluate(question: QuestionSpec, answer: str, *, asked_prompt: str = "", job
             missed.append({"index": index, "text": point.text})
 
     blocked = _blocked(codes)
-    dimensions = []
+    dimensions: list[dict] = []
     scores: dict[str, int] = {}
     for dimension in DIMENSIONS:
         if dimension in blocked:
@@ -266,7 +266,7 @@ def _clarity(question, text, lower, tokens, sentence_list, covered, focus):
     vague = _hits(lower, text, VAGUE)
     filler_count = sum(len(re.findall(r"(?<![a-z])" + re.escape(f) + r"(?![a-z])", lower)) for f, _ in fillers)
     vague_count = sum(len(re.findall(r"(?<![a-z])" + re.escape(v) + r"(?![a-z])", lower)) for v, _ in vague)
-    long_sentences = [s for s, n in zip(sentence_list, lengths) if n > 40]
+    long_sentences = [s for s, n in zip(sentence_list, lengths, strict=False) if n > 40]
     penalty = (max(0.0, average - 22) * 2.5 + filler_count * per_hundred * 6 + vague_count * per_hundred * 5
                + 8 * len(long_sentences))
     score = _clamp(100 - penalty)
@@ -292,7 +292,7 @@ def _concision(question, text, lower, tokens, sentence_list, covered, focus):
         score = 100
         reason = f"{count} words: within {low}-{high}."
     content = content_words(text)
-    trigrams = Counter(zip(content, content[1:], content[2:]))
+    trigrams = Counter(zip(content, content[1:], content[2:], strict=False))
     repeated = sum(n - 1 for n in trigrams.values() if n > 1)
     evidence = []
     if repeated:

@@ -2,6 +2,7 @@
 and weaknesses with what they rest on, and how much of the report rests on evidence."""
 
 from collections import Counter
+from typing import Any
 
 from .evaluation import STRONG
 from .questions import DIMENSIONS
@@ -32,7 +33,7 @@ def build_report(turns: list[dict]) -> dict:
             missed_points[point["text"]] += 1
         for point in evaluation.get("talking_points", {}).get("covered", []):
             covered_points[point["text"]] += 1
-    dimensions = []
+    dimensions: list[dict[str, Any]] = []
     for dimension in DIMENSIONS:
         scores = per_dimension[dimension]
         dimensions.append({"dimension": dimension, "score": round(sum(scores) / len(scores)) if scores else None,

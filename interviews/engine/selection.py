@@ -52,7 +52,7 @@ def next_level(level: int, overall: int | None) -> tuple[int, str]:
     return level, f"same level: the last answer was fair ({overall})"
 
 
-def follow_up_for(question: QuestionSpec, evaluation: dict) -> tuple[int, str, int | None] | None:
+def follow_up_for(question: QuestionSpec, evaluation: dict) -> tuple[int, str, int] | None:
     """(index, prompt, talking point) of the follow-up probing a missed talking point, if any."""
     if evaluation.get("overall") is None:
         return None  # nothing to follow up on: ask something else

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from interviews.engine import (SeedError, SessionState, calibrated_label, choose_next, elo_update, evaluate,
-                               parse_question)
+from interviews.engine import (
+    SeedError,
+    SessionState,
+    calibrated_label,
+    choose_next,
+    elo_update,
+    evaluate,
+    parse_question,
+)
 from interviews.engine.calibration import PRIORS
 from interviews.engine.questions import question_to_data
 
