@@ -246,8 +246,9 @@ class AnswerInput(StrictJSONTypes, serializers.Serializer):
     turn = serializers.IntegerField(min_value=0, max_value=1000, required=False,
                                     help_text="The question answered: a stale tab's answer is refused (409).")
     # Length is checked by the service so that its error says the limit (ANSWER_MAX_CHARS).
-    answer = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=ANSWER_MAX_CHARS,
-                                   help_text=f"At most {ANSWER_MAX_CHARS} characters.")
+    # Some non-space character (a blank answer is refused with `empty_answer`, also in the schema).
+    answer = serializers.RegexField(r"\S", trim_whitespace=False, max_length=ANSWER_MAX_CHARS,
+                                    help_text=f"At most {ANSWER_MAX_CHARS} characters, not only spaces.")
 
 
 class AnswerOutput(serializers.Serializer):
@@ -265,9 +266,12 @@ class InterviewAnswerApi(APIView):
     def post(self, request):
         data = AnswerInput(data=request.data)
         if not data.is_valid():
-            if any(getattr(e, "code", "") == "max_length" for e in data.errors.get("answer", [])):
+            codes = {getattr(e, "code", "") for e in data.errors.get("answer", [])}
+            if "max_length" in codes:
                 raise ValidationFailed(f"An answer is at most {ANSWER_MAX_CHARS} characters.",
                                        code="answer_too_long", details={"max_characters": ANSWER_MAX_CHARS})
+            if codes & {"invalid", "blank"}:
+                raise ValidationFailed("The answer is empty: type or say something first.", code="empty_answer")
             data.is_valid(raise_exception=True)
         v = data.validated_data
         answered, following, session = services.session_answer(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.services import progress_record_event
 from core.ai_gateway import ai_complete
 from core.audit import audit_record
-from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
+from core.exceptions import Conflict, NotFound, ValidationFailed
 from core.realtime import publish_on_commit
 
 from . import engine, selectors
@@ -32,10 +32,6 @@ SEED_DIR = Path(__file__).resolve().parent / "seed" / "questions"
 LEVELS = {"easy": 0, "medium": 1, "hard": 2}
 MIN_LENGTH, MAX_LENGTH = 1, 15
 JOB_TEXT_MAX = 20_000
-
-
-class InterviewError(ApplicationError):
-    code = "interview_error"
 
 
 # --- the question bank --------------------------------------------------------------------------
@@ -239,7 +235,7 @@ def session_start(*, user, interview_type: str, difficulty: str, length: int, jo
         gap_skills=targets["gap_skills"], job_terms=_job_terms(targets["target_skills"]), ability=START_ABILITY)
     first = _ask(session=session, turns=[], user=user)
     if first is None:
-        raise InterviewError("There are no questions of this type in the bank yet.", code="no_questions")
+        raise Conflict("There are no questions of this type in the bank yet.", code="no_questions")
     return session
 
 
