@@ -107,4 +107,6 @@ def choose_next(questions: Iterable[QuestionSpec], state: SessionState, *, last:
     if best is None:
         return None
     reason = level_reason + (f"; aimed at {best_reason}" if best_reason else "")
+    if DIFFICULTIES.index(best.difficulty) != level:
+        reason += f" (no {DIFFICULTIES[level]} question of this kind is left: the closest is {best.difficulty})"
     return Choice("question", best.slug, best.prompt, level, reason)

@@ -47,14 +47,17 @@ def find_keyword(lower_text: str, keyword: str) -> int:
     return found.start() if found else -1
 
 
+END = re.compile(r"[.!?](?=\s|$)|\n")
+
+
 def quote_at(text: str, position: int, limit: int = 180) -> str:
-    """The sentence of `text` around `position`, cut to `limit` characters around it."""
-    start = max(text.rfind(".", 0, position), text.rfind("!", 0, position), text.rfind("?", 0, position),
-                text.rfind("\n", 0, position))
-    start = start + 1
-    ends = [i for i in (text.find(".", position), text.find("!", position), text.find("?", position),
-                        text.find("\n", position)) if i != -1]
-    end = min(ends) + 1 if ends else len(text)
+    """The sentence of `text` around `position` (a full stop inside "2.4" does not end it), cut to
+    `limit` characters around the position."""
+    start = 0
+    for found in END.finditer(text, 0, position):
+        start = found.end()
+    after = END.search(text, position)
+    end = after.end() if after else len(text)
     sentence = text[start:end].strip()
     if len(sentence) <= limit:
         return sentence

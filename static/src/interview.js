@@ -95,6 +95,7 @@ function start(root) {
         break;
       }
       case "interview.evaluation":
+        status.textContent = "Live";
         addToTranscript(event.turn);
         showFeedback(event.turn);
         break;
