@@ -12,6 +12,8 @@ urlpatterns = slash_optional([
     path("interview/v3/start/", apis.InterviewStartApi.as_view(), name="api-interview-start"),
     path("interview/v3/answer/", apis.InterviewAnswerApi.as_view(), name="api-interview-answer"),
     path("interview/v3/end/<int:session_id>/", apis.InterviewEndApi.as_view(), name="api-interview-end"),
+    path("interview/v3/progress/", apis.InterviewProgressApi.as_view(), name="api-interview-progress"),
+    path("ai/recommend/", apis.RecommendApi.as_view(), name="api-ai-recommend"),
     path("interview/v3/sessions/", apis.InterviewSessionListApi.as_view(), name="api-interview-sessions"),
     path("interview/v3/sessions/<int:session_id>/", apis.InterviewSessionDetailApi.as_view(),
          name="api-interview-session"),

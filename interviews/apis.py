@@ -341,3 +341,54 @@ class InterviewShareApi(APIView):
         url = request.build_absolute_uri(f"/interviews/shared/{session.share_token}/") if session.share_token else None
         return Response({"shared": bool(session.share_token), "url": url})
 
+
+
+class ProgressOutput(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    judged = serializers.IntegerField(help_text="Answers with enough evidence for a score.")
+    average = serializers.IntegerField(allow_null=True)
+    recent_average = serializers.IntegerField(allow_null=True, help_text="The last five judged answers.")
+    consistency = serializers.FloatField(allow_null=True, help_text="Spread of the scores (lower is steadier).")
+    by_dimension = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    mistakes = serializers.ListField(child=serializers.DictField(),
+                                     help_text="Recurring patterns: code, pattern, occurrences, recommendation.")
+
+
+class InterviewProgressApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ProgressOutput, operation_id="interview_v3_progress")
+    def get(self, request):
+        return Response(ProgressOutput(selectors.interview_progress(user=request.user)).data)
+
+
+class RecommendInput(StrictJSONTypes, serializers.Serializer):
+    analysis_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
+                                           help_text="A resume analysis whose gaps to aim at.")
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+
+class RecommendOutput(serializers.Serializer):
+    weakest_dimensions = serializers.ListField(child=serializers.CharField())
+    gap_skills = serializers.ListField(child=serializers.CharField())
+    questions = serializers.ListField(child=serializers.DictField())
+
+
+class RecommendApi(APIView):
+    """Reads only; POST because it takes a body (as the seed names it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RecommendInput, responses=RecommendOutput, operation_id="ai_recommend")
+    def post(self, request):
+        data = RecommendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gaps: list[str] = []
+        if "analysis_id" in data.validated_data:
+            from resumes import selectors as resume_selectors
+
+            analysis = resume_selectors.analysis_get(user=request.user, analysis_id=data.validated_data["analysis_id"])
+            gaps = [g["skill"] for g in (analysis.gaps or {}).get("gaps", []) if g.get("skill")]
+        return Response(RecommendOutput(selectors.recommend_questions(
+            user=request.user, gap_skills=gaps, limit=data.validated_data["limit"])).data)

@@ -122,3 +122,49 @@ def analyses_for_start(*, user, limit: int = 20) -> list:
     from resumes.models import Analysis
 
     return list(Analysis.objects.select_related("version__resume").filter(user=user).order_by("-created_at")[:limit])
+
+
+def answered_turns_of(*, user, limit: int = 500) -> list[InterviewTurn]:
+    """The user's latest answered turns with their questions (oldest first): one query."""
+    rows = (InterviewTurn.objects.select_related("question").filter(session__user=user, answered_at__isnull=False)
+            .order_by("-answered_at")[:limit])
+    return list(reversed(rows))
+
+
+def interview_progress(*, user) -> dict:
+    from .engine.progress import mistake_patterns, progress_summary
+    from .engine.questions import DIMENSIONS
+
+    turns = answered_turns_of(user=user)
+    per_dimension: dict[str, list[int]] = {d: [] for d in DIMENSIONS}
+    for turn in turns:
+        for dimension in turn.evaluation.get("dimensions", []):
+            if dimension.get("score") is not None:
+                per_dimension[dimension["dimension"]].append(dimension["score"])
+    summary = progress_summary([t.overall for t in turns], per_dimension)
+    summary["sessions"] = InterviewSession.objects.filter(user=user).count()
+    summary["mistakes"] = mistake_patterns([(t.evaluation, t.question.star) for t in turns])
+    return summary
+
+
+def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:
+    """The next questions for the user's weakest dimensions and gaps: questions not yet answered,
+    whose rubric weighs the weakest dimension most, or that practise a gap skill."""
+    progress = interview_progress(user=user)
+    scored = {d: s for d, s in progress["by_dimension"].items() if s is not None}
+    weakest = sorted(scored, key=lambda d: scored[d])[:2]
+    answered = set(InterviewTurn.objects.filter(session__user=user, answered_at__isnull=False)
+                   .values_list("question__slug", flat=True))
+    gaps = set(gap_skills)
+    ranked = []
+    for question in Question.objects.filter(is_active=True).exclude(slug__in=answered):
+        weight = sum(r["weight"] for r in question.rubric if r["dimension"] in weakest)
+        gap_hits = sorted(gaps & set(question.skills))
+        if weight or gap_hits:
+            why = ([f"practises {', '.join(gap_hits)}"] if gap_hits else []) + \
+                  ([f"weighs {' and '.join(weakest)} ({weight:.0%})"] if weight else [])
+            ranked.append((len(gap_hits) * 2 + weight, question, "; ".join(why)))
+    ranked.sort(key=lambda r: (-r[0], r[1].slug))
+    return {"weakest_dimensions": weakest, "gap_skills": sorted(gaps),
+            "questions": [{"slug": q.slug, "prompt": q.prompt, "category": q.category, "difficulty": q.difficulty,
+                           "why": why} for _, q, why in ranked[:limit]]}
