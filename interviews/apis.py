@@ -18,12 +18,12 @@ from .models import Category, Difficulty, InterviewType
 # --- shapes -------------------------------------------------------------------------------------
 
 
-class TalkingPointSerializer(StrictJSONTypes, serializers.Serializer):
+class InterviewTalkingPointSerializer(StrictJSONTypes, serializers.Serializer):
     text = serializers.CharField(max_length=300)
     keywords = serializers.ListField(child=serializers.CharField(max_length=300), min_length=1, max_length=60)
 
 
-class RubricSerializer(StrictJSONTypes, serializers.Serializer):
+class InterviewRubricSerializer(StrictJSONTypes, serializers.Serializer):
     criterion = serializers.CharField(max_length=120)
     dimension = serializers.ChoiceField(choices=["relevance", "depth", "structure", "clarity", "concision"])
     weight = serializers.FloatField(min_value=0, max_value=1)
@@ -32,7 +32,7 @@ class RubricSerializer(StrictJSONTypes, serializers.Serializer):
     strong = serializers.CharField(max_length=500)
 
 
-class FollowUpSerializer(StrictJSONTypes, serializers.Serializer):
+class InterviewFollowUpSerializer(StrictJSONTypes, serializers.Serializer):
     prompt = serializers.CharField(max_length=1000)
     talking_point = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
 
@@ -51,9 +51,9 @@ class QuestionWriteInput(StrictJSONTypes, serializers.Serializer):
     hints = serializers.ListField(child=serializers.CharField(max_length=300), default=list, max_length=20)
     sample_strong_answer = serializers.CharField(max_length=5000, allow_blank=True, default="")
     sample_weak_answer = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    talking_points = serializers.ListField(child=TalkingPointSerializer(), default=list, max_length=20)
-    rubric = serializers.ListField(child=RubricSerializer(), default=list, max_length=20)
-    follow_ups = serializers.ListField(child=FollowUpSerializer(), default=list, max_length=20)
+    talking_points = serializers.ListField(child=InterviewTalkingPointSerializer(), default=list, max_length=20)
+    rubric = serializers.ListField(child=InterviewRubricSerializer(), default=list, max_length=20)
+    follow_ups = serializers.ListField(child=InterviewFollowUpSerializer(), default=list, max_length=20)
 
 
 class QuestionOutput(serializers.Serializer):
@@ -69,9 +69,9 @@ class QuestionOutput(serializers.Serializer):
     keywords = serializers.ListField(child=serializers.CharField())
     star = serializers.BooleanField()
     hints = serializers.ListField(child=serializers.CharField())
-    talking_points = TalkingPointSerializer(many=True)
-    rubric = RubricSerializer(many=True)
-    follow_ups = FollowUpSerializer(many=True)
+    talking_points = InterviewTalkingPointSerializer(many=True)
+    rubric = InterviewRubricSerializer(many=True)
+    follow_ups = InterviewFollowUpSerializer(many=True)
     sample_strong_answer = serializers.CharField()
     sample_weak_answer = serializers.CharField()
 
@@ -153,19 +153,19 @@ class QuestionImportApi(APIView):
 # --- interviews ---------------------------------------------------------------------------------
 
 
-class DimensionOutput(serializers.Serializer):
+class InterviewDimensionOutput(serializers.Serializer):
     dimension = serializers.CharField()
     score = serializers.IntegerField(allow_null=True, help_text="null: not enough evidence (see reason).")
-    status = serializers.ChoiceField(choices=["scored", "not_enough_evidence"])
+    status = serializers.CharField(help_text="scored | not_enough_evidence")
     reason = serializers.CharField()
     evidence = serializers.ListField(child=serializers.CharField(), help_text="Phrases quoted from the answer.")
     rubric = serializers.ListField(child=serializers.DictField(), help_text="Rubric items read, with the level.")
 
 
-class EvaluationOutput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["scored", "not_enough_evidence"])
+class InterviewEvaluationOutput(serializers.Serializer):
+    status = serializers.CharField(help_text="scored | not_enough_evidence")
     checks = serializers.ListField(child=serializers.DictField(), help_text="Why an answer cannot be judged.")
-    dimensions = DimensionOutput(many=True)
+    dimensions = InterviewDimensionOutput(many=True)
     overall = serializers.IntegerField(allow_null=True)
     verdict = serializers.CharField()
     evidence_share = serializers.FloatField(help_text="Share of the score's weight that rests on evidence.")
@@ -177,9 +177,9 @@ class EvaluationOutput(serializers.Serializer):
     summary = serializers.CharField()
 
 
-class TurnOutput(serializers.Serializer):
+class InterviewTurnOutput(serializers.Serializer):
     index = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["question", "follow_up"])
+    kind = serializers.CharField(help_text="question | follow_up")
     prompt = serializers.CharField()
     question = serializers.CharField()
     category = serializers.CharField()
@@ -188,22 +188,22 @@ class TurnOutput(serializers.Serializer):
     reason = serializers.CharField()
     answer = serializers.CharField(allow_null=True)
     answer_source = serializers.CharField(allow_null=True)
-    evaluation = EvaluationOutput(allow_null=True)
+    evaluation = InterviewEvaluationOutput(allow_null=True)
     engine = serializers.CharField(allow_null=True)
     answered_at = serializers.CharField(allow_null=True)
 
 
-class SessionOutput(serializers.Serializer):
+class InterviewSessionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     interview_type = serializers.CharField()
     difficulty = serializers.CharField()
     length = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["active", "finished"])
+    status = serializers.CharField(help_text="active | finished")
     job_title = serializers.CharField()
     target_skills = serializers.ListField(child=serializers.CharField())
     gap_skills = serializers.ListField(child=serializers.CharField())
     answered = serializers.IntegerField()
-    turns = TurnOutput(many=True)
+    turns = InterviewTurnOutput(many=True)
     current_turn = serializers.IntegerField(allow_null=True)
     report = serializers.DictField(allow_null=True)
     created_at = serializers.CharField()
@@ -211,7 +211,7 @@ class SessionOutput(serializers.Serializer):
     shared = serializers.BooleanField()
 
 
-class StartInput(StrictJSONTypes, serializers.Serializer):
+class InterviewStartInput(StrictJSONTypes, serializers.Serializer):
     type = serializers.ChoiceField(choices=InterviewType.choices, default=InterviewType.MIXED)
     difficulty = serializers.ChoiceField(choices=Difficulty.choices, default=Difficulty.MEDIUM)
     length = serializers.IntegerField(min_value=services.MIN_LENGTH, max_value=services.MAX_LENGTH, default=5)
@@ -223,16 +223,16 @@ class StartInput(StrictJSONTypes, serializers.Serializer):
 
 def _session_response(session, code=status.HTTP_200_OK):
     turns = selectors.session_turns(session=session)
-    return Response(SessionOutput(selectors.session_data(session, turns)).data, status=code)
+    return Response(InterviewSessionOutput(selectors.session_data(session, turns)).data, status=code)
 
 
 class InterviewStartApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
-    @extend_schema(request=StartInput, responses={201: SessionOutput}, operation_id="interview_v3_start")
+    @extend_schema(request=InterviewStartInput, responses={201: InterviewSessionOutput}, operation_id="interview_v3_start")
     def post(self, request):
-        data = StartInput(data=request.data)
+        data = InterviewStartInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         session = services.session_start(user=request.user, interview_type=v["type"], difficulty=v["difficulty"],
@@ -241,7 +241,7 @@ class InterviewStartApi(APIView):
         return _session_response(session, status.HTTP_201_CREATED)
 
 
-class AnswerInput(StrictJSONTypes, serializers.Serializer):
+class InterviewAnswerInput(StrictJSONTypes, serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     turn = serializers.IntegerField(min_value=0, max_value=1000, required=False,
                                     help_text="The question answered: a stale tab's answer is refused (409).")
@@ -251,10 +251,10 @@ class AnswerInput(StrictJSONTypes, serializers.Serializer):
                                     help_text=f"At most {ANSWER_MAX_CHARS} characters, not only spaces.")
 
 
-class AnswerOutput(serializers.Serializer):
-    answered = TurnOutput()
-    next = TurnOutput(allow_null=True)
-    status = serializers.ChoiceField(choices=["active", "finished"])
+class InterviewAnswerOutput(serializers.Serializer):
+    answered = InterviewTurnOutput()
+    next = InterviewTurnOutput(allow_null=True)
+    status = serializers.CharField(help_text="active | finished")
     report_url = serializers.CharField(allow_null=True)
 
 
@@ -262,9 +262,9 @@ class InterviewAnswerApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
-    @extend_schema(request=AnswerInput, responses=AnswerOutput, operation_id="interview_v3_answer")
+    @extend_schema(request=InterviewAnswerInput, responses=InterviewAnswerOutput, operation_id="interview_v3_answer")
     def post(self, request):
-        data = AnswerInput(data=request.data)
+        data = InterviewAnswerInput(data=request.data)
         if not data.is_valid():
             codes = {getattr(e, "code", "") for e in data.errors.get("answer", [])}
             if "max_length" in codes:
@@ -276,7 +276,7 @@ class InterviewAnswerApi(APIView):
         v = data.validated_data
         answered, following, session = services.session_answer(
             user=request.user, session_id=v["session"], answer=v["answer"], turn_index=v.get("turn"))
-        return Response(AnswerOutput({
+        return Response(InterviewAnswerOutput({
             "answered": selectors.turn_data(answered), "next": selectors.turn_data(following) if following else None,
             "status": session.status,
             "report_url": f"/interviews/{session.pk}/report/" if not session.is_active else None}).data)
@@ -286,12 +286,12 @@ class InterviewEndApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
-    @extend_schema(request=None, responses=SessionOutput, operation_id="interview_v3_end")
+    @extend_schema(request=None, responses=InterviewSessionOutput, operation_id="interview_v3_end")
     def post(self, request, session_id):
         return _session_response(services.session_end(user=request.user, session_id=session_id))
 
 
-class SessionListItemOutput(serializers.Serializer):
+class InterviewSessionListItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     interview_type = serializers.CharField()
     difficulty = serializers.CharField()
@@ -309,21 +309,21 @@ class SessionListItemOutput(serializers.Serializer):
 class InterviewSessionListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[PageQuery], responses=PagePagination.response(SessionListItemOutput),
+    @extend_schema(parameters=[PageQuery], responses=PagePagination.response(InterviewSessionListItemOutput),
                    operation_id="interview_v3_sessions")
     def get(self, request):
-        return paginated_response(request, self, selectors.sessions_of(user=request.user), SessionListItemOutput)
+        return paginated_response(request, self, selectors.sessions_of(user=request.user), InterviewSessionListItemOutput)
 
 
 class InterviewSessionDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=SessionOutput, operation_id="interview_v3_session")
+    @extend_schema(responses=InterviewSessionOutput, operation_id="interview_v3_session")
     def get(self, request, session_id):
         return _session_response(selectors.session_get_for_user(user=request.user, session_id=session_id))
 
 
-class ShareInput(StrictJSONTypes, serializers.Serializer):
+class InterviewShareInput(StrictJSONTypes, serializers.Serializer):
     shared = serializers.BooleanField()
 
 
@@ -331,10 +331,10 @@ class InterviewShareApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
-    @extend_schema(request=ShareInput, operation_id="interview_v3_share", responses=inline_serializer(
+    @extend_schema(request=InterviewShareInput, operation_id="interview_v3_share", responses=inline_serializer(
         "InterviewShared", {"shared": serializers.BooleanField(), "url": serializers.CharField(allow_null=True)}))
     def post(self, request, session_id):
-        data = ShareInput(data=request.data)
+        data = InterviewShareInput(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.session_share_set(user=request.user, session_id=session_id,
                                              shared=data.validated_data["shared"])
@@ -343,7 +343,7 @@ class InterviewShareApi(APIView):
 
 
 
-class ProgressOutput(serializers.Serializer):
+class InterviewProgressOutput(serializers.Serializer):
     sessions = serializers.IntegerField()
     answered = serializers.IntegerField()
     judged = serializers.IntegerField(help_text="Answers with enough evidence for a score.")
@@ -358,18 +358,18 @@ class ProgressOutput(serializers.Serializer):
 class InterviewProgressApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ProgressOutput, operation_id="interview_v3_progress")
+    @extend_schema(responses=InterviewProgressOutput, operation_id="interview_v3_progress")
     def get(self, request):
-        return Response(ProgressOutput(selectors.interview_progress(user=request.user)).data)
+        return Response(InterviewProgressOutput(selectors.interview_progress(user=request.user)).data)
 
 
-class RecommendInput(StrictJSONTypes, serializers.Serializer):
+class InterviewRecommendInput(StrictJSONTypes, serializers.Serializer):
     analysis_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
                                            help_text="A resume analysis whose gaps to aim at.")
     limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
 
 
-class RecommendOutput(serializers.Serializer):
+class InterviewRecommendOutput(serializers.Serializer):
     weakest_dimensions = serializers.ListField(child=serializers.CharField())
     gap_skills = serializers.ListField(child=serializers.CharField())
     questions = serializers.ListField(child=serializers.DictField())
@@ -380,9 +380,9 @@ class RecommendApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=RecommendInput, responses=RecommendOutput, operation_id="ai_recommend")
+    @extend_schema(request=InterviewRecommendInput, responses=InterviewRecommendOutput, operation_id="ai_recommend")
     def post(self, request):
-        data = RecommendInput(data=request.data)
+        data = InterviewRecommendInput(data=request.data)
         data.is_valid(raise_exception=True)
         gaps: list[str] = []
         if "analysis_id" in data.validated_data:
@@ -390,5 +390,5 @@ class RecommendApi(APIView):
 
             analysis = resume_selectors.analysis_get(user=request.user, analysis_id=data.validated_data["analysis_id"])
             gaps = [g["skill"] for g in (analysis.gaps or {}).get("gaps", []) if g.get("skill")]
-        return Response(RecommendOutput(selectors.recommend_questions(
+        return Response(InterviewRecommendOutput(selectors.recommend_questions(
             user=request.user, gap_skills=gaps, limit=data.validated_data["limit"])).data)
