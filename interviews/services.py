@@ -41,7 +41,10 @@ def _known():
     from resumes.ats.job import ROLE_WORDS
     from resumes.ontology import default_ontology
 
-    return set(default_ontology().skills), set(ROLE_WORDS) | {"general", "fullstack"}
+    ontology = default_ontology()
+    # The ATS's role families: those it reads from job titles and those the skill data names.
+    families = set(ROLE_WORDS) | {f for skill in ontology.skills.values() for f in skill.role_families}
+    return set(ontology.skills), families | {"general", "fullstack"}
 
 
 def questions_parse(items) -> list[engine.QuestionSpec]:

@@ -33,7 +33,7 @@ def test_the_seed_files_parse_and_cover_several_categories():
 def test_the_strong_sample_scores_above_the_weak_one(question):
     strong = evaluate(question, question.sample_strong_answer)
     weak = evaluate(question, question.sample_weak_answer)
-    assert strong["overall"] is not None and strong["overall"] >= 60, strong["summary"]
+    assert strong["overall"] is not None and strong["overall"] >= 50, strong["summary"]
     # A weak sample that gives no evidence scores no number at all, which is below any number.
     assert weak["overall"] is None or weak["overall"] < strong["overall"] - 15
     assert len(strong["talking_points"]["covered"]) > len(weak["talking_points"]["covered"])
