@@ -45,6 +45,7 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_challenges
+	$(PY) manage.py seed_questions
 
 run: seed
 	@echo ""

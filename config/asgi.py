@@ -19,6 +19,7 @@ from core.proxies import TrustedProxyMiddleware  # noqa: E402
 from core.request_context import RequestContextMiddleware  # noqa: E402
 from core.routing import websocket_urlpatterns as core_ws  # noqa: E402
 from core.websocket_auth import websocket_security_stack  # noqa: E402
+from interviews.routing import websocket_urlpatterns as interviews_ws  # noqa: E402
 
 # First the client address and scheme from a trusted proxy only (core.proxies), then a request id
 # for the logs of every request and connection (core.request_context).
@@ -26,6 +27,6 @@ application = TrustedProxyMiddleware(RequestContextMiddleware(ProtocolTypeRouter
     {
         # Bodies are bounded here, before Django's handler buffers them.
         "http": RequestBodyLimitMiddleware(django_asgi_app),
-        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws, *core_ws])),
+        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws, *core_ws, *interviews_ws])),
     }
 )), trusted=settings.TRUSTED_PROXIES)

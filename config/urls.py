@@ -23,11 +23,13 @@ urlpatterns = [
     path("api/v1/", include("collaboration.api_urls")),
     path("api/v1/", include("resumes.api_urls")),
     path("api/v1/", include("core.media_api_urls")),
+    path("api/v1/", include("interviews.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
     path("", include("collaboration.urls")),
     path("", include("resumes.urls")),
+    path("", include("interviews.urls")),
     path("", include("accounts.urls")),
 ]
 

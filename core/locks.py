@@ -17,6 +17,7 @@ kind by ascending primary key:
   5. resumes.ResumeVersion, then resumes.Roadmap
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)
+  5c. interviews.InterviewSession, then interviews.Question (its calibration)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)

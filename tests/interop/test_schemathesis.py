@@ -78,6 +78,11 @@ def test_api_conforms_to_its_schema(case, live_site, token):
         # Piston's protocol: which language and version run is the runtime list of this machine
         # (GET /api/v2/piston/runtimes), answered 400 {"message"} otherwise, as Piston does.
         excluded.append(schemathesis.checks.positive_data_acceptance)
+    if case.operation.label in ("POST /api/v1/questions/", "POST /api/v1/questions/import/"):
+        # The question seed format has rules across fields that OpenAPI cannot state (rubric weights
+        # summing to 1, a follow-up's talking point within the list, skills of the ontology, TOML
+        # text that parses, `question` or `toml`): schema-valid data breaking them is rightly a 400.
+        excluded.append(schemathesis.checks.positive_data_acceptance)
     response = case.call(base_url=live_site, headers=headers)
     if _refused_by_daphne_itself(case, response):
         return

@@ -1,0 +1,170 @@
+"""Every non-trivial read of the interviews domain, with the permission checks."""
+
+from django.db.models import Q, QuerySet
+
+from core.exceptions import NotFound, first_or_not_found
+
+from .engine import question_to_data
+from .models import InterviewSession, InterviewTurn, Question, SessionStatus
+
+
+def question_list(*, category: str = "", difficulty: str = "", skill: str = "", role_family: str = "",
+                  search: str = "", include_inactive: bool = False) -> QuerySet[Question]:
+    """The bank, filtered. Skills and role families are JSON lists: matched with a JSON
+    containment where the database has one, and a text match on SQLite."""
+    rows = Question.objects.all() if include_inactive else Question.objects.filter(is_active=True)
+    if category:
+        rows = rows.filter(category=category)
+    if difficulty:
+        rows = rows.filter(difficulty=difficulty)
+    if skill:
+        rows = rows.filter(_json_list_contains("skills", skill.strip().lower()))
+    if role_family:
+        rows = rows.filter(_json_list_contains("role_families", role_family.strip().lower()))
+    if search:
+        term = search.strip()
+        rows = rows.filter(Q(prompt__icontains=term) | Q(slug__icontains=term) | Q(keywords__icontains=term))
+    return rows.order_by("category", "difficulty", "slug")
+
+
+def _json_list_contains(field: str, value: str) -> Q:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    import json
+
+    return Q(**{f"{field}__icontains": json.dumps(value)})
+
+
+def question_get(*, slug: str, include_inactive: bool = False) -> Question:
+    rows = Question.objects.all() if include_inactive else Question.objects.filter(is_active=True)
+    return first_or_not_found(rows.filter(slug=slug), "No such question.")
+
+
+def question_facets() -> dict:
+    skills = sorted({s for row in Question.objects.filter(is_active=True).values_list("skills", flat=True)
+                     for s in row})
+    return {"skills": skills}
+
+
+def questions_for_choice() -> list[Question]:
+    """Every active question, as the next-question choice needs them: one query."""
+    return list(Question.objects.filter(is_active=True).order_by("slug"))
+
+
+def questions_for_skills(*, skills, exclude, limit: int = 5) -> list[Question]:
+    """Active questions that practise any of `skills` (most overlap first), not in `exclude`."""
+    wanted = set(skills)
+    rows = [q for q in Question.objects.filter(is_active=True).exclude(slug__in=list(exclude))
+            .only("slug", "prompt", "category", "skills", "difficulty") if wanted & set(q.skills)]
+    rows.sort(key=lambda q: (-len(wanted & set(q.skills)), q.slug))
+    return rows[:limit]
+
+
+def questions_export(queryset) -> dict:
+    return {"question": [question_to_data(q.spec()) for q in queryset]}
+
+
+def session_get_for_user(*, user, session_id: int) -> InterviewSession:
+    """The user's own session; anyone else's (or none) is a 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound("No such interview.")
+    return first_or_not_found(InterviewSession.objects.filter(user=user, id=session_id), "No such interview.")
+
+
+def session_get_shared(*, token: str) -> InterviewSession:
+    if not token or len(token) > 64:
+        raise NotFound("This link does not work (it may have been revoked).")
+    return first_or_not_found(
+        InterviewSession.objects.select_related("user").filter(share_token=token, status=SessionStatus.FINISHED),
+        "This link does not work (it may have been revoked).")
+
+
+def sessions_of(*, user) -> QuerySet[InterviewSession]:
+    return InterviewSession.objects.filter(user=user).order_by("-created_at")
+
+
+def session_turns(*, session: InterviewSession) -> list[InterviewTurn]:
+    return list(session.turns.select_related("question").order_by("index"))
+
+
+def open_turn(turns: list[InterviewTurn]) -> InterviewTurn | None:
+    return next((t for t in turns if t.answered_at is None), None)
+
+
+def turn_data(turn: InterviewTurn) -> dict:
+    """What the page and the API show of one turn (the question's hints too: the live page offers
+    them)."""
+    return {"index": turn.index, "kind": turn.kind, "prompt": turn.prompt, "question": turn.question.slug,
+            "category": turn.question.category, "difficulty": turn.question.difficulty,
+            "hints": list(turn.question.hints), "reason": turn.reason,
+            "answer": turn.answer if turn.answered_at else None, "answer_source": turn.answer_source or None,
+            "evaluation": turn.evaluation if turn.answered_at else None,
+            "engine": turn.engine or None,
+            "answered_at": turn.answered_at.isoformat() if turn.answered_at else None}
+
+
+def session_data(session: InterviewSession, turns: list[InterviewTurn]) -> dict:
+    current = open_turn(turns)
+    return {"id": session.pk, "interview_type": session.interview_type, "difficulty": session.difficulty,
+            "length": session.length, "status": session.status, "job_title": session.job_title,
+            "target_skills": session.target_skills, "gap_skills": session.gap_skills,
+            "answered": sum(1 for t in turns if t.answered_at), "turns": [turn_data(t) for t in turns],
+            "current_turn": current.index if current else None,
+            "report": session.report or None, "created_at": session.created_at.isoformat(),
+            "finished_at": session.finished_at.isoformat() if session.finished_at else None,
+            "shared": bool(session.share_token)}
+
+
+def analyses_for_start(*, user, limit: int = 20) -> list:
+    """The user's latest resume analyses, to aim an interview at their gaps."""
+    from resumes.models import Analysis
+
+    return list(Analysis.objects.select_related("version__resume").filter(user=user).order_by("-created_at")[:limit])
+
+
+def answered_turns_of(*, user, limit: int = 500) -> list[InterviewTurn]:
+    """The user's latest answered turns with their questions (oldest first): one query."""
+    rows = (InterviewTurn.objects.select_related("question").filter(session__user=user, answered_at__isnull=False)
+            .order_by("-answered_at")[:limit])
+    return list(reversed(rows))
+
+
+def interview_progress(*, user) -> dict:
+    from .engine.progress import mistake_patterns, progress_summary
+    from .engine.questions import DIMENSIONS
+
+    turns = answered_turns_of(user=user)
+    per_dimension: dict[str, list[int]] = {d: [] for d in DIMENSIONS}
+    for turn in turns:
+        for dimension in turn.evaluation.get("dimensions", []):
+            if dimension.get("score") is not None:
+                per_dimension[dimension["dimension"]].append(dimension["score"])
+    summary = progress_summary([t.overall for t in turns], per_dimension)
+    summary["sessions"] = InterviewSession.objects.filter(user=user).count()
+    summary["mistakes"] = mistake_patterns([(t.evaluation, t.question.star) for t in turns])
+    return summary
+
+
+def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:
+    """The next questions for the user's weakest dimensions and gaps: questions not yet answered,
+    whose rubric weighs the weakest dimension most, or that practise a gap skill."""
+    progress = interview_progress(user=user)
+    scored = {d: s for d, s in progress["by_dimension"].items() if s is not None}
+    weakest = sorted(scored, key=lambda d: scored[d])[:2]
+    answered = set(InterviewTurn.objects.filter(session__user=user, answered_at__isnull=False)
+                   .values_list("question__slug", flat=True))
+    gaps = set(gap_skills)
+    ranked = []
+    for question in Question.objects.filter(is_active=True).exclude(slug__in=answered):
+        weight = sum(r["weight"] for r in question.rubric if r["dimension"] in weakest)
+        gap_hits = sorted(gaps & set(question.skills))
+        if weight or gap_hits:
+            why = ([f"practises {', '.join(gap_hits)}"] if gap_hits else []) + \
+                  ([f"weighs {' and '.join(weakest)} ({weight:.0%})"] if weight else [])
+            ranked.append((len(gap_hits) * 2 + weight, question, "; ".join(why)))
+    ranked.sort(key=lambda r: (-r[0], r[1].slug))
+    return {"weakest_dimensions": weakest, "gap_skills": sorted(gaps),
+            "questions": [{"slug": q.slug, "prompt": q.prompt, "category": q.category, "difficulty": q.difficulty,
+                           "why": why} for _, q, why in ranked[:limit]]}

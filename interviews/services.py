@@ -1,0 +1,447 @@
+"""Every write of the interviews domain: the question bank (create, import, seed), interview
+sessions (start, answer, end, share) and question calibration."""
+
+import secrets
+import tomllib
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services import progress_record_event
+from core.ai_gateway import ai_complete
+from core.audit import audit_record
+from core.exceptions import Conflict, NotFound, ValidationFailed
+from core.realtime import publish_on_commit
+
+from . import engine, selectors
+from .engine import (
+    ANSWER_MAX_CHARS,
+    SeedError,
+    SessionState,
+    choose_next,
+    parse_question,
+    question_to_data,
+)
+from .engine.calibration import START_ABILITY, elo_update
+from .lock_objects import lock_question_for_update, lock_session_for_update
+from .models import InterviewSession, InterviewTurn, Question, SessionStatus, TurnKind
+from .realtime import interview_group
+
+SEED_DIR = Path(__file__).resolve().parent / "seed" / "questions"
+LEVELS = {"easy": 0, "medium": 1, "hard": 2}
+MIN_LENGTH, MAX_LENGTH = 1, 15
+JOB_TEXT_MAX = 20_000
+
+
+# --- the question bank --------------------------------------------------------------------------
+
+
+def _known():
+    from resumes.ats.job import ROLE_WORDS
+    from resumes.ontology import default_ontology
+
+    ontology = default_ontology()
+    # The ATS's role families: those it reads from job titles and those the skill data names.
+    families = set(ROLE_WORDS) | {f for skill in ontology.skills.values() for f in skill.role_families}
+    return set(ontology.skills), families | {"general", "fullstack"}
+
+
+def questions_parse(items) -> list[engine.QuestionSpec]:
+    """Every question of an import, checked against the format and the ontology; the first bad one
+    stops the whole import (ValidationFailed naming it), so nothing is half-imported."""
+    if not isinstance(items, list):
+        raise ValidationFailed("An import is a list of questions.", code="invalid_import")
+    skills, families = _known()
+    specs, seen = [], set()
+    for item in items:
+        try:
+            spec = parse_question(item, known_skills=skills, known_role_families=families)
+        except SeedError as error:
+            raise ValidationFailed(str(error), code="invalid_question", details={"question": str(error)}) from error
+        if spec.slug in seen:
+            raise ValidationFailed(f"{spec.slug}: the slug appears twice.", code="invalid_question")
+        seen.add(spec.slug)
+        specs.append(spec)
+    return specs
+
+
+def _fields(spec: engine.QuestionSpec) -> dict:
+    data = question_to_data(spec)
+    data.pop("slug")
+    return data
+
+
+@transaction.atomic
+def questions_import(*, items, actor=None) -> dict:
+    """Create or update questions by slug (idempotent: importing the same data twice changes
+    nothing). Calibration is kept: it belongs to the question, not to its wording."""
+    specs = questions_parse(items)
+    existing = {q.slug: q for q in Question.objects.filter(slug__in=[s.slug for s in specs])}
+    created = updated = unchanged = 0
+    for spec in specs:
+        fields = _fields(spec)
+        question = existing.get(spec.slug)
+        if question is None:
+            Question.objects.create(slug=spec.slug, **fields)
+            created += 1
+        elif any(getattr(question, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(question, key, value)
+            question.save()
+            updated += 1
+        else:
+            unchanged += 1
+    if actor is not None:
+        audit_record(action="interviews.questions_imported", actor=actor, target_type="interviews.question",
+                     target_label=f"{created} created, {updated} updated, {unchanged} unchanged")
+    return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+def questions_parse_toml(content: str) -> list:
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationFailed(f"Not valid TOML: {error}", code="invalid_toml") from error
+    return data.get("question", [])
+
+
+def questions_seed(*, directory: Path = SEED_DIR) -> dict:
+    """Load every interviews/seed/questions/*.toml (idempotent by slug)."""
+    items = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            items.extend(questions_parse_toml(path.read_text(encoding="utf-8")))
+        except ValidationFailed as error:
+            raise ValidationFailed(f"{path.name}: {error.message}", code=error.code) from error
+    try:
+        return questions_import(items=items)
+    except ValidationFailed as error:
+        raise ValidationFailed(f"{directory}: {error.message}", code=error.code) from error
+
+
+@transaction.atomic
+def question_create(*, data: dict, actor) -> Question:
+    (spec,) = questions_parse([data])
+    if Question.objects.filter(slug=spec.slug).exists():
+        raise Conflict(f"A question with the slug {spec.slug!r} exists.", code="slug_taken")
+    question = Question.objects.create(slug=spec.slug, **_fields(spec))
+    audit_record(action="interviews.question_created", actor=actor, target=question)
+    return question
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _job_terms(skill_ids) -> list[dict]:
+    from resumes.ontology import default_ontology
+
+    ontology = default_ontology()
+    terms = []
+    for skill_id in skill_ids:
+        skill = ontology.get(skill_id)
+        if skill:
+            variants = sorted({t.lower() for t in (skill.name, *skill.aliases) if len(t) > 1})
+            terms.append({"term": skill.name, "variants": variants})
+    return terms[:30]
+
+
+def _targets(*, user, job_text: str, job_id, analysis_id) -> dict:
+    """The job's skills and the resume analysis' gaps to aim at (both permission-checked)."""
+    from resumes import selectors as resume_selectors
+    from resumes.ats import parse_job
+
+    target: list[str] = []
+    gaps: list[str] = []
+    title, family, job, analysis = "", "", None, None
+    if analysis_id is not None:
+        analysis = resume_selectors.analysis_get(user=user, analysis_id=analysis_id)
+        family = analysis.role_family
+        for gap in (analysis.gaps or {}).get("gaps", []):
+            for member in gap.get("skills") or [{"skill": gap.get("skill")}]:
+                if member.get("skill") and member["skill"] not in gaps:
+                    gaps.append(member["skill"])
+        if analysis.job is not None and job_id is None and not job_text:
+            job = analysis.job
+    if job_id is not None:
+        job = resume_selectors.job_get(user=user, job_id=job_id)
+    text = job_text or (job.text if job else "")
+    if text:
+        parsed = parse_job(text)
+        target = list(dict.fromkeys(parsed.required_skills + parsed.preferred_skills))
+        title = (job.title if job else parsed.title)[:120]
+        family = family or parsed.role_family
+    return {"target_skills": target[:40], "gap_skills": gaps[:40], "job_title": title,
+            "role_family": family if family != "general" else "", "job": job, "analysis": analysis}
+
+
+def _state(session: InterviewSession, turns) -> SessionState:
+    return SessionState(interview_type=session.interview_type, level=session.level,
+                        asked={t.question.slug for t in turns},
+                        categories_asked=[t.question.category for t in turns if t.kind == TurnKind.QUESTION],
+                        target_skills=tuple(session.target_skills), gap_skills=tuple(session.gap_skills),
+                        role_family=session.role_family, seed=str(session.pk))
+
+
+QUESTION_SCHEMA = {"type": "object", "required": ["prompt"], "additionalProperties": False,
+                   "properties": {"prompt": {"type": "string", "minLength": 10, "maxLength": 1000}}}
+
+
+def _phrase(*, session: InterviewSession, question: Question, choice, user) -> tuple[str, str, str]:
+    """The words of the next question: the bank's (offline) or the model's rewording of it for
+    the target job, validated, with the bank's as fallback."""
+    job = f" The candidate targets this job: {session.job_title}." if session.job_title else ""
+    result = ai_complete(
+        task="interview.follow_up" if choice.kind == "follow_up" else "interview.question",
+        schema=QUESTION_SCHEMA, user=user, offline=lambda: {"prompt": choice.prompt},
+        system="You are a job interviewer. Reword the interview question you are given so it sounds natural "
+               "in conversation; keep its meaning and what it asks for. One question, no preamble." + job,
+        prompt=f"Question ({question.category}, {question.difficulty}): {choice.prompt}")
+    return result.data["prompt"].strip(), result.engine, result.fallback_reason
+
+
+def _ask(*, session: InterviewSession, turns, user, last=None, last_evaluation=None,
+         last_was_follow_up=False) -> InterviewTurn | None:
+    if len(turns) >= session.length:
+        return None
+    questions = selectors.questions_for_choice()
+    by_slug = {q.slug: q for q in questions}
+    choice = choose_next([q.spec() for q in questions], _state(session, turns),
+                         last=last.spec() if last is not None else None, last_evaluation=last_evaluation,
+                         last_was_follow_up=last_was_follow_up)
+    if choice is None:
+        return None
+    question = by_slug[choice.slug]
+    prompt, _, _ = _phrase(session=session, question=question, choice=choice, user=user)
+    session.level = choice.level
+    session.save(update_fields=["level", "updated_at"])
+    Question.objects.filter(pk=question.pk).update(times_asked=question.times_asked + 1)
+    return InterviewTurn.objects.create(
+        session=session, index=len(turns), question=question,
+        kind=TurnKind.FOLLOW_UP if choice.kind == "follow_up" else TurnKind.QUESTION,
+        prompt=prompt, talking_point=choice.talking_point, reason=choice.reason[:300])
+
+
+@transaction.atomic
+def session_start(*, user, interview_type: str, difficulty: str, length: int, job_text: str = "",
+                  job_id: int | None = None, analysis_id: int | None = None) -> InterviewSession:
+    """Start an interview and ask its first question. A job or analysis of someone else is a 404."""
+    if not MIN_LENGTH <= length <= MAX_LENGTH:
+        raise ValidationFailed(f"An interview has {MIN_LENGTH} to {MAX_LENGTH} questions.", code="invalid_length")
+    if len(job_text) > JOB_TEXT_MAX:
+        raise ValidationFailed(f"A job description is at most {JOB_TEXT_MAX} characters.", code="job_too_long")
+    targets = _targets(user=user, job_text=job_text.strip(), job_id=job_id, analysis_id=analysis_id)
+    session = InterviewSession.objects.create(
+        user=user, interview_type=interview_type, difficulty=difficulty, length=length, level=LEVELS[difficulty],
+        job=targets["job"], analysis=targets["analysis"], job_title=targets["job_title"],
+        role_family=targets["role_family"], target_skills=targets["target_skills"],
+        gap_skills=targets["gap_skills"], job_terms=_job_terms(targets["target_skills"]), ability=START_ABILITY)
+    first = _ask(session=session, turns=[], user=user)
+    if first is None:
+        raise Conflict("There are no questions of this type in the bank yet.", code="no_questions")
+    return session
+
+
+EVALUATION_SCHEMA = {
+    "type": "object", "required": ["dimensions", "covered_talking_points", "summary"],
+    "properties": {
+        "dimensions": {"type": "array", "minItems": 5, "maxItems": 5, "items": {
+            "type": "object", "required": ["dimension", "score", "reason", "evidence"],
+            "properties": {"dimension": {"enum": list(engine.DIMENSIONS)},
+                           "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+                           "reason": {"type": "string", "maxLength": 500},
+                           "evidence": {"type": "array", "maxItems": 4,
+                                        "items": {"type": "string", "maxLength": 300}}}}},
+        "covered_talking_points": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "summary": {"type": "string", "maxLength": 600},
+    },
+}
+
+
+def _merge_model_evaluation(offline: dict, model: dict, answer: str, spec) -> dict:
+    """The model's scores on the offline evaluation's frame. Evidence must be quoted from the
+    answer (anything else is dropped), and a dimension the offline checks found no evidence for
+    stays "not enough evidence" whatever the model says."""
+    merged = dict(offline)
+    lower = answer.lower()
+    by_dimension = {d["dimension"]: d for d in model["dimensions"]}
+    dimensions = []
+    for item in offline["dimensions"]:
+        theirs = by_dimension.get(item["dimension"])
+        if item["score"] is None or theirs is None or theirs["score"] is None:
+            dimensions.append(item)
+            continue
+        quotes = [q for q in theirs["evidence"] if q.strip().strip("“”\"").lower()[:60] in lower]
+        dimensions.append({**item, "score": int(theirs["score"]), "reason": theirs["reason"][:500],
+                           "evidence": quotes or item["evidence"]})
+    merged["dimensions"] = dimensions
+    weights = engine.evaluation._weights(spec)
+    scores = {d["dimension"]: d["score"] for d in dimensions if d["score"] is not None}
+    if offline["overall"] is not None:
+        merged["overall"] = round(sum(weights[d] * s for d, s in scores.items()) / sum(weights[d] for d in scores))
+        merged["verdict"] = ("strong" if merged["overall"] >= engine.evaluation.STRONG else
+                             "fair" if merged["overall"] >= engine.evaluation.FAIR else "weak")
+    merged["summary"] = model["summary"][:600] or offline["summary"]
+    return merged
+
+
+def _evaluate(*, turn: InterviewTurn, answer: str, seconds, job_terms, user) -> tuple[dict, str, str]:
+    spec = turn.question.spec()
+    offline = engine.evaluate(spec, answer, asked_prompt=turn.prompt, job_terms=job_terms,
+                              duration_seconds=seconds, focus_talking_point=turn.talking_point)
+    if offline["status"] != "scored":
+        return offline, "offline", ""  # nothing a model could judge either
+    points = "\n".join(f"{i}. {p.text}" for i, p in enumerate(spec.talking_points))
+    rubric = "\n".join(f"- {r.criterion} ({r.dimension}, weight {r.weight}): weak: {r.weak} | fair: {r.fair} | "
+                       f"strong: {r.strong}" for r in spec.rubric)
+    result = ai_complete(
+        task="interview.evaluate", schema=EVALUATION_SCHEMA, user=user, offline=lambda: {"offline": True},
+        system="You evaluate one interview answer on relevance, depth, structure (STAR for behavioral "
+               "questions), clarity and concision, 0-100 each. Quote the answer word for word as evidence. "
+               "Use null for a dimension the answer gives no evidence for.",
+        prompt=f"Question: {turn.prompt}\nTalking points:\n{points}\nRubric:\n{rubric}\nAnswer:\n{answer}")
+    if result.data.get("offline"):
+        return offline, "offline", result.fallback_reason
+    return _merge_model_evaluation(offline, result.data, answer, spec), result.engine, ""
+
+
+def _clean_answer(answer) -> str:
+    if not isinstance(answer, str):
+        raise ValidationFailed("An answer is text.", code="invalid_answer")
+    if "\x00" in answer:
+        raise ValidationFailed("An answer cannot contain binary data.", code="binary_answer")
+    if len(answer) > ANSWER_MAX_CHARS:
+        raise ValidationFailed(f"An answer is at most {ANSWER_MAX_CHARS} characters.", code="answer_too_long",
+                               details={"max_characters": ANSWER_MAX_CHARS})
+    if not answer.strip():
+        raise ValidationFailed("The answer is empty: type or say something first.", code="empty_answer")
+    return answer.strip()
+
+
+def _turn_event(turn: InterviewTurn) -> dict:
+    return selectors.turn_data(turn)
+
+
+@transaction.atomic
+def session_answer(*, user, session_id: int, answer, turn_index: int | None = None, source: str = "typed",
+                   seconds: float | None = None) -> tuple[InterviewTurn, InterviewTurn | None, InterviewSession]:
+    """Store the answer to the open question, evaluate it, calibrate the question, and ask the
+    next one (or finish when the interview is complete). The session row is locked first, so of
+    two tabs answering at once exactly one counts; the other gets a conflict. Someone else's or an
+    unknown session is a 404."""
+    text = _clean_answer(answer)
+    session = lock_session_for_update(session_id)
+    if session is None or session.user_id != user.id:
+        raise NotFound("No such interview.")
+    if session.status != SessionStatus.ACTIVE:
+        raise Conflict("This interview has ended.", code="interview_finished")
+    turns = list(session.turns.select_related("question").order_by("index"))
+    open_turn = next((t for t in turns if t.answered_at is None), None)
+    if open_turn is None:
+        raise Conflict("There is no open question.", code="no_open_question")
+    if turn_index is not None and turn_index != open_turn.index:
+        raise Conflict("That question was already answered (in another tab?).", code="already_answered",
+                       details={"open_turn": open_turn.index})
+    evaluation, engine_name, fallback = _evaluate(turn=open_turn, answer=text, seconds=seconds,
+                                                  job_terms=session.job_terms, user=user)
+    open_turn.answer = text
+    open_turn.answer_source = source if source in ("typed", "spoken") else "typed"
+    open_turn.answer_seconds = seconds
+    open_turn.evaluation = evaluation
+    open_turn.overall = evaluation["overall"]
+    open_turn.engine = engine_name
+    open_turn.fallback_reason = fallback[:500]
+    open_turn.answered_at = timezone.now()
+    open_turn.save()
+    if evaluation["overall"] is not None:
+        _calibrate(session=session, question_id=open_turn.question_id, score=evaluation["overall"],
+                   answered=sum(1 for t in turns if t.overall is not None))
+    publish_on_commit(interview_group(session.pk), {"type": "interview.evaluation", "turn": _turn_event(open_turn)})
+    following = _ask(session=session, turns=turns, user=user, last=open_turn.question, last_evaluation=evaluation,
+                     last_was_follow_up=open_turn.kind == TurnKind.FOLLOW_UP)
+    if following is None:
+        session = _finish(session=session, user=user)
+    else:
+        publish_on_commit(interview_group(session.pk), {"type": "interview.question",
+                                                        "turn": _turn_event(following)})
+    return open_turn, following, session
+
+
+def _calibrate(*, session: InterviewSession, question_id: int, score: int, answered: int) -> None:
+    question = lock_question_for_update(question_id)
+    if question is None:
+        return
+    prior = engine.calibration.PRIORS[question.difficulty]
+    update = elo_update(question_rating=question.rating if question.rating is not None else prior,
+                        question_answers=question.rated_answers, ability=session.ability,
+                        ability_answers=answered, score=score)
+    question.rating = round(update.question_rating, 1)
+    question.rated_answers += 1
+    question.save(update_fields=["rating", "rated_answers", "updated_at"])
+    session.ability = round(update.ability, 1)
+    session.save(update_fields=["ability", "updated_at"])
+
+
+def _recommendations(session: InterviewSession, turns, report: dict) -> dict:
+    from challenges.selectors import challenges_for_practice
+    from resumes.ats import practice_topics
+    from resumes.ontology import default_ontology
+
+    weak_turns = [t for t in turns if t.overall is None or t.overall < 60]
+    skills = list(dict.fromkeys([s for t in weak_turns for s in t.question.skills] + list(session.gap_skills)))
+    asked = {t.question.slug for t in turns}
+    questions = selectors.questions_for_skills(skills=skills, exclude=asked, limit=5)
+    ontology = default_ontology()
+    topics = practice_topics(skills, ontology) | {k for t in weak_turns for k in t.question.keywords}
+    languages = [s for s in skills if (skill := ontology.get(s)) and skill.category == "language"]
+    challenges = challenges_for_practice(topics=topics, languages=languages)[:5]
+    return {"questions": [{"slug": q.slug, "prompt": q.prompt, "category": q.category} for q in questions],
+            "challenges": [{"slug": c.slug, "title": c.title, "difficulty": c.difficulty} for c in challenges],
+            "skills": skills[:10]}
+
+
+def _finish(*, session: InterviewSession, user) -> InterviewSession:
+    turns = list(session.turns.select_related("question").order_by("index"))
+    answered = [t for t in turns if t.answered_at is not None]
+    report = engine.build_report([{"slug": t.question.slug, "prompt": t.prompt, "kind": t.kind,
+                                   "evaluation": t.evaluation} for t in answered])
+    report["unanswered"] = len(turns) - len(answered)
+    report["recommended"] = _recommendations(session, answered, report)
+    session.report = report
+    session.status = SessionStatus.FINISHED
+    session.finished_at = timezone.now()
+    session.save(update_fields=["report", "status", "finished_at", "updated_at"])
+    if answered:
+        progress_record_event(user=session.user, event_type="interview.finished", xp=10 + 2 * len(answered),
+                              source=session, value=report["overall"])
+    publish_on_commit(interview_group(session.pk), {"type": "interview.finished", "session": session.pk,
+                                                    "report_url": f"/interviews/{session.pk}/report/"})
+    return session
+
+
+@transaction.atomic
+def session_end(*, user, session_id: int) -> InterviewSession:
+    """End the interview (now, even with questions left) and write its report. Ending twice is
+    a conflict, someone else's session a 404."""
+    session = lock_session_for_update(session_id)
+    if session is None or session.user_id != user.id:
+        raise NotFound("No such interview.")
+    if session.status != SessionStatus.ACTIVE:
+        raise Conflict("This interview has already ended.", code="interview_finished")
+    return _finish(session=session, user=user)
+
+
+@transaction.atomic
+def session_share_set(*, user, session_id: int, shared: bool) -> InterviewSession:
+    """Share a finished interview's report by an unguessable link, or revoke the link (a new
+    share makes a new link: the old one never works again)."""
+    session = lock_session_for_update(session_id)
+    if session is None or session.user_id != user.id:
+        raise NotFound("No such interview.")
+    if session.status != SessionStatus.FINISHED:
+        raise Conflict("Only a finished interview can be shared.", code="not_finished")
+    session.share_token = secrets.token_urlsafe(24) if shared else None
+    session.save(update_fields=["share_token", "updated_at"])
+    audit_record(action="interviews.report_shared" if shared else "interviews.report_unshared", actor=user,
+                 target=session)
+    return session

@@ -1,0 +1,130 @@
+"""Pages of the interviews domain: the question bank, starting an interview, the live interview,
+its report (also shared read-only by link) and the history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError, NotFound
+
+from . import selectors, services
+from .engine import ANSWER_MAX_CHARS, CALIBRATION_MODEL
+from .forms import StartForm
+from .models import Category, Difficulty
+
+
+def question_list(request):
+    filters = {k: request.GET.get(k, "").strip()[:60] for k in ("category", "difficulty", "skill", "search")}
+    if filters["category"] not in Category.values:
+        filters["category"] = ""
+    if filters["difficulty"] not in Difficulty.values:
+        filters["difficulty"] = ""
+    page = Paginator(selectors.question_list(**filters), 25).get_page(request.GET.get("page"))
+    return render(request, "interviews/questions.html", {
+        "page": page, "filters": filters, "categories": Category.choices, "difficulties": Difficulty.choices,
+        "facets": selectors.question_facets(), "calibration_model": CALIBRATION_MODEL})
+
+
+def _session_or_404(request, session_id):
+    try:
+        return selectors.session_get_for_user(user=request.user, session_id=session_id)
+    except NotFound:
+        raise Http404("No such interview.")
+
+
+@login_required
+def interview_list(request):
+    page = Paginator(selectors.sessions_of(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "interviews/history.html", {"page": page})
+
+
+def _start_form(request, data=None):
+    from resumes import selectors as resume_selectors
+
+    jobs = list(resume_selectors.jobs_of(user=request.user)[:20])
+    analyses = selectors.analyses_for_start(user=request.user)
+    return StartForm(data, jobs=jobs, analyses=analyses)
+
+
+@login_required
+def interview_start(request):
+    form = _start_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"] or ""
+        kind, _, number = target.partition(":")
+        try:
+            session = services.session_start(
+                user=request.user, interview_type=form.cleaned_data["interview_type"],
+                difficulty=form.cleaned_data["difficulty"], length=form.cleaned_data["length"],
+                job_text=form.cleaned_data["job_description"],
+                job_id=int(number) if kind == "job" else None,
+                analysis_id=int(number) if kind == "analysis" else None)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("interview-live", session_id=session.pk)
+    return render(request, "interviews/start.html", {"form": form})
+
+
+@login_required
+def interview_live(request, session_id):
+    session = _session_or_404(request, session_id)
+    if not session.is_active:
+        return redirect("interview-report", session_id=session.pk)
+    turns = selectors.session_turns(session=session)
+    return render(request, "interviews/live.html", {
+        "session": session, "turns": turns, "current": selectors.open_turn(turns),
+        "answer_max_chars": ANSWER_MAX_CHARS})
+
+
+def _report_context(session, turns, *, shared: bool) -> dict:
+    report = session.report or {}
+    return {"session": session, "turns": [t for t in turns if t.answered_at], "report": report,
+            "shared": shared, "dimensions": report.get("dimensions", []),
+            "recommended": report.get("recommended", {})}
+
+
+@login_required
+def interview_report(request, session_id):
+    session = _session_or_404(request, session_id)
+    if session.is_active:
+        return redirect("interview-live", session_id=session.pk)
+    context = _report_context(session, selectors.session_turns(session=session), shared=False)
+    context["share_url"] = (request.build_absolute_uri(f"/interviews/shared/{session.share_token}/")
+                            if session.share_token else "")
+    return render(request, "interviews/report.html", context)
+
+
+@login_required
+@require_POST
+def interview_share(request, session_id):
+    _session_or_404(request, session_id)
+    try:
+        services.session_share_set(user=request.user, session_id=session_id,
+                                   shared=request.POST.get("shared") == "1")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("interview-report", session_id=session_id)
+
+
+@login_required
+@require_POST
+def interview_end(request, session_id):
+    _session_or_404(request, session_id)
+    try:
+        services.session_end(user=request.user, session_id=session_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("interview-report", session_id=session_id)
+
+
+def interview_shared(request, token):
+    try:
+        session = selectors.session_get_shared(token=token)
+    except NotFound:
+        raise Http404("This link does not work (it may have been revoked).")
+    return render(request, "interviews/report.html",
+                  _report_context(session, selectors.session_turns(session=session), shared=True))

@@ -1,0 +1,163 @@
+// The live interview page: one question at a time over /ws/interviews/<id>/, the evaluation of
+// each answer shown as soon as it arrives, then the next question. Spoken answers (recorded and
+// transcribed elsewhere) come in through window.prepforgeInterview.submitSpoken.
+import { escapeHtml } from "./shared/html_escape.js";
+import { reconnectingSocket } from "./shared/reconnecting_socket.js";
+
+const DIMENSION_LABELS = { relevance: "Relevance", depth: "Depth", structure: "Structure", clarity: "Clarity",
+  concision: "Concision" };
+const CLOSE_MESSAGES = { 4401: "You are signed out.", 4403: "This interview is not yours.",
+  4413: "That answer was too large to send.", 4429: "Too many messages: wait a moment.", 4400: "Bad message." };
+
+export function renderEvaluation(evaluation) {
+  const checks = (evaluation.checks || []).map((c) => `<li>${escapeHtml(c.message)}</li>`).join("");
+  const rows = evaluation.dimensions.map((d) => {
+    const score = d.score === null
+      ? `<span class="score-none">Not enough evidence</span>`
+      : `<meter min="0" max="100" value="${d.score}" aria-label="${escapeHtml(DIMENSION_LABELS[d.dimension])} ${d.score} of 100"></meter> <strong>${d.score}</strong>`;
+    const evidence = (d.evidence || []).map((e) => `<li>${escapeHtml(e)}</li>`).join("");
+    const rubric = (d.rubric || []).filter((r) => r.level !== "not_enough_evidence")
+      .map((r) => `<li><em>${escapeHtml(r.criterion)}</em> — ${escapeHtml(r.level)}: ${escapeHtml(r.description)}</li>`).join("");
+    return `<tr data-dimension="${escapeHtml(d.dimension)}"><th scope="row">${escapeHtml(DIMENSION_LABELS[d.dimension] || d.dimension)}</th>
+      <td>${score}<div class="small muted">${escapeHtml(d.reason)}</div>
+      ${evidence ? `<ul class="evidence small">${evidence}</ul>` : ""}${rubric ? `<ul class="rubric-used small">${rubric}</ul>` : ""}</td></tr>`;
+  }).join("");
+  const covered = evaluation.talking_points.covered.map((p) => `<li>✔ ${escapeHtml(p.text)}</li>`).join("");
+  const missed = evaluation.talking_points.missed.map((p) => `<li>✘ ${escapeHtml(p.text)}</li>`).join("");
+  const terms = evaluation.job_terms || { used: [], missing: [] };
+  const overall = evaluation.overall === null ? "Not enough evidence" : `${evaluation.overall} / 100 (${evaluation.verdict})`;
+  return `<p class="overall" data-overall><strong>Overall: ${escapeHtml(overall)}</strong>
+      <span class="small muted">· ${Math.round(evaluation.evidence_share * 100)}% of the score rests on evidence · ${evaluation.word_count} words</span></p>
+    ${checks ? `<ul class="checks" data-checks>${checks}</ul>` : ""}
+    <p>${escapeHtml(evaluation.summary)}</p>
+    <table class="dimensions"><tbody>${rows}</tbody></table>
+    <div class="grid two"><div><h3 class="small">Talking points covered</h3><ul class="points">${covered || "<li class='muted'>None</li>"}</ul></div>
+    <div><h3 class="small">Missed</h3><ul class="points">${missed || "<li class='muted'>None</li>"}</ul></div></div>
+    ${terms.used.length || terms.missing.length ? `<p class="small">Job terms used: ${escapeHtml(terms.used.join(", ") || "none")}</p>` : ""}
+    ${evaluation.most_used_words?.length ? `<p class="small muted">Most used words: ${escapeHtml(evaluation.most_used_words.join(", "))}</p>` : ""}`;
+}
+
+function start(root) {
+  const sessionId = root.dataset.sessionId;
+  const max = Number(root.dataset.answerMax);
+  const form = root.querySelector("[data-answer-form]");
+  const textarea = root.querySelector("[data-answer-text]");
+  const submit = root.querySelector("[data-answer-submit]");
+  const error = root.querySelector("[data-answer-error]");
+  const status = root.querySelector("[data-connection]");
+  const feedback = root.querySelector("[data-feedback]");
+  let currentTurn = null;
+  let total = 0;
+
+  function showQuestion(turn) {
+    currentTurn = turn ? turn.index : null;
+    const section = root.querySelector("[data-current]");
+    section.hidden = !turn;
+    if (!turn) return;
+    root.querySelector("[data-current-prompt]").textContent = turn.prompt;
+    root.querySelector("[data-current-reason]").textContent = turn.reason;
+    root.querySelector("[data-current-meta]").textContent =
+      `${turn.kind === "follow_up" ? "Follow-up" : "Question"} · ${turn.category.replace("_", " ")} · ${turn.difficulty}`;
+    const hints = root.querySelector("[data-hints]");
+    hints.hidden = !turn.hints.length;
+    hints.open = false;
+    root.querySelector("[data-hint-list]").innerHTML = turn.hints.map((h) => `<li>${escapeHtml(h)}</li>`).join("");
+    root.querySelector("[data-progress]").textContent = `Question ${turn.index + 1} of ${total}`;
+    textarea.value = "";
+    updateCount();
+    submit.disabled = false;
+  }
+
+  function addToTranscript(turn) {
+    const list = root.querySelector("[data-transcript]");
+    const item = document.createElement("li");
+    item.className = "turn answered";
+    item.innerHTML = `<p class="turn-prompt"><strong>${escapeHtml(turn.prompt)}</strong></p><p class="turn-answer">${escapeHtml(turn.answer)}</p>`;
+    list.appendChild(item);
+  }
+
+  function showFeedback(turn) {
+    feedback.hidden = false;
+    feedback.querySelector("[data-feedback-body]").innerHTML = renderEvaluation(turn.evaluation);
+  }
+
+  function onEvent(event) {
+    switch (event.type) {
+      case "interview.state": {
+        total = event.session.length;
+        const list = root.querySelector("[data-transcript]");
+        list.innerHTML = "";
+        const answered = event.session.turns.filter((t) => t.answered_at);
+        answered.forEach(addToTranscript);
+        if (answered.length) showFeedback(answered[answered.length - 1]);
+        if (event.session.status === "finished") { window.location.href = root.dataset.reportUrl; return; }
+        showQuestion(event.session.turns.find((t) => !t.answered_at) || null);
+        break;
+      }
+      case "interview.evaluation":
+        status.textContent = "Live";
+        addToTranscript(event.turn);
+        showFeedback(event.turn);
+        break;
+      case "interview.question":
+        showQuestion(event.turn);
+        textarea.focus();
+        break;
+      case "interview.finished":
+        status.textContent = "Finished: opening the report…";
+        window.location.href = event.report_url;
+        break;
+      case "error":
+        error.textContent = event.message;
+        submit.disabled = false;
+        break;
+      default:
+        break;
+    }
+  }
+
+  const socket = reconnectingSocket({
+    path: () => `/ws/interviews/${sessionId}/`,
+    onEvent,
+    onOpen: () => { status.textContent = "Live"; },
+    onClose: (close, retrying) => {
+      status.textContent = CLOSE_MESSAGES[close.code] || (retrying ? "Reconnecting…" : "Disconnected");
+    },
+  });
+
+  function send(text, extra = {}) {
+    error.textContent = "";
+    if (!text.trim()) { error.textContent = "Type your answer first."; return false; }
+    if (text.length > max) { error.textContent = `An answer is at most ${max} characters.`; return false; }
+    if (!socket.send({ type: "answer", turn: currentTurn, text, ...extra })) {
+      error.textContent = "Not connected: wait a moment and send again.";
+      return false;
+    }
+    submit.disabled = true;
+    status.textContent = "Evaluating…";
+    return true;
+  }
+
+  function updateCount() {
+    const words = textarea.value.trim() ? textarea.value.trim().split(/\s+/).length : 0;
+    root.querySelector("[data-word-count]").textContent = `${words} word${words === 1 ? "" : "s"}`;
+  }
+
+  textarea.addEventListener("input", updateCount);
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); form.requestSubmit(); }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (send(textarea.value)) status.textContent = "Evaluating…";
+  });
+  // The place for spoken answers: a recorder that has a transcript calls this.
+  window.prepforgeInterview = {
+    submitSpoken: ({ text, seconds }) => send(String(text || ""), { source: "spoken", seconds: Number(seconds) || null }),
+  };
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const root = document.querySelector("[data-interview]");
+  if (root) start(root);
+});

@@ -1,0 +1,14 @@
+import pytest
+
+from interviews.services import questions_seed
+
+
+@pytest.fixture
+def bank(db):
+    """The seed questions of interviews/seed/questions/ in the database."""
+    questions_seed()
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(is_staff=True)

@@ -1,0 +1,40 @@
+"""Interview progress, mistake patterns and recommendations (engine alone and over the API)."""
+
+import pytest
+
+from interviews import services
+from interviews.engine import evaluate, parse_question
+from interviews.engine.progress import mistake_patterns, progress_summary
+from tests.interviews.test_engine import BY_SLUG
+
+NO_RESULT = ("At my previous job our team had a slow checkout service and users complained a lot about it. "
+             "I was responsible for it, so I decided to profile the requests and I added a cache for prices.")
+
+
+def test_mistake_patterns_are_counted_with_a_recommendation():
+    star = BY_SLUG["starter-behavioral-slow-service"]
+    answers = [(evaluate(star, NO_RESULT), True)] * 3 + [(evaluate(star, "It was slow, I fixed it."), True)]
+    patterns = {p["code"]: p for p in mistake_patterns(answers)}
+    assert patterns["star_missing_result"]["occurrences"] == 3
+    assert "outcome" in patterns["star_missing_result"]["recommendation"]
+    assert "too_short" not in patterns  # seen once: not a pattern yet
+    summary = progress_summary([80, 60, None], {"depth": [70, 50]})
+    assert summary == {"answered": 3, "judged": 2, "average": 70, "consistency": 10.0, "recent_average": 70,
+                       "by_dimension": {"depth": 60}}
+    assert parse_question  # the engine is importable alone
+
+
+@pytest.mark.django_db
+def test_progress_and_recommend_over_the_api(bank, user, auth_client, api_client, other_user):
+    session = services.session_start(user=user, interview_type="behavioral", difficulty="medium", length=3)
+    for _ in range(3):
+        services.session_answer(user=user, session_id=session.pk, answer=NO_RESULT)
+    progress = auth_client.get("/api/v1/interview/v3/progress").json()
+    assert progress["answered"] == 3 and progress["sessions"] == 1
+    assert any(m["code"] == "star_missing_result" for m in progress["mistakes"])
+    recommended = auth_client.post("/api/v1/ai/recommend", {"limit": 3}, format="json").json()
+    assert recommended["weakest_dimensions"] and len(recommended["questions"]) <= 3
+    assert all(q["why"] for q in recommended["questions"])
+    api_client.force_authenticate(other_user)
+    assert api_client.get("/api/v1/interview/v3/progress").json()["answered"] == 0
+    assert api_client.post("/api/v1/ai/recommend", {"analysis_id": 999}, format="json").status_code == 404
