@@ -1,12 +1,18 @@
+from pathlib import Path
+
 import pytest
 
 from interviews.services import questions_seed
 
+TEST_BANK = Path(__file__).resolve().parent / "questions"
+
 
 @pytest.fixture
 def bank(db):
-    """The seed questions of interviews/seed/questions/ in the database."""
-    questions_seed()
+    """A small bank of known questions (tests/interviews/questions/) in the database: the
+    tests name its slugs. The product's own seed is checked by test_question_seed_files.py and
+    the engine's strong-beats-weak test."""
+    questions_seed(directory=TEST_BANK)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from core.models import AICall
 from interviews import services
 from interviews.engine import ANSWER_MAX_CHARS
 from interviews.models import InterviewSession, InterviewTurn, Question, SessionStatus
+from tests.interviews.conftest import TEST_BANK
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def _open(session) -> InterviewTurn:
 def test_the_seed_is_idempotent_by_slug(bank):
     count = Question.objects.count()
     assert count >= 8
-    again = services.questions_seed()
+    again = services.questions_seed(directory=TEST_BANK)
     assert again == {"created": 0, "updated": 0, "unchanged": count}
     Question.objects.filter(slug="starter-dsa-hash-map").update(prompt="changed", rating=1444.0, rated_answers=3)
-    assert services.questions_seed()["updated"] == 1
+    assert services.questions_seed(directory=TEST_BANK)["updated"] == 1
     question = Question.objects.get(slug="starter-dsa-hash-map")
     assert question.prompt.startswith("How does a hash map") and question.rating == 1444.0  # calibration kept
 
