@@ -22,12 +22,14 @@ urlpatterns = [
     path("api/v1/", include("challenges.api_urls")),
     path("api/v1/", include("collaboration.api_urls")),
     path("api/v1/", include("resumes.api_urls")),
+    path("api/v1/", include("community.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
     path("", include("collaboration.urls")),
     path("", include("resumes.urls")),
     path("", include("accounts.urls")),
+    path("", include("community.urls")),
 ]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
