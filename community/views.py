@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.middleware.csrf import get_token
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -20,9 +22,10 @@ from core.roles import MODERATOR, role_required
 from . import selectors, services
 from .engine import trust
 from .engine.preview import CSP, preview_document
-from .engine.threads import COLLAPSE_DEPTH
+from .engine.threads import Node
 from .forms import PostForm, TemplateForm
 from .models import FlagReason, PostDifficulty, PostType, TemplateKind
+from .thread_html import ThreadContext, like_form, render_nodes
 
 PAGE_SIZE = 20
 
@@ -169,10 +172,12 @@ def post_detail(request, post_id: int):
         from accounts.models import Follow
 
         author.viewer_follows = Follow.objects.filter(follower=user, following=author).exists()
+    comments_html = mark_safe(render_nodes(  # noqa: S308 - built by thread_html, which escapes
+        thread.roots, ThreadContext.of(request, post, is_moderator=services.is_moderator(user))))
     return render(request, "community/post_detail.html", {
-        "post": post, "thread": thread, "links": selectors.linked_items_visible(viewer=user, post=post),
+        "post": post, "thread": thread, "comments_html": comments_html, "links": selectors.linked_items_visible(viewer=user, post=post),
         "is_author": user.is_authenticated and user.id == post.author_id,
-        "is_moderator": services.is_moderator(user), "collapse_depth": COLLAPSE_DEPTH,
+        "is_moderator": services.is_moderator(user),
         "share_url": request.build_absolute_uri(reverse("community-post", args=[post.id])),
         "flag_reasons": FlagReason.choices, "join_requests": requests, "viewer_request": viewer_request,
         "has_project": bool(post.project_html or post.project_css or post.project_js),
@@ -260,11 +265,10 @@ def comment_create(request, post_id: int):
     if request.htmx:
         comment = selectors.comment_get_for_user(viewer=request.user, comment_id=comment.id)
         comment.visible_to_viewer = True
-        return render(request, "community/partials/comment_new.html", {
-            "node": {"item": comment, "children": []}, "depth": comment.depth, "post": comment.post,
-            "is_author": comment.post.author_id == request.user.id, "collapse_depth": COLLAPSE_DEPTH,
-            "flag_reasons": FlagReason.choices, "is_moderator": services.is_moderator(request.user),
-            "count": comment.post.comment_count})
+        ctx = ThreadContext.of(request, comment.post, is_moderator=services.is_moderator(request.user))
+        count = comment.post.comment_count
+        return HttpResponse(render_nodes([Node(comment)], ctx, base_depth=comment.depth) + (
+            f'<span id="comment-count" hx-swap-oob="true">{count} comment{"s" if count != 1 else ""}</span>'))
     return redirect(reverse("community-post", args=[post_id]) + f"#comment-{comment.id}")
 
 
@@ -295,7 +299,7 @@ def comment_delete(request, comment_id: int):
     except ApplicationError as error:
         return _error_fragment(request, error, reverse("community-post", args=[comment.post_id]))
     if request.htmx:
-        return HttpResponse('<p class="muted comment-removed">Comment deleted.</p>')
+        return HttpResponse(f'<div class="comment" id="comment-{comment_id}"><p class="muted small">Comment deleted.</p></div>')
     return redirect("community-post", post_id=comment.post_id)
 
 
@@ -308,8 +312,33 @@ def comment_like(request, comment_id: int):
         raise Http404("No such comment.")
     except ApplicationError as error:
         return _error_fragment(request, error, "/community/")
-    return _toggle_response(request, "community/partials/comment_like.html",
-                            {"comment_id": comment_id, "liked": liked, "count": count}, "/community/")
+    if request.htmx:
+        return HttpResponse(like_form(comment_id, liked, count, get_token(request)))
+    return _back(request, "/community/")
+
+
+def _comment_action_form(request, comment_id: int, template: str, **extra):
+    """The reply, flag and moderate forms of one comment, fetched when asked for (htmx puts them
+    under the comment; without JavaScript they are a page of their own)."""
+    comment = _or_404(selectors.comment_get_for_user, viewer=request.user, comment_id=comment_id)
+    layout = "community/partials/bare.html" if request.htmx else "base.html"
+    context = {"c": comment, "flag_reasons": FlagReason.choices, "layout": layout, **extra}
+    return render(request, template, context)
+
+
+@login_required
+def comment_reply_form(request, comment_id: int):
+    return _comment_action_form(request, comment_id, "community/partials/reply_form.html")
+
+
+@login_required
+def comment_flag_form(request, comment_id: int):
+    return _comment_action_form(request, comment_id, "community/partials/flag_form.html")
+
+
+@role_required(MODERATOR)
+def comment_moderate_form(request, comment_id: int):
+    return _comment_action_form(request, comment_id, "community/partials/moderate_form.html")
 
 
 @login_required

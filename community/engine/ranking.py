@@ -1,8 +1,8 @@
 """Trending order: Reddit's "hot" rank, a documented time-decay formula.
 
-    hot = log10(max(points, 1)) + (created - EPOCH) / 45000
+    hot = log10(1 + points) + (created - EPOCH) / 45000
 
-with points = likes + comments. Every 45,000 seconds (12.5 hours) of age are worth a factor of
+with points = likes + comments (Reddit uses log10(max(points, 1)); the 1 + makes a first like count). Every 45,000 seconds (12.5 hours) of age are worth a factor of
 ten in points: a post needs ten times the points of one 12.5 hours younger to rank beside it.
 Unlike Hacker News' points / (age + 2)^1.8 the score of a post does not change as time passes
 (newer posts simply start higher), so it is stored on the row and indexed, recomputed only when
@@ -21,5 +21,5 @@ def points(*, likes: int, comments: int) -> int:
 
 
 def hot_score(*, likes: int, comments: int, created: datetime) -> float:
-    order = math.log10(max(points(likes=likes, comments=comments), 1))
+    order = math.log10(1 + points(likes=likes, comments=comments))
     return round(order + (created.timestamp() - EPOCH) / DECAY_SECONDS, 7)

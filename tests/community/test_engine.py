@@ -16,8 +16,8 @@ from community.engine.threads import build_tree, flatten
 def test_hot_score_decays_by_a_factor_of_ten_every_decay_period():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     older = now - timedelta(seconds=DECAY_SECONDS)
-    # Ten times the points 12.5 hours earlier ranks the same as one point now.
-    assert hot_score(likes=10, comments=0, created=older) == pytest.approx(hot_score(likes=1, comments=0, created=now))
+    # Ten times (1 + points) 12.5 hours earlier ranks the same as one point now.
+    assert hot_score(likes=19, comments=0, created=older) == pytest.approx(hot_score(likes=1, comments=0, created=now))
     assert hot_score(likes=5, comments=0, created=now) > hot_score(likes=4, comments=0, created=now)
     assert hot_score(likes=0, comments=0, created=now) > hot_score(likes=0, comments=0, created=older)
     assert hot_score(likes=2, comments=3, created=now) == hot_score(likes=5, comments=0, created=now)
