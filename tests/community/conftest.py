@@ -65,3 +65,27 @@ def bulk_thread(post: Post, author, n: int, fanout: int = 3) -> list[Comment]:
             made[i] = row
     Post.objects.filter(pk=post.pk).update(comment_count=n)
     return [c for c in made if c is not None]
+
+
+def _api_as(person):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if person is not None:
+        client.force_authenticate(person)
+    return client
+
+
+@pytest.fixture
+def other_api(other_user):
+    return _api_as(other_user)
+
+
+@pytest.fixture
+def mod_api(moderator):
+    return _api_as(moderator)
+
+
+@pytest.fixture
+def anon_api(db):
+    return _api_as(None)
