@@ -2,8 +2,18 @@ from django.contrib import admin
 
 from . import services
 from .models import (
-    CodeTemplate, CollaborationRequest, Comment, CommentLike, Flag, Post, PostBookmark, PostLike, PostView,
-    Suspension, TemplateStar, TemplateView,
+    CodeTemplate,
+    CollaborationRequest,
+    Comment,
+    CommentLike,
+    Flag,
+    Post,
+    PostBookmark,
+    PostLike,
+    PostView,
+    Suspension,
+    TemplateStar,
+    TemplateView,
 )
 
 

@@ -3,7 +3,12 @@
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,7 +19,13 @@ from accounts.models import User
 from challenges.apis import RunOutput
 from core.exceptions import ErrorEnvelope, NotFound
 from core.json_input import StrictJSONTypes
-from core.pagination import CursorQuery, FeedCursorPagination, PagePagination, PageQuery, paginated_response
+from core.pagination import (
+    CursorQuery,
+    FeedCursorPagination,
+    PagePagination,
+    PageQuery,
+    paginated_response,
+)
 from core.query_params import query_valid
 
 from . import selectors, services

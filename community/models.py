@@ -84,6 +84,9 @@ class PostLike(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="post_like_once")]
 
+    def __str__(self):
+        return f"{self.user_id} likes post {self.post_id}"
+
 
 class PostBookmark(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
@@ -92,6 +95,9 @@ class PostBookmark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="post_bookmark_once")]
+
+    def __str__(self):
+        return f"{self.user_id} bookmarked post {self.post_id}"
 
 
 class PostView(models.Model):
@@ -103,6 +109,9 @@ class PostView(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "viewer", "day"], name="post_view_once_a_day")]
+
+    def __str__(self):
+        return f"{self.viewer} viewed post {self.post_id} on {self.day}"
 
 
 class Comment(BaseModel):
@@ -134,6 +143,9 @@ class CommentLike(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "user"], name="comment_like_once")]
 
+    def __str__(self):
+        return f"{self.user_id} likes comment {self.comment_id}"
+
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -151,6 +163,9 @@ class CollaborationRequest(BaseModel):
 
     class Meta(BaseModel.Meta):
         constraints = [models.UniqueConstraint(fields=["post", "requester"], name="one_request_per_post")]
+
+    def __str__(self):
+        return f"{self.requester_id} asks to join post {self.post_id} ({self.status})"
 
 
 class FlagReason(models.TextChoices):
@@ -188,6 +203,9 @@ class Flag(BaseModel):
                                     name="flag_comment_once"),
         ]
 
+    def __str__(self):
+        return f"Flag {self.pk}: {self.reason} ({self.status})"
+
 
 class Suspension(BaseModel):
     """A moderator's ban from writing in the community until `until`."""
@@ -197,6 +215,9 @@ class Suspension(BaseModel):
     reason = models.CharField(max_length=1000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Suspension of {self.user_id} until {self.until:%Y-%m-%d}"
 
 
 class TemplateKind(models.TextChoices):
@@ -244,6 +265,9 @@ class TemplateStar(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["template", "user"], name="template_star_once")]
 
+    def __str__(self):
+        return f"{self.user_id} starred template {self.template_id}"
+
 
 class TemplateView(models.Model):
     template = models.ForeignKey(CodeTemplate, on_delete=models.CASCADE, related_name="views")
@@ -252,3 +276,6 @@ class TemplateView(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["template", "viewer", "day"], name="template_view_once_a_day")]
+
+    def __str__(self):
+        return f"{self.viewer} viewed template {self.template_id} on {self.day}"

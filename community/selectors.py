@@ -12,7 +12,15 @@ from core.exceptions import NotFound
 
 from .engine.threads import Node, build_tree
 from .models import (
-    CodeTemplate, CollaborationRequest, Comment, CommentLike, Flag, FlagStatus, Post, PostBookmark, PostLike,
+    CodeTemplate,
+    CollaborationRequest,
+    Comment,
+    CommentLike,
+    Flag,
+    FlagStatus,
+    Post,
+    PostBookmark,
+    PostLike,
     TemplateStar,
 )
 from .services import is_moderator

@@ -26,9 +26,24 @@ from .engine.archive import ArchiveFile, ArchiveTooLarge, build_zip, safe_path
 from .engine.ranking import hot_score
 from .engine.threads import MAX_DEPTH
 from .models import (
-    CodeTemplate, CollaborationRequest, Comment, CommentLike, Flag, FlagReason, FlagStatus, Post,
-    PostBookmark, PostDifficulty, PostLike, PostType, PostView, RequestStatus, Suspension, TemplateKind,
-    TemplateStar, TemplateView,
+    CodeTemplate,
+    CollaborationRequest,
+    Comment,
+    CommentLike,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    Post,
+    PostBookmark,
+    PostDifficulty,
+    PostLike,
+    PostType,
+    PostView,
+    RequestStatus,
+    Suspension,
+    TemplateKind,
+    TemplateStar,
+    TemplateView,
 )
 
 MAX_TAGS = 5
@@ -556,8 +571,9 @@ def flag_create(*, reporter: User, reason: str, details: str = "", post_id: int 
         comment = Comment.objects.select_related("post").filter(pk=comment_id, is_deleted=False).first()
         if comment is None or ((comment.is_hidden or comment.post.is_hidden) and not is_moderator(reporter)):
             raise NotFound("No such comment.")
-        target = {"comment": comment, "post": comment.post}
+        target: dict[str, Post | Comment | None] = {"comment": comment, "post": comment.post}
     else:
+        assert post_id is not None  # one of the two, checked above
         target = {"post": _visible_post(user=reporter, post_id=post_id), "comment": None}
     if not minute_budget_spend(f"community-flags:{reporter.id}", 10):
         raise RateLimited("You have flagged a lot this minute; wait a moment.")

@@ -61,7 +61,7 @@ def bulk_thread(post: Post, author, n: int, fanout: int = 3) -> list[Comment]:
         indices = [i for i in range(n) if depth[i] == level]
         rows = [Comment(post=post, author=author, parent=made[parent_of[i]] if parent_of[i] is not None else None,
                         depth=level, body=f"c{i}", body_html=f"<p>c{i}</p>") for i in indices]
-        for i, row in zip(indices, Comment.objects.bulk_create(rows)):
+        for i, row in zip(indices, Comment.objects.bulk_create(rows), strict=True):
             made[i] = row
     Post.objects.filter(pk=post.pk).update(comment_count=n)
     return [c for c in made if c is not None]

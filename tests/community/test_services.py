@@ -11,7 +11,15 @@ from django.utils import timezone
 from accounts.models import Notification
 from community import services
 from community.models import (
-    CodeTemplate, Comment, Flag, FlagStatus, Post, PostLike, PostView, RequestStatus, TemplateStar,
+    CodeTemplate,
+    Comment,
+    Flag,
+    FlagStatus,
+    Post,
+    PostLike,
+    PostView,
+    RequestStatus,
+    TemplateStar,
 )
 from core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import AuditEvent
@@ -103,7 +111,7 @@ def test_nested_comments_notify_and_count(user, other_user, make_user, make_post
     post = make_post()
     third = make_user(username="third")
     top = services.comment_create(author=other_user, post_id=post.id, body="Use two pointers.")
-    reply = services.comment_create(author=third, post_id=post.id, body="And @%s see this" % user.username,
+    reply = services.comment_create(author=third, post_id=post.id, body=f"And @{user.username} see this",
                                     parent_id=top.id)
     deeper = services.comment_create(author=user, post_id=post.id, body="Thanks!", parent_id=reply.id)
     assert (top.depth, reply.depth, deeper.depth) == (0, 1, 2)
