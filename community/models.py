@@ -57,7 +57,7 @@ class Post(BaseModel):
     view_count = models.PositiveIntegerField(default=0)
     # Reddit's "hot" rank (see services.hot_score): a time-decay order that never needs recomputing
     # as time passes, so it can be indexed.
-    hot_score = models.FloatField(default=0, db_index=True)
+    hot_score = models.FloatField(default=0)
     is_hidden = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
     is_featured = models.BooleanField(default=False)
@@ -66,10 +66,11 @@ class Post(BaseModel):
 
     class Meta(BaseModel.Meta):
         indexes = [
+            # One per feed order, behind the `is_hidden = false` every non-moderator list has.
             models.Index(fields=["is_hidden", "-id"], name="post_visible_new"),
-            models.Index(fields=["is_hidden", "-hot_score"], name="post_visible_hot"),
-            models.Index(fields=["is_hidden", "-like_count"], name="post_visible_top"),
-            models.Index(fields=["type", "-id"], name="post_type_new"),
+            models.Index(fields=["is_hidden", "-hot_score", "-id"], name="post_visible_hot"),
+            models.Index(fields=["is_hidden", "-like_count", "-id"], name="post_visible_top"),
+            models.Index(fields=["is_hidden", "type", "-id"], name="post_type_new"),
         ]
 
     def __str__(self):

@@ -54,11 +54,17 @@ def _feed_columns(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
     return _viewer_flags(qs, viewer, liked=(PostLike, "post"), bookmarked=(PostBookmark, "post"))
 
 
+def _listed_posts(viewer) -> QuerySet[Post]:
+    """What lists show: hidden posts only to moderators (their authors still open them by link).
+    A plain `is_hidden = false` lets every order be read from its index."""
+    return Post.objects.all() if is_moderator(viewer) else Post.objects.filter(is_hidden=False)
+
+
 def post_feed(*, viewer, type: str = "", tag: str = "", difficulty: str = "", challenge_type: str = "",
               search: str = "", sort: str = "new", featured: bool = False, author: str = "") -> QuerySet[Post]:
     """The feed, filtered and ordered: new, top of the day / week / all time (by likes), or
     trending (the stored time-decay rank, engine/ranking.py). Ties are broken by id."""
-    qs = _visible_posts(viewer)
+    qs = _listed_posts(viewer)
     if type:
         qs = qs.filter(type=type)
     if tag:
@@ -92,7 +98,7 @@ def feed_ordering(sort: str) -> tuple[str, ...]:
 
 
 def pinned_posts(*, viewer) -> list[Post]:
-    return list(_feed_columns(_visible_posts(viewer).filter(is_pinned=True), viewer).order_by("-id")[:5])
+    return list(_feed_columns(_listed_posts(viewer).filter(is_pinned=True), viewer).order_by("-id")[:5])
 
 
 def bookmarks_of(*, user) -> QuerySet[Post]:

@@ -21,6 +21,11 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "accounts.profile": ("view", "change"),
     "collaboration.room": ("view",),
     "collaboration.roommessage": ("view", "delete"),
+    "community.post": ("view",),
+    "community.comment": ("view",),
+    "community.flag": ("view",),
+    "community.suspension": ("view",),
+    "community.codetemplate": ("view",),
 }
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from community import selectors, services
 from community.models import Post, PostLike
+from core.exceptions import NotFound
 from tests.community.conftest import bulk_posts, bulk_thread
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,11 @@ def test_hidden_posts_show_to_their_author_and_moderators_only(user, other_user,
     post = make_post()
     services.post_moderate(moderator=moderator, post_id=post.id, action="hide", reason="Spam")
     assert post.id not in [p.id for p in selectors.post_feed(viewer=other_user)]
-    assert post.id in [p.id for p in selectors.post_feed(viewer=user)]
+    # Lists show hidden posts to moderators only; the author still opens theirs by its link.
+    assert post.id not in [p.id for p in selectors.post_feed(viewer=user)]
+    assert selectors.post_get_for_user(viewer=user, post_id=post.id).is_hidden
+    with pytest.raises(NotFound):
+        selectors.post_get_for_user(viewer=other_user, post_id=post.id)
     assert post.id in [p.id for p in selectors.post_feed(viewer=moderator)]
     from django.contrib.auth.models import AnonymousUser
 
