@@ -36,12 +36,22 @@ from .views import viewer_key
 
 # --- shapes ----------------------------------------------------------------------------------------
 
+TAG_PATTERN = r"^#?[A-Za-z0-9][A-Za-z0-9+#.-]{0,29}$"
+GITHUB_PATTERN = r"^https://(www\.)?github\.com/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]*)?$"
+URL_PATTERN = r"^https?://[^\s/]+[^\s]*$"
+PATH_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*){0,7}$"
+
+
+def tag_list(**kwargs):
+    return serializers.ListField(child=serializers.RegexField(TAG_PATTERN, max_length=31), max_length=5, **kwargs)
+
+
 class PostWriteInput(StrictJSONTypes, serializers.Serializer):
     type = serializers.ChoiceField(choices=PostType.choices, default=PostType.DISCUSSION)
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(min_length=3, max_length=200)
     body = serializers.CharField(max_length=40_000, allow_blank=True, default="", trim_whitespace=False,
                                  help_text="Markdown; sanitised when rendered.")
-    tags = serializers.ListField(child=serializers.CharField(max_length=30), max_length=5, default=list)
+    tags = tag_list(default=list)
     difficulty = serializers.ChoiceField(choices=[""] + PostDifficulty.values, default="")
     challenge_type = serializers.ChoiceField(choices=("", *CHALLENGE_TYPES), default="")
     code_language = serializers.ChoiceField(choices=("", *CODE_LANGUAGES), default="")
@@ -49,8 +59,8 @@ class PostWriteInput(StrictJSONTypes, serializers.Serializer):
     project_html = serializers.CharField(max_length=100_000, allow_blank=True, default="", trim_whitespace=False)
     project_css = serializers.CharField(max_length=100_000, allow_blank=True, default="", trim_whitespace=False)
     project_js = serializers.CharField(max_length=100_000, allow_blank=True, default="", trim_whitespace=False)
-    github_url = serializers.CharField(max_length=200, allow_blank=True, default="")
-    demo_url = serializers.CharField(max_length=200, allow_blank=True, default="")
+    github_url = serializers.RegexField(GITHUB_PATTERN, max_length=200, allow_blank=True, default="")
+    demo_url = serializers.RegexField(URL_PATTERN, max_length=200, allow_blank=True, default="")
     linked_submission = serializers.IntegerField(min_value=1, max_value=2**62, allow_null=True, default=None,
                                                  help_text="One of your own submissions.")
     linked_challenge = serializers.SlugField(max_length=80, allow_blank=True, default="",
@@ -570,21 +580,21 @@ class StatsApi(APIView):
 
 
 class TemplateFileSerializer(StrictJSONTypes, serializers.Serializer):
-    path = serializers.CharField(max_length=200)
+    path = serializers.RegexField(PATH_PATTERN, max_length=200, help_text="Relative, no '..'; unique in the template.")
     content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=512 * 1024)
 
 
 class TemplateWriteInput(StrictJSONTypes, serializers.Serializer):
-    title = serializers.CharField(max_length=120)
+    title = serializers.CharField(min_length=3, max_length=120)
     description = serializers.CharField(max_length=5000, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=TemplateKind.choices, default=TemplateKind.WEB)
     language = serializers.ChoiceField(choices=["", "python", "javascript", "c", "cpp", "java"], default="",
                                        help_text="Projects: the judge language Run uses.")
     entry = serializers.CharField(max_length=200, allow_blank=True, default="")
-    category = serializers.CharField(max_length=40)
+    category = serializers.CharField(min_length=2, max_length=40)
     framework = serializers.CharField(max_length=40, allow_blank=True, default="")
     difficulty = serializers.ChoiceField(choices=PostDifficulty.choices, default=PostDifficulty.EASY)
-    tags = serializers.ListField(child=serializers.CharField(max_length=30), max_length=5, default=list)
+    tags = tag_list(default=list)
     features = serializers.ListField(child=serializers.CharField(max_length=80), max_length=20, default=list)
     files = serializers.ListField(child=TemplateFileSerializer(), min_length=1, max_length=50)
 

@@ -249,9 +249,6 @@ def _validated_post_fields(*, author: User, data: dict) -> dict:
             if challenge is None:
                 raise NotFound("You have no challenge with that slug.", code="challenge_not_found")
             fields["linked_challenge"] = challenge
-    if "code" in fields and fields["code"] and not (fields.get("code_language") or data.get("code_language")):
-        raise ValidationFailed("Say which language the snippet is in.", code="language_required",
-                               details={"code_language": ["Required with a snippet."]})
     return fields
 
 
@@ -287,8 +284,6 @@ def post_update(*, user: User, post_id: int, **data) -> Post:
         fields = _validated_post_fields(author=user, data=data)
         for name, value in fields.items():
             setattr(post, name, value)
-        if post.code and not post.code_language:
-            raise ValidationFailed("Say which language the snippet is in.", code="language_required")
         post.edited_at = timezone.now()
         post.save()
         if "body" in fields:

@@ -46,7 +46,6 @@ def test_post_markdown_is_sanitised_and_tags_normalised(user, make_post):
     ({"type": "poem"}, "invalid_type"),
     ({"tags": ["a", "b", "c", "d", "e", "f"]}, "too_many_tags"),
     ({"tags": ["bad tag!"]}, "invalid_tag"),
-    ({"code": "print(1)"}, "language_required"),
     ({"code": "x", "code_language": "cobol"}, "invalid_language"),
     ({"github_url": "https://evil.example/x"}, "invalid_github_url"),
     ({"demo_url": "javascript:alert(1)"}, "invalid_demo_url"),
