@@ -208,3 +208,22 @@ def test_comment_forms_are_fetched_when_asked(signed_in, other_user, moderator, 
     assert "[hidden by a moderator]" not in client.get(f"/community/posts/{post.id}/").content.decode()
     signed_in.force_login(post.author)
     assert "[hidden by a moderator]" in signed_in.get(f"/community/posts/{post.id}/").content.decode()
+
+
+def test_everything_is_in_the_admin_and_admin_actions_moderate(client, make_user, make_post,
+                                                                 django_capture_on_commit_callbacks):
+    from core.models import AuditEvent
+
+    admin = make_user(username="root")
+    type(admin).objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    post = make_post()
+    services.comment_create(author=post.author, post_id=post.id, body="hi")
+    for model in ("post", "comment", "flag", "suspension", "collaborationrequest", "codetemplate", "postlike",
+                  "postbookmark", "postview", "commentlike", "templatestar", "templateview"):
+        assert client.get(f"/admin/community/{model}/").status_code == 200, model
+    assert client.get(f"/admin/community/post/{post.id}/change/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/community/post/", {"action": "moderate_pin", "_selected_action": [post.id]})
+    assert Post.objects.get(pk=post.id).is_pinned
+    assert AuditEvent.objects.filter(action="community.post_pin").exists()
