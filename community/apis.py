@@ -320,6 +320,13 @@ class CommentUpdateInput(StrictJSONTypes, serializers.Serializer):
     body = serializers.CharField(max_length=10_000)
 
 
+class CommentPatchInput(CommentUpdateInput):
+    """Only the fields sent change (a PATCH without `body` changes nothing)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
 class CommentListApi(APIView):
     throttle_scope = "writes"
 
@@ -349,11 +356,12 @@ class CommentListApi(APIView):
 class CommentDetailApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=CommentUpdateInput, responses=CommentOutput, operation_id="community_comments_update")
+    @extend_schema(request=CommentPatchInput, responses=CommentOutput, operation_id="community_comments_update")
     def patch(self, request, comment_id):
-        data = CommentUpdateInput(data=request.data)
+        data = CommentPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.comment_update(user=request.user, comment_id=comment_id, body=data.validated_data["body"])
+        if "body" in data.validated_data:
+            services.comment_update(user=request.user, comment_id=comment_id, body=data.validated_data["body"])
         comment = selectors.comment_get_for_user(viewer=request.user, comment_id=comment_id)
         return Response(CommentOutput(comment_data(comment)).data)
 
@@ -437,8 +445,6 @@ class JoinRequestDecideApi(APIView):
 class FlagInput(StrictJSONTypes, serializers.Serializer):
     reason = serializers.ChoiceField(choices=FlagReason.choices)
     details = serializers.CharField(max_length=1000, allow_blank=True, default="")
-    post = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True, default=None)
-    comment = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True, default=None)
 
 
 class FlagOutput(serializers.Serializer):
@@ -453,16 +459,25 @@ class FlagOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class FlagCreateApi(APIView):
+class PostFlagApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(request=FlagInput, responses={201: FlagOutput}, operation_id="community_flags_create")
-    def post(self, request):
+    @extend_schema(request=FlagInput, responses={201: FlagOutput}, operation_id="community_posts_flag")
+    def post(self, request, post_id):
         data = FlagInput(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        flag = services.flag_create(reporter=request.user, reason=v["reason"], details=v["details"],
-                                    post_id=v["post"], comment_id=v["comment"])
+        flag = services.flag_create(reporter=request.user, post_id=post_id, **data.validated_data)
+        return Response(FlagOutput(flag).data, status=status.HTTP_201_CREATED)
+
+
+class CommentFlagApi(APIView):
+    throttle_scope = "writes"
+
+    @extend_schema(request=FlagInput, responses={201: FlagOutput}, operation_id="community_comments_flag")
+    def post(self, request, comment_id):
+        data = FlagInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = services.flag_create(reporter=request.user, comment_id=comment_id, **data.validated_data)
         return Response(FlagOutput(flag).data, status=status.HTTP_201_CREATED)
 
 
@@ -581,7 +596,7 @@ class StatsApi(APIView):
 
 class TemplateFileSerializer(StrictJSONTypes, serializers.Serializer):
     path = serializers.RegexField(PATH_PATTERN, max_length=200, help_text="Relative, no '..'; unique in the template.")
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=512 * 1024)
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
 
 
 class TemplateWriteInput(StrictJSONTypes, serializers.Serializer):
@@ -744,7 +759,7 @@ class TemplateDownloadApi(APIView):
 
 
 class TemplateRunInput(StrictJSONTypes, serializers.Serializer):
-    stdin = serializers.CharField(trim_whitespace=False, allow_blank=True, default="", max_length=1_000_000)
+    stdin = serializers.CharField(trim_whitespace=False, allow_blank=True, default="", max_length=100_000)
 
 
 class TemplateRunApi(APIView):

@@ -709,7 +709,7 @@ def _validated_files(files, *, kind: str) -> list[dict]:
         except ValueError as error:
             raise ValidationFailed(str(error), code="invalid_path", details={"files": [str(error)]})
         if path in seen:
-            raise ValidationFailed(f"{path} appears twice.", code="duplicate_path")
+            raise Conflict(f"Two files have the path {path}.", code="duplicate_path")
         if "\x00" in item["content"]:
             raise ValidationFailed(f"{path} holds binary data; templates are text.", code="binary_file")
         seen.add(path)
@@ -718,9 +718,6 @@ def _validated_files(files, *, kind: str) -> list[dict]:
     if total > settings.TEMPLATE_MAX_BYTES:
         raise ValidationFailed(f"The files hold {total:,} bytes; the limit is {settings.TEMPLATE_MAX_BYTES:,}.",
                                code="template_too_large")
-    if kind == TemplateKind.WEB and "index.html" not in seen:
-        raise ValidationFailed("An HTML/CSS/JS template has an index.html.", code="index_required",
-                               details={"files": ["index.html is required."]})
     return cleaned
 
 
@@ -764,12 +761,12 @@ def _validated_template_fields(data: dict, *, current: CodeTemplate | None = Non
     if kind == TemplateKind.PROJECT:
         language = data.get("language", current.language if current else "")
         if language not in SOURCE_FILES:
-            raise ValidationFailed("Choose a judge language for the project.", code="invalid_language",
-                                   details={"language": [f"One of {', '.join(SOURCE_FILES)}."]})
+            raise Conflict("A project in a judge language needs its language.", code="language_required",
+                           details={"language": [f"One of {', '.join(SOURCE_FILES)}."]})
         entry = data.get("entry") or (current.entry if current else "") or SOURCE_FILES[language]
         if entry not in {f["path"] for f in files}:
-            raise ValidationFailed(f"The entry file {entry} is not among the files.", code="entry_missing",
-                                   details={"entry": ["Not among the files."]})
+            raise Conflict(f"The entry file {entry} is not among the files.", code="entry_missing",
+                           details={"entry": ["Not among the files."]})
         fields["language"], fields["entry"] = language, entry
     else:
         fields["language"], fields["entry"] = "", "index.html"

@@ -69,6 +69,9 @@ def test_likes_bookmarks_comments_and_accept(auth_client, user, other_api, anon_
     assert accepted.json()["accepted_comment"] == top["id"]
     assert auth_client.patch(f"/api/v1/community/comments/{top['id']}/", {"body": "x"},
                              format="json").status_code == 403
+    assert api_client.patch(f"/api/v1/community/comments/{top['id']}/", {}, format="json").json()["body"] == "Answer"
+    assert auth_client.post(f"/api/v1/community/comments/{top['id']}/flag/", {"reason": "off-topic"},
+                            format="json").json()["comment"] == top["id"]
     assert anon_api.post(f"/api/v1/community/comments/{top['id']}/like/").status_code in (401, 403)
     assert auth_client.post(f"/api/v1/community/comments/{top['id']}/like/").json() == {"active": True, "count": 1}
     assert api_client.delete(f"/api/v1/community/comments/{reply['id']}/").status_code == 403
@@ -95,9 +98,9 @@ def test_hidden_posts_are_not_found_for_others(other_api, mod_api, make_post):
 def test_moderation_needs_the_role(auth_client, mod_api, other_api, other_user, make_post):
     post = make_post()
     api_client = other_api
-    flag = api_client.post("/api/v1/community/flags/", {"reason": "spam", "post": post.id}, format="json")
+    flag = api_client.post(f"/api/v1/community/posts/{post.id}/flag/", {"reason": "spam"}, format="json")
     assert flag.status_code == 201
-    assert api_client.post("/api/v1/community/flags/", {"reason": "spam", "post": post.id},
+    assert api_client.post(f"/api/v1/community/posts/{post.id}/flag/", {"reason": "spam"},
                            format="json").json()["error"]["code"] == "already_flagged"
     assert api_client.get("/api/v1/community/moderation/queue/").status_code == 403
     assert auth_client.post(f"/api/v1/community/moderation/posts/{post.id}/", {"action": "pin", "reason": "x"},
