@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "collaboration",
     "resumes",
     "interviews",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -494,3 +495,11 @@ if SENTRY_DSN:
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
                     traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
+
+# --- community -------------------------------------------------------------------------------
+# A template holds at most this many text files and bytes; a download is refused above the zip
+# bounds (templates put in through the admin are not checked at publish time).
+TEMPLATE_MAX_FILES = int(os.environ.get("TEMPLATE_MAX_FILES", 50))
+TEMPLATE_MAX_BYTES = int(os.environ.get("TEMPLATE_MAX_BYTES", 512 * 1024))
+TEMPLATE_ZIP_MAX_FILES = int(os.environ.get("TEMPLATE_ZIP_MAX_FILES", 60))
+TEMPLATE_ZIP_MAX_BYTES = int(os.environ.get("TEMPLATE_ZIP_MAX_BYTES", 1024 * 1024))

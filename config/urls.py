@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("resumes.api_urls")),
     path("api/v1/", include("core.media_api_urls")),
     path("api/v1/", include("interviews.api_urls")),
+    path("api/v1/", include("community.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("resumes.urls")),
     path("", include("interviews.urls")),
     path("", include("accounts.urls")),
+    path("", include("community.urls")),
 ]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:

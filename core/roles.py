@@ -27,6 +27,11 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "challenges.playlistcategory": ("view", "add", "change"),
     "challenges.challengereview": ("view", "delete"),
     "challenges.reviewreply": ("view", "delete"),
+    "community.post": ("view",),
+    "community.comment": ("view",),
+    "community.flag": ("view",),
+    "community.suspension": ("view",),
+    "community.codetemplate": ("view",),
 }
 
 
