@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "challenges",
     "collaboration",
     "resumes",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,14 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-notifications": {
         "task": "accounts.tasks.notifications_purge_expired",
         "schedule": crontab(minute=17, hour="*/6"),
+    },
+    "analytics-daily-aggregates": {
+        "task": "analytics.tasks.daily_aggregates_task",
+        "schedule": crontab(minute=7),
+    },
+    "analytics-weekly-summaries": {
+        "task": "analytics.tasks.weekly_summaries_task",
+        "schedule": crontab(minute=30, hour=8, day_of_week="mon"),
     },
 }
 
