@@ -43,6 +43,7 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_challenges
+	$(PY) manage.py seed_analytics
 
 run: seed
 	@echo ""

@@ -52,10 +52,10 @@ function draw(el) {
   }
   const width = Math.max(260, el.clientWidth || 320);
   const opts = {
-    width, height: 200, legend: { show: true },
-    scales: { x: { time: !spec.labels }, y: spec.y ? { range: spec.y } : { range: (u, min, max) => [0, Math.max(1, max)] } },
+    width, height: 200, legend: { show: true, live: false },
+    scales: { x: { time: !spec.labels, range: spec.x.length === 1 ? (u, min, max) => [min - 3 * 86400, max + 3 * 86400] : undefined }, y: spec.y ? { range: spec.y } : { range: (u, min, max) => [0, Math.max(1, max)] } },
     axes: axes(),
-    series: [{}, ...spec.series.map((s) => ({
+    series: [{ label: spec.labels ? "Duration" : "Day" }, ...spec.series.map((s) => ({
       label: s.label, stroke: css(s.colour), width: 2, dash: s.dash,
       fill: s.bars ? css(s.colour) : undefined, paths: s.bars ? bars : undefined, points: { show: !s.bars && spec.x.length < 40 },
     }))],
