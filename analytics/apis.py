@@ -1,7 +1,7 @@
 """JSON API of analytics: my dashboard, another user's analytics (their privacy settings decide;
 hidden is 404), and readiness for a target job."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,11 +99,13 @@ class DashboardOutput(serializers.Serializer):
     skills = SkillOutput(many=True)
     sources = SourceOutput(many=True, help_text="Evidence sources; available=false ones are not shown yet.")
 
-    def get_heatmap(self, board) -> list[HeatDayOutput]:
-        return [{"day": d.isoformat(), "count": c} for d, c in board.heatmap]  # type: ignore[misc]
+    @extend_schema_field(HeatDayOutput(many=True))
+    def get_heatmap(self, board) -> list[dict]:
+        return [{"day": d.isoformat(), "count": c} for d, c in board.heatmap]
 
-    def get_time_distribution(self, board) -> list[BucketOutput]:
-        return [{"bucket": b, "count": c} for b, c in board.time_distribution]  # type: ignore[misc]
+    @extend_schema_field(BucketOutput(many=True))
+    def get_time_distribution(self, board) -> list[dict]:
+        return [{"bucket": b, "count": c} for b, c in board.time_distribution]
 
 
 def _dashboard_data(board) -> dict:

@@ -14,8 +14,20 @@ from resumes import selectors as resume_selectors
 
 from . import evidence
 from .engine import (
-    TARGET_LEVEL, Gap, JobSkill, PlanItem, Projection, Readiness, ReadinessInput, SkillEvidence, SkillLevel,
-    bucket_durations, fill_days, readiness_compute, skill_levels, trend_projection,
+    TARGET_LEVEL,
+    Gap,
+    JobSkill,
+    PlanItem,
+    Projection,
+    Readiness,
+    ReadinessInput,
+    SkillEvidence,
+    SkillLevel,
+    bucket_durations,
+    fill_days,
+    readiness_compute,
+    skill_levels,
+    trend_projection,
 )
 from .engine.readiness import DIFFICULTY_POINTS, RESUME_POINTS
 from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget

@@ -15,7 +15,13 @@ from challenges import selectors as challenge_selectors
 from core.exceptions import ValidationFailed
 
 from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget, WeeklySummary
-from .selectors import local_midnight, readiness_for, readiness_target_of, readiness_view, target_job_get
+from .selectors import (
+    local_midnight,
+    readiness_for,
+    readiness_target_of,
+    readiness_view,
+    target_job_get,
+)
 
 AGGREGATED_FIELDS = ("submissions", "accepted", "solved", "score_sum", "time_spent_seconds", "xp")
 

@@ -2,8 +2,22 @@
 trends with their uncertainty, time buckets. Tested alone (tests/analytics/test_engine.py)."""
 
 from .readiness import (
-    MEASURED, NO_DATA, NOT_AVAILABLE, TARGET_LEVEL, Gap, JobSkill, Part, PlanItem, Readiness, ReadinessInput,
-    SkillEvidence, SkillLevel, readiness_compute, readiness_value, skill_level, skill_levels,
+    MEASURED,
+    NO_DATA,
+    NOT_AVAILABLE,
+    TARGET_LEVEL,
+    Gap,
+    JobSkill,
+    Part,
+    PlanItem,
+    Readiness,
+    ReadinessInput,
+    SkillEvidence,
+    SkillLevel,
+    readiness_compute,
+    readiness_value,
+    skill_level,
+    skill_levels,
 )
 from .series import TIME_BUCKETS, Projection, bucket_durations, fill_days, trend_projection
 

@@ -7,8 +7,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.engine import (
-    MEASURED, NO_DATA, NOT_AVAILABLE, JobSkill, Part, PlanItem, ReadinessInput, SkillEvidence, bucket_durations,
-    fill_days, readiness_compute, readiness_value, skill_level, skill_levels, trend_projection,
+    MEASURED,
+    NO_DATA,
+    NOT_AVAILABLE,
+    JobSkill,
+    Part,
+    PlanItem,
+    ReadinessInput,
+    SkillEvidence,
+    bucket_durations,
+    fill_days,
+    readiness_compute,
+    readiness_value,
+    skill_level,
+    skill_levels,
+    trend_projection,
 )
 from analytics.engine.series import t95
 

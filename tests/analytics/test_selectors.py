@@ -60,8 +60,9 @@ def test_dashboard_query_count_is_flat_in_history(user, make_user, days_ago, dja
 
 
 def test_readiness_query_count_is_flat_in_history(user, make_user, days_ago, django_assert_num_queries):
-    from .conftest import JOB_TEXT
     from resumes import services as resume_services
+
+    from .conftest import JOB_TEXT
 
     small = make_user()
     for who, days in ((small, 1), (user, 30)):
