@@ -97,3 +97,15 @@ def readiness(request):
         "trend_data": json.loads(json.dumps({"days": [d.isoformat() for d, _ in history],
                                              "values": [round(v, 1) for _, v in history],
                                              "bar": view.target.bar if view else None}))})
+
+
+@login_required
+def platform(request):
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    overview = selectors.platform_overview(days=30)
+    return render(request, "analytics/platform.html", {
+        "overview": overview,
+        "trend_data": {"days": [d.isoformat() for d, *_ in overview.per_day],
+                       "active": [a for _, a, _, _ in overview.per_day],
+                       "submissions": [s for _, _, s, _ in overview.per_day]}})

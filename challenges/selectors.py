@@ -300,3 +300,9 @@ def submission_user_ids(*, start: datetime, end: datetime) -> set[int]:
     ids |= set(ChallengeProgress.objects.filter(solved_at__gte=start, solved_at__lt=end)
                .values_list("user_id", flat=True))
     return ids
+
+
+def verdict_mix(*, since: datetime) -> dict[str, int]:
+    """Judged submissions since `since` by verdict, for the staff overview. One query."""
+    return dict(Submission.objects.filter(status="done", created_at__gte=since).values("verdict")
+                .annotate(n=Count("id")).values_list("verdict", "n"))

@@ -225,3 +225,9 @@ def resume_skill_evidence(*, user, limit: int = 20) -> list[dict]:
                                        "shown": str(item.get("shown") or "listed"),
                                        "analysis_id": analysis_id, "created_at": created_at}
     return list(seen.values())
+
+
+def parse_status_counts(*, since) -> dict[str, int]:
+    """Resume versions created since `since` by parse status, for the staff overview. One query."""
+    return dict(ResumeVersion.objects.filter(created_at__gte=since).exclude(file="").values("parse_status")
+                .annotate(n=Count("id")).values_list("parse_status", "n"))

@@ -32,6 +32,12 @@ const charts = {
     x: data.buckets.map((_, i) => i), labels: data.buckets,
     series: [{ label: "Solves", values: data.bucket_counts, colour: "--accent", bars: true }],
   }),
+  platform: () => ({
+    x: data.days.map(DAY), series: [
+      { label: "Active members", values: data.active, colour: "--success" },
+      { label: "Submissions", values: data.submissions, colour: "--accent" },
+    ],
+  }),
   readiness: () => ({
     x: data.days.map(DAY), series: [
       { label: "Readiness", values: data.values, colour: "--accent" },

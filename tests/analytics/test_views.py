@@ -69,3 +69,21 @@ def test_setting_a_target_on_the_page(browser_client, user, job, other_user):
 def test_the_user_menu_links_progress(browser_client):
     page = browser_client.get("/").content.decode()
     assert 'href="/analytics/"' in page and ">Progress<" in page
+
+
+def test_the_platform_overview_is_for_staff_only(client, user, make_user, days_ago, django_assert_max_num_queries):
+    from analytics.services import daily_activity_aggregate
+
+    submit(user, make_challenge(), when=days_ago(1))
+    submit(user, make_challenge(), when=days_ago(1), accepted=False)
+    daily_activity_aggregate(day=days_ago(1).date())
+    client.force_login(user)
+    assert client.get("/analytics/platform/").status_code == 404
+    staff = make_user(is_staff=True)
+    client.force_login(staff)
+    from analytics.selectors import platform_overview
+    with django_assert_max_num_queries(8):
+        platform_overview(days=30)
+    page = client.get("/analytics/platform/").content.decode()
+    assert "Platform overview" in page and "<td>WA</td><td>1</td>" in page
+    assert f"<td>{days_ago(1).date():%Y-%m-%d}</td><td>1</td><td>2</td><td>1</td>" in page
