@@ -15,6 +15,7 @@ from resumes import selectors as resume_selectors
 from . import evidence
 from .engine import (
     TARGET_LEVEL,
+    TIME_BUCKETS,
     Gap,
     JobSkill,
     PlanItem,
@@ -23,7 +24,6 @@ from .engine import (
     ReadinessInput,
     SkillEvidence,
     SkillLevel,
-    bucket_durations,
     fill_days,
     readiness_compute,
     skill_levels,
@@ -140,7 +140,8 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         range_key=range_key, start=start, today=today, overview=overview,
         series=DaySeries([d for d, _ in filled["xp"]], *[[v for _, v in filled[f]] for f in SERIES_FIELDS]),
         heatmap=[(d, int(v)) for d, v in heat], performance=performance,
-        time_distribution=bucket_durations(challenge_selectors.solve_durations(user=user, since=since)),
+        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
+            user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
         skills=skill_progress(user=user), sources=evidence.dashboard_sources())
 
 

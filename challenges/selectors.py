@@ -306,3 +306,18 @@ def verdict_mix(*, since: datetime) -> dict[str, int]:
     """Judged submissions since `since` by verdict, for the staff overview. One query."""
     return dict(Submission.objects.filter(status="done", created_at__gte=since).values("verdict")
                 .annotate(n=Count("id")).values_list("verdict", "n"))
+
+
+def solve_duration_counts(*, user, upper_bounds: list[float], since: datetime | None = None) -> list[int]:
+    """How many accepted submissions took less than each bound and at least the one before (the
+    last bucket open-ended when its bound is infinite), counted in SQL. One query."""
+    qs = _judged_of(user, since).filter(verdict="AC", time_spent_seconds__gt=0)
+    lows = [0.0, *upper_bounds[:-1]]
+    buckets = {}
+    for index, (low, high) in enumerate(zip(lows, upper_bounds, strict=True)):
+        condition = Q(time_spent_seconds__gte=low)
+        if high != float("inf"):
+            condition &= Q(time_spent_seconds__lt=high)
+        buckets[f"b{index}"] = Count("id", filter=condition)
+    counts = qs.aggregate(**buckets)
+    return [counts[f"b{i}"] or 0 for i in range(len(upper_bounds))]
