@@ -47,6 +47,7 @@ seed: migrate
 	$(PY) manage.py seed_challenges
 	$(PY) manage.py seed_questions
 	$(PY) manage.py seed_community
+	$(PY) manage.py seed_analytics
 
 run: seed
 	@echo ""

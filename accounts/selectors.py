@@ -313,3 +313,49 @@ def home_start(*, user: User) -> HomeStart:
                   reverse("room-list") + "#new-room-title", facts["has_room"]),
     ]
     return HomeStart(returning=facts["returning"], steps=steps)
+
+
+# --- reads for analytics (analytics reads this app only through these) ---------------------------
+
+
+def user_get_for_stats(*, viewer, user_id: int, activity: bool = False) -> User:
+    """A user whose analytics `viewer` may see: themselves; staff and moderators; anyone else
+    only when the profile is public and shows stats (and activity, for the heat-map). Everyone
+    else is 'not found', like a user who does not exist."""
+    user = User.objects.filter(id=user_id, is_active=True).select_related("preferences", "progress").first()
+    if user is None:
+        raise NotFound("No such user.")
+    if viewer.is_authenticated and (viewer.id == user.id or viewer.is_staff or user_has_role(viewer, MODERATOR)):
+        return user
+    prefs = user.preferences
+    if not (prefs.public_profile and prefs.show_stats and (prefs.show_activity or not activity)):
+        raise NotFound("No such user.")
+    return user
+
+
+def xp_day_totals(*, user_ids, start, end) -> dict[int, int]:
+    """XP earned per user in [start, end). One grouped query."""
+    from django.db.models import Sum
+
+    from .models import XPEvent
+
+    rows = (XPEvent.objects.filter(user_id__in=user_ids, created_at__gte=start, created_at__lt=end)
+            .values("user_id").annotate(total=Sum("amount")))
+    return {r["user_id"]: r["total"] or 0 for r in rows}
+
+
+def xp_user_ids(*, start, end) -> set[int]:
+    from .models import XPEvent
+
+    return set(XPEvent.objects.filter(created_at__gte=start, created_at__lt=end).values_list("user_id", flat=True))
+
+
+def user_time_zones(*, user_ids=None) -> dict[str, list[int]]:
+    """Time zone name -> ids of the active users in it (no preferences row: UTC). One query."""
+    qs = User.objects.filter(is_active=True)
+    if user_ids is not None:
+        qs = qs.filter(id__in=user_ids)
+    zones: dict[str, list[int]] = {}
+    for user_id, zone in qs.values_list("id", "preferences__timezone"):
+        zones.setdefault(zone or "UTC", []).append(user_id)
+    return zones

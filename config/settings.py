@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "resumes",
     "interviews",
     "community",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,14 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-notifications": {
         "task": "accounts.tasks.notifications_purge_expired",
         "schedule": crontab(minute=17, hour="*/6"),
+    },
+    "analytics-daily-aggregates": {
+        "task": "analytics.tasks.daily_aggregates_task",
+        "schedule": crontab(minute=7),
+    },
+    "analytics-weekly-summaries": {
+        "task": "analytics.tasks.weekly_summaries_task",
+        "schedule": crontab(minute=30, hour=8, day_of_week="mon"),
     },
 }
 

@@ -199,3 +199,35 @@ def roadmap_initial(*, analysis: Analysis | None) -> dict:
         level = next((name for limit, name in LEVEL_BY_YEARS if years < limit), "senior")
     return {"target_role": analysis.job.title if analysis.job else "", "current_level": level, "gaps": gaps,
             "years": years if isinstance(years, (int, float)) else None}
+
+
+# --- reads for analytics (analytics reads this app only through these) ---------------------------
+
+
+def job_latest_analysis(*, user, job: JobDescription, until=None) -> Analysis | None:
+    """The user's latest ATS check against `job` (made before `until` when given). One query."""
+    qs = Analysis.objects.filter(user=user, job=job)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    return qs.order_by("-created_at", "-id").first()
+
+
+def resume_skill_evidence(*, user, limit: int = 20) -> list[dict]:
+    """The skills the user's recent ATS checks found in their resume: [{skill, name, shown,
+    analysis_id, created_at}], the newest sighting of each skill. One query."""
+    seen: dict[str, dict] = {}
+    for analysis_id, created_at, gaps in (Analysis.objects.filter(user=user).order_by("-created_at")
+                                          .values_list("id", "created_at", "gaps")[:limit]):
+        matched = gaps.get("matched") if isinstance(gaps, dict) else None
+        for item in matched or []:
+            if isinstance(item, dict) and isinstance(item.get("skill"), str) and item["skill"] not in seen:
+                seen[item["skill"]] = {"skill": item["skill"], "name": str(item.get("name") or item["skill"]),
+                                       "shown": str(item.get("shown") or "listed"),
+                                       "analysis_id": analysis_id, "created_at": created_at}
+    return list(seen.values())
+
+
+def parse_status_counts(*, since) -> dict[str, int]:
+    """Resume versions created since `since` by parse status, for the staff overview. One query."""
+    return dict(ResumeVersion.objects.filter(created_at__gte=since).exclude(file="").values("parse_status")
+                .annotate(n=Count("id")).values_list("parse_status", "n"))

@@ -1,0 +1,294 @@
+"""Reads of analytics. Other apps are read only through their selectors. The dashboard reads the
+daily aggregates (DailyActivity) for past days and today's live numbers, so its query count is
+flat in the amount of history (tests/analytics/test_selectors.py)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+
+from accounts import selectors as accounts_selectors
+from challenges import selectors as challenge_selectors
+from core.exceptions import NotFound, ValidationFailed
+from resumes import selectors as resume_selectors
+
+from . import evidence
+from .engine import (
+    TARGET_LEVEL,
+    TIME_BUCKETS,
+    Gap,
+    JobSkill,
+    PlanItem,
+    Projection,
+    Readiness,
+    ReadinessInput,
+    SkillEvidence,
+    SkillLevel,
+    fill_days,
+    readiness_compute,
+    skill_levels,
+    trend_projection,
+)
+from .engine.readiness import DIFFICULTY_POINTS, RESUME_POINTS
+from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget
+from .skill_map import practice_topics_for, skill_name, skills_for_topics
+
+RANGES = {"7d": 7, "30d": 30, "365d": 365}
+RANGE_LABELS = {"7d": "7 days", "30d": "30 days", "365d": "A year"}
+HEATMAP_DAYS = 364  # 52 full weeks, then today
+SERIES_FIELDS = ("submissions", "solved", "xp", "time_spent_seconds")
+
+
+def range_key_valid(value: str | None) -> str:
+    key = value or "30d"
+    if key not in RANGES:
+        raise ValidationFailed(f"Range must be one of {', '.join(RANGES)}.", code="invalid_range",
+                               details={"range": [f"Choose {', '.join(RANGES)}."]})
+    return key
+
+
+def local_midnight(day: date, tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tzinfo)
+
+
+@dataclass(frozen=True)
+class DaySeries:
+    days: list[date]
+    submissions: list[float]
+    solved: list[float]
+    xp: list[float]
+    time_spent_seconds: list[float]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    range_key: str
+    start: date
+    today: date
+    overview: dict
+    series: DaySeries
+    heatmap: list[tuple[date, int]]
+    performance: list[dict]
+    time_distribution: list[tuple[str, int]]
+    skills: list[SkillLevel]
+    sources: list[dict]
+
+
+def _day_rows(user, start: date, today: date) -> dict[date, dict]:
+    """Aggregated days in [start, today) plus today's live numbers."""
+    rows = {r["day"]: r for r in DailyActivity.objects.filter(user=user, day__gte=start, day__lt=today)
+            .values("day", *SERIES_FIELDS)}
+    tzinfo = user.preferences.tzinfo
+    begin, end = local_midnight(today, tzinfo), local_midnight(today + timedelta(days=1), tzinfo)
+    live = challenge_selectors.submission_day_totals(user_ids=[user.id], start=begin, end=end).get(user.id, {})
+    xp = accounts_selectors.xp_day_totals(user_ids=[user.id], start=begin, end=end).get(user.id, 0)
+    rows[today] = {"day": today, "submissions": live.get("submissions", 0), "solved": live.get("solved", 0),
+                   "xp": xp, "time_spent_seconds": live.get("time_spent_seconds", 0)}
+    return rows
+
+
+def skill_progress(*, user, until: datetime | None = None) -> list[SkillLevel]:
+    """Level 1-5 per ontology skill from solved challenges and resume evidence, with the items
+    that moved it. Two queries."""
+    items: list[SkillEvidence] = []
+    for row in challenge_selectors.solved_challenges_of(user=user, until=until):
+        points = DIFFICULTY_POINTS.get(row["difficulty"], 1.0)
+        label = f"Solved {row['title']} ({row['difficulty']})"
+        url = reverse("challenge-detail", args=[row["slug"]])
+        for skill_id in sorted(skills_for_topics([*(row["tags"] or []), row["category"]])):
+            items.append(SkillEvidence(skill_id, skill_name(skill_id), "challenge", points, label, url))
+    if until is None:
+        for row in resume_selectors.resume_skill_evidence(user=user):
+            points = RESUME_POINTS.get(row["shown"], 0.5)
+            items.append(SkillEvidence(row["skill"], row["name"], "resume", points,
+                                       f"Resume: {row['shown'].replace('_', ' ')}",
+                                       reverse("resume-list")))
+    return skill_levels(items)
+
+
+def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
+    range_key = range_key_valid(range_key)
+    today = accounts_selectors.user_today(user)
+    start = today - timedelta(days=RANGES[range_key] - 1)
+    heat_start = today - timedelta(days=HEATMAP_DAYS)
+    rows = _day_rows(user, min(start, heat_start), today)
+    since = local_midnight(start, user.preferences.tzinfo)
+    in_range = [(d, r) for d, r in sorted(rows.items()) if d >= start]
+    series = {f: dict((d, r[f]) for d, r in in_range) for f in SERIES_FIELDS}
+    filled = {f: fill_days(series[f], start, today) for f in SERIES_FIELDS}
+    heat = fill_days({d: r["submissions"] + r["solved"] for d, r in rows.items()}, heat_start, today)
+    summary = accounts_selectors.progress_summary(user=user)
+    totals = challenge_selectors.submission_totals(user=user, since=since)
+    attempted = totals["attempted"] or 0
+    overview = {
+        "submissions": totals["submissions"] or 0, "accepted": totals["accepted"] or 0,
+        "challenges_attempted": attempted, "challenges_solved": totals["solved"] or 0,
+        "completion_rate": round(100 * (totals["solved"] or 0) / attempted) if attempted else None,
+        "average_score": None if totals["average_percent"] is None else round(totals["average_percent"], 1),
+        "time_spent_seconds": totals["time_spent_seconds"] or 0,
+        "xp_in_range": int(sum(v for _, v in filled["xp"])),
+        "xp_total": summary.xp, "level": summary.level.level,
+        "current_streak": summary.streak.current, "best_streak": summary.streak.longest,
+        "achievements_unlocked": summary.achievements_unlocked, "achievements_total": summary.achievements_total,
+    }
+    performance = [{**row, "average_percent": round(row["average_percent"] or 0, 1),
+                    "best_percent": round(row["best_percent"] or 0, 1),
+                    "worst_percent": round(row["worst_percent"] or 0, 1),
+                    "average_seconds": round(row["average_seconds"] or 0)}
+                   for row in challenge_selectors.performance_by_type(user=user, since=since)]
+    return Dashboard(
+        range_key=range_key, start=start, today=today, overview=overview,
+        series=DaySeries([d for d, _ in filled["xp"]], *[[v for _, v in filled[f]] for f in SERIES_FIELDS]),
+        heatmap=[(d, int(v)) for d, v in heat], performance=performance,
+        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
+            user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
+        skills=skill_progress(user=user), sources=evidence.dashboard_sources())
+
+
+def analytics_subject_get(*, viewer, user_id: int, activity: bool = False):
+    """Whose analytics: accounts' privacy rules (a private profile or hidden stats is 404)."""
+    return accounts_selectors.user_get_for_stats(viewer=viewer, user_id=user_id, activity=activity)
+
+
+# --- readiness ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessView:
+    target: ReadinessTarget
+    readiness: Readiness
+    history: list[tuple[date, float]]
+    projection: Projection
+
+
+def readiness_target_of(*, user) -> ReadinessTarget | None:
+    return ReadinessTarget.objects.filter(user=user).select_related("job").first()
+
+
+def _job_skills(job) -> tuple[JobSkill, ...]:
+    parsed = job.parsed if isinstance(job.parsed, dict) else {}
+    required = [s for s in parsed.get("required_skills") or [] if isinstance(s, str)]
+    preferred = [s for s in parsed.get("preferred_skills") or [] if isinstance(s, str) and s not in required]
+    return (*(JobSkill(s, skill_name(s), True) for s in required),
+            *(JobSkill(s, skill_name(s), False) for s in preferred))
+
+
+def readiness_input(*, user, job, until: datetime | None = None) -> tuple[ReadinessInput, list[PlanItem]]:
+    """The readiness engine's input for one job (as of `until`, for the history) and the plan's
+    candidate items. Queries: solved challenges, the latest analysis, the practice challenges."""
+    job_skills = _job_skills(job)
+    wanted = {s.skill_id for s in job_skills}
+    points: dict[str, float] = {}
+    labels: dict[str, list[str]] = {}
+    solved_slugs = set()
+    for row in challenge_selectors.solved_challenges_of(user=user, until=until):
+        solved_slugs.add(row["slug"])
+        for skill_id in skills_for_topics([*(row["tags"] or []), row["category"]]) & wanted:
+            points[skill_id] = points.get(skill_id, 0) + DIFFICULTY_POINTS.get(row["difficulty"], 1.0)
+            labels.setdefault(skill_id, []).append(f"{skill_name(skill_id)}: solved {row['title']}")
+    analysis = resume_selectors.job_latest_analysis(user=user, job=job, until=until)
+    resume_gaps: list[Gap] = []
+    candidates: list[PlanItem] = []
+    if analysis is None:
+        candidates.append(PlanItem("resume", "Check your resume against this job", reverse("resume-list"),
+                                   detail="Gives the resume-match part its first measurement."))
+    else:
+        for gap in (analysis.gaps or {}).get("gaps", []) if isinstance(analysis.gaps, dict) else []:
+            if not isinstance(gap, dict) or not gap.get("name"):
+                continue
+            resume_gaps.append(Gap(str(gap.get("skill", "")), str(gap["name"]), bool(gap.get("required")), 0,
+                                   TARGET_LEVEL, "resume", f"{gap.get('severity', '')} gap in your resume".strip()))
+            steps = [s for s in gap.get("learning_path") or [] if isinstance(s, str)]
+            candidates.append(PlanItem(
+                "learning", f"Close the resume gap: {gap['name']}", reverse("job-detail", args=[job.id]),
+                resume_points=float(gap.get("points") or 0),
+                detail=(steps[0] if steps else "Show it in a role on your resume, then check again.")))
+    if until is None:
+        topics = practice_topics_for(wanted)
+        for challenge in challenge_selectors.challenges_for_practice(topics=topics):
+            if challenge.slug in solved_slugs:
+                continue
+            skills = skills_for_topics([*(challenge.tags or []), challenge.category]) & wanted
+            if not skills:
+                continue
+            gain_points = DIFFICULTY_POINTS.get(challenge.difficulty, 1.0)
+            candidates.append(PlanItem(
+                "challenge", f"Solve {challenge.title} ({challenge.difficulty})",
+                reverse("challenge-detail", args=[challenge.slug]),
+                skill_points={s: gain_points for s in skills},
+                detail="Practises " + ", ".join(sorted(skill_name(s) for s in skills))))
+    data = ReadinessInput(
+        job_skills=job_skills, challenge_points=points,
+        challenge_evidence={k: tuple(v) for k, v in labels.items()},
+        resume_match=None if analysis is None else float(analysis.total), resume_gaps=tuple(resume_gaps),
+        resume_weight=evidence.source("resume_match").weight,
+        challenge_weight=evidence.source("challenge_skills").weight,
+        other_parts=evidence.plugged_parts(user=user, job=job, until=until))
+    return data, candidates
+
+
+def readiness_for(*, user, job, until: datetime | None = None) -> Readiness:
+    data, candidates = readiness_input(user=user, job=job, until=until)
+    return readiness_compute(data, candidates)
+
+
+def readiness_history(*, user, job) -> list[tuple[date, float]]:
+    return list(ReadinessSnapshot.objects.filter(user=user, job=job).order_by("day").values_list("day", "value"))
+
+
+def readiness_view(*, user) -> ReadinessView | None:
+    target = readiness_target_of(user=user)
+    if target is None:
+        return None
+    readiness = readiness_for(user=user, job=target.job)
+    history = readiness_history(user=user, job=target.job)
+    today = accounts_selectors.user_today(user)
+    if readiness.value is not None:
+        # Today's point is the live figure (the snapshot of today may be older than the last solve).
+        history = [(d, v) for d, v in history if d != today] + [(today, readiness.value)]
+    return ReadinessView(target, readiness, history, trend_projection(history, target.bar))
+
+
+def target_jobs_of(*, user):
+    return resume_selectors.jobs_of(user=user)
+
+
+def target_job_get(*, user, job_id: int):
+    try:
+        return resume_selectors.job_get(user=user, job_id=job_id)
+    except NotFound:
+        raise NotFound("No such job description.") from None
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlatformOverview:
+    days: int
+    start: date
+    members: int
+    signups: int
+    active_7d: int
+    per_day: list[tuple[date, int, int, int]]  # day, active members, submissions, solves
+    verdicts: dict[str, int]
+    parses: dict[str, int]
+
+
+def platform_overview(*, days: int = 30) -> PlatformOverview:
+    """The platform per day from the daily aggregates (past days; today comes with the next beat
+    run), with the verdict mix and resume reads. A flat number of queries."""
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    today = timezone.now().date()
+    start = today - timedelta(days=days - 1)
+    rows = {r["day"]: r for r in DailyActivity.objects.filter(day__gte=start).values("day")
+            .annotate(active=Count("user", distinct=True), submissions=Sum("submissions"), solved=Sum("solved"))}
+    per_day = [(d, int(rows.get(d, {}).get("active") or 0), int(rows.get(d, {}).get("submissions") or 0),
+                int(rows.get(d, {}).get("solved") or 0)) for d, _ in fill_days({}, start, today)]
+    accounts = accounts_selectors.staff_overview()
+    since = local_midnight(start, timezone.get_current_timezone())
+    return PlatformOverview(days, start, accounts["users_total"], accounts["signups_7d"], accounts["users_active_7d"],
+                            per_day, challenge_selectors.verdict_mix(since=since),
+                            resume_selectors.parse_status_counts(since=since))

@@ -1,0 +1,18 @@
+"""Celery beat tasks of analytics: thin, idempotent (each service upserts)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def daily_aggregates_task() -> int:
+    """Hourly: finished local days of every time zone, then today's readiness points."""
+    written = services.daily_activity_aggregate_recent()
+    services.readiness_snapshots_record_all()
+    return written
+
+
+@shared_task(acks_late=True)
+def weekly_summaries_task() -> int:
+    return services.weekly_summaries_send()

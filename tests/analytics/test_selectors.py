@@ -1,0 +1,80 @@
+"""The dashboard's reads: right numbers, and a query count flat in the amount of history."""
+
+import pytest
+
+from analytics import services
+from analytics.selectors import dashboard_get, readiness_view
+
+from .conftest import make_challenge, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(user, days_ago, days: int, per_day: int):
+    challenges = [make_challenge(difficulty=d, type=t) for d, t in
+                  (("easy", "dsa"), ("medium", "bug-fix"), ("hard", "feature"))]
+    for back in range(1, days + 1):
+        for i in range(per_day):
+            submit(user, challenges[(back + i) % 3], when=days_ago(back), accepted=(i % 2 == 0), seconds=60 * (back + i))
+    services.daily_activity_backfill(user=user, days=days + 1)
+
+
+def test_dashboard_numbers(user, days_ago):
+    _history(user, days_ago, days=3, per_day=2)
+    board = dashboard_get(user=user, range_key="7d")
+    assert len(board.series.days) == 7 and board.series.days[-1] == board.today
+    assert sum(board.series.submissions) == 6 and board.overview["submissions"] == 6
+    assert board.overview["challenges_solved"] == 3 and board.overview["completion_rate"] == 100
+    assert {p["type"] for p in board.performance} == {"dsa", "bug-fix", "feature"}
+    assert sum(c for _, c in board.time_distribution) == 3  # accepted ones
+    assert len(board.heatmap) == 365 and sum(c for _, c in board.heatmap) == 6 + 3
+    assert any(s.skill_id == "dynamic-programming" for s in board.skills)
+    assert [s["key"] for s in board.sources if not s["available"]] == [
+        "interview_dimensions", "peer_feedback", "community_stats"]
+
+
+def test_a_new_user_sees_none_not_zero_for_rates(user):
+    board = dashboard_get(user=user, range_key="30d")
+    assert board.overview["completion_rate"] is None and board.overview["average_score"] is None
+    assert sum(board.series.submissions) == 0 and len(board.series.days) == 30
+
+
+def _count(django_assert_max_num_queries, user, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard_get(user=user, range_key=key)
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_query_count_is_flat_in_history(user, make_user, days_ago, django_assert_num_queries):
+    small = make_user()
+    _history(small, days_ago, days=1, per_day=1)
+    _history(user, days_ago, days=40, per_day=4)
+    small_count = _count(None, small, "365d")
+    assert _count(None, user, "365d") == small_count
+    with django_assert_num_queries(small_count):
+        dashboard_get(user=user, range_key="7d")
+    assert small_count <= 14
+
+
+def test_readiness_query_count_is_flat_in_history(user, make_user, days_ago, django_assert_num_queries):
+    from resumes import services as resume_services
+
+    from .conftest import JOB_TEXT
+
+    small = make_user()
+    for who, days in ((small, 1), (user, 30)):
+        job = resume_services.job_create(user=who, text=JOB_TEXT)
+        _history(who, days_ago, days=days, per_day=2)
+        services.readiness_target_set(user=who, job_id=job.id)
+        services.readiness_backfill(user=who, job=job, days=days)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        readiness_view(user=small)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        view = readiness_view(user=user)
+    assert len(view.history) >= 30

@@ -1,0 +1,89 @@
+import csv
+import io
+
+import pytest
+
+from .conftest import make_challenge, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_dashboard_page_shows_charts_tables_and_what_is_not_available(browser_client, user, days_ago):
+    submit(user, make_challenge(), when=days_ago(0))
+    page = browser_client.get("/analytics/?range=7d").content.decode()
+    assert 'data-chart="activity"' in page and "Activity per day as a table" in page
+    assert "dist/analytics.js" in page and "Not available yet" in page
+    assert "Interview answers for this role family" in page
+    assert 'aria-current="page">7 days' in page
+
+
+def test_the_shared_pages_do_not_load_the_charts(browser_client):
+    assert "analytics.js" not in browser_client.get("/").content.decode()
+
+
+def test_a_bad_range_says_so(browser_client):
+    response = browser_client.get("/analytics/?range=nope")
+    assert response.status_code == 200 and "Range must be one of" in response.content.decode()
+
+
+@pytest.mark.parametrize("chart", ["activity", "xp", "time", "time-distribution", "performance", "heatmap", "skills"])
+def test_each_chart_exports_as_csv(browser_client, user, chart, days_ago):
+    submit(user, make_challenge(type="feature"), when=days_ago(0), seconds=1000)
+    response = browser_client.get(f"/analytics/export/{chart}.csv?range=7d")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, body = rows[0], rows[1:]
+    assert all(len(row) == len(header) for row in body)
+    if chart == "activity":
+        assert len(body) == 7 and body[-1][1:] == ["1", "1"]
+    if chart == "time-distribution":
+        assert ["15-30 min", "1"] in body
+    if chart == "performance":
+        assert body == [["feature", "1", "1", "100.0", "100.0", "100.0", "16.7"]]
+
+
+def test_an_unknown_chart_is_not_found(browser_client):
+    assert browser_client.get("/analytics/export/secrets.csv").status_code == 404
+
+
+def test_setting_a_target_on_the_page(browser_client, user, job, other_user):
+    from resumes import services
+
+    from .conftest import JOB_TEXT
+    response = browser_client.post("/analytics/readiness/", {"job": job.id, "bar": "70"}, follow=True)
+    page = response.content.decode()
+    assert "Target saved" in page and "Practice plan" in page and "not available yet" in page
+    theirs = services.job_create(user=other_user, text=JOB_TEXT)
+    refused = browser_client.post("/analytics/readiness/", {"job": theirs.id}, follow=True).content.decode()
+    assert "Choose one of your saved jobs" in refused
+    rows = list(csv.reader(io.StringIO(browser_client.get("/analytics/export/readiness.csv").content.decode())))
+    assert rows[0] == ["day", "readiness"] and len(rows) == 2
+
+
+def test_the_user_menu_links_progress(browser_client):
+    page = browser_client.get("/").content.decode()
+    assert 'href="/analytics/"' in page and ">Progress<" in page
+
+
+def test_the_platform_overview_is_for_staff_only(client, user, make_user, days_ago, django_assert_max_num_queries):
+    from analytics.services import daily_activity_aggregate
+
+    submit(user, make_challenge(), when=days_ago(1))
+    submit(user, make_challenge(), when=days_ago(1), accepted=False)
+    daily_activity_aggregate(day=days_ago(1).date())
+    client.force_login(user)
+    assert client.get("/analytics/platform/").status_code == 404
+    staff = make_user(is_staff=True)
+    client.force_login(staff)
+    from analytics.selectors import platform_overview
+    with django_assert_max_num_queries(8):
+        platform_overview(days=30)
+    page = client.get("/analytics/platform/").content.decode()
+    assert "Platform overview" in page and "<td>WA</td><td>1</td>" in page
+    assert f"<td>{days_ago(1).date():%Y-%m-%d}</td><td>1</td><td>2</td><td>1</td>" in page
