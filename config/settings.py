@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "challenges",
     "collaboration",
     "resumes",
+    "chat",
 ]
 
 MIDDLEWARE = [

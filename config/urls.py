@@ -22,11 +22,13 @@ urlpatterns = [
     path("api/v1/", include("challenges.api_urls")),
     path("api/v1/", include("collaboration.api_urls")),
     path("api/v1/", include("resumes.api_urls")),
+    path("api/v1/", include("chat.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
     path("", include("collaboration.urls")),
     path("", include("resumes.urls")),
+    path("", include("chat.urls")),
     path("", include("accounts.urls")),
 ]
 
