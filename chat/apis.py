@@ -572,8 +572,8 @@ class MessageSearchQuery(QueryInput):
     sender = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="A username.")
     chat = QueryInteger(min_value=1, required=False)
     hashtag = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    date_from = serializers.DateTimeField(required=False)
-    date_to = serializers.DateTimeField(required=False)
+    date_from = serializers.DateField(required=False, help_text="From this day (UTC), inclusive.")
+    date_to = serializers.DateField(required=False, help_text="Up to this day (UTC), inclusive.")
 
 
 class SearchHitOutput(serializers.Serializer):
@@ -589,9 +589,17 @@ class SearchHitOutput(serializers.Serializer):
 def search_hits(user, query: dict) -> list[dict]:
     from . import message_text
 
+    from datetime import UTC, datetime, time, timedelta
+
+    def day_start(day):
+        return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+    date_to = query.get("date_to")
     rows, terms = selectors.message_search(
         user=user, text=query.get("q", ""), sender=query.get("sender", ""), chat_id=query.get("chat"),
-        date_from=query.get("date_from"), date_to=query.get("date_to"), hashtag=query.get("hashtag", ""))
+        date_from=day_start(query.get("date_from")),
+        date_to=day_start(date_to) + timedelta(days=1) - timedelta(microseconds=1) if date_to else None,
+        hashtag=query.get("hashtag", ""))
     hits = []
     for message in rows:
         title = message.chat.title if message.chat.kind != ChatKind.PRIVATE else (
