@@ -257,7 +257,7 @@ class ChatMembersApi(APIView):
 
 
 class MemberRoleInput(StrictJSONTypes, serializers.Serializer):
-    role = serializers.ChoiceField(choices=[MemberRole.ADMIN, MemberRole.MEMBER])
+    role = serializers.ChoiceField(choices=MemberRole.choices, help_text="admin or member (ownership is transferred).")
 
 
 class ChatMemberApi(APIView):

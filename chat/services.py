@@ -3,7 +3,7 @@ and publishes its events on commit (chat.events). Who hears what:
 
 - message.new / message.edited / message.deleted / reaction.updated: every member of the chat.
 - message.read: every member of a private chat or group (channels keep no receipts).
-- message.delivered: the other member of a private chat.
+- message.delivered: the other member of a private chat (the sender).
 - chat.updated / member.joined / member.left: every member (and the one who left).
 - chat.settings (pinned, muted, archived): the member's own other tabs.
 - typing.user and user.status are not stored: only worth hearing now."""
@@ -623,7 +623,7 @@ def chat_mark_delivered(*, user: User, chat_id: int, up_to_message_id: int) -> b
         return False
     Membership.objects.filter(pk=membership.pk).update(last_delivered_message_id=target)
     if membership.chat.kind == ChatKind.PRIVATE:
-        events_emit(user_ids=_member_ids(chat_id), type="message.delivered",
+        events_emit(user_ids=[uid for uid in _member_ids(chat_id) if uid != user.id], type="message.delivered",
                     payload={"chat_id": chat_id, "user": user_brief(user), "up_to": target})
     return True
 

@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api_schema.without_slashless_twins"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.non_blank_request_strings"],
+    "ENUM_NAME_OVERRIDES": {"ChatMemberRoleEnum": "chat.models.MemberRole"},
 }
 
 # --- Files, static, mail --------------------------------------------------------------------
