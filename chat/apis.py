@@ -587,9 +587,9 @@ class SearchHitOutput(serializers.Serializer):
 
 
 def search_hits(user, query: dict) -> list[dict]:
-    from . import message_text
-
     from datetime import UTC, datetime, time, timedelta
+
+    from . import message_text
 
     def day_start(day):
         return datetime.combine(day, time.min, tzinfo=UTC) if day else None

@@ -121,6 +121,9 @@ class MessageEdit(models.Model):
     class Meta:
         ordering = ("id",)
 
+    def __str__(self):
+        return f"Earlier version of {self.message_id}"
+
 
 class MessageHidden(models.Model):
     """A message deleted for one user only."""
@@ -131,6 +134,9 @@ class MessageHidden(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "message"], name="chat_hidden_once")]
 
+    def __str__(self):
+        return f"{self.message_id} hidden for {self.user_id}"
+
 
 class MessageHashtag(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="hashtags")
@@ -139,6 +145,9 @@ class MessageHashtag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "tag"], name="chat_hashtag_once")]
         indexes = [models.Index(fields=["tag"], name="chat_hashtag_tag")]
+
+    def __str__(self):
+        return f"#{self.tag}"
 
 
 class Reaction(models.Model):
@@ -150,6 +159,9 @@ class Reaction(models.Model):
     class Meta:
         ordering = ("id",)
         constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"], name="chat_reaction_once")]
+
+    def __str__(self):
+        return f"{self.emoji} by {self.user_id} on {self.message_id}"
 
 
 class InviteLink(BaseModel):

@@ -82,12 +82,13 @@ def reactions_summary(reactions) -> list[dict]:
 def message_to_dict(message: Message, reactions=None) -> dict:
     """What every member may see of a message (the same for all of them)."""
     deleted = message.deleted_at is not None
-    reply = None
+    reply: dict | None = None
     if message.reply_to_id:
         original = message.reply_to
         reply = {"id": message.reply_to_id, "deleted": original is None or original.deleted_at is not None}
         if original is not None and original.deleted_at is None:
-            reply.update(sender=user_brief(original.sender), excerpt=original.body[:140])
+            reply["sender"] = user_brief(original.sender)
+            reply["excerpt"] = original.body[:140]
     if reactions is None:
         reactions = list(message.reactions.select_related("user"))
     return {
@@ -177,14 +178,14 @@ def _clean_title(title: str) -> str:
 
 @transaction.atomic
 def chat_create(*, owner: User, kind: str, title: str, description: str = "", is_public: bool = False,
-                members: list[User] = ()) -> Chat:
+                members: list[User] | None = None) -> Chat:
     """A group or a channel owned by `owner`, with `members` as plain members. Only channels can
     be public."""
     if kind not in (ChatKind.GROUP, ChatKind.CHANNEL):
         raise ValidationFailed("Create a group or a channel; private chats open from a profile.", code="invalid_kind")
     if is_public and kind != ChatKind.CHANNEL:
         raise ValidationFailed("Only channels can be public.", code="public_group")
-    others = {m.id: m for m in members if m.id != owner.id}
+    others = {m.id: m for m in members or [] if m.id != owner.id}
     if len(others) + 1 > MAX_GROUP_MEMBERS:
         raise ValidationFailed(f"At most {MAX_GROUP_MEMBERS} members.", code="too_many_members")
     chat = Chat.objects.create(kind=kind, title=_clean_title(title), description=(description or "")[:1000],
@@ -337,7 +338,9 @@ def invite_link_create(*, actor: User, chat: Chat) -> InviteLink:
 
 @transaction.atomic
 def invite_link_revoke(*, actor: User, link: InviteLink) -> InviteLink:
-    _require_admin(link.chat, actor)
+    """The chat's admins, or a site moderator (from the Django admin), revoke a link."""
+    if not user_has_role(actor, MODERATOR):
+        _require_admin(link.chat, actor)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at", "updated_at"])
@@ -454,7 +457,7 @@ def _may_post(chat: Chat, membership: Membership, now) -> None:
 def _notify_mentions(message: Message, mentioned: list[User], chat: Chat) -> None:
     from accounts.services import notification_send
 
-    if message.silent or not mentioned:
+    if message.silent or not mentioned or message.sender is None:
         return
     muted = set(Membership.objects.filter(chat=chat, user__in=mentioned, muted=True).values_list("user_id", flat=True))
     where = chat.title or "a private chat"

@@ -21,6 +21,12 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "accounts.profile": ("view", "change"),
     "collaboration.room": ("view",),
     "collaboration.roommessage": ("view", "delete"),
+    # The messenger: moderators read and act through the admin actions (services), never edit rows.
+    "chat.chat": ("view",),
+    "chat.message": ("view",),
+    "chat.messagereport": ("view",),
+    "chat.membership": ("view",),
+    "chat.invitelink": ("view",),
 }
 
 

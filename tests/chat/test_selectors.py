@@ -41,7 +41,7 @@ def test_chat_list_query_count_is_flat(alice, make_user):
     from chat.apis import ChatOutput
 
     def read():
-        ChatOutput(list(selectors.chat_list_for_user(user=alice)), many=True).data
+        return ChatOutput(list(selectors.chat_list_for_user(user=alice)), many=True).data
 
     other = make_user()
     services.message_send(sender=other, chat=services.chat_private_open(user=alice, other=other), body="hi")
@@ -60,7 +60,7 @@ def test_history_query_count_is_flat(pair, alice, bob):
     def read():
         rows = list(selectors.chat_messages_for_user(user=alice, chat=pair)[:50])
         context = {"chat": pair, "states": selectors.read_states(chat=pair), "viewer_id": alice.id}
-        MessageOutput(rows, many=True, context=context).data
+        return MessageOutput(rows, many=True, context=context).data
 
     first = services.message_send(sender=alice, chat=pair, body="first")
     one = count_queries(read)
