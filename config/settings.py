@@ -122,6 +122,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # A database that does not answer fails a request in seconds (a 503), never hangs it.
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", 3))
+    elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # As the default file below (the test servers name it by URL): without IMMEDIATE, two
+        # writers that both read first deadlock and one fails at once with "database is locked".
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 else:
     DATABASES = {
         "default": {
@@ -358,6 +362,8 @@ NOTIFICATION_TTL = timedelta(days=int(os.environ.get("NOTIFICATION_TTL_DAYS", 90
 NOTIFICATION_REPLAY_LIMIT = 200
 WEBSOCKET_MAX_MESSAGE_BYTES = 4096
 WEBSOCKET_RATE = (20, 10.0)  # messages per seconds, per connection
+# Messenger: messages one user may send a minute, across all chats (chat.services).
+CHAT_MESSAGES_PER_MINUTE = int(os.environ.get("CHAT_MESSAGES_PER_MINUTE", "30"))
 
 # --- AI -----------------------------------------------------------------------------------------
 # Without AI_BASE_URL the offline engine answers (deterministic, explained). With it, any
