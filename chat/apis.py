@@ -115,6 +115,7 @@ class ChatOutput(serializers.Serializer):
 
 
 def _chat_out(user, chat_id) -> dict:
+    selectors.chat_get_for_user(user=user, chat_id=chat_id)  # 404 first, for any id
     membership = selectors.chat_list_for_user(user=user, archived=False).filter(chat_id=chat_id).first() or \
         selectors.chat_list_for_user(user=user, archived=True).filter(chat_id=chat_id).first()
     if membership is None:
@@ -137,7 +138,9 @@ class ChatCreateInput(StrictJSONTypes, serializers.Serializer):
     kind = serializers.ChoiceField(choices=[ChatKind.GROUP, ChatKind.CHANNEL])
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    is_public = serializers.BooleanField(required=False, default=False)
+    is_public = serializers.BooleanField(required=False, default=False,
+                                         help_text="Channels only: found by search, joined without an invite. "
+                                                   "Groups are always private (a group ignores it).")
     members = serializers.ListField(child=serializers.CharField(max_length=150), required=False, default=list,
                                     max_length=services.MAX_GROUP_MEMBERS, help_text="Usernames.")
 
@@ -158,6 +161,7 @@ class ChatListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         names = values.pop("members")
+        values["is_public"] = values["is_public"] and values["kind"] == ChatKind.CHANNEL
         members = list(User.objects.filter(username__in=names, is_active=True))
         missing = sorted(set(names) - {m.username for m in members})
         if missing:
@@ -570,7 +574,7 @@ class MessageReportApi(APIView):
 class MessageSearchQuery(QueryInput):
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="Words (all must match).")
     sender = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="A username.")
-    chat = QueryInteger(min_value=1, required=False)
+    chat = QueryInteger(min_value=1, max_value=2**62, required=False)
     hashtag = serializers.CharField(max_length=64, required=False, allow_blank=True)
     date_from = serializers.DateField(required=False, help_text="From this day (UTC), inclusive.")
     date_to = serializers.DateField(required=False, help_text="Up to this day (UTC), inclusive.")

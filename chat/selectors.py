@@ -36,8 +36,17 @@ from .models import (
     Reaction,
 )
 
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    # Django leaves out-of-range ids out of lookups on a primary key, but not on a foreign key.
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
 
 def chat_get_for_user(*, user, chat_id) -> tuple[Chat, Membership]:
+    if not _valid_id(chat_id):
+        raise NotFound("No such chat.")
     membership = (Membership.objects.select_related("chat", "chat__last_message")
                   .filter(chat_id=chat_id, user_id=user.id).first())
     if membership is None:
@@ -46,6 +55,8 @@ def chat_get_for_user(*, user, chat_id) -> tuple[Chat, Membership]:
 
 
 def public_channel_get(*, chat_id) -> Chat:
+    if not _valid_id(chat_id):
+        raise NotFound("No such chat.")
     chat = Chat.objects.filter(id=chat_id, kind=ChatKind.CHANNEL, is_public=True).first()
     if chat is None:
         raise NotFound("No such chat.")
@@ -54,6 +65,8 @@ def public_channel_get(*, chat_id) -> Chat:
 
 def message_get_for_user(*, user, message_id) -> Message:
     """A message of a chat the user is in, and not deleted for them alone."""
+    if not _valid_id(message_id):
+        raise NotFound("No such message.")
     message = (Message.objects.select_related("chat", "sender")
                .filter(id=message_id, chat__memberships__user_id=user.id)
                .exclude(id__in=MessageHidden.objects.filter(user_id=user.id).values("message_id")).first())

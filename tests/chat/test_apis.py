@@ -156,3 +156,12 @@ def test_every_chat_operation_is_in_the_schema(client):
     for expected in ["/api/v1/chats/", "/api/v1/chats/{chat_id}/messages/", "/api/v1/messages/{message_id}/",
                      "/api/v1/messages/search/", "/api/v1/messages/{message_id}/reactions/"]:
         assert expected in paths
+
+
+def test_ids_beyond_the_database_range_are_404_not_500(alice):
+    a = client_for(alice)
+    huge = 2**80
+    for method, url in [("get", f"/api/v1/chats/{huge}/"), ("post", f"/api/v1/chats/{huge}/leave/"),
+                        ("get", f"/api/v1/messages/{huge}/"), ("post", f"/api/v1/chats/{huge}/join/")]:
+        assert getattr(a, method)(url, format="json").status_code == 404, url
+    assert a.get(f"/api/v1/messages/search/?chat={huge}").status_code == 400

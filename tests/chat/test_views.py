@@ -24,7 +24,7 @@ def test_messenger_page_lists_chats_and_renders_the_conversation(client, pair, a
     response = client.get(reverse("chat-detail", args=[pair.id]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert bob.display_name in html and 'data-chat-item="%d"' % pair.id in html
+    assert bob.display_name in html and f'data-chat-item="{pair.id}"' in html
     data = json.loads(html.split('<script id="chat-data" type="application/json">')[1].split("</script>")[0])
     assert [m["html"] for m in data["messages"]] == ["<p>hello <strong>alice</strong></p>\n"]
     assert data["last_event_id"] >= 1
