@@ -574,7 +574,7 @@ class MessageReportApi(APIView):
 class MessageSearchQuery(QueryInput):
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="Words (all must match).")
     sender = serializers.CharField(max_length=150, required=False, allow_blank=True, help_text="A username.")
-    chat = QueryInteger(min_value=1, max_value=2**62, required=False)
+    chat = QueryInteger(min_value=1, max_value=10**12, required=False)
     hashtag = serializers.CharField(max_length=64, required=False, allow_blank=True)
     date_from = serializers.DateField(required=False, help_text="From this day (UTC), inclusive.")
     date_to = serializers.DateField(required=False, help_text="Up to this day (UTC), inclusive.")

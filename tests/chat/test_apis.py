@@ -165,3 +165,4 @@ def test_ids_beyond_the_database_range_are_404_not_500(alice):
                         ("get", f"/api/v1/messages/{huge}/"), ("post", f"/api/v1/chats/{huge}/join/")]:
         assert getattr(a, method)(url, format="json").status_code == 404, url
     assert a.get(f"/api/v1/messages/search/?chat={huge}").status_code == 400
+    assert a.get(f"/api/v1/messages/search/?chat={10**12}").json() == []
