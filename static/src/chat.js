@@ -346,9 +346,8 @@ list.addEventListener("click", async (event) => {
     const del = event.target.closest("[data-delete]");
     if (del) {
       if (!window.confirm(del.dataset.delete === "everyone" ? "Delete this message for everyone?" : "Delete this message for you?")) return;
-      await apiRequest(`/api/v1/messages/${id}/?scope=${del.dataset.delete}`, { method: "DELETE" }).catch((e) => {
-        if (!/JSON|Unexpected/.test(e.message)) throw e;
-      });
+      // 204: the socket's message.deleted / message.hidden updates this tab and the others.
+      await apiRequest(`/api/v1/messages/${id}/?scope=${del.dataset.delete}`, { method: "DELETE" });
       return;
     }
     const hist = event.target.closest("[data-history-of]");
