@@ -13,6 +13,7 @@ from django.conf import settings  # noqa: E402
 
 from accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from challenges.routing import websocket_urlpatterns as challenges_ws  # noqa: E402
+from chat.routing import websocket_urlpatterns as chat_ws  # noqa: E402
 from collaboration.routing import websocket_urlpatterns as rooms_ws  # noqa: E402
 from core.body_limits import RequestBodyLimitMiddleware  # noqa: E402
 from core.proxies import TrustedProxyMiddleware  # noqa: E402
@@ -27,6 +28,6 @@ application = TrustedProxyMiddleware(RequestContextMiddleware(ProtocolTypeRouter
     {
         # Bodies are bounded here, before Django's handler buffers them.
         "http": RequestBodyLimitMiddleware(django_asgi_app),
-        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws, *core_ws, *interviews_ws])),
+        "websocket": websocket_security_stack(URLRouter([*accounts_ws, *challenges_ws, *rooms_ws, *core_ws, *interviews_ws, *chat_ws])),
     }
 )), trusted=settings.TRUSTED_PROXIES)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "interviews",
     "community",
     "analytics",
+    "chat",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # A database that does not answer fails a request in seconds (a 503), never hangs it.
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", 3))
+    elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # As the default file below (the test servers name it by URL): without IMMEDIATE, two
+        # writers that both read first deadlock and one fails at once with "database is locked".
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 else:
     DATABASES = {
         "default": {
@@ -321,6 +326,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api_schema.without_slashless_twins"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.non_blank_request_strings"],
+    "ENUM_NAME_OVERRIDES": {"ChatMemberRoleEnum": "chat.models.MemberRole"},
 }
 
 # --- Files, static, mail --------------------------------------------------------------------
@@ -379,6 +385,8 @@ NOTIFICATION_TTL = timedelta(days=int(os.environ.get("NOTIFICATION_TTL_DAYS", 90
 NOTIFICATION_REPLAY_LIMIT = 200
 WEBSOCKET_MAX_MESSAGE_BYTES = 4096
 WEBSOCKET_RATE = (20, 10.0)  # messages per seconds, per connection
+# Messenger: messages one user may send a minute, across all chats (chat.services).
+CHAT_MESSAGES_PER_MINUTE = int(os.environ.get("CHAT_MESSAGES_PER_MINUTE", "30"))
 
 # --- AI -----------------------------------------------------------------------------------------
 # Without AI_BASE_URL the offline engine answers (deterministic, explained). With it, any

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("interviews.api_urls")),
     path("api/v1/", include("community.api_urls")),
     path("api/v1/", include("analytics.api_urls")),
+    path("api/v1/", include("chat.api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("resumes.urls")),
     path("", include("interviews.urls")),
     path("", include("analytics.urls")),
+    path("", include("chat.urls")),
     path("", include("accounts.urls")),
     path("", include("community.urls")),
 ]

@@ -32,6 +32,12 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "community.flag": ("view",),
     "community.suspension": ("view",),
     "community.codetemplate": ("view",),
+    # The messenger: moderators read and act through the admin actions (services), never edit rows.
+    "chat.chat": ("view",),
+    "chat.message": ("view",),
+    "chat.messagereport": ("view",),
+    "chat.membership": ("view",),
+    "chat.invitelink": ("view",),
 }
 
 

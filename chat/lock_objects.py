@@ -1,0 +1,14 @@
+"""Row locks of the messenger (order: core.locks)."""
+
+from core.locks import lock_for_update
+
+from .models import ChatUserState
+
+
+def lock_chat_user_states(user_ids) -> dict[int, ChatUserState]:
+    """The event counters of `user_ids`, created when missing and locked in ascending user id
+    order, so that two messages to overlapping members never deadlock and each user's events are
+    numbered in commit order."""
+    ids = sorted(set(user_ids))
+    ChatUserState.objects.bulk_create([ChatUserState(user_id=i) for i in ids], ignore_conflicts=True)
+    return {s.user_id: s for s in lock_for_update(ChatUserState.objects.filter(user_id__in=ids).order_by("user_id"))}
