@@ -8,11 +8,12 @@ options, and shared by every cache object; redis-py's pools are thread-safe and 
 forked child."""
 
 import threading
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-_pools: dict[tuple, object] = {}
-_clients: dict[int, object] = {}  # by id() of a pool in _pools, which are never dropped
+_pools: dict[tuple, Any] = {}
+_clients: dict[int, Any] = {}  # by id() of a pool in _pools, which are never dropped
 _pools_lock = threading.Lock()
 
 
@@ -22,21 +23,24 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
     it takes one from the pool for each command, so threads can share it."""
 
     def get_client(self, key=None, *, write=False):
+        this: Any = self  # Django's private attributes, which the stubs do not declare
         pool = self._get_connection_pool(write)
         client = _clients.get(id(pool))
         if client is None:
-            client = _clients[id(pool)] = self._client(connection_pool=pool)
+            client = _clients[id(pool)] = this._client(connection_pool=pool)
         return client
 
     def _get_connection_pool(self, write):
-        index = self._get_connection_pool_index(write)
-        key = (self._servers[index], self._pool_class, tuple(sorted((k, repr(v)) for k, v in self._pool_options.items())))
+        this: Any = self
+        index = this._get_connection_pool_index(write)
+        server, pool_class, options = this._servers[index], this._pool_class, this._pool_options
+        key = (server, pool_class, tuple(sorted((k, repr(v)) for k, v in options.items())))
         pool = _pools.get(key)
         if pool is None:
             with _pools_lock:
                 pool = _pools.get(key)
                 if pool is None:
-                    pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    pool = _pools[key] = pool_class.from_url(server, **options)
         return pool
 
 

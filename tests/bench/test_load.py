@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bench.prod_stack import production_stack
 from tests.live_server import ROOT, VENV_BIN
 
 STEPS = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "5,10,20,40,80").split(",")]
@@ -59,10 +58,9 @@ def _groups(entries: list[dict]) -> dict[str, dict]:
     return groups
 
 
-@pytest.fixture(scope="module")
-def stack():
-    with production_stack("load", THROTTLE_USER="1000000/s", THROTTLE_ANON="1000000/s") as running:
-        yield running
+@pytest.fixture
+def stack(prod_stack):
+    return prod_stack
 
 
 def test_mixed_users_held(stack, tmp_path):

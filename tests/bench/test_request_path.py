@@ -20,7 +20,7 @@ import os
 import pytest
 
 from tests.bench.loadgen import ab, processes_serving
-from tests.bench.prod_stack import login_token, production_stack, session_cookie
+from tests.bench.prod_stack import login_token, session_cookie
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 8))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
@@ -29,13 +29,9 @@ TARGETS = {"/health": (1000, None), "list page, signed out": (300, 100), "list p
            "API list (JWT)": (300, 100)}
 
 
-@pytest.fixture(scope="module")
-def stack():
-    # Per second, so that a throttle's history stays as short as a second of requests: a rate per
-    # minute high enough for the load generator would have each API call read and write a list
-    # of every request of the last minute.
-    with production_stack("path", THROTTLE_USER="1000000/s", THROTTLE_ANON="1000000/s") as running:
-        yield running
+@pytest.fixture
+def stack(prod_stack):
+    return prod_stack
 
 
 def test_request_path_against_references(stack):
