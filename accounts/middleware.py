@@ -3,6 +3,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.request_context import QUIET_PATHS
 from core.throttling import CACHE_ERRORS
 
 from .services import progress_record_activity
@@ -17,6 +18,8 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(QUIET_PATHS):  # probes and static files show no time and need no user
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timezone.activate(user.preferences.tzinfo)
@@ -49,6 +52,8 @@ class DailyActivityMiddleware:
         return response
 
     def record(self, request):
+        if request.path.startswith(QUIET_PATHS):  # a probe or a static file is not someone using the site
+            return
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return

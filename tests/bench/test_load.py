@@ -82,7 +82,8 @@ def test_mixed_users_held(stack, tmp_path):
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=SECONDS + 300)
         report = out if out.exists() else out.with_suffix("")
         assert report.exists(), f"locust wrote no report ({done.returncode}):\n{done.stderr[-3000:]}"
-        groups = _groups(json.loads(report.read_text()))
+        entries = json.loads(report.read_text())
+        groups = _groups(entries)
         views = {}
         for table in [httpx.get(f"{web}/__bench/views/", timeout=30).json() for web in stack.web]:
             for view, (count, seconds, queries, most) in table["views"].items():
@@ -97,6 +98,7 @@ def test_mixed_users_held(stack, tmp_path):
             "users": users, "requests": sum(g["requests"] for name, g in groups.items() if name != "login"),
             "p95_pages": _percentile(pages.get("histogram", {}), 0.95), "p95_api": _percentile(api.get("histogram", {}), 0.95),
             "failures": failures, "login_failures": groups.get("login", {}).get("failures", 0),
+            "failed": ", ".join(f"{e['name']} x{e['num_failures']}" for e in entries if e["num_failures"]),
         }
         step["held"] = step["p95_pages"] < P95_LIMIT_MS and step["p95_api"] < P95_LIMIT_MS and failures == 0
         assert step["requests"] > 0, f"no request was made with {users} users:\n{done.stderr[-3000:]}"
@@ -113,7 +115,7 @@ def test_mixed_users_held(stack, tmp_path):
     print(f"{'users':>6} {'req/s':>7} {'p95 pages':>10} {'p95 API':>8} {'failures':>9}  held (p95 < {P95_LIMIT_MS} ms, 0 errors)")
     for step in results:
         print(f"{step['users']:6} {step['requests'] / SECONDS:7.1f} {step['p95_pages']:10.0f} {step['p95_api']:8.0f} "
-              f"{step['failures']:9}  {'yes' if step['held'] else 'no'}")
+              f"{step['failures']:9}  {'yes' if step['held'] else 'no'}  {step['failed']}")
     print(f"\nusers held: {held}")
     print(f"\nwhere the time went with {results[-1]['users']} users (slowest views by mean time):")
     print(f"{'view':52} {'requests':>8} {'mean ms':>8} {'queries':>8} {'max q':>6}")

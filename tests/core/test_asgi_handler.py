@@ -46,3 +46,11 @@ async def test_a_requests_thread_sensitive_calls_share_one_thread_and_requests_i
     assert len({first for first, _ in together}) == 3 and threads.started == 3
     again = await one_request()
     assert again[0] in {first for first, _ in together} and threads.started == 3  # kept ones are reused
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_that_never_needs_its_user_loads_neither_session_nor_user(
+        client, user, django_assert_num_queries):
+    client.force_login(user)
+    with django_assert_num_queries(0):  # core.request_context.BindUserMiddleware leaves the user lazy
+        assert client.get("/health").status_code == 200
