@@ -1,9 +1,14 @@
+from datetime import UTC, datetime, time, timedelta
+
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.request_context import QUIET_PATHS
 from core.throttling import CACHE_ERRORS
 
 from .services import progress_record_activity
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class UserTimezoneMiddleware:
@@ -13,6 +18,8 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(QUIET_PATHS):  # probes and static files show no time and need no user
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timezone.activate(user.preferences.tzinfo)
@@ -23,7 +30,14 @@ class UserTimezoneMiddleware:
 
 class DailyActivityMiddleware:
     """Being signed in and using the site on a day counts toward the streak. The cache keeps this
-    to one service call per user per local day."""
+    to one service call per user per local day, and this process remembers until when a user's
+    day is recorded, so that the rest of their requests that day ask neither the cache nor their
+    preferences (a query) again."""
+
+    # (user id, joined at): when the user's local day that is already recorded ends. Joined at
+    # tells a new user from a deleted one whose id came back. Bounded: cleared when full.
+    recorded_until: dict[tuple, datetime] = {}
+    REMEMBERED = 10_000
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,13 +52,24 @@ class DailyActivityMiddleware:
         return response
 
     def record(self, request):
+        if request.path.startswith(QUIET_PATHS):  # a probe or a static file is not someone using the site
+            return
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return
-        today = timezone.localtime(timezone.now(), user.preferences.tzinfo).date()
+        now = timezone.now()
+        remembered = (user.id, user.date_joined)
+        if now < self.recorded_until.get(remembered, EPOCH):
+            return
+        local = timezone.localtime(now, user.preferences.tzinfo)
+        today = local.date()
         try:
             first_today = cache.add(f"activity:{user.id}:{today.isoformat()}", 1, timeout=36 * 3600)
         except CACHE_ERRORS:
             first_today = True  # the cache is down: the service records the day once by itself
         if first_today:
             progress_record_activity(user=user)
+        if len(self.recorded_until) >= self.REMEMBERED:
+            self.recorded_until.clear()
+        midnight = datetime.combine(today + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+        self.recorded_until[remembered] = midnight

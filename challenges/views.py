@@ -1,14 +1,23 @@
 """Pages of the challenges domain."""
 
+import contextlib
+import hashlib
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.exceptions import NotFound
 from core.markdown import render_markdown
 from core.query_params import page_number
+from core.throttling import CACHE_ERRORS
 
 from . import review_selectors, selectors
 from .judge_gateway import available_runtimes, judge_status
@@ -17,11 +26,45 @@ from .models import ChallengeType, Difficulty, Mode
 BOARDS = {"global": "All time", "weekly": "This week", "monthly": "This month"}
 
 
+ROWS_TEMPLATE = "challenges/_list_rows.html"
+ROWS_SECONDS = 3600
+_rows_template_digest = ""
+
+
+def challenge_rows_html(rows: list, *, signed_in: bool) -> str:
+    """The list's table rows. Rendering them was most of the page's time, so the HTML is kept in
+    the cache under a digest of everything it shows (each row's fields and annotations, the
+    template itself, the language): any change to what a row shows is another key,
+    so a kept fragment is never stale, and unused ones expire. Without the cache it is rendered."""
+    global _rows_template_digest
+    if not _rows_template_digest:
+        source = Path(get_template(ROWS_TEMPLATE).origin.name).read_bytes()
+        _rows_template_digest = hashlib.sha256(source).hexdigest()[:16]
+    # Every field and annotation of each row (vars: the columns, the viewer's status and best,
+    # the rating...), so that a column added to the template later is in the key without a
+    # change here; the labels the template shows are derived from these.
+    shown = [sorted((name, value) for name, value in vars(c).items() if not name.startswith("_")) for c in rows]
+    digest = hashlib.sha256(repr((_rows_template_digest, get_language(), signed_in, shown)).encode()).hexdigest()
+    key = f"challenges:rows:{digest}"
+    try:
+        kept = cache.get(key)
+    except CACHE_ERRORS:
+        kept = None
+    if kept is not None:
+        return mark_safe(kept)  # noqa: S308 - our own rendering of escaped rows
+    html = render_to_string(ROWS_TEMPLATE, {"rows": rows, "signed_in": signed_in})
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(key, str(html), ROWS_SECONDS)
+    return html
+
+
 def challenge_list(request):
     filters = {k: request.GET.get(k, "").strip()[:60] for k in
                ("difficulty", "type", "category", "tag", "status", "search")}
     page = Paginator(selectors.challenge_list(user=request.user, **filters), 30).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once: the rows are the fragment's key and its content
     return render(request, "challenges/list.html", {
+        "rows": challenge_rows_html(page.object_list, signed_in=request.user.is_authenticated),
         "page": page, "filters": filters, "facets": selectors.challenge_facets(),
         "difficulties": Difficulty.choices, "types": ChallengeType.choices,
         "statuses": [("new", "New"), ("attempted", "Attempted"), ("solved", "Solved")],

@@ -3,10 +3,15 @@ consumers of each app."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # what get_asgi_application() does, with the site's handler below
+
+from core.asgi_handler import PrepForgeASGIHandler  # noqa: E402
+
+# Django's ASGI handler with pooled request threads and the middleware in one hop (core.asgi_handler).
+django_asgi_app = PrepForgeASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402

@@ -125,6 +125,18 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # A database that does not answer fails a request in seconds (a 503), never hangs it.
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", 3))
+        # A pool of connections per process (psycopg_pool): under ASGI Django cannot keep a
+        # connection from one request to the next, and connecting was a third of the challenge
+        # list's time. Each connection is checked as it is taken (a restarted server's dead
+        # connections are replaced), and a pool that has none to give fails in DB_CONNECT_TIMEOUT
+        # (a 503, as a failed connect does). Off in tests, whose databases come and go.
+        if env_bool("DB_POOL", not TESTING):
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool's check_connection
+            DATABASES["default"]["OPTIONS"]["pool"] = {
+                "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 2)),
+                "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
+                "timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", 3)),
+            }
     elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # As the default file below (the test servers name it by URL): without IMMEDIATE, two
         # writers that both read first deadlock and one fails at once with "database is locked".
@@ -146,7 +158,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with one connection pool per process, not one per request.
+            "BACKEND": "core.cache_backends.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "prepforge"),
         }

@@ -30,15 +30,41 @@ class RequestOrigin:
     via_admin: bool = False  # the Django admin is serving this request
 
 
-current_origin: ContextVar[RequestOrigin | None] = ContextVar("audit_request_origin", default=None)
+class LazyRequestOrigin:
+    """The origin of the request being served (BindUserMiddleware sets it), read when an event is
+    recorded: the user is loaded only then (most requests record nothing), as the request's user
+    stands at that moment."""
+
+    def __init__(self, request):
+        self._request = request
+        self._origin: RequestOrigin | None = None
+
+    def resolve(self) -> RequestOrigin:
+        if self._origin is None:
+            self._origin = origin_from_request(self._request)
+        return self._origin
+
+    @property
+    def via_admin(self) -> bool:  # asked on every save in a request: the path alone says it
+        return admin_path(self._request.path)
+
+    def __getattr__(self, name):
+        return getattr(self.resolve(), name)
+
+
+current_origin: ContextVar[RequestOrigin | LazyRequestOrigin | None] = ContextVar("audit_request_origin", default=None)
+
+
+def admin_path(path: str) -> bool:
+    from django.urls import reverse
+
+    return path.startswith(reverse("admin:index"))
 
 
 def origin_from_request(request) -> RequestOrigin:
-    from django.urls import reverse
-
     user = getattr(request, "user", None)
     return RequestOrigin(
-        via_admin=request.path.startswith(reverse("admin:index")),
+        via_admin=admin_path(request.path),
         ip=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         request_id=str(structlog.contextvars.get_contextvars().get("request_id", ""))[:80],
@@ -82,7 +108,9 @@ def audit_record(*, action: str, actor=None, subject=None, target=None, target_t
     """Record `action` once the current transaction commits."""
     from .models import AuditEvent
 
-    origin = origin_from_request(request) if request is not None else current_origin.get()
+    given = current_origin.get()
+    origin = origin_from_request(request) if request is not None else (
+        given.resolve() if isinstance(given, LazyRequestOrigin) else given)
     # Without an explicit actor, the signed-in user of the request did it (no query: the origin
     # carries their id and label).
     actor_id = getattr(actor, "pk", None) or (origin.user_id if actor is None and origin else None)

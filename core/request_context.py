@@ -7,9 +7,11 @@ them. The id goes back in the response's `X-Request-ID` header."""
 import re
 import time
 import uuid
+from functools import partial
 
 import structlog
 from celery import signals
+from django.utils.functional import SimpleLazyObject
 
 from . import metrics
 
@@ -63,20 +65,35 @@ def bind_user(user) -> None:
 
 class BindUserMiddleware:
     """Django middleware, after authentication: the signed-in user's id joins the log context,
-    and the request's origin (address, user agent, id, user) is there for the audit log."""
+    and the request's origin (address, user agent, id, user) is there for the audit log.
+
+    Both without loading anything: the user is still the lazy object AuthenticationMiddleware
+    left, and loading it (the session and the user: two queries) happens when something asks for
+    it, which binds its id to the log context then. A request that never needs its user (/health,
+    static files, an API call signed with a token) loads neither; a log line written before the
+    user is first needed (none is, in the middleware before the view) carries no user id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from .audit import current_origin, origin_from_request
+        from .audit import LazyRequestOrigin, current_origin
 
-        bind_user(getattr(request, "user", None))
-        token = current_origin.set(origin_from_request(request))
+        if "user" in request.__dict__:
+            request.user = SimpleLazyObject(partial(_user_bound_to_logs, request))
+        token = current_origin.set(LazyRequestOrigin(request))
         try:
             return self.get_response(request)
         finally:
             current_origin.reset(token)
+
+
+def _user_bound_to_logs(request):
+    from django.contrib.auth.middleware import get_user
+
+    user = get_user(request)  # AuthenticationMiddleware's loader, kept on the request once loaded
+    bind_user(user)
+    return user
 
 
 access_log = structlog.get_logger("prepforge.access")
