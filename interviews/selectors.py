@@ -173,7 +173,7 @@ def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:
 
 def session_timeline(*, session: InterviewSession) -> dict | None:
     """The coding interview's replay (interviews/engine/timeline.py): the room's code, its runs
-    and the transcript on one timeline; None for an interview without a room. Four queries
+    and the transcript on one timeline; None for an interview without a room. Three queries
     whatever the number of edits, runs or turns."""
     from collaboration.models import DocumentUpdate, RoomRun
 

@@ -245,12 +245,13 @@ def session_start(*, user, interview_type: str, difficulty: str, length: int, jo
         job=targets["job"], analysis=targets["analysis"], job_title=targets["job_title"],
         role_family=targets["role_family"], target_skills=targets["target_skills"],
         gap_skills=targets["gap_skills"], job_terms=_job_terms(targets["target_skills"]), ability=START_ABILITY)
+    if attached is not None:
+        # The room first: its starter code is the replay's first frame, before the first question.
+        session.room = _coding_room(user=user, challenge=attached, session=session)
+        session.save(update_fields=["room", "updated_at"])
     first = _ask(session=session, turns=[], user=user)
     if first is None:
         raise Conflict("There are no questions of this type in the bank yet.", code="no_questions")
-    if attached is not None:
-        session.room = _coding_room(user=user, challenge=attached, session=session)
-        session.save(update_fields=["room", "updated_at"])
     return session
 
 

@@ -47,9 +47,8 @@ class Turn:
 
 
 def _code_states(updates: list[CodeUpdate]) -> list[tuple[datetime, str]]:
-    """The document's text after each update, in storage order (updates are applied in the order
-    they were stored, which is the order the server accepted them). A run of updates closer than
-    CODE_GAP_SECONDS collapses to its last state."""
+    """The document's text after each update that changed it, in storage order (the order the
+    server accepted them)."""
     doc: Doc[Any] = Doc()
     text = doc.get(TEXT_NAME, type=Text)
     states: list[tuple[datetime, str]] = []
@@ -59,17 +58,33 @@ def _code_states(updates: list[CodeUpdate]) -> list[tuple[datetime, str]]:
         except Exception:  # a damaged update: skip it, as the room itself would refuse it
             continue
         value = str(text)
-        if states and states[-1][1] == value:
-            continue
-        if states and (update.at - states[-1][0]).total_seconds() < CODE_GAP_SECONDS:
-            states[-1] = (states[-1][0], value)
-        else:
+        if not states or states[-1][1] != value:
             states.append((update.at, value))
-    if len(states) > MAX_FRAMES:
-        step = len(states) / MAX_FRAMES
-        kept = [states[int(i * step)] for i in range(MAX_FRAMES - 1)]
-        states = kept + [states[-1]]  # the final code is always a frame
     return states
+
+
+def _coalesce(events: list[tuple]) -> list[tuple]:
+    """Keystrokes make one frame per CODE_GAP_SECONDS: a frame shows the code as of its last
+    keystroke (never text typed after its moment), and a new frame starts once the gap has passed
+    since the frame's first keystroke (steady typing still shows as steps) or when anything else
+    happened in between (the code as it was when a question came or a run started stays a frame).
+    Then a long session is thinned to MAX_FRAMES code frames, always keeping the last."""
+    merged: list[tuple] = []
+    group_start = None
+    for event in events:
+        if event[3] == "code" and merged and merged[-1][3] == "code" and group_start is not None \
+                and (event[0] - group_start).total_seconds() < CODE_GAP_SECONDS:
+            merged[-1] = event
+            continue
+        if event[3] == "code":
+            group_start = event[0]
+        merged.append(event)
+    codes = [i for i, e in enumerate(merged) if e[3] == "code"]
+    if len(codes) <= MAX_FRAMES:
+        return merged
+    step = len(codes) / MAX_FRAMES
+    keep = {codes[int(i * step)] for i in range(MAX_FRAMES - 1)} | {codes[-1]}
+    return [e for i, e in enumerate(merged) if e[3] != "code" or i in keep]
 
 
 def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run], turns: list[Turn],
@@ -97,6 +112,7 @@ def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run
                           "turn": turn.index, "text": turn.answer, "overall": turn.overall})
             events.append((turn.answered_at, _ORDER["answer"], len(lines) - 1, "answer", len(lines) - 1))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events = _coalesce(events)
 
     frames = []
     code, last_run, last_line = "", None, None
