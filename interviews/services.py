@@ -445,7 +445,7 @@ def _finish(*, session: InterviewSession, user) -> InterviewSession:
     session.status = SessionStatus.FINISHED
     session.finished_at = timezone.now()
     session.save(update_fields=["report", "status", "finished_at", "updated_at"])
-    if session.room_id is not None:
+    if session.room is not None:
         from collaboration.services import room_end_for_owner
 
         # The code's replay ends with the interview: nothing typed after it belongs to it.

@@ -94,8 +94,8 @@ def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run
     seconds from `start`, with the code then, and the indexes of the last run and the last line
     (None before the first)."""
     events: list[tuple[datetime, int, int, str, Any]] = []
-    for seq, (at, code) in enumerate(_code_states(updates)):
-        events.append((at, _ORDER["code"], seq, "code", code))
+    for seq, (at, state) in enumerate(_code_states(updates)):
+        events.append((at, _ORDER["code"], seq, "code", state))
     run_rows = []
     for seq, run in enumerate(sorted(runs, key=lambda r: r.at)):
         run_rows.append({"t": _seconds(start, run.at), "verdict": run.verdict, "stdout": run.stdout[:RUN_OUTPUT_CHARS],
@@ -114,8 +114,10 @@ def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     events = _coalesce(events)
 
-    frames = []
-    code, last_run, last_line = "", None, None
+    frames: list[dict[str, Any]] = []
+    code: str = ""
+    last_run: int | None = None
+    last_line: int | None = None
     for at, _, _, kind, value in events:
         if kind == "code":
             code = value
@@ -124,7 +126,7 @@ def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run
         else:
             last_line = value
         frames.append({"t": _seconds(start, at), "kind": kind, "code": code, "run": last_run, "line": last_line})
-    last = max([frames[-1]["t"]] if frames else [0.0])
+    last: float = frames[-1]["t"] if frames else 0.0
     duration = max(last, _seconds(start, end)) if end is not None else last
     return {"duration": duration, "frames": frames, "runs": run_rows, "lines": lines}
 

@@ -10,7 +10,13 @@ import pytest
 from interviews.models import InterviewSession, InterviewTurn
 from interviews.services import questions_seed
 from tests.browser.test_resume_journeys import log_in
-from tests.browser.test_room_journeys import STARTER, sum_two, type_at_end, wait_ready, wait_same_code  # noqa: F401
+from tests.browser.test_room_journeys import (  # noqa: F401
+    STARTER,
+    sum_two,
+    type_at_end,
+    wait_ready,
+    wait_same_code,
+)
 
 pytestmark = [pytest.mark.browser]
 

@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 from pycrdt import Doc, Text
 
-from interviews.engine.timeline import CODE_GAP_SECONDS, MAX_FRAMES, CodeUpdate, Run, Turn, build_timeline
+from interviews.engine.timeline import (
+    CODE_GAP_SECONDS,
+    MAX_FRAMES,
+    CodeUpdate,
+    Run,
+    Turn,
+    build_timeline,
+)
 
 START = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
