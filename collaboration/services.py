@@ -68,11 +68,14 @@ def _next_color(room: Room) -> str:
 
 
 @transaction.atomic
-def room_create(*, interviewer, title: str = "", language: str = "python", challenge=None) -> Room:
+def room_create(*, interviewer, title: str = "", language: str = "python", challenge=None,
+                seat_role: str = Role.INTERVIEWER) -> Room:
+    """`seat_role` candidate: a room that someone opens for themselves to be interviewed in (an AI
+    interview's coding room): they own it but sit in it as the candidate."""
     title = (title or "").strip() or f"Interview with {interviewer.display_name}"
     room = Room.objects.create(title=title[:120], interviewer=interviewer, language=language,
                                challenge=challenge, last_activity_at=timezone.now())
-    seat = Participant.objects.create(room=room, user=interviewer, role=Role.INTERVIEWER, color=COLORS[0])
+    seat = Participant.objects.create(room=room, user=interviewer, role=seat_role, color=COLORS[0])
     InterviewerNote.objects.create(room=room)
     starter = (challenge.starter_code or {}).get(language) if challenge else None
     if starter:
@@ -326,6 +329,15 @@ def room_set_stdin(*, room: Room, by: Participant, stdin: str) -> Room:
 @transaction.atomic
 def room_end(*, room: Room, by: Participant) -> Room:
     _require_interviewer(by)
+    return _close(room, RoomStatus.ENDED)
+
+
+@transaction.atomic
+def room_end_for_owner(*, room: Room, user) -> Room:
+    """End a room its owner opened for their own interview when that interview ends (they sit in
+    it as the candidate, so room_end's interviewer check does not fit)."""
+    if room.interviewer_id != user.id:
+        raise Forbidden("Only the room's owner can end it.", code="not_owner")
     return _close(room, RoomStatus.ENDED)
 
 

@@ -17,6 +17,8 @@ urlpatterns = slash_optional([
     path("interview/v3/sessions/", apis.InterviewSessionListApi.as_view(), name="api-interview-sessions"),
     path("interview/v3/sessions/<int:session_id>/", apis.InterviewSessionDetailApi.as_view(),
          name="api-interview-session"),
+    path("interview/v3/sessions/<int:session_id>/timeline/", apis.InterviewTimelineApi.as_view(),
+         name="api-interview-timeline"),
     path("interview/v3/sessions/<int:session_id>/share/", apis.InterviewShareApi.as_view(),
          name="api-interview-share"),
 ])

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exceptions import ValidationFailed
+from core.exceptions import NotFound, ValidationFailed
 from core.json_input import StrictJSONTypes
 from core.pagination import PagePagination, PageQuery, paginated_response
 from core.query_params import query_valid
@@ -209,6 +209,7 @@ class InterviewSessionOutput(serializers.Serializer):
     created_at = serializers.CharField()
     finished_at = serializers.CharField(allow_null=True)
     shared = serializers.BooleanField()
+    room_url = serializers.CharField(allow_null=True, help_text="The live coding room of a coding interview.")
 
 
 class InterviewStartInput(StrictJSONTypes, serializers.Serializer):
@@ -219,6 +220,9 @@ class InterviewStartInput(StrictJSONTypes, serializers.Serializer):
     job_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
     analysis_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
                                            help_text="A resume analysis (resumes app): aim at its gaps.")
+    challenge = serializers.CharField(max_length=120, allow_blank=True, default="",
+                                      help_text="A PrepForge challenge's slug (technical interviews): opens a "
+                                                "live coding room for it. Unknown: 404.")
 
 
 def _session_response(session, code=status.HTTP_200_OK):
@@ -237,7 +241,8 @@ class InterviewStartApi(APIView):
         v = data.validated_data
         session = services.session_start(user=request.user, interview_type=v["type"], difficulty=v["difficulty"],
                                          length=v["length"], job_text=v["job_description"],
-                                         job_id=v.get("job_id"), analysis_id=v.get("analysis_id"))
+                                         job_id=v.get("job_id"), analysis_id=v.get("analysis_id"),
+                                         challenge=v["challenge"])
         return _session_response(session, status.HTTP_201_CREATED)
 
 
@@ -321,6 +326,56 @@ class InterviewSessionDetailApi(APIView):
     @extend_schema(responses=InterviewSessionOutput, operation_id="interview_v3_session")
     def get(self, request, session_id):
         return _session_response(selectors.session_get_for_user(user=request.user, session_id=session_id))
+
+
+class TimelineFrameOutput(serializers.Serializer):
+    t = serializers.FloatField(help_text="Seconds from the interview's start.")
+    kind = serializers.ChoiceField(choices=["code", "run", "question", "answer"])
+    code = serializers.CharField(allow_blank=True, help_text="The room's code at that moment.")
+    run = serializers.IntegerField(allow_null=True, help_text="Index in `runs` of the last run by then.")
+    line = serializers.IntegerField(allow_null=True, help_text="Index in `lines` of the last transcript line.")
+
+
+class TimelineRunOutput(serializers.Serializer):
+    t = serializers.FloatField()
+    verdict = serializers.CharField(allow_blank=True)
+    stdout = serializers.CharField(allow_blank=True)
+    stderr = serializers.CharField(allow_blank=True)
+    exit_code = serializers.IntegerField(allow_null=True)
+    wall_time = serializers.FloatField(allow_null=True)
+
+
+class TimelineLineOutput(serializers.Serializer):
+    t = serializers.FloatField()
+    speaker = serializers.ChoiceField(choices=["interviewer", "candidate"])
+    kind = serializers.ChoiceField(choices=["question", "answer"])
+    turn = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True)
+    overall = serializers.IntegerField(allow_null=True, required=False)
+
+
+class InterviewTimelineOutput(serializers.Serializer):
+    session = serializers.IntegerField()
+    room_url = serializers.CharField()
+    duration = serializers.FloatField()
+    frames = TimelineFrameOutput(many=True)
+    runs = TimelineRunOutput(many=True)
+    lines = TimelineLineOutput(many=True)
+
+
+class InterviewTimelineApi(APIView):
+    """The coding interview's replay: the room's code, its runs and the transcript, merged by time.
+    The owner's only (anyone else's is a 404, like an interview without a coding room)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=InterviewTimelineOutput, operation_id="interview_v3_session_timeline")
+    def get(self, request, session_id):
+        session = selectors.session_get_for_user(user=request.user, session_id=session_id)
+        timeline = selectors.session_timeline(session=session)
+        if timeline is None:
+            raise NotFound("This interview has no coding room.", code="no_coding_room")
+        return Response(InterviewTimelineOutput(timeline).data)
 
 
 class InterviewShareInput(StrictJSONTypes, serializers.Serializer):

@@ -12,6 +12,9 @@ class StartForm(forms.Form):
     target = forms.ChoiceField(label="Aim at", required=False, help_text="One of your saved jobs or resume analyses.")
     job_description = forms.CharField(label="Or paste a job description", required=False,
                                       max_length=services.JOB_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    challenge = forms.CharField(label="Coding challenge (technical interviews)", required=False, max_length=120,
+                                help_text="A PrepForge challenge's slug, e.g. two-sum: you code it in a live room "
+                                          "during the interview, and the report replays your code beside your words.")
 
     def __init__(self, *args, jobs=(), analyses=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,6 +114,9 @@ class InterviewSession(BaseModel):
     job_terms = models.JSONField(default=list, blank=True, help_text='[{"term", "variants"}]')
     report = models.JSONField(default=dict, blank=True)
     share_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A technical interview with a challenge attached codes in this live room; the report replays it.
+    room = models.OneToOneField("collaboration.Room", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="interview_session")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -114,7 +114,8 @@ def session_data(session: InterviewSession, turns: list[InterviewTurn]) -> dict:
             "current_turn": current.index if current else None,
             "report": session.report or None, "created_at": session.created_at.isoformat(),
             "finished_at": session.finished_at.isoformat() if session.finished_at else None,
-            "shared": bool(session.share_token)}
+            "shared": bool(session.share_token),
+            "room_url": f"/rooms/{session.room_id}/" if session.room_id else None}
 
 
 def analyses_for_start(*, user, limit: int = 20) -> list:
@@ -168,3 +169,25 @@ def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:
     return {"weakest_dimensions": weakest, "gap_skills": sorted(gaps),
             "questions": [{"slug": q.slug, "prompt": q.prompt, "category": q.category, "difficulty": q.difficulty,
                            "why": why} for _, q, why in ranked[:limit]]}
+
+
+def session_timeline(*, session: InterviewSession) -> dict | None:
+    """The coding interview's replay (interviews/engine/timeline.py): the room's code, its runs
+    and the transcript on one timeline; None for an interview without a room. Three queries
+    whatever the number of edits, runs or turns."""
+    from collaboration.models import DocumentUpdate, RoomRun
+
+    from .engine.timeline import CodeUpdate, Run, Turn, build_timeline
+
+    if session.room_id is None:
+        return None
+    updates = [CodeUpdate(at=at, data=bytes(data)) for at, data in
+               DocumentUpdate.objects.filter(room_id=session.room_id).order_by("id").values_list("created_at", "data")]
+    runs = [Run(at=r.created_at, verdict=r.verdict, stdout=r.stdout, stderr=r.stderr, exit_code=r.exit_code,
+                wall_time=r.wall_time)
+            for r in RoomRun.objects.filter(room_id=session.room_id).order_by("created_at")]
+    turns = [Turn(index=t.index, prompt=t.prompt, asked_at=t.created_at, answer=t.answer, answered_at=t.answered_at,
+                  overall=t.overall) for t in session.turns.order_by("index")]
+    timeline = build_timeline(start=session.created_at, updates=updates, runs=runs, turns=turns,
+                              end=session.finished_at)
+    return {"session": session.pk, "room_url": f"/rooms/{session.room_id}/", **timeline}

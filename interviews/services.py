@@ -224,8 +224,17 @@ def _ask(*, session: InterviewSession, turns, user, last=None, last_evaluation=N
 
 @transaction.atomic
 def session_start(*, user, interview_type: str, difficulty: str, length: int, job_text: str = "",
-                  job_id: int | None = None, analysis_id: int | None = None) -> InterviewSession:
-    """Start an interview and ask its first question. A job or analysis of someone else is a 404."""
+                  job_id: int | None = None, analysis_id: int | None = None,
+                  challenge: str = "") -> InterviewSession:
+    """Start an interview and ask its first question. A job or analysis of someone else is a 404.
+    A technical interview may attach a challenge (its slug; one the user cannot see is a 404): the
+    interview then opens a live coding room for it, the user as the candidate, starting from the
+    challenge's starter code, and the report replays that room beside the transcript."""
+    challenge = (challenge or "").strip()
+    if challenge and interview_type != "technical":
+        raise ValidationFailed("Only a technical interview can have a coding challenge.", code="challenge_not_technical",
+                               details={"challenge": ["Only a technical interview can have a coding challenge."]})
+    attached = _challenge(user=user, slug=challenge) if challenge else None
     if not MIN_LENGTH <= length <= MAX_LENGTH:
         raise ValidationFailed(f"An interview has {MIN_LENGTH} to {MAX_LENGTH} questions.", code="invalid_length")
     if len(job_text) > JOB_TEXT_MAX:
@@ -236,10 +245,35 @@ def session_start(*, user, interview_type: str, difficulty: str, length: int, jo
         job=targets["job"], analysis=targets["analysis"], job_title=targets["job_title"],
         role_family=targets["role_family"], target_skills=targets["target_skills"],
         gap_skills=targets["gap_skills"], job_terms=_job_terms(targets["target_skills"]), ability=START_ABILITY)
+    if attached is not None:
+        # The room first: its starter code is the replay's first frame, before the first question.
+        session.room = _coding_room(user=user, challenge=attached, session=session)
+        session.save(update_fields=["room", "updated_at"])
     first = _ask(session=session, turns=[], user=user)
     if first is None:
         raise Conflict("There are no questions of this type in the bank yet.", code="no_questions")
     return session
+
+
+def _challenge(*, user, slug: str):
+    from challenges.selectors import challenge_get
+
+    if len(slug) > 120:
+        raise NotFound("No such challenge.")
+    return challenge_get(user=user, slug=slug)
+
+
+def _coding_room(*, user, challenge, session: InterviewSession):
+    from collaboration.models import Role
+    from collaboration.services import room_create
+
+    attached = challenge
+    starters = attached.starter_code or {}
+    # Python when the challenge has a starter for it (the judge's most common runtime), else the
+    # first language it has one for.
+    language = "python" if "python" in starters or not starters else next(iter(starters))
+    return room_create(interviewer=user, title=f"Interview #{session.pk}: {attached.title}"[:120],
+                       language=language, challenge=attached, seat_role=Role.CANDIDATE)
 
 
 EVALUATION_SCHEMA = {
@@ -411,6 +445,11 @@ def _finish(*, session: InterviewSession, user) -> InterviewSession:
     session.status = SessionStatus.FINISHED
     session.finished_at = timezone.now()
     session.save(update_fields=["report", "status", "finished_at", "updated_at"])
+    if session.room is not None:
+        from collaboration.services import room_end_for_owner
+
+        # The code's replay ends with the interview: nothing typed after it belongs to it.
+        room_end_for_owner(room=session.room, user=session.user)
     if answered:
         progress_record_event(user=session.user, event_type="interview.finished", xp=10 + 2 * len(answered),
                               source=session, value=report["overall"])

@@ -61,9 +61,11 @@ def interview_start(request):
                 difficulty=form.cleaned_data["difficulty"], length=form.cleaned_data["length"],
                 job_text=form.cleaned_data["job_description"],
                 job_id=int(number) if kind == "job" else None,
-                analysis_id=int(number) if kind == "analysis" else None)
+                analysis_id=int(number) if kind == "analysis" else None,
+                challenge=form.cleaned_data["challenge"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            field = "challenge" if error.code in ("not_found", "challenge_not_technical") else None
+            form.add_error(field, "No such challenge: check its slug." if error.code == "not_found" else error.message)
         else:
             return redirect("interview-live", session_id=session.pk)
     return render(request, "interviews/start.html", {"form": form})
@@ -95,6 +97,8 @@ def interview_report(request, session_id):
     context = _report_context(session, selectors.session_turns(session=session), shared=False)
     context["share_url"] = (request.build_absolute_uri(f"/interviews/shared/{session.share_token}/")
                             if session.share_token else "")
+    # Only the owner's report replays the code (a share link shows the report, not the room).
+    context["timeline"] = selectors.session_timeline(session=session)
     return render(request, "interviews/report.html", context)
 
 
