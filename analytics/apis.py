@@ -285,14 +285,14 @@ class ProjectionOutput(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class JobOutput(serializers.Serializer):
+class TargetJobOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     company = serializers.CharField()
 
 
 class ReadinessOutput(serializers.Serializer):
-    job = JobOutput(allow_null=True)
+    job = TargetJobOutput(allow_null=True)
     bar = serializers.IntegerField(allow_null=True)
     readiness = serializers.FloatField(allow_null=True)
     parts = PartOutput(many=True)

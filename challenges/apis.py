@@ -182,12 +182,16 @@ class SubmissionListOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+def runtime_language_names() -> list[str]:
+    """The installed runtimes' names and aliases (also the schema's RuntimeLanguageEnum)."""
+    return sorted({name for r in available_runtimes().values() for name in (r.language, *r.aliases)})
+
+
 class RuntimeLanguageField(serializers.ChoiceField):
     """The installed runtimes' names and aliases, read per request (serializers copy their fields)."""
 
     def __init__(self, **kwargs):
-        names = sorted({name for r in available_runtimes().values() for name in (r.language, *r.aliases)})
-        super().__init__(choices=names, **kwargs)
+        super().__init__(choices=runtime_language_names(), **kwargs)
 
 
 class SubmissionInput(StrictJSONTypes, serializers.Serializer):

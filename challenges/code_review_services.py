@@ -13,7 +13,7 @@ from core.exceptions import Conflict, Forbidden, ValidationFailed
 from core.roles import MODERATOR, user_has_role
 
 from . import line_mapping
-from .lock_objects import lock_code_review_for_update
+from .lock_objects import lock_code_review_comment_for_update, lock_code_review_for_update
 from .models import (
     ChallengeProgress,
     CodeDraft,
@@ -148,7 +148,7 @@ def code_review_suggestion_apply(*, user, comment: CodeReviewComment) -> CodeRev
     review = lock_code_review_for_update(comment.review_id)
     if user.id != review.author_id:
         raise Forbidden("Only the author applies suggestions.", code="not_your_review")
-    comment = CodeReviewComment.objects.select_for_update().get(id=comment.id)
+    comment = lock_code_review_comment_for_update(comment.id)
     if comment.kind != CommentKind.SUGGESTION:
         raise ValidationFailed("Only suggestions can be applied.", code="not_a_suggestion")
     if comment.applied_in_version is not None:

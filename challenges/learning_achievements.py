@@ -1,20 +1,16 @@
 """Achievements of the learning parts, counted from progress_record_event's ledger by event type.
 The migration 0005 loads them; `learning_achievements_sync` does the same at any time (tests)."""
 
-LEARNING_ACHIEVEMENTS = [
-    {"code": "playlist-finisher", "name": "Course Complete", "description": "Complete a learning playlist.",
-     "icon": "🎓", "category": "learning", "criteria_type": "count", "event_type": "playlist.completed",
-     "target": 1, "reward_xp": 30, "rarity": "uncommon", "sort_order": 200},
-    {"code": "playlist-scholar", "name": "Scholar", "description": "Complete three learning playlists.",
-     "icon": "📚", "category": "learning", "criteria_type": "count", "event_type": "playlist.completed",
-     "target": 3, "reward_xp": 100, "rarity": "rare", "sort_order": 201},
-    {"code": "first-review", "name": "Critic", "description": "Review a challenge you attempted.",
-     "icon": "⭐", "category": "community", "criteria_type": "count", "event_type": "challenge.reviewed",
-     "target": 1, "reward_xp": 10, "rarity": "common", "sort_order": 202},
-    {"code": "mentor", "name": "Mentor", "description": "Score someone's code in a code review.",
-     "icon": "🧑‍🏫", "category": "community", "criteria_type": "count", "event_type": "code_review.given",
-     "target": 1, "reward_xp": 20, "rarity": "uncommon", "sort_order": 203},
-]
+import json
+from pathlib import Path
+
+ACHIEVEMENTS_FILE = Path(__file__).resolve().parent.parent / "accounts" / "data" / "achievements.json"
+
+
+LEARNING_CODES = ("playlist-finisher", "playlist-scholar", "first-review", "mentor")
+# One catalog: the entries live in accounts/data/achievements.json with every other achievement.
+LEARNING_ACHIEVEMENTS = [entry for entry in json.loads(ACHIEVEMENTS_FILE.read_text(encoding="utf-8"))
+                         if entry["code"] in LEARNING_CODES]
 
 
 def learning_achievements_sync(achievement_model=None) -> int:

@@ -7,6 +7,7 @@ from .models import (
     ChallengeProgress,
     ChallengeReview,
     CodeReview,
+    CodeReviewComment,
     Enrolment,
     Playlist,
     Submission,
@@ -44,3 +45,8 @@ def lock_challenge_review_for_update(review_id: int) -> ChallengeReview:
 
 def lock_code_review_for_update(review_id: int) -> CodeReview:
     return lock_for_update(CodeReview.objects.filter(id=review_id).select_related("author", "challenge")).get()
+
+
+def lock_code_review_comment_for_update(comment_id: int) -> CodeReviewComment:
+    """After its review (a comment belongs to one review; the review is locked first)."""
+    return lock_for_update(CodeReviewComment.objects.filter(id=comment_id)).get()

@@ -339,7 +339,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api_schema.without_slashless_twins"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.non_blank_request_strings"],
-    "ENUM_NAME_OVERRIDES": {"ChatMemberRoleEnum": "chat.models.MemberRole"},
+    # Choice sets that share a field name across apps get names of their own (not a hash).
+    "ENUM_NAME_OVERRIDES": {
+        "ChatMemberRoleEnum": "chat.models.MemberRole",
+        "DifficultyEnum": "challenges.models.Difficulty",  # interviews and posts use the same choices
+        "PostDifficultyFilterEnum": ["", "easy", "medium", "hard"],
+        "RuntimeLanguageEnum": "challenges.apis.runtime_language_names",
+        "PostTypeEnum": "community.models.PostType",
+        "TemplateKindEnum": "community.models.TemplateKind",
+        "TemplateLanguageEnum": ["python", "javascript", "c", "cpp", "java"],
+    },
 }
 
 # --- Files, static, mail --------------------------------------------------------------------
@@ -466,6 +475,10 @@ AI_TRANSCRIBE_MODEL = os.environ.get("AI_TRANSCRIBE_MODEL", "whisper-1")
 # the largest upload plus room for the multipart framing and the other form fields. Bodies that
 # are not multipart stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
 MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES, MEDIA_MAX_UPLOAD_BYTES) + 1024 * 1024
+# Multipart bodies are cut at the largest upload of what the address takes: recordings only
+# where recordings go, so that a resume or avatar form still stops a client at 11 MiB.
+UPLOAD_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
+MEDIA_UPLOAD_PATHS = ("/api/v1/media/upload",)
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -21,13 +21,16 @@ def _header(scope, name: bytes) -> bytes:
     return b""
 
 
-def body_limit_for(content_type: bytes) -> int:
-    """Multipart forms carry the uploads (resumes, avatars), which Django streams to disk, so
-    they may be as large as the largest upload. Everything else (JSON, urlencoded forms) is read
+def body_limit_for(content_type: bytes, path: str = "") -> int:
+    """Multipart forms carry the uploads, which Django streams to disk, so they may be as large
+    as the largest upload of that address: recordings (MEDIA_UPLOAD_PATHS) up to the ceiling,
+    resumes and avatars up to UPLOAD_BODY_BYTES. Everything else (JSON, urlencoded forms) is read
     into memory by Django and refused there beyond DATA_UPLOAD_MAX_MEMORY_SIZE anyway."""
     ceiling = settings.MAX_REQUEST_BODY_BYTES
     if content_type.lower().startswith(b"multipart/form-data"):
-        return ceiling
+        if path.rstrip("/") in settings.MEDIA_UPLOAD_PATHS:
+            return ceiling
+        return min(ceiling, settings.UPLOAD_BODY_BYTES)
     in_memory = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return ceiling if in_memory is None else min(ceiling, in_memory)
 
@@ -50,7 +53,7 @@ class RequestBodyLimitMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        limit = body_limit_for(_header(scope, b"content-type"))
+        limit = body_limit_for(_header(scope, b"content-type"), scope.get("path", ""))
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, send, limit)

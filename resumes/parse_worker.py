@@ -30,7 +30,8 @@ def read(data: bytes) -> dict:
     }
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--summary"] and len(argv) == 2:
         from resumes.content import parsed_summary
 
@@ -46,4 +47,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

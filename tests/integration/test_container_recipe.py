@@ -32,13 +32,23 @@ def dockerfile() -> str:
     return (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
 
 
-def procfile() -> dict[str, list[str]]:
+def procfile_with_environment() -> dict[str, tuple[dict[str, str], list[str]]]:
+    """Each process: the NAME=value words its line starts with, and its command."""
     processes = {}
     for line in (ROOT / "deploy" / "Procfile").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, command = line.split(":", 1)
-            processes[name.strip()] = shlex.split(command)
+            words = shlex.split(command)
+            environment = {}
+            while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+                key, value = words.pop(0).split("=", 1)
+                environment[key] = value
+            processes[name.strip()] = (environment, words)
     return processes
+
+
+def procfile() -> dict[str, list[str]]:
+    return {name: command for name, (_, command) in procfile_with_environment().items()}
 
 
 def without_places(command: list[str]) -> list[str]:
@@ -73,6 +83,9 @@ def test_the_compose_file_runs_the_procfile_processes(compose):
     processes = procfile()
     for name, process in (("web1", "web1"), ("web2", "web2"), ("worker", "worker"), ("beat", "beat")):
         assert without_places(services[name]["command"]) == without_places(processes[process]), name
+        environment, _ = procfile_with_environment()[process]
+        for key, value in environment.items():  # DB_POOL=0 for Celery: set in compose too
+            assert str(services[name]["environment"][key]) == value, (name, key)
     # Each process listens where nginx sends it, and the image's own command is the web process.
     upstreams = services["nginx"]["environment"]["UPSTREAMS"]
     for name in ("web1", "web2"):
