@@ -1,6 +1,7 @@
 import pytest
 
 from interviews.services import questions_seed
+from tests.media.recordings import recordings  # noqa: F401 (the session fixture: real recordings for spoken answers)
 
 
 @pytest.fixture
