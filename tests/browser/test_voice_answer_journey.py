@@ -110,6 +110,10 @@ def test_answer_by_voice_then_by_typing_and_play_it_back(new_context, make_user,
     expect(page.locator("[data-record-time]")).to_have_text("0:06", timeout=15_000)
     shot(page, "voice-01-recording")
     stop.click()
+    if os.environ.get("REDIS_URL"):  # a real worker takes seconds: the job's progress is on the page meanwhile
+        expect(page.locator("[data-voice-progress]")).to_be_visible()
+        expect(page.locator("[data-voice-status]")).to_have_text(re.compile(r"\d+%|Uploading"))
+        shot(page, "voice-02a-processing")
     feedback = page.locator("[data-feedback]")
     expect(feedback.locator("[data-wpm]")).to_contain_text("words per minute", timeout=60_000)
     expect(feedback.locator("[data-speaking]")).to_contain_text("filler word")
