@@ -116,6 +116,7 @@ function start(root) {
         error.textContent = event.message;
         submit.disabled = false;
         if (String(event.code || "").startsWith("media_")) voice?.error(event.message);
+        else voice?.release();
         break;
       default:
         break;
@@ -159,9 +160,10 @@ function start(root) {
   });
   // Spoken answers: the recording's id goes to the server, which answers with its transcript.
   voice = mountRecorder(root.querySelector("[data-voice-slot]"), {
-    answer: (mediaId) => {
+    currentTurn: () => currentTurn,
+    answer: (mediaId, turn) => {
       error.textContent = "";
-      if (!socket.send({ type: "answer", turn: currentTurn, media: mediaId, source: "spoken" })) return false;
+      if (!socket.send({ type: "answer", turn, media: mediaId, source: "spoken" })) return false;
       submit.disabled = true;
       status.textContent = "Evaluating…";
       return true;

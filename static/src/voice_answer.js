@@ -28,9 +28,9 @@ function preferredType() {
   return types.find((t) => window.MediaRecorder.isTypeSupported?.(t)) || "";
 }
 
-/** Mount the recorder in `slot`. `answer(mediaId)` submits the spoken answer; it returns false
- * when the interview socket is not connected. */
-export function mountRecorder(slot, { answer, maxSeconds = 600 }) {
+/** Mount the recorder in `slot`. `answer(mediaId, turn)` submits the spoken answer to question
+ * `turn` (`currentTurn()` when recording started); it returns false when the socket is down. */
+export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
   slot.hidden = false;
   slot.innerHTML = `<div class="row voice-controls">
       <button type="button" class="secondary" data-record aria-pressed="false">● Record answer</button>
@@ -46,6 +46,8 @@ export function mountRecorder(slot, { answer, maxSeconds = 600 }) {
   let started = 0;
   let ticking = null;
   let watching = null;
+  let unavailable = false; // no microphone, or permission refused: the page stays typed-only
+  let recordedFor = null; // the question the recording answers (not whichever is open when it is ready)
 
   const say = (text, kind = "") => {
     statusLine.textContent = text;
@@ -77,7 +79,7 @@ export function mountRecorder(slot, { answer, maxSeconds = 600 }) {
         watching?.stop();
         bar.value = 100;
         say("Transcribed: evaluating your spoken answer…");
-        if (!answer(asset.id)) {
+        if (!answer(asset.id, recordedFor)) {
           button.disabled = false;
           say("Not connected to the interview: wait a moment and record again.", "error");
         }
@@ -123,10 +125,12 @@ export function mountRecorder(slot, { answer, maxSeconds = 600 }) {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (error) {
+      unavailable = true;
       button.disabled = true;
       say(microphoneMessage(error), "error");
       return;
     }
+    recordedFor = currentTurn();
     const chunks = [];
     const type = preferredType();
     recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
@@ -169,14 +173,17 @@ export function mountRecorder(slot, { answer, maxSeconds = 600 }) {
     reset() {
       watching?.stop();
       bar.hidden = true;
-      if (!button.disabled || statusLine.dataset.kind !== "error" || recorder) {
-        button.disabled = false;
-        say("");
-      }
+      if (unavailable || recorder?.state === "recording") return;
+      button.disabled = false;
+      say("");
     },
     error(message) {
-      button.disabled = false;
+      if (!unavailable) button.disabled = false;
       say(message, "error");
+    },
+    /** The server refused an answer (a stale tab, say): recording is possible again. */
+    release() {
+      if (!unavailable && recorder?.state !== "recording") button.disabled = false;
     },
   };
 }
