@@ -255,12 +255,8 @@ class InterviewAnswerInput(StrictJSONTypes, serializers.Serializer):
     media = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False,
                                      help_text="A spoken answer: the id of your own processed recording "
                                                "(POST /api/v1/media/upload); its transcript is the answer.")
-
-    def validate(self, attrs):
-        if ("answer" in attrs) == ("media" in attrs):
-            raise serializers.ValidationError({"answer": ["Send either `answer` (typed) or `media` (spoken)."]},
-                                              code="answer_or_media")
-        return attrs
+    # Exactly one of the two: the service says so (after the session's 404, so that nobody learns
+    # anything about a session that is not theirs).
 
 
 class InterviewAnswerOutput(serializers.Serializer):

@@ -11,7 +11,7 @@ from .realtime import interview_group
 class InterviewConsumer(AuthenticatedJsonConsumer):
     """`/ws/interviews/<session>/`: one question at a time. On connect the client gets the whole
     session (`interview.state`), so a reconnect misses nothing. The client sends
-    `{"type": "answer", "turn": n, "text": "..."}` (or, spoken, `"media": <recording id>`); the evaluation comes back as
+    `{"type": "answer", "turn": n, "text": "..."}` (or, spoken, `"media": <recording id>`, whose transcript is the answer: any text is ignored); the evaluation comes back as
     `interview.evaluation`, then `interview.question` (the next one) or `interview.finished`,
     to every tab of the session. A bad answer gets `{"type": "error", "code", "message"}` and
     changes nothing. Someone else's session closes with 4403."""
@@ -63,7 +63,7 @@ class InterviewConsumer(AuthenticatedJsonConsumer):
             seconds = None
         try:
             await database_sync_to_async(services.session_answer)(
-                user=self.user, session_id=self.session_id, answer=text, turn_index=turn, source=source,
+                user=self.user, session_id=self.session_id, answer=None if media is not None else text, turn_index=turn, source=source,
                 seconds=seconds, media_id=media)
         except ApplicationError as error:
             await self.send_json({"type": "error", "code": error.code, "message": error.message,

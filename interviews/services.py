@@ -360,13 +360,15 @@ def session_answer(*, user, session_id: int, answer=None, turn_index: int | None
     two tabs answering at once exactly one counts; the other gets a conflict. Someone else's or an
     unknown session is a 404.
 
-    With `media_id` the answer is spoken: the text is that recording's transcript (what the
-    client sends as text is ignored), its speaking measures join the evaluation, and silent or
+    With `media_id` (and no `answer`) the answer is spoken: the text is that recording's
+    transcript, its speaking measures join the evaluation, and silent or
     unintelligible audio is judged "not enough evidence" with the recording's reason."""
-    text = _clean_answer(answer) if media_id is None else ""
+    text = _clean_answer(answer) if media_id is None and answer is not None else ""
     session = lock_session_for_update(session_id)
     if session is None or session.user_id != user.id:
         raise NotFound("No such interview.")
+    if (answer is None) == (media_id is None):
+        raise ValidationFailed("Send one answer: typed text or a recording.", code="answer_or_media")
     if session.status != SessionStatus.ACTIVE:
         raise Conflict("This interview has ended.", code="interview_finished")
     turns = list(session.turns.select_related("question").order_by("index"))

@@ -46,10 +46,12 @@ def test_a_recording_answers_with_its_transcript_and_speaking_measures(
     settings.AI_BASE_URL = ""
     asset = processed(user, recordings["speech_wav"], django_capture_on_commit_callbacks)
     assert asset.status == MediaStatus.READY and asset.transcript_status == "transcribed", asset.failure_reason
-    answered, following, _ = services.session_answer(user=user, session_id=session.pk, media_id=asset.id,
-                                                     answer="typed text is ignored for a spoken answer")
+    with pytest.raises(ValidationFailed) as both:  # one answer: typed or spoken
+        services.session_answer(user=user, session_id=session.pk, media_id=asset.id, answer="typed as well")
+    assert both.value.code == "answer_or_media"
+    answered, following, _ = services.session_answer(user=user, session_id=session.pk, media_id=asset.id)
     assert answered.media_id == asset.id and answered.answer_source == "spoken"
-    assert answered.answer == asset.transcript and "ignored" not in answered.answer
+    assert answered.answer == asset.transcript
     assert sum(word in answered.answer.split() for word in SENTENCE_WORDS) >= 0.6 * len(SENTENCE_WORDS)
     speaking = answered.evaluation["speaking"]
     assert speaking["words_per_minute"] == asset.speaking["words_per_minute"] > 60
@@ -126,6 +128,7 @@ def test_the_answer_api_takes_a_recording(session, user, other_user, auth_client
     both = auth_client.post(url, {"session": session.pk, "media": mine.id, "answer": "x"}, format="json")
     neither = auth_client.post(url, {"session": session.pk}, format="json")
     assert both.status_code == neither.status_code == 400
+    assert both.json()["error"]["code"] == neither.json()["error"]["code"] == "answer_or_media"
     answered = auth_client.post(url, {"session": session.pk, "turn": 0, "media": mine.id}, format="json")
     assert answered.status_code == 200, answered.json()
     body = answered.json()["answered"]
