@@ -175,6 +175,8 @@ class InterviewEvaluationOutput(serializers.Serializer):
     word_count = serializers.IntegerField()
     delivery = serializers.DictField(allow_null=True)
     summary = serializers.CharField()
+    speaking = serializers.DictField(required=False, help_text="Spoken answers only: words per minute, filler "
+                                                               "words, long pauses (from the recording).")
 
 
 class InterviewTurnOutput(serializers.Serializer):
@@ -188,6 +190,7 @@ class InterviewTurnOutput(serializers.Serializer):
     reason = serializers.CharField()
     answer = serializers.CharField(allow_null=True)
     answer_source = serializers.CharField(allow_null=True)
+    media = serializers.IntegerField(allow_null=True, help_text="A spoken answer's recording (GET /api/v1/media/<id>).")
     evaluation = InterviewEvaluationOutput(allow_null=True)
     engine = serializers.CharField(allow_null=True)
     answered_at = serializers.CharField(allow_null=True)
@@ -252,8 +255,13 @@ class InterviewAnswerInput(StrictJSONTypes, serializers.Serializer):
                                     help_text="The question answered: a stale tab's answer is refused (409).")
     # Length is checked by the service so that its error says the limit (ANSWER_MAX_CHARS).
     # Some non-space character (a blank answer is refused with `empty_answer`, also in the schema).
-    answer = serializers.RegexField(r"\S", trim_whitespace=False, max_length=ANSWER_MAX_CHARS,
+    answer = serializers.RegexField(r"\S", trim_whitespace=False, max_length=ANSWER_MAX_CHARS, required=False,
                                     help_text=f"At most {ANSWER_MAX_CHARS} characters, not only spaces.")
+    media = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False,
+                                     help_text="A spoken answer: the id of your own processed recording "
+                                               "(POST /api/v1/media/upload); its transcript is the answer.")
+    # Exactly one of the two: the service says so (after the session's 404, so that nobody learns
+    # anything about a session that is not theirs).
 
 
 class InterviewAnswerOutput(serializers.Serializer):
@@ -280,7 +288,8 @@ class InterviewAnswerApi(APIView):
             data.is_valid(raise_exception=True)
         v = data.validated_data
         answered, following, session = services.session_answer(
-            user=request.user, session_id=v["session"], answer=v["answer"], turn_index=v.get("turn"))
+            user=request.user, session_id=v["session"], answer=v.get("answer"), turn_index=v.get("turn"),
+            media_id=v.get("media"))
         return Response(InterviewAnswerOutput({
             "answered": selectors.turn_data(answered), "next": selectors.turn_data(following) if following else None,
             "status": session.status,

@@ -11,7 +11,7 @@ from .realtime import interview_group
 class InterviewConsumer(AuthenticatedJsonConsumer):
     """`/ws/interviews/<session>/`: one question at a time. On connect the client gets the whole
     session (`interview.state`), so a reconnect misses nothing. The client sends
-    `{"type": "answer", "turn": n, "text": "..."}`; the evaluation comes back as
+    `{"type": "answer", "turn": n, "text": "..."}` (or, spoken, `"media": <recording id>`, whose transcript is the answer: any text is ignored); the evaluation comes back as
     `interview.evaluation`, then `interview.question` (the next one) or `interview.finished`,
     to every tab of the session. A bad answer gets `{"type": "error", "code", "message"}` and
     changes nothing. Someone else's session closes with 4403."""
@@ -53,14 +53,18 @@ class InterviewConsumer(AuthenticatedJsonConsumer):
             await self.send_json({"type": "error", "code": "invalid", "message": "`turn` is a number."})
             return
         source = "spoken" if message.get("source") == "spoken" else "typed"
+        media = message.get("media")
+        if media is not None and (isinstance(media, bool) or not isinstance(media, int)):
+            await self.send_json({"type": "error", "code": "invalid", "message": "`media` is a recording's id."})
+            return
         seconds = message.get("seconds")
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
                                     or not 0 < seconds <= 3600):
             seconds = None
         try:
             await database_sync_to_async(services.session_answer)(
-                user=self.user, session_id=self.session_id, answer=text, turn_index=turn, source=source,
-                seconds=seconds)
+                user=self.user, session_id=self.session_id, answer=None if media is not None else text, turn_index=turn, source=source,
+                seconds=seconds, media_id=media)
         except ApplicationError as error:
             await self.send_json({"type": "error", "code": error.code, "message": error.message,
                                   "details": error.details})

@@ -150,6 +150,8 @@ class InterviewTurn(BaseModel):
     answer = models.TextField(blank=True)
     answer_source = models.CharField(max_length=8, blank=True, help_text="typed | spoken")
     answer_seconds = models.FloatField(null=True, blank=True, help_text="A spoken answer's length.")
+    # A spoken answer's recording (its transcript is the answer; the report plays it back).
+    media = models.ForeignKey("core.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     evaluation = models.JSONField(default=dict, blank=True)
     overall = models.PositiveSmallIntegerField(null=True, blank=True)
     engine = models.CharField(max_length=24, blank=True)

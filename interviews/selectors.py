@@ -86,7 +86,7 @@ def sessions_of(*, user) -> QuerySet[InterviewSession]:
 
 
 def session_turns(*, session: InterviewSession) -> list[InterviewTurn]:
-    return list(session.turns.select_related("question").order_by("index"))
+    return list(session.turns.select_related("question", "media").order_by("index"))
 
 
 def open_turn(turns: list[InterviewTurn]) -> InterviewTurn | None:
@@ -100,6 +100,7 @@ def turn_data(turn: InterviewTurn) -> dict:
             "category": turn.question.category, "difficulty": turn.question.difficulty,
             "hints": list(turn.question.hints), "reason": turn.reason,
             "answer": turn.answer if turn.answered_at else None, "answer_source": turn.answer_source or None,
+            "media": turn.media_id,
             "evaluation": turn.evaluation if turn.answered_at else None,
             "engine": turn.engine or None,
             "answered_at": turn.answered_at.isoformat() if turn.answered_at else None}

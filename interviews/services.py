@@ -12,6 +12,7 @@ from accounts.services import progress_record_event
 from core.ai_gateway import ai_complete
 from core.audit import audit_record
 from core.exceptions import Conflict, NotFound, ValidationFailed
+from core.models import MediaAsset, MediaStatus
 from core.realtime import publish_on_commit
 
 from . import engine, selectors
@@ -319,10 +320,17 @@ def _merge_model_evaluation(offline: dict, model: dict, answer: str, spec) -> di
     return merged
 
 
-def _evaluate(*, turn: InterviewTurn, answer: str, seconds, job_terms, user) -> tuple[dict, str, str]:
+def _evaluate(*, turn: InterviewTurn, answer: str, seconds, job_terms, user,
+              spoken: MediaAsset | None = None) -> tuple[dict, str, str]:
     spec = turn.question.spec()
-    offline = engine.evaluate(spec, answer, asked_prompt=turn.prompt, job_terms=job_terms,
-                              duration_seconds=seconds, focus_talking_point=turn.talking_point)
+    options = {"asked_prompt": turn.prompt, "job_terms": job_terms, "duration_seconds": seconds,
+               "focus_talking_point": turn.talking_point}
+    if spoken is not None:
+        offline = engine.evaluate_spoken(spec, answer, transcript_status=spoken.transcript_status,
+                                         reason=(spoken.speaking or {}).get("explanation", ""),
+                                         measures=spoken.speaking or {}, **options)
+    else:
+        offline = engine.evaluate(spec, answer, **options)
     if offline["status"] != "scored":
         return offline, "offline", ""  # nothing a model could judge either
     points = "\n".join(f"{i}. {p.text}" for i, p in enumerate(spec.talking_points))
@@ -336,6 +344,7 @@ def _evaluate(*, turn: InterviewTurn, answer: str, seconds, job_terms, user) -> 
         prompt=f"Question: {turn.prompt}\nTalking points:\n{points}\nRubric:\n{rubric}\nAnswer:\n{answer}")
     if result.data.get("offline"):
         return offline, "offline", result.fallback_reason
+    # (the speaking measures are the media job's, kept whatever the model says about the words)
     return _merge_model_evaluation(offline, result.data, answer, spec), result.engine, ""
 
 
@@ -356,17 +365,44 @@ def _turn_event(turn: InterviewTurn) -> dict:
     return selectors.turn_data(turn)
 
 
+def _spoken_asset(*, user, media_id) -> MediaAsset:
+    """The user's own finished recording to answer with. Someone else's (or an unknown) one is a
+    404; one still processing is a conflict, a failed one is refused with the job's reason."""
+    from core.media_selectors import media_get_for_user
+
+    if isinstance(media_id, bool) or not isinstance(media_id, int):
+        raise ValidationFailed("`media` is a recording's id.", code="invalid_media")
+    asset = media_get_for_user(user=user, asset_id=media_id)
+    if asset.status == MediaStatus.FAILED:
+        raise ValidationFailed(f"That recording could not be processed: {asset.failure_reason}",
+                               code="media_failed", details={"media": asset.id, "failure_code": asset.failure_code})
+    if asset.status != MediaStatus.READY:
+        raise Conflict("That recording is still being processed: answer with it once it is ready.",
+                       code="media_not_ready", details={"media": asset.id, "status": asset.status})
+    if not asset.transcribe or asset.transcript_status in ("not_requested", "no_audio"):
+        raise ValidationFailed("That recording has no transcribed audio to answer with.", code="media_no_speech",
+                               details={"media": asset.id, "transcript_status": asset.transcript_status})
+    return asset
+
+
 @transaction.atomic
-def session_answer(*, user, session_id: int, answer, turn_index: int | None = None, source: str = "typed",
-                   seconds: float | None = None) -> tuple[InterviewTurn, InterviewTurn | None, InterviewSession]:
+def session_answer(*, user, session_id: int, answer=None, turn_index: int | None = None, source: str = "typed",
+                   seconds: float | None = None,
+                   media_id: int | None = None) -> tuple[InterviewTurn, InterviewTurn | None, InterviewSession]:
     """Store the answer to the open question, evaluate it, calibrate the question, and ask the
     next one (or finish when the interview is complete). The session row is locked first, so of
     two tabs answering at once exactly one counts; the other gets a conflict. Someone else's or an
-    unknown session is a 404."""
-    text = _clean_answer(answer)
+    unknown session is a 404.
+
+    With `media_id` (and no `answer`) the answer is spoken: the text is that recording's
+    transcript, its speaking measures join the evaluation, and silent or
+    unintelligible audio is judged "not enough evidence" with the recording's reason."""
+    text = _clean_answer(answer) if media_id is None and answer is not None else ""
     session = lock_session_for_update(session_id)
     if session is None or session.user_id != user.id:
         raise NotFound("No such interview.")
+    if (answer is None) == (media_id is None):
+        raise ValidationFailed("Send one answer: typed text or a recording.", code="answer_or_media")
     if session.status != SessionStatus.ACTIVE:
         raise Conflict("This interview has ended.", code="interview_finished")
     turns = list(session.turns.select_related("question").order_by("index"))
@@ -376,11 +412,21 @@ def session_answer(*, user, session_id: int, answer, turn_index: int | None = No
     if turn_index is not None and turn_index != open_turn.index:
         raise Conflict("That question was already answered (in another tab?).", code="already_answered",
                        details={"open_turn": open_turn.index})
+    spoken = None
+    if media_id is not None:
+        spoken = _spoken_asset(user=user, media_id=media_id)
+        if InterviewTurn.objects.filter(media=spoken).exists():
+            raise Conflict("That recording already answers a question.", code="media_used",
+                           details={"media": spoken.id})
+        text = spoken.transcript.strip() if spoken.transcript_status == "transcribed" else ""
+        seconds = (spoken.speaking or {}).get("speaking_seconds") or spoken.duration_seconds
+        source = "spoken"
     evaluation, engine_name, fallback = _evaluate(turn=open_turn, answer=text, seconds=seconds,
-                                                  job_terms=session.job_terms, user=user)
+                                                  job_terms=session.job_terms, user=user, spoken=spoken)
     open_turn.answer = text
     open_turn.answer_source = source if source in ("typed", "spoken") else "typed"
     open_turn.answer_seconds = seconds
+    open_turn.media = spoken
     open_turn.evaluation = evaluation
     open_turn.overall = evaluation["overall"]
     open_turn.engine = engine_name

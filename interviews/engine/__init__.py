@@ -3,7 +3,7 @@ question, difficulty calibration and the final report. Pure Python, no Django, s
 tested and benchmarked alone."""
 
 from .calibration import CALIBRATION_MODEL, Calibration, calibrated_label, elo_update
-from .evaluation import ANSWER_MAX_CHARS, DIMENSIONS, evaluate
+from .evaluation import ANSWER_MAX_CHARS, DIMENSIONS, evaluate, evaluate_spoken
 from .questions import (
                         CATEGORIES,
                         DIFFICULTIES,
@@ -20,5 +20,5 @@ from .selection import Choice, SessionState, choose_next
 
 __all__ = ["ANSWER_MAX_CHARS", "CALIBRATION_MODEL", "CATEGORIES", "Calibration", "Choice", "DIFFICULTIES",
            "DIMENSIONS", "FollowUp", "QuestionSpec", "RubricItem", "SeedError", "SessionState", "TalkingPoint",
-           "build_report", "calibrated_label", "choose_next", "elo_update", "evaluate", "parse_question",
+           "build_report", "calibrated_label", "choose_next", "elo_update", "evaluate", "evaluate_spoken", "parse_question",
            "question_to_data"]

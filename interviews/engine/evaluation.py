@@ -318,3 +318,30 @@ def _summary(verdict, checks, dimensions, covered, missed) -> str:
     if missed:
         text += " Missing: " + "; ".join(m["text"].rstrip(".") for m in missed[:2]) + "."
     return text
+
+
+SPEAKING_KEYS = ("status", "word_count", "speaking_seconds", "words_per_minute", "fillers", "filler_count",
+                 "fillers_per_100_words", "long_pauses", "longest_pause_seconds", "explanation")
+
+
+def speaking_summary(measures: dict) -> dict:
+    """The media job's speaking measures (core.media_processing.speech) as an evaluation shows them."""
+    return {key: measures.get(key) for key in SPEAKING_KEYS}
+
+
+def evaluate_spoken(question: QuestionSpec, transcript: str, *, transcript_status: str, reason: str,
+                    measures: dict, **options) -> dict:
+    """Evaluate a spoken answer from its transcript, with the speaking measures added. Silent or
+    unintelligible audio has no transcript (none is made up for it): every dimension is then
+    "not enough evidence", and the reason is the one the recording gave, not "the answer is empty"."""
+    if transcript_status == "transcribed" and transcript.strip():
+        result = evaluate(question, transcript, **options)
+    else:
+        result = evaluate(question, "", asked_prompt=options.get("asked_prompt", ""))
+        why = reason or "No words could be made out in the recording."
+        result["checks"] = [{"code": transcript_status or "unintelligible", "message": why}]
+        for dimension in result["dimensions"]:
+            dimension["reason"] = why
+        result["summary"] = "Not enough evidence for a score: " + why
+    result["speaking"] = speaking_summary(measures)
+    return result

@@ -3,6 +3,7 @@
 // transcribed elsewhere) come in through window.prepforgeInterview.submitSpoken.
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
+import { mountPlayback, mountRecorder, speakingLine } from "./voice_answer.js";
 
 const DIMENSION_LABELS = { relevance: "Relevance", depth: "Depth", structure: "Structure", clarity: "Clarity",
   concision: "Concision" };
@@ -29,6 +30,7 @@ export function renderEvaluation(evaluation) {
   return `<p class="overall" data-overall><strong>Overall: ${escapeHtml(overall)}</strong>
       <span class="small muted">· ${Math.round(evaluation.evidence_share * 100)}% of the score rests on evidence · ${evaluation.word_count} words</span></p>
     ${checks ? `<ul class="checks" data-checks>${checks}</ul>` : ""}
+    ${speakingLine(evaluation.speaking)}
     <p>${escapeHtml(evaluation.summary)}</p>
     <table class="dimensions"><tbody>${rows}</tbody></table>
     <div class="grid two"><div><h3 class="small">Talking points covered</h3><ul class="points">${covered || "<li class='muted'>None</li>"}</ul></div>
@@ -48,6 +50,7 @@ function start(root) {
   const feedback = root.querySelector("[data-feedback]");
   let currentTurn = null;
   let total = 0;
+  let voice = null;
 
   function showQuestion(turn) {
     currentTurn = turn ? turn.index : null;
@@ -66,13 +69,15 @@ function start(root) {
     textarea.value = "";
     updateCount();
     submit.disabled = false;
+    voice?.reset();
   }
 
   function addToTranscript(turn) {
     const list = root.querySelector("[data-transcript]");
     const item = document.createElement("li");
     item.className = "turn answered";
-    item.innerHTML = `<p class="turn-prompt"><strong>${escapeHtml(turn.prompt)}</strong></p><p class="turn-answer">${escapeHtml(turn.answer)}</p>`;
+    const said = turn.answer || (turn.answer_source === "spoken" ? "(no words were heard in the recording)" : "");
+    item.innerHTML = `<p class="turn-prompt"><strong>${escapeHtml(turn.prompt)}</strong>${turn.answer_source === "spoken" ? ' <span class="pill small">spoken</span>' : ""}</p><p class="turn-answer">${escapeHtml(said)}</p>`;
     list.appendChild(item);
   }
 
@@ -110,6 +115,8 @@ function start(root) {
       case "error":
         error.textContent = event.message;
         submit.disabled = false;
+        if (String(event.code || "").startsWith("media_")) voice?.error(event.message);
+        else voice?.release();
         break;
       default:
         break;
@@ -151,7 +158,17 @@ function start(root) {
     event.preventDefault();
     if (send(textarea.value)) status.textContent = "Evaluating…";
   });
-  // The place for spoken answers: a recorder that has a transcript calls this.
+  // Spoken answers: the recording's id goes to the server, which answers with its transcript.
+  voice = mountRecorder(root.querySelector("[data-voice-slot]"), {
+    currentTurn: () => currentTurn,
+    answer: (mediaId, turn) => {
+      error.textContent = "";
+      if (!socket.send({ type: "answer", turn, media: mediaId, source: "spoken" })) return false;
+      submit.disabled = true;
+      status.textContent = "Evaluating…";
+      return true;
+    },
+  });
   window.prepforgeInterview = {
     submitSpoken: ({ text, seconds }) => send(String(text || ""), { source: "spoken", seconds: Number(seconds) || null }),
   };
@@ -160,4 +177,5 @@ function start(root) {
 document.addEventListener("DOMContentLoaded", () => {
   const root = document.querySelector("[data-interview]");
   if (root) start(root);
+  document.querySelectorAll("[data-recording]").forEach(mountPlayback);
 });

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from interviews.services import questions_seed
+from tests.media.recordings import recordings  # noqa: F401 (the session fixture: real recordings for spoken answers)
 
 TEST_BANK = Path(__file__).resolve().parent / "questions"
 

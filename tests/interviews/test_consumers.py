@@ -93,3 +93,32 @@ async def test_signed_out_is_refused(started):
     ws = WebsocketCommunicator(application, f"/ws/interviews/{started.pk}/", headers=[ORIGIN])
     await ws.connect(timeout=5)
     assert (await ws.receive_output(timeout=5))["code"] == CloseCode.UNAUTHENTICATED
+
+
+def _recording(owner, **fields):
+    from core.models import MediaAsset
+
+    values = {"file": "media/x.webm", "container": "webm", "content_type": "audio/webm", "size_bytes": 1000,
+              "status": "ready", "transcript_status": "transcribed", "kind": "audio",
+              "transcript": "I kept a journal of every decision and the result it had on the team.",
+              "speaking": {"status": "transcribed", "words_per_minute": 140.0, "filler_count": 0, "fillers": {},
+                           "long_pauses": [], "speaking_seconds": 6.0}} | fields
+    return MediaAsset.objects.create(owner=owner, **values).id
+
+
+async def test_a_spoken_answer_names_its_recording(user, other_user, started):
+    mine = await database_sync_to_async(_recording)(user)
+    theirs = await database_sync_to_async(_recording)(other_user)
+    ws, connected = await open_socket(user, started.pk)
+    assert connected
+    await receive(ws)
+    await ws.send_to(text_data=json.dumps({"type": "answer", "turn": 0, "media": "12"}))
+    assert (await receive(ws))["code"] == "invalid"
+    await ws.send_to(text_data=json.dumps({"type": "answer", "turn": 0, "media": theirs}))
+    assert (await receive(ws))["code"] == "not_found"
+    await ws.send_to(text_data=json.dumps({"type": "answer", "turn": 0, "media": mine, "text": "not this"}))
+    evaluation = await receive(ws)
+    assert evaluation["type"] == "interview.evaluation" and evaluation["turn"]["media"] == mine
+    assert evaluation["turn"]["answer"].startswith("I kept a journal")
+    assert evaluation["turn"]["evaluation"]["speaking"]["words_per_minute"] == 140.0
+    await ws.disconnect()

@@ -1,0 +1,183 @@
+"""A spoken answer in Chromium with a fake microphone playing a sentence Festival's text2wave
+spoke: record it, watch the media job on the page, get the live feedback with words per minute,
+answer the next question by typing, open the report and play the recording while the transcript
+follows it. With a real Redis (REDIS_URL) the media job runs in a real Celery worker, so the
+progress really comes over /ws/media/<id>/; without one it runs in the upload request.
+Screenshots: var/screenshots/voice-*.png."""
+
+import json
+import os
+import re
+import subprocess
+import uuid
+
+import pytest
+
+from interviews.models import InterviewTurn
+from interviews.services import questions_seed
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    browser_skip_reason,
+    sync_playwright,
+)
+from tests.browser.test_resume_journeys import log_in
+from tests.live_server import VENV_BIN, asgi_server, process_env, running
+from tests.media.recordings import HAVE_FESTIVAL, HAVE_FFMPEG, SENTENCE
+
+pytestmark = [pytest.mark.browser]
+
+try:
+    from playwright.sync_api import expect
+except Exception:  # pragma: no cover - the conftest skips these tests then
+    expect = None
+
+
+@pytest.fixture(scope="module")
+def spoken_wav(tmp_path_factory):
+    if not (HAVE_FESTIVAL and HAVE_FFMPEG):
+        pytest.skip("Debian's festival and ffmpeg are not installed")
+    path = tmp_path_factory.mktemp("voice") / "answer.wav"
+    subprocess.run(["text2wave", "-o", str(path)], input=SENTENCE.encode(), check=True, timeout=120)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, spoken_wav):
+    """Chromium whose microphone plays the wav once (then silence), permission granted."""
+    reason = browser_skip_reason()
+    if reason:
+        pytest.skip(f"browser test skipped: {reason}")
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={spoken_wav}%noloop", "--autoplay-policy=no-user-gesture-required"]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=args)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def live_site(allow_async_unsafe, transactional_db, tmp_path):
+    if not os.environ.get("REDIS_URL"):
+        with asgi_server(tmp_path) as base_url:
+            yield base_url
+        return
+    from config.celery import app as celery_app
+
+    queue = f"test-voice-{uuid.uuid4().hex[:8]}"
+    overrides = {"CELERY_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=solo", "--loglevel=INFO",
+               "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+    try:
+        with running(command, process_env(tmp_path, **overrides), tmp_path / "worker.log"), \
+                asgi_server(tmp_path, **overrides) as base_url:
+            yield base_url
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+
+
+def test_answer_by_voice_then_by_typing_and_play_it_back(new_context, make_user, shot):
+    questions_seed()
+    vic = make_user(username="vic", email="vic@example.com", name="Vic Stone")
+    page = new_context().new_page()
+    errors, media_events = [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def watch(socket):
+        if "/ws/media/" in socket.url:
+            socket.on("framereceived", lambda frame: media_events.append(json.loads(frame)))
+
+    page.on("websocket", watch)
+    log_in(page, vic.email)
+    page.goto("/interviews/start/")
+    page.select_option("#id_interview_type", "technical")
+    page.fill("#id_length", "2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the interview").click()
+    expect(page.locator("[data-connection]")).to_have_text("Live")
+    session_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+    record = page.get_by_role("button", name="Record answer")
+    expect(record).to_be_visible()
+    record.click()
+    stop = page.get_by_role("button", name="Stop recording")
+    expect(stop).to_have_attribute("aria-pressed", "true")
+    # The sentence lasts about five seconds: stop once the recorder's clock has passed it.
+    expect(page.locator("[data-record-time]")).to_have_text("0:06", timeout=15_000)
+    shot(page, "voice-01-recording")
+    stop.click()
+    if os.environ.get("REDIS_URL"):  # a real worker takes seconds: the job's progress is on the page meanwhile
+        expect(page.locator("[data-voice-progress]")).to_be_visible()
+        expect(page.locator("[data-voice-status]")).to_have_text(re.compile(r"\d+%|Uploading"))
+        shot(page, "voice-02a-processing")
+    feedback = page.locator("[data-feedback]")
+    expect(feedback.locator("[data-wpm]")).to_contain_text("words per minute", timeout=60_000)
+    expect(feedback.locator("[data-speaking]")).to_contain_text("filler word")
+    expect(feedback.locator("[data-overall]")).to_contain_text("Overall:")
+    expect(page.locator("[data-transcript] li")).to_have_count(1)
+    expect(page.locator("[data-transcript] li").first).to_contain_text("spoken")
+    shot(page, "voice-02-spoken-feedback")
+
+    spoken = InterviewTurn.objects.select_related("media").get(session_id=session_id, index=0)
+    assert spoken.answer_source == "spoken" and spoken.media.owner_id == vic.id
+    assert spoken.media.status == "ready" and spoken.media.transcript_status == "transcribed", spoken.media.speaking
+    heard = spoken.answer.lower().split()
+    assert sum(word in heard for word in SENTENCE.lower().split()) >= 0.5 * len(SENTENCE.split()), spoken.answer
+    assert spoken.evaluation["speaking"]["words_per_minute"] > 60
+    if os.environ.get("REDIS_URL"):  # a real worker: the page followed the job's stages live
+        stages = [event.get("stage") for event in media_events]
+        assert "transcribing" in stages and stages[-1] == "ready", media_events
+
+    # The next question, typed: the recorder does not get in the way.
+    page.get_by_label("Your answer").fill(
+        "I would profile first, then add an index on the column the slow query filters by, cache the hot "
+        "reads with a short expiry, and measure the latency before and after to be sure it helped.")
+    page.get_by_role("button", name="Send answer").click()
+    page.wait_for_url(re.compile(rf"/interviews/{session_id}/report/$"), timeout=20_000)
+    turns = page.locator("[data-report-turn]")
+    expect(turns).to_have_count(2)
+    expect(turns.first.locator("[data-report-speaking]")).to_contain_text("words per minute")
+    expect(turns.nth(1).locator("[data-recording]")).to_have_count(0)
+
+    player = turns.first.locator("[data-recording-player]")
+    expect(player).to_have_attribute("src", re.compile(rf"/api/v1/media/{spoken.media_id}/file/web/?$"))
+    words = turns.first.locator("[data-recording-words] span")
+    assert words.count() == len(spoken.media.transcript_words) > 3
+    player.evaluate("audio => audio.play()")
+    expect(turns.first.locator(".word-current")).to_have_count(1, timeout=10_000)
+    page.wait_for_function("() => document.querySelector('[data-recording-player]').currentTime > 1.5")
+    marked = turns.first.locator(".word-current")
+    expect(marked).to_have_attribute("aria-current", "true")
+    shot(page, "voice-03-report-playing")
+    assert page.evaluate("() => document.querySelector('[data-recording-player]').error") is None
+    assert not errors, errors
+
+
+def test_a_refused_microphone_says_so_and_typing_still_works(browser, live_site, make_user, shot):
+    questions_seed()
+    rae = make_user(username="rae", email="rae@example.com", name="Rae Kim")
+    context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 860})
+    try:
+        page = context.new_page()
+        # What a browser does when the person clicks "Block" on the microphone prompt.
+        page.add_init_script("""navigator.mediaDevices.getUserMedia = () =>
+            Promise.reject(new DOMException("Permission denied", "NotAllowedError"));""")
+        log_in(page, rae.email)
+        page.goto("/interviews/start/")
+        page.fill("#id_length", "1")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start the interview").click()
+        expect(page.locator("[data-connection]")).to_have_text("Live")
+        page.get_by_role("button", name="Record answer").click()
+        expect(page.locator("[data-voice-status]")).to_have_text(re.compile("Microphone permission was refused"))
+        expect(page.get_by_role("button", name="Record answer")).to_be_disabled()
+        shot(page, "voice-04-microphone-refused")
+        page.get_by_label("Your answer").fill("I would add a cache and measure the latency before and after it.")
+        page.get_by_role("button", name="Send answer").click()
+        page.wait_for_url(re.compile(r"/report/$"), timeout=20_000)
+    finally:
+        context.close()
