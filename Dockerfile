@@ -36,7 +36,7 @@ COPY . .
 # Static files collected into the image (WhiteNoise's manifest; nginx gets a copy in stage 3).
 # The settings need these values to load with DEBUG off; they are not kept.
 RUN mkdir -p /app/var /data/media /data/private \
-    && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0 \
+    && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0 --ignore src \
     && chown -R prepforge:prepforge /app/var /data
 USER prepforge
 EXPOSE 8000

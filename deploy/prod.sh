@@ -22,7 +22,7 @@ fi
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 .venv/bin/python manage.py ensure_database
 .venv/bin/python manage.py migrate --noinput
-.venv/bin/python manage.py collectstatic --noinput -v 0
+.venv/bin/python manage.py collectstatic --noinput -v 0 --ignore src  # the bundles in dist/ are served, not their sources
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py seed_challenges
 export PREPFORGE_NGINX_CONF="$PWD/var/prod/nginx.conf"

@@ -38,6 +38,10 @@ else:
 """
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
 @pytest.fixture(scope="module")
 def stack():
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
@@ -50,7 +54,9 @@ def stack():
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_SETTINGS"))}
     env.update({key: str(value) for key, value in ports.items()})
     env.update({
-        "DATABASE_URL": f"{base}/prepforge_prod_smoke", "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/13",
+        # Per parallel test worker: each one that runs a test of this module starts its own stack.
+        "DATABASE_URL": f"{base}/prepforge_prod_smoke{WORKER}",
+        "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{13 + WORKER_INDEX}",
         "PREPFORGE_VAR_DIR": str(var), "CELERY_QUEUE": "prod-smoke", "PROMETHEUS_MULTIPROC_DIR": str(var / "metrics"),
         "EMAIL_FILE_PATH": str(var / "mail"), "PYTHONUNBUFFERED": "1",
     })
@@ -58,7 +64,7 @@ def stack():
     subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)
     subprocess.run([f"{ROOT}/.venv/bin/python", "-c", (
         "import psycopg; c = psycopg.connect(dbname='postgres', host='127.0.0.1', user='postgres', autocommit=True);"
-        "c.execute('DROP DATABASE IF EXISTS prepforge_prod_smoke')")], capture_output=True)
+        f"c.execute('DROP DATABASE IF EXISTS prepforge_prod_smoke{WORKER}')")], capture_output=True)
     log = var / "prod.log"
     with running(["./deploy/prod.sh"], env, log, cwd=ROOT) as process:
         try:
