@@ -65,7 +65,7 @@ prod: $(VENV)/.installed
 	./deploy/prod.sh
 
 test: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest tests/bench -p no:cacheprovider -o addopts="" -s $(PYTEST_ARGS)

@@ -11,11 +11,14 @@ export DEBUG=0 ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}" TRUSTED_PRO
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="${SECURE_COOKIES:-0}" SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
 export CSRF_TRUSTED_ORIGINS="${CSRF_TRUSTED_ORIGINS:-http://127.0.0.1:$PROD_PORT,http://localhost:$PROD_PORT}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PROD_PORT}"
-export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/prod/metrics}"
-mkdir -p var/prod
+# This run's own files (nginx's configuration, pid and temp files, beat's schedule, the secret key)
+# sit under the settings' var directory, so two runs with their own PREPFORGE_VAR_DIR never share one.
+export PREPFORGE_PROD_DIR="${PREPFORGE_VAR_DIR:-$PWD/var}/prod"
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PREPFORGE_PROD_DIR/metrics}"
+mkdir -p "$PREPFORGE_PROD_DIR"
 if [ -z "${SECRET_KEY:-}" ]; then
-  [ -s var/prod/secret-key ] || (umask 077 && .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/prod/secret-key)
-  SECRET_KEY="$(cat var/prod/secret-key)"
+  [ -s "$PREPFORGE_PROD_DIR/secret-key" ] || (umask 077 && .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$PREPFORGE_PROD_DIR/secret-key")
+  SECRET_KEY="$(cat "$PREPFORGE_PROD_DIR/secret-key")"
   export SECRET_KEY
 fi
 # A fresh metrics directory for the processes about to start (prometheus-client's multiprocess mode).
@@ -25,9 +28,9 @@ rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 .venv/bin/python manage.py collectstatic --noinput -v 0 --ignore src  # the bundles in dist/ are served, not their sources
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py seed_challenges
-export PREPFORGE_NGINX_CONF="$PWD/var/prod/nginx.conf"
+export PREPFORGE_NGINX_CONF="$PREPFORGE_PROD_DIR/nginx.conf"
 .venv/bin/python manage.py render_nginx_conf "$PREPFORGE_NGINX_CONF" --listen "127.0.0.1:$PROD_PORT" \
-  --upstream "127.0.0.1:$WEB1_PORT" --upstream "127.0.0.1:$WEB2_PORT"
+  --upstream "127.0.0.1:$WEB1_PORT" --upstream "127.0.0.1:$WEB2_PORT" --run-dir "$PREPFORGE_PROD_DIR"
 echo ""
 echo "  PrepForge (production-style) on http://127.0.0.1:$PROD_PORT/  (nginx -> web :$WEB1_PORT and :$WEB2_PORT)"
 echo ""

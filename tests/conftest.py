@@ -88,13 +88,3 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Under parallel workers (`make test`, --dist loadgroup) each module of tests/integration
-    runs on one worker: their module-scoped stacks (nginx, web processes, a worker) use fixed
-    names such as the production smoke's database, and start once per module, not per worker."""
-    for item in items:
-        if "/tests/integration/" in str(item.path):
-            item.add_marker(pytest.mark.xdist_group(f"integration-{item.path.stem}"))
