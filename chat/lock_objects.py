@@ -12,3 +12,17 @@ def lock_chat_user_states(user_ids) -> dict[int, ChatUserState]:
     ids = sorted(set(user_ids))
     ChatUserState.objects.bulk_create([ChatUserState(user_id=i) for i in ids], ignore_conflicts=True)
     return {s.user_id: s for s in lock_for_update(ChatUserState.objects.filter(user_id__in=ids).order_by("user_id"))}
+
+
+def lock_bots(bot_ids):
+    """Bots' update counters, locked in ascending id order (after the event counters, which a
+    message locks first)."""
+    from .bot_models import Bot
+
+    return {b.id: b for b in lock_for_update(Bot.objects.filter(id__in=sorted(set(bot_ids))).order_by("id"))}
+
+
+def lock_webhook_delivery(delivery_id):
+    from .bot_models import WebhookDelivery
+
+    return lock_for_update(WebhookDelivery.objects.filter(id=delivery_id)).first()

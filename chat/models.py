@@ -235,3 +235,7 @@ class ChatEvent(models.Model):
     def __str__(self):
         return f"{self.type} #{self.event_id} for {self.user_id}"
 
+
+
+# Bots live in their own module; imported here so that the app registry finds them.
+from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401

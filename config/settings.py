@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
         "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
+    "recover-lost-webhook-deliveries": {
+        "task": "chat.bot_tasks.webhook_deliveries_recover_task",
+        "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
+    },
     "recover-lost-media-jobs": {
         "task": "core.tasks.media_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
@@ -409,6 +414,18 @@ WEBSOCKET_MAX_MESSAGE_BYTES = 4096
 WEBSOCKET_RATE = (20, 10.0)  # messages per seconds, per connection
 # Messenger: messages one user may send a minute, across all chats (chat.services).
 CHAT_MESSAGES_PER_MINUTE = int(os.environ.get("CHAT_MESSAGES_PER_MINUTE", "30"))
+# Chat bots (chat.bot_services): messages one bot may send a minute; getUpdates' longest wait.
+BOT_MESSAGES_PER_MINUTE = int(os.environ.get("BOT_MESSAGES_PER_MINUTE", "20"))
+BOT_LONG_POLL_MAX_SECONDS = int(os.environ.get("BOT_LONG_POLL_MAX_SECONDS", "25"))
+# Outgoing webhooks: each attempt's time limit, the most of an answer read, attempts in all and
+# the first wait between them (doubled each time).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_RESPONSE_BYTES = int(os.environ.get("WEBHOOK_MAX_RESPONSE_BYTES", "65536"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "5"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+# Networks webhooks may reach although they are not public. For the test suite's loopback
+# receiver only: deliberately no environment variable, so no deployment can be talked into it.
+WEBHOOK_ALLOWED_NETWORKS: list[str] = []
 
 # --- AI -----------------------------------------------------------------------------------------
 # Without AI_BASE_URL the offline engine answers (deterministic, explained). With it, any

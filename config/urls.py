@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("community.api_urls")),
     path("api/v1/", include("analytics.api_urls")),
     path("api/v1/", include("chat.api_urls")),
+    path("api/v1/", include("chat.bot_api_urls")),
     path("api/v2/piston/", include("challenges.piston_urls")),
     re_path(r"^api/", api_not_found),
     path("", include("challenges.urls")),

@@ -18,6 +18,8 @@ kind by ascending primary key:
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)
   5c. interviews.InterviewSession, then interviews.Question (its calibration)
+  5d. chat.ChatUserState (a message's event counters), then chat.Bot (update counters), then
+      chat.WebhookDelivery (locked alone, to record an attempt)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)
