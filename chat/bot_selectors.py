@@ -34,3 +34,17 @@ def webhook_deliveries_of_bot(*, bot: Bot) -> QuerySet[WebhookDelivery]:
 
 def webhook_pending_count(*, bot: Bot) -> int:
     return WebhookDelivery.objects.filter(bot=bot, status=WebhookDeliveryStatus.PENDING).count()
+
+
+def recent_deliveries_by_bot(*, owner: User, per_bot: int = 20) -> dict[int, list[WebhookDelivery]]:
+    """The newest `per_bot` deliveries of each of the owner's bots, in one query."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    rows = (WebhookDelivery.objects.filter(bot__owner=owner)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("bot_id")], order_by=F("id").desc()))
+            .filter(rank__lte=per_bot).order_by("bot_id", "-id"))
+    grouped: dict[int, list[WebhookDelivery]] = {}
+    for delivery in rows:
+        grouped.setdefault(delivery.bot_id, []).append(delivery)
+    return grouped

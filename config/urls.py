@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("resumes.urls")),
     path("", include("interviews.urls")),
     path("", include("analytics.urls")),
+    path("", include("chat.bot_urls")),
     path("", include("chat.urls")),
     path("", include("accounts.urls")),
     path("", include("community.urls")),
