@@ -499,7 +499,8 @@ def message_send(*, sender: User, chat: Chat, body: str, reply_to_id: int | None
                                                        last_delivered_message_id=message.id)
     events_emit(user_ids=_member_ids(chat.id), type="message.new", payload={"message": message_to_dict(message, [])})
     _notify_mentions(message, mentioned, chat)
-    from .bot_services import bot_updates_for_message  # imported here: bot_services imports this module
+    # Imported here: bot_services imports this module.
+    from .bot_services import bot_updates_for_message
 
     bot_updates_for_message(message=message)
     return message
