@@ -125,3 +125,33 @@ class InviteLinkAdmin(ReadOnlyAdmin):
     def revoke(self, request, queryset):
         _each(self, request, queryset.select_related("chat"),
               lambda link: services.invite_link_revoke(actor=request.user, link=link))
+
+
+# --- bots ---------------------------------------------------------------------------------------
+
+from .bot_models import Bot, WebhookDelivery  # noqa: E402
+
+
+@admin.register(Bot)
+class BotAdmin(ReadOnlyAdmin):
+    list_display = ("user", "owner", "token_hint", "token_revoked_at", "webhook_url", "created_at")
+    search_fields = ("user__username", "owner__username", "owner__email")
+    list_select_related = ("user", "owner")
+    # The webhook secret signs deliveries: staff see that there is one, not what it is.
+    exclude = ("token_hash", "webhook_secret")
+    actions = ["revoke_tokens"]
+
+    @admin.action(description="Revoke the selected bots' tokens")
+    def revoke_tokens(self, request, queryset):
+        from . import bot_services
+
+        _each(self, request, queryset.select_related("owner"),
+              lambda bot: bot_services.bot_token_revoke(owner=bot.owner, bot=bot))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("id", "bot", "update_id", "status", "attempts", "last_status_code", "last_error", "created_at")
+    list_filter = ("status",)
+    search_fields = ("bot__user__username", "url")
+    list_select_related = ("bot__user",)
