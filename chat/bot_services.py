@@ -199,10 +199,6 @@ def bot_webhook_delete(*, bot: Bot) -> Bot:
 
 # --- updates -----------------------------------------------------------------------------------
 
-def _person(user: User) -> dict:
-    return {"id": user.id, "is_bot": hasattr(user, "bot"), "first_name": user.display_name, "username": user.username}
-
-
 def bot_to_dict(bot: Bot) -> dict:
     """getMe: the bot as members see it."""
     return {"id": bot.user_id, "is_bot": True, "first_name": bot.user.display_name, "username": bot.user.username}
