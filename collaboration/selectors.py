@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from core.exceptions import NotFound, first_or_not_found
 
-from .models import DocumentCheckpoint, DocumentUpdate, Participant, Role, Room, RoomMessage, RoomQuestion
+from .models import (
+    DocumentCheckpoint,
+    DocumentUpdate,
+    Participant,
+    Role,
+    Room,
+    RoomMessage,
+    RoomQuestion,
+)
 
 GUEST_SESSION_KEY = "room_guests"
 
