@@ -5,6 +5,7 @@ code."""
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from collaboration import services
@@ -81,9 +82,12 @@ def other_room(make_user):
 
 
 async def test_offer_answer_and_candidates_reach_only_the_addressed_peer(room, interviewer_seat, candidate,
-                                                                        observer, other_room):
+                                                                        observer, other_room, make_user):
+    second_candidate = await database_sync_to_async(services.room_join)(
+        room=room, token=services.invite_token(room=room, role="candidate"), user=await database_sync_to_async(make_user)())
     a = await events(room, interviewer_seat)
     b = await events(room, candidate)
+    c = await events(room, second_candidate)
     watcher = await events(room, observer)
     elsewhere_room, elsewhere_seat, _ = other_room
     elsewhere = await events(elsewhere_room, elsewhere_seat)
@@ -92,6 +96,8 @@ async def test_offer_answer_and_candidates_reach_only_the_addressed_peer(room, i
     joined = await next_of(a, "call.peer_joined")
     assert joined["peer_id"] == peer_b and joined["participant"]["id"] == candidate.id
     assert peer_a != peer_b
+    peer_c = await join_call(c)  # in the same call: hears the joins, but no signal meant for b
+    assert (await next_of(b, "call.peer_joined"))["peer_id"] == peer_c
     await join_call(elsewhere)  # a call in another room: never hears this one
 
     await a.send_json_to({"type": "call.signal", "to": peer_b, "description": {"type": "offer", "sdp": OFFER_SDP},
@@ -106,6 +112,7 @@ async def test_offer_answer_and_candidates_reach_only_the_addressed_peer(room, i
     await a.send_json_to({"type": "call.signal", "to": peer_b, "candidate": {"candidate": "", "sdpMid": "0"}})
     assert (await next_of(b, "call.signal"))["candidate"]["candidate"] == ""  # end of candidates
 
+    assert not [e for e in await heard(c) if e["type"] == "call.signal"]
     # The observer (not in the call) and the other room heard no signal, not even the joins.
     for ws in (watcher, elsewhere):
         assert not [e for e in await heard(ws) if e["type"].startswith("call.")]
@@ -123,7 +130,7 @@ async def test_offer_answer_and_candidates_reach_only_the_addressed_peer(room, i
     assert (await next_of(a, "call.peer_left"))["peer_id"] == peer_b
     await a.send_json_to({"type": "call.signal", "to": peer_b, "candidate": CANDIDATE})
     assert (await next_of(a, "error"))["code"] == "call_peer_gone"
-    for ws in (a, b, watcher, elsewhere):
+    for ws in (a, b, c, watcher, elsewhere):
         await ws.disconnect()
 
 

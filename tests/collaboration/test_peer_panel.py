@@ -209,3 +209,29 @@ def test_the_pickers_search_is_one_query(bank, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = selectors.panel_question_search()
     assert len(rows) >= 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_after_a_swap_the_document_sockets_enforce_the_new_roles(room, interviewer_seat, candidate):
+    """The lock exempts the interviewer: after a swap that is the new one, on the open document
+    connections too."""
+    from collaboration.consumers import RoomClose
+
+    from .conftest import YClient
+
+    old = YClient(room, await cookie_of(interviewer_seat))
+    new = YClient(room, await cookie_of(candidate))
+    await old.connect()
+    await new.connect()
+    await database_sync_to_async(services.room_roles_swap)(room=room, by=interviewer_seat)
+    fresh = await database_sync_to_async(Participant.objects.get)(id=candidate.id)
+    await database_sync_to_async(services.room_set_lock)(room=room, by=fresh, locked=True)
+    await old.pump()
+    await new.pump()
+    await new.type(0, "new interviewer ")
+    await old.type(0, "old interviewer ")
+    assert await old.pump(timeout=1) == RoomClose.READ_ONLY
+    await new.pump()
+    assert new.value == "new interviewer "
+    await new.close()
