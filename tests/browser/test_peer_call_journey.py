@@ -64,6 +64,15 @@ def browser(django_db_setup):
             chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """Two browsers with live video on a shared 2-core machine: give each expectation 15 s
+    (Playwright's default, 5 s, comes back afterwards)."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=None)
+
+
 @pytest.fixture
 def bank(db):
     from interviews.services import questions_seed
@@ -106,6 +115,8 @@ def own_address(address: str) -> bool:
 
 def open_room(new_context, user, room, *, init_script=LOOPBACK_ONLY):
     context = new_context()
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(30_000)
     context.add_init_script(init_script)
     page = context.new_page()
     errors: list[str] = []
