@@ -10,6 +10,7 @@ reconnect), runs, language, lock, timer, end; client commands go to the services
 
 import asyncio
 import contextlib
+import json
 import time
 from urllib.parse import parse_qs
 
@@ -26,10 +27,12 @@ from core.query_params import parse_int
 from core.rate_limits import TokenBucket
 
 from . import selectors, services
+from .calls import CallPeer, call_peer_add, call_peer_get, call_peer_remove, new_peer_id
 from .documents import EMPTY_UPDATE, DocumentRefused, coalesce, document_open, document_release
 from .models import Role
 from .persistence import update_batcher
-from .realtime import room_events_group
+from .realtime import room_call_group, room_events_group, room_participant_group
+from .signalling import SignalRejected, signal_read
 
 
 class RoomClose:
@@ -149,6 +152,11 @@ class RoomDocumentConsumer(AsyncWebsocketConsumer):
             asyncio.get_running_loop().create_task(self.give_up(RoomClose.ENDED))
         elif event.get("type") == "room.lock":
             self.room.editor_locked = event["locked"]
+        elif event.get("type") == "room.roles":
+            # A swap: the lock exemption follows the interviewer's seat.
+            role = event["roles"].get(str(self.participant.id))
+            if role:
+                self.participant.role = role
 
     async def give_up(self, code: int, already_closing: bool = False) -> None:
         """Close this connection: out of the room at once (its cursors go everywhere), then the
@@ -269,13 +277,18 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         self.user = self.scope.get("user")
         capacity, per_seconds = settings.WEBSOCKET_RATE
         self.bucket = TokenBucket(capacity, per_seconds)
-        self.groups_joined = [room_events_group(self.room_id)]
-        await self.channel_layer.group_add(self.groups_joined[0], self.channel_name)
+        self.groups_joined = [room_events_group(self.room_id),
+                              room_participant_group(self.room_id, self.participant.id)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.call_peer_id: str | None = None
+        self.call_bucket = TokenBucket(*settings.ROOM_CALL_SIGNAL_RATE)
         await self.accept()
         await database_sync_to_async(services.presence_change)(participant=self.participant, delta=1)
         await self.send_json({"type": "room.state", **await self.state()})
 
     async def disconnect(self, code):
+        await self.call_leave()
         await super().disconnect(code)
         if self.participant is not None:
             await database_sync_to_async(services.presence_change)(participant=self.participant, delta=-1)
@@ -301,7 +314,116 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
                                        ack="notes.saved"),
             "end": self.command(lambda room, p, m: services.room_end(room=room, by=p)),
             "challenge.attach": self.attach_challenge,
+            "panel.search": self.panel_search,
+            "panel.pick": self.command(lambda room, p, m: services.room_question_pick(room=room, by=p,
+                                                                                   slug=str(m.get("slug") or ""))),
+            "roles.swap": self.command(lambda room, p, m: services.room_roles_swap(room=room, by=p)),
         }
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Call signalling (`call.*`) has a rate bound of its own: a connection trickles a burst of
+        ICE candidates when a call starts, which must not use up the budget of chat and controls."""
+        raw = text_data if text_data is not None else bytes_data
+        if self.participant is None or raw is None or len(raw) > self.max_message_bytes:
+            await super().receive(text_data=text_data, bytes_data=bytes_data)
+            return
+        try:
+            message = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            message = None
+        kind = message.get("type") if isinstance(message, dict) else None
+        if not (isinstance(kind, str) and kind.startswith("call.")):
+            await super().receive(text_data=text_data, bytes_data=bytes_data)
+            return
+        if not self.call_bucket.allow():
+            await self.close(code=CloseCode.RATE_LIMITED)
+            return
+        handler = {"call.join": self.call_join, "call.leave": self.call_leave_request,
+                   "call.signal": self.call_signal}.get(kind)
+        if handler is None:
+            await self.send_error("unknown_type", f"Unknown message type {kind!r}.")
+            return
+        await handler(message)
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    # --- the call: signalling relayed to one addressed peer -------------------------------------------
+
+    async def call_join(self, message):
+        """Join the room's call (interviewer and candidate; observers watch the code). The joiner
+        gets `call.ready` with its peer id; those already in the call hear `call.peer_joined` and
+        send it their offers."""
+        _, seat = await database_sync_to_async(selectors.seat_get)(room_id=self.room_id,
+                                                                   participant_id=self.participant.id)
+        if not seat.can_edit:
+            await self.send_error("call_observer", "Observers are not part of the call; they follow the code and chat.")
+            return
+        if self.call_peer_id is None:
+            self.call_peer_id = new_peer_id()
+            await call_peer_add(room_id=self.room_id, peer=CallPeer(self.call_peer_id, self.channel_name, seat.id))
+            await self.channel_layer.group_add(room_call_group(self.room_id), self.channel_name)
+            await self.channel_layer.group_send(room_call_group(self.room_id), {"type": "realtime.event", "event": {
+                "type": "call.peer_joined", "peer_id": self.call_peer_id,
+                "participant": {"id": seat.id, "name": seat.display_name, "role": seat.role}}})
+        await self.send_json({"type": "call.ready", "peer_id": self.call_peer_id})
+
+    async def call_leave_request(self, message):
+        await self.call_leave()
+        await self.send_json({"type": "call.left"})
+
+    async def call_leave(self):
+        peer_id, self.call_peer_id = getattr(self, "call_peer_id", None), None
+        if peer_id is None:
+            return
+        await call_peer_remove(room_id=self.room_id, peer_id=peer_id)
+        await self.channel_layer.group_discard(room_call_group(self.room_id), self.channel_name)
+        await self.channel_layer.group_send(room_call_group(self.room_id), {"type": "realtime.event", "event": {
+            "type": "call.peer_left", "peer_id": peer_id}})
+
+    async def call_signal(self, message):
+        """An offer, answer or ICE candidate for one peer of this room's call: checked
+        (collaboration.signalling; a malformed one closes with 4400, an oversized one 4413) and
+        sent to that peer's connection only."""
+        try:
+            signal = signal_read(message)
+        except SignalRejected as rejected:
+            await self.send_error("bad_signal", rejected.reason)
+            await self.close(code=rejected.close_code)
+            return
+        if self.call_peer_id is None:
+            await self.send_error("call_not_joined", "Join the call before you signal.")
+            return
+        target = await call_peer_get(room_id=self.room_id, peer_id=signal.to)
+        if target is None or target.peer_id == self.call_peer_id:
+            await self.send_error("call_peer_gone", "That person is no longer in the call.")
+            return
+        await self.channel_layer.send(target.channel, {
+            "type": "call.relay", "room": self.room_id, "to": target.peer_id,
+            "event": {"type": "call.signal", "from": self.call_peer_id, "from_participant": self.participant.id,
+                      **signal.payload}})
+
+    async def call_relay(self, message):
+        # Only while this connection is still that peer of this room's call.
+        if self.call_peer_id is not None and message.get("room") == self.room_id and message.get("to") == self.call_peer_id:
+            await self.send_json(message["event"])
+
+    # --- the interviewer's private panel ------------------------------------------------------------------
+
+    async def panel_search(self, message):
+        """Questions of the bank for the interviewer's picker, to the asking connection only."""
+        def search():
+            _, seat = selectors.seat_get(room_id=self.room_id, participant_id=self.participant.id)
+            return selectors.panel_question_search_for(
+                participant=seat, category=str(message.get("category") or "")[:32],
+                difficulty=str(message.get("difficulty") or "")[:16], search=str(message.get("search") or ""))
+
+        try:
+            questions = await database_sync_to_async(search)()
+        except ApplicationError as error:
+            await self.send_error(error.code, error.message)
+            return
+        await self.send_json({"type": "panel.questions", "questions": questions})
 
     async def attach_challenge(self, message):
         """Attach a challenge (or none): everyone hears `room.challenge`; the one who attached it
@@ -327,7 +449,8 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
     def command(self, action, ack: str | None = None, own_thread: bool = False):
         async def handler(message):
             def run():
-                room = selectors.room_get(room_id=self.room_id)
+                # The seat as it is now: a role swap changes it under an open connection.
+                room, self.participant = selectors.seat_get(room_id=self.room_id, participant_id=self.participant.id)
                 return action(room, self.participant, message)
 
             try:
@@ -341,6 +464,9 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         return handler
 
     async def realtime_event(self, message):
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event.get("type") == "call.peer_joined" and event.get("peer_id") == self.call_peer_id:
+            return  # our own joining
+        await self.send_json(event)
 
 

@@ -40,6 +40,9 @@ class Room(BaseModel):
     # Bytes of every stored Yjs update (what the cap ROOM_MAX_DOCUMENT_BYTES counts: deleted text
     # stays in the history, so churn counts too).
     document_bytes = models.PositiveBigIntegerField(default=0)
+    # How often the interviewer and the candidate swapped roles (a peer interview swaps halfway):
+    # turn `role_swaps + 1` is under way, and each turn has its own question (RoomQuestion).
+    role_swaps = models.PositiveSmallIntegerField(default=0)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
@@ -156,3 +159,20 @@ class RoomRun(BaseModel):
 
     def __str__(self):
         return f"run {self.id} in {self.room_id}"
+
+
+class RoomQuestion(BaseModel):
+    """The question the interviewer of one turn asks, from the interviews question bank. Only
+    that turn's interviewer is shown it (with its rubric and hints); picking again replaces it."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="questions")
+    turn = models.PositiveSmallIntegerField(help_text="1 before the first role swap, 2 after it, ...")
+    interviewer = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="questions_asked")
+    question = models.ForeignKey("interviews.Question", on_delete=models.PROTECT, related_name="room_uses")
+
+    class Meta:
+        ordering = ("room", "turn")
+        constraints = [models.UniqueConstraint(fields=["room", "turn"], name="one_question_per_room_turn")]
+
+    def __str__(self):
+        return f"{self.question_id} in {self.room_id}, turn {self.turn}"

@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from core.exceptions import NotFound, first_or_not_found
 
-from .models import DocumentCheckpoint, DocumentUpdate, Participant, Role, Room, RoomMessage
+from .models import (
+    DocumentCheckpoint,
+    DocumentUpdate,
+    Participant,
+    Role,
+    Room,
+    RoomMessage,
+    RoomQuestion,
+)
 
 GUEST_SESSION_KEY = "room_guests"
 
@@ -120,7 +128,7 @@ def room_summary(*, room: Room, participant: Participant) -> dict:
         "final_code": document_text(room_id=room.id), "participants": participants_of(room), "duration": duration,
         "chat": messages_after(room=room, limit=10_000),
         "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
-        "notes": room.note.text if participant.role == Role.INTERVIEWER and hasattr(room, "note") else None,
+        "notes": room.note.text if notes_visible_to(room, participant) and hasattr(room, "note") else None,
         "replay": replay, "checkpoints": replay_checkpoints(room=room),
     }
 
@@ -156,8 +164,10 @@ def room_state(*, room_id, participant: Participant, last_id: int = 0) -> dict:
         "messages": [message_payload(m) for m in messages_after(room=room, last_id=last_id)],
         "runs": [run_payload(r) for r in room.runs.select_related("participant__user")[:5]],
     }
-    if participant.role == Role.INTERVIEWER:
+    if notes_visible_to(room, participant):
         state["notes"] = room.note.text if hasattr(room, "note") else ""
+    if participant.role == Role.INTERVIEWER:
+        state["panel"] = interviewer_panel(room=room, participant=participant)
     return state
 
 
@@ -169,3 +179,72 @@ def rooms_of(*, user) -> list[Room]:
 
 def is_interviewer(participant: Participant) -> bool:
     return participant.role == Role.INTERVIEWER
+
+
+def notes_visible_to(room: Room, participant: Participant) -> bool:
+    """The private notes are the room owner's, while they interview: after a role swap the new
+    interviewer (whom the notes are about) does not read them."""
+    return participant.role == Role.INTERVIEWER and participant.user_id == room.interviewer_id
+
+
+def seat_get(*, room_id, participant_id) -> tuple[Room, Participant]:
+    """The room and a seat as they are now (a role swap changes a seat's role while its
+    connections stay open)."""
+    room = room_get(room_id=room_id)
+    participant = first_or_not_found(Participant.objects.select_related("user").filter(room=room, id=participant_id),
+                                     "You no longer have a seat in this room.")
+    return room, participant
+
+
+# --- the interviewer's private panel ------------------------------------------------------------
+
+PANEL_SEARCH_LIMIT = 50
+
+
+def panel_question_summary(question) -> dict:
+    return {"slug": question.slug, "prompt": question.prompt[:300], "category": question.category,
+            "category_label": question.get_category_display(), "difficulty": question.difficulty}
+
+
+def panel_question_search(*, category: str = "", difficulty: str = "", search: str = "") -> list[dict]:
+    """Active questions of the bank for the panel's picker: one query, at most 50."""
+    from interviews.selectors import question_list
+
+    rows = question_list(category=category, difficulty=difficulty, search=search[:100])
+    return [panel_question_summary(q) for q in rows.only("slug", "prompt", "category", "difficulty")[:PANEL_SEARCH_LIMIT]]
+
+
+def panel_question_search_for(*, participant: Participant, category: str = "", difficulty: str = "",
+                              search: str = "") -> list[dict]:
+    """The picker's search, for the current interviewer only."""
+    from core.exceptions import Forbidden
+
+    if participant.role != Role.INTERVIEWER:
+        raise Forbidden("Only the interviewer sees the question bank.", code="interviewer_only")
+    return panel_question_search(category=category, difficulty=difficulty, search=search)
+
+
+def panel_question_detail(question) -> dict:
+    """Everything the interviewer needs to run the question; never sent to anyone else."""
+    return {
+        **panel_question_summary(question), "prompt": question.prompt,
+        "rubric": [{"criterion": r["criterion"], "weight": r["weight"], "weak": r["weak"], "fair": r["fair"],
+                    "strong": r["strong"]} for r in question.rubric],
+        "talking_points": [p["text"] for p in question.talking_points],
+        "hints": list(question.hints),
+        "follow_ups": [f["prompt"] for f in question.follow_ups],
+    }
+
+
+def interviewer_panel(*, room: Room, participant: Participant) -> dict | None:
+    """The private panel of the room's current interviewer: this turn's question (or none yet),
+    and the choices of the picker. None for anyone else."""
+    from interviews.models import Category, Difficulty
+
+    if participant.role != Role.INTERVIEWER:
+        return None
+    turn = room.role_swaps + 1
+    picked = RoomQuestion.objects.select_related("question").filter(room=room, turn=turn).first()
+    return {"turn": turn, "question": panel_question_detail(picked.question) if picked else None,
+            "categories": [{"id": value, "name": label} for value, label in Category.choices],
+            "difficulties": [{"id": value, "name": label} for value, label in Difficulty.choices]}

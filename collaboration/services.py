@@ -23,11 +23,12 @@ from .models import (
     Role,
     Room,
     RoomMessage,
+    RoomQuestion,
     RoomRun,
     RoomStatus,
 )
-from .realtime import room_doc_group, room_events_group
-from .selectors import challenge_payload
+from .realtime import room_doc_group, room_events_group, room_participant_group
+from .selectors import challenge_payload, interviewer_panel, notes_visible_to, panel_question_detail
 
 INVITE_SALT = "prepforge.room-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -392,8 +393,11 @@ def chat_send(*, room: Room, by: Participant, text: str) -> RoomMessage:
 
 @transaction.atomic
 def notes_save(*, room: Room, by: Participant, text: str) -> InterviewerNote:
-    """Private to the interviewer: saved, never broadcast."""
+    """Private to the interviewer who owns the room: saved, never broadcast. (After a role swap
+    the new interviewer has no notes here: these are about them.)"""
     _require_interviewer(by)
+    if not notes_visible_to(room, by):
+        raise Forbidden("The private notes belong to the room's owner.", code="notes_owner_only")
     note, _ = InterviewerNote.objects.get_or_create(room=room)
     note.text = (text or "")[:50_000]
     note.save(update_fields=["text", "updated_at"])
@@ -438,3 +442,69 @@ def room_run(*, room: Room, by: Participant, source: str) -> RoomRun:
     _touch(room)
     _publish(room, {"type": "run.finished", "run": run_payload(run)})
     return run
+
+
+# --- peer interviews: the interviewer's question and the role swap ----------------------------------
+
+
+def _publish_to(participant: Participant, event: dict) -> None:
+    publish_on_commit(room_participant_group(participant.room_id, participant.id), event)
+
+
+@transaction.atomic
+def room_question_pick(*, room: Room, by: Participant, slug: str) -> RoomQuestion:
+    """The question this turn's interviewer asks, from the bank (active questions only). Only the
+    interviewer's own connections hear it (`panel.question`), with its rubric, talking points,
+    hints and follow-ups; nobody else is told anything."""
+    from interviews.selectors import question_get
+
+    _require_interviewer(by)
+    _require_open(room)
+    question = question_get(slug=str(slug or "")[:80])
+    room = lock_room_for_update(room.id)
+    by = Participant.objects.get(id=by.id)
+    _require_interviewer(by)  # not swapped away meanwhile
+    picked, _ = RoomQuestion.objects.update_or_create(
+        room=room, turn=room.role_swaps + 1, defaults={"interviewer": by, "question": question})
+    _touch(room)
+    _publish_to(by, {"type": "panel.question", "turn": picked.turn, "question": panel_question_detail(question)})
+    return picked
+
+
+@transaction.atomic
+def room_roles_swap(*, room: Room, by: Participant) -> Room:
+    """The interviewer and the candidate trade roles (a peer interview swaps halfway). Only the
+    current interviewer may, with exactly one signed-in candidate in the room; the next turn
+    starts (the new interviewer picks its question). Everyone hears `room.roles`; the new
+    interviewer's connections get their (empty) panel, the old one's `panel.closed`."""
+    _require_open(room)
+    if by.user_id is None:
+        raise Forbidden("Guests cannot swap roles.", code="guest")
+    if by.role == Role.OBSERVER:
+        raise Forbidden("Observers cannot swap roles.", code="observer")
+    _require_interviewer(by)
+    room = lock_room_for_update(room.id)
+    by = Participant.objects.select_related("user").get(id=by.id)
+    _require_interviewer(by)  # two clicks at once swap once: the second sees the new role
+    candidates = list(room.participants.select_related("user").filter(role=Role.CANDIDATE))
+    if len(candidates) != 1:
+        raise ValidationFailed("Swapping roles needs exactly one candidate in the room.",
+                               code="swap_needs_one_candidate")
+    candidate = candidates[0]
+    if candidate.user_id is None:
+        raise Forbidden("A guest cannot take the interviewer's seat; the candidate must be signed in.",
+                        code="guest_candidate")
+    Participant.objects.filter(id=by.id).update(role=Role.CANDIDATE, updated_at=timezone.now())
+    Participant.objects.filter(id=candidate.id).update(role=Role.INTERVIEWER, updated_at=timezone.now())
+    by.role, candidate.role = Role.CANDIDATE, Role.INTERVIEWER
+    room.role_swaps += 1
+    room.save(update_fields=["role_swaps", "updated_at"])
+    _touch(room)
+    turn = room.role_swaps + 1
+    roles = {str(p.id): p.role for p in (by, candidate)}
+    _publish(room, {"type": "room.roles", "turn": turn, "by": by.display_name,
+                    "participants": [participant_payload(p) for p in (candidate, by)]})
+    publish_on_commit(room_doc_group(room.id), {"type": "room.roles", "roles": roles})
+    _publish_to(by, {"type": "panel.closed", "turn": turn})
+    _publish_to(candidate, {"type": "panel.state", "panel": interviewer_panel(room=room, participant=candidate)})
+    return room

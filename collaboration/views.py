@@ -2,6 +2,7 @@
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -74,6 +75,8 @@ def room_detail(request, room_id):
             "challenge": selectors.challenge_payload(room.challenge),
             # Back from the Attach form (no live connection then): this page loads the starter.
             "justAttached": interviewer and request.GET.get("attached") == "1" and room.challenge is not None,
+            # STUN/TURN for the call (WEBRTC_ICE_SERVERS); empty: direct connections only.
+            "iceServers": settings.WEBRTC_ICE_SERVERS,
         },
         "judge": judge_status(),
     })

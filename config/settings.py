@@ -15,6 +15,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from config.storage_settings import storages_from_environment
+from config.webrtc_settings import webrtc_ice_servers
 from core.log_config import configure_structlog, logging_settings
 from core.proxies import parse_networks
 
@@ -515,6 +516,12 @@ ROOM_UPDATE_RATE = (400, 10.0)  # changes per seconds, per connection (edits and
 ROOM_MESSAGE_RATE = (5000, 10.0)
 ROOM_RUNS_PER_MINUTE = 10
 ROOM_RUNS_PER_PERSON_PER_MINUTE = 30
+# Call signalling (offers, answers, ICE candidates) per events connection, beside WEBSOCKET_RATE.
+ROOM_CALL_SIGNAL_RATE = (200, 10.0)
+# STUN/TURN servers for the rooms' audio/video calls, as RTCPeerConnection's `iceServers` (JSON):
+# e.g. [{"urls": "stun:stun.example.org:3478"}, {"urls": "turn:turn.example.org", "username": "u",
+# "credential": "p"}]. Empty: peers connect directly (the same network, or loopback in the tests).
+WEBRTC_ICE_SERVERS = webrtc_ice_servers(os.environ.get("WEBRTC_ICE_SERVERS", ""))
 
 # --- Locale, security, logging --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

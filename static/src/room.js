@@ -1,7 +1,8 @@
 // A live coding room: one shared Yjs document edited in CodeMirror 6 by everyone in the room
 // (/ws/rooms/<id>/doc, the y-websocket protocol: sync + awareness for remote cursors), and a JSON
 // socket for the rest (/ws/rooms/<id>/events/): people and presence, chat, runs, input, language,
-// lock, timer, private notes and the end of the interview.
+// lock, timer, private notes and the end of the interview, the audio/video call (room_call.js),
+// the interviewer's private question panel (room_panel.js) and the role swap of peer interviews.
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
@@ -14,13 +15,16 @@ import { setLanguageMode } from "./shared/code_languages.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket, socketUrl } from "./shared/reconnecting_socket.js";
 import { runVerdictLabel } from "./shared/verdicts.js";
+import { createCall } from "./room_call.js";
+import { createPanel } from "./room_panel.js";
 
 const data = JSON.parse(document.getElementById("room-data").textContent);
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 const ROLE_TEXT = { interviewer: "Interviewer", candidate: "Candidate", observer: "Observer" };
 const me = { ...data.me };
-const isInterviewer = me.role === "interviewer";
+// The role can change while the page is open (a peer interview swaps halfway): always ask.
+const isInterviewer = () => me.role === "interviewer";
 
 const state = {
   language: data.language,
@@ -61,7 +65,7 @@ const editableCompartment = new Compartment();
 const dark = document.documentElement.dataset.theme === "dark";
 
 function canEditNow() {
-  return me.canEdit && (!state.locked || isInterviewer);
+  return me.canEdit && (!state.locked || isInterviewer());
 }
 
 function editableExtensions() {
@@ -107,7 +111,7 @@ function applyEditable() {
   const badge = $("[data-lock-badge]");
   badge.hidden = !state.locked;
   badge.textContent = state.locked
-    ? (isInterviewer ? "🔒 Editor locked for the others" : "🔒 The interviewer locked the editor")
+    ? (isInterviewer() ? "🔒 Editor locked for the others" : "🔒 The interviewer locked the editor")
     : "";
   const note = $("[data-readonly-note]");
   if (note) {
@@ -173,8 +177,12 @@ function connectEvents() {
     // Resumes the chat after the last message this page has.
     path: () => `/ws/rooms/${data.id}/events/?last_id=${lastMessageId}`,
     onEvent,
-    onOpen: renderConnection,
+    onOpen: () => {
+      renderConnection();
+      call?.onSocketOpen();
+    },
     onClose: (close) => {
+      call?.onSocketClosed();
       renderConnection();
       if (close.code === 4401 || close.code === 4403) {
         setStatus("You no longer have a seat in this room.", { kind: "error", sticky: true });
@@ -196,6 +204,7 @@ function send(message) {
 }
 
 function onEvent(event) {
+  if (call?.onEvent(event) || panel?.onEvent(event)) return;
   switch (event.type) {
     case "room.state":
       onState(event);
@@ -247,6 +256,9 @@ function onEvent(event) {
     case "room.ended":
       goToSummary(event.summary_url);
       break;
+    case "room.roles":
+      onRoles(event);
+      break;
     case "error":
       onError(event);
       break;
@@ -274,11 +286,15 @@ function onState(event) {
   receiveStdin(room.stdin);
   event.messages.forEach(addMessage);
   if (event.runs.length && !$("[data-run-output]").dataset.runId) showRun(event.runs[0]);
-  if (isInterviewer && "notes" in event) loadNotes(event.notes);
+  if ("notes" in event) loadNotes(event.notes);
+  if (event.panel) panel?.open(event.panel);
+  else panel?.close();
+  applyRole();
   document.body.dataset.roomReady = "true";
 }
 
 function onError(event) {
+  if (call?.onError(event)) return; // shown in the call card
   setStatus(event.message || "Something went wrong.", { kind: "error" });
   if (runPending) {
     runPending = false;
@@ -300,9 +316,35 @@ function onError(event) {
   }
 }
 
+// --- roles: a peer interview swaps them halfway -------------------------------------------------------
+function applyRole() {
+  const pill = $("[data-my-role]");
+  pill.className = `role-pill role-${me.role}`;
+  pill.textContent = `You: ${ROLE_TEXT[me.role] || me.role}`;
+  document.body.dataset.roomRole = me.role;
+  const controls = $("[data-interviewer-controls]");
+  if (controls) controls.hidden = !isInterviewer();
+  // Invites, the challenge and the owner's notes came with the page for its interviewer: not shown
+  // once someone else interviews.
+  for (const section of $$("[data-interviewer-only]")) section.hidden = !isInterviewer();
+  applyEditable();
+}
+
+function onRoles(event) {
+  for (const participant of event.participants) upsertParticipant(participant);
+  const mine = event.participants.find((p) => p.id === me.id);
+  if (!mine) return;
+  me.role = mine.role;
+  applyRole();
+  setStatus(isInterviewer()
+    ? `${event.by} swapped roles: you are the interviewer now. Pick the next question in your panel.`
+    : `Roles swapped: you are the candidate now.`, { sticky: true });
+}
+
 function goToSummary(url) {
   if (state.ended) return;
   state.ended = true;
+  call?.hangUp();
   setStatus("The interview has ended. Opening the summary…", { sticky: true });
   provider.disconnect();
   events?.stop();
@@ -594,12 +636,21 @@ if (data.justAttached && state.challenge) {
 }
 
 // --- interviewer controls ----------------------------------------------------------------------------
-if (isInterviewer) {
-  $("[data-timer-toggle]").addEventListener("click", () => send({ type: "timer.set", running: !state.timer.running }));
-  $("[data-lock-toggle]").addEventListener("click", () => send({ type: "lock.set", locked: !state.locked }));
-  $("[data-end]").addEventListener("click", () => {
-    if (confirm("End the interview for everyone? The room closes and everyone sees the summary.")) send({ type: "end" });
-  });
+// Bound for whoever has them on the page: a role swap shows them to the new interviewer (the
+// server checks the role of every command anyway).
+$("[data-timer-toggle]")?.addEventListener("click", () => send({ type: "timer.set", running: !state.timer.running }));
+$("[data-lock-toggle]")?.addEventListener("click", () => send({ type: "lock.set", locked: !state.locked }));
+$("[data-end]")?.addEventListener("click", () => {
+  if (confirm("End the interview for everyone? The room closes and everyone sees the summary.")) send({ type: "end" });
+});
+$("[data-swap-roles]")?.addEventListener("click", () => {
+  const other = Array.from(state.participants.values()).find((p) => p.role === "candidate");
+  const name = other ? other.name : "the candidate";
+  if (confirm(`Swap roles with ${name}? You become the candidate, and ${name} interviews you with a question of their own.`)) {
+    send({ type: "roles.swap" });
+  }
+});
+if (isInterviewer()) {
   $("[data-revoke-form]").addEventListener("submit", (event) => {
     if (!confirm("Revoke the invite links? Anyone who has not joined yet needs a new link.")) event.preventDefault();
   });
@@ -662,6 +713,16 @@ window.addEventListener("pagehide", () => {
   }
   flushStdin();
 });
+
+// --- the call and the private panel --------------------------------------------------------------------
+const callRoot = $("[data-call]");
+const call = callRoot ? createCall({
+  send, iceServers: data.iceServers || [], root: callRoot,
+  nameOf: (id) => state.participants.get(id)?.name || "Someone",
+}) : null;
+const panelRoot = $("[data-question-panel]");
+const panel = panelRoot ? createPanel({ root: panelRoot, send }) : null;
+window.prepforgeRoom.call = call;
 
 applyEditable();
 renderChallenge();
