@@ -18,6 +18,9 @@ kind by ascending primary key:
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)
   5c. interviews.InterviewSession, then interviews.Question (its calibration)
+  5d. interviews.PeerSlot, then interviews.PeerBooking, then interviews.PointsAccount (ascending
+      user id); opening a booking's room creates a new Room while the booking is held (no one
+      else can hold a row that does not exist yet)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)
