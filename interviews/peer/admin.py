@@ -5,7 +5,15 @@ from django.shortcuts import redirect, render
 from core.admin import AppendOnlyAdmin
 
 from . import services
-from .models import PeerBlock, PeerBooking, PeerReport, PeerSlot, PointsAccount, PointsEntry, ReportStatus
+from .models import (
+    PeerBlock,
+    PeerBooking,
+    PeerReport,
+    PeerSlot,
+    PointsAccount,
+    PointsEntry,
+    ReportStatus,
+)
 
 
 @admin.register(PointsEntry)

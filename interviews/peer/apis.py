@@ -11,15 +11,21 @@ from rest_framework.views import APIView
 from accounts.models import User
 from core.exceptions import NotFound
 from core.json_input import StrictJSONTypes
-from core.pagination import PagePagination, paginated_response
+from core.pagination import PagePagination
 from core.query_params import QueryInput, query_valid
 
-from ..engine.peer_schedule import LANGUAGE_KEYS, LEVEL_KEYS, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, TOPIC_KEYS
+from ..engine.peer_schedule import (
+    LANGUAGE_KEYS,
+    LEVEL_KEYS,
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
+    TOPIC_KEYS,
+)
 from . import selectors, services
 from .models import BookingStatus
 
 TOPICS = serializers.ChoiceField(choices=TOPIC_KEYS)
-ID = {"min_value": 1, "max_value": 2**31 - 1}
+MAX_ID = 2**31 - 1
 
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -119,7 +125,7 @@ class PeerSlotQuery(QueryInput):
 
 
 class PeerBookInput(StrictJSONTypes, serializers.Serializer):
-    slot = serializers.IntegerField(**ID)
+    slot = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     topic = TOPICS
     language = serializers.ChoiceField(choices=LANGUAGE_KEYS, required=False, default="")
 

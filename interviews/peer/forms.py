@@ -1,6 +1,12 @@
 from django import forms
 
-from ..engine.peer_schedule import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, PEER_LANGUAGES, PEER_LEVELS, PEER_TOPICS
+from ..engine.peer_schedule import (
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
+    PEER_LANGUAGES,
+    PEER_LEVELS,
+    PEER_TOPICS,
+)
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
             (6, "Sunday")]

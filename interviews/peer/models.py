@@ -9,7 +9,6 @@ from core.models import BaseModel
 
 from ..engine.peer_schedule import PEER_LEVELS, PEER_TOPICS
 
-
 TOPIC_CHOICES = list(PEER_TOPICS)
 LEVEL_CHOICES = list(PEER_LEVELS)
 
@@ -57,7 +56,7 @@ class PeerSlot(BaseModel):
     language_mask = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=SlotStatus.choices, default=SlotStatus.OPEN)
 
-    class Meta(BaseModel.Meta):
+    class Meta:
         ordering = ("starts_at", "id")
         indexes = [
             models.Index(fields=["status", "level", "starts_at"], name="peer_slot_match"),
@@ -115,7 +114,7 @@ class PeerBooking(BaseModel):
     reminder_day_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_soon_sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta(BaseModel.Meta):
+    class Meta:
         ordering = ("starts_at", "id")
         indexes = [
             models.Index(fields=["interviewer", "starts_at"], name="peer_booking_interviewer"),

@@ -28,7 +28,11 @@ from ..engine.peer_schedule import (
     zone,
 )
 from . import selectors
-from .lock_objects import lock_booking_for_update, lock_points_account_for_update, lock_slot_for_update
+from .lock_objects import (
+    lock_booking_for_update,
+    lock_points_account_for_update,
+    lock_slot_for_update,
+)
 from .models import (
     BookingStatus,
     PeerBlock,
@@ -306,7 +310,7 @@ def _notify_both(booking: PeerBooking, *, title_for, body: str, with_invite: boo
 
     def send():
         fresh = PeerBooking.objects.select_related("interviewer", "interviewee").get(id=booking.id)
-        data = {"peer_booking": fresh.id}
+        data: dict[str, object] = {"peer_booking": fresh.id}
         if with_invite:
             data["attachment_ics"] = booking_invite(fresh).decode()
         for person in (fresh.interviewer, fresh.interviewee):
@@ -349,9 +353,10 @@ def booking_create(*, user, slot_id: int, topic: str, language: str = "") -> Pee
         raise SlotTaken()
     _check_may_book(user)
     with transaction.atomic():
-        slot = lock_slot_for_update(slot_id)
-        if slot is None or slot.status != SlotStatus.OPEN:
+        locked = lock_slot_for_update(slot_id)
+        if locked is None or locked.status != SlotStatus.OPEN:
             raise SlotTaken()
+        slot = locked
         clash = overlapping((slot.starts_at, slot.ends_at), _busy_intervals(user.id, slot.starts_at, slot.ends_at))
         if clash:
             raise _overlap_error(clash, user.preferences.tzinfo)
@@ -421,13 +426,14 @@ def booking_cancel(*, user, booking_id: int) -> PeerBooking:
                                 "updated_at"])
     PeerSlot.objects.filter(id=booking.slot_id).update(
         status=SlotStatus.WITHDRAWN if by_interviewer else SlotStatus.OPEN, updated_at=timezone.now())
-    source = {"source_type": "peer_booking", "source_id": str(booking.id)}
+    source_id = str(booking.id)
     for user_id in sorted({booking.interviewer_id, booking.interviewee_id}):
         if user_id == booking.interviewee_id and outcome.refund_to_interviewee:
-            points_record(user_id=user_id, amount=outcome.refund_to_interviewee, reason=PointsReason.REFUND, **source)
+            points_record(user_id=user_id, amount=outcome.refund_to_interviewee, reason=PointsReason.REFUND,
+                          source_type="peer_booking", source_id=source_id)
         if user_id == booking.interviewer_id and outcome.penalty_to_interviewer:
             points_record(user_id=user_id, amount=-outcome.penalty_to_interviewer, reason=PointsReason.LATE_CANCEL,
-                          clamp=True, **source)
+                          clamp=True, source_type="peer_booking", source_id=source_id)
     who = "the interviewer" if by_interviewer else "the interviewee"
     _notify_both(booking, with_invite=True, body=f"Cancelled by {who}. The cancellation for your calendar is attached.",
                  title_for=lambda b, p: f"Mock interview on {_local(b.starts_at, p)} cancelled")
@@ -491,13 +497,13 @@ def booking_report_no_show(*, user, booking_id: int) -> PeerBooking:
     booking.no_show_user_id = absent_id
     booking.save(update_fields=["status", "no_show_user", "updated_at"])
     if absent_id == booking.interviewer_id:
-        source = {"source_type": "peer_booking", "source_id": str(booking.id)}
         for user_id in sorted((booking.interviewer_id, booking.interviewee_id)):
             if user_id == booking.interviewee_id:
-                points_record(user_id=user_id, amount=booking.cost, reason=PointsReason.REFUND, **source)
+                points_record(user_id=user_id, amount=booking.cost, reason=PointsReason.REFUND,
+                              source_type="peer_booking", source_id=str(booking.id))
             else:
                 points_record(user_id=user_id, amount=-settings.PEER_NO_SHOW_PENALTY, reason=PointsReason.NO_SHOW,
-                              clamp=True, **source)
+                              clamp=True, source_type="peer_booking", source_id=str(booking.id))
     return booking
 
 
@@ -543,6 +549,8 @@ def rooms_open_due(*, now: datetime | None = None) -> int:
     for booking_id in selectors.bookings_due_for_room(now=now).values_list("id", flat=True):
         with transaction.atomic():
             slot_id = PeerBooking.objects.filter(id=booking_id).values_list("slot_id", flat=True).first()
+            if slot_id is None:
+                continue
             lock_slot_for_update(slot_id)
             booking = lock_booking_for_update(booking_id)
             if booking and booking.status == BookingStatus.SCHEDULED and not booking.room_id:

@@ -15,7 +15,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from interviews.engine.peer_schedule import LANGUAGE_KEYS, LEVEL_KEYS, TOPIC_KEYS, SlotCandidate, rank_for_match
+from interviews.engine.peer_schedule import (
+    LANGUAGE_KEYS,
+    LEVEL_KEYS,
+    TOPIC_KEYS,
+    SlotCandidate,
+    rank_for_match,
+)
 from interviews.models import PeerBlock, PeerSlot
 from interviews.peer import selectors
 from tests.factories import UserFactory
