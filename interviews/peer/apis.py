@@ -227,6 +227,11 @@ class PeerSlotListApi(_PeerApi):
 
 
 class PeerBookingListApi(_PeerApi):
+    @property
+    def throttle_scope(self):  # type: ignore[override]
+        # Booking is a write (throttled as one); reading the list is not.
+        return "writes" if self.request.method == "POST" else None
+
     @extend_schema(responses=PagePagination.response(PeerBookingOutput), operation_id="peer_bookings",
                    parameters=[PagePagination.query])
     def get(self, request):
@@ -238,7 +243,6 @@ class PeerBookingListApi(_PeerApi):
 
     @extend_schema(request=PeerBookInput, responses={201: PeerBookingOutput}, operation_id="peer_book")
     def post(self, request):
-        self.throttle_scope = "writes"
         v = _valid(PeerBookInput, request)
         booking = services.booking_create(user=request.user, slot_id=v["slot"], topic=v["topic"],
                                           language=v["language"])

@@ -130,7 +130,7 @@ def booking_detail(request, booking_id: int):
                      and booking.starts_at - settings.PEER_ROOM_EARLY <= now < booking.ends_at)
     return render(request, "interviews/peer/booking.html", {
         "booking": selectors.booking_data(booking, user=request.user), "tz": request.user.preferences.tzinfo,
-        "can_open_room": can_open_room, "can_cancel": booking.status == BookingStatus.SCHEDULED and now < booking.starts_at,
+        "can_open_room": can_open_room, "late_hours": int(settings.PEER_LATE_CANCEL_WINDOW.total_seconds() // 3600), "can_cancel": booking.status == BookingStatus.SCHEDULED and now < booking.starts_at,
         "can_complete": (booking.role_of(request.user) == "interviewee" and now >= booking.starts_at
                          and booking.status in (BookingStatus.SCHEDULED, BookingStatus.IN_PROGRESS)),
         "can_no_show": (booking.status in (BookingStatus.SCHEDULED, BookingStatus.IN_PROGRESS)
