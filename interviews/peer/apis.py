@@ -1,5 +1,7 @@
 """JSON API of peer mock interviews (/api/v1/peer/...): every user action, one class per operation."""
 
+import zoneinfo
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -26,6 +28,7 @@ from .models import BookingStatus
 
 TOPICS = serializers.ChoiceField(choices=TOPIC_KEYS)
 MAX_ID = 2**31 - 1
+TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
 # --- shapes -------------------------------------------------------------------------------------
@@ -100,8 +103,8 @@ class PeerPointsOutput(serializers.Serializer):
 
 class _OfferFields(StrictJSONTypes, serializers.Serializer):
     minutes = serializers.IntegerField(min_value=MIN_SLOT_MINUTES, max_value=MAX_SLOT_MINUTES, default=60)
-    timezone = serializers.CharField(max_length=64, allow_blank=True, default="",
-                                     help_text="IANA name; default: your preferences' time zone.")
+    timezone = serializers.ChoiceField(choices=TIME_ZONES, allow_blank=True, default="",
+                                       help_text="IANA name; blank: your preferences' time zone.")
     topics = serializers.ListField(child=serializers.ChoiceField(choices=TOPIC_KEYS), min_length=1, max_length=8)
     level = serializers.ChoiceField(choices=LEVEL_KEYS)
     languages = serializers.ListField(child=serializers.ChoiceField(choices=LANGUAGE_KEYS), default=list,
@@ -138,7 +141,7 @@ class PeerMatchInput(StrictJSONTypes, serializers.Serializer):
 
 class PeerRescheduleInput(StrictJSONTypes, serializers.Serializer):
     starts_at = serializers.DateTimeField(default_timezone=None)
-    timezone = serializers.CharField(max_length=64, allow_blank=True, default="")
+    timezone = serializers.ChoiceField(choices=TIME_ZONES, allow_blank=True, default="")
 
 
 class PeerReportInput(StrictJSONTypes, serializers.Serializer):
@@ -228,7 +231,7 @@ class PeerSlotListApi(_PeerApi):
 
 class PeerBookingListApi(_PeerApi):
     @property
-    def throttle_scope(self):  # type: ignore[override]
+    def throttle_scope(self):
         # Booking is a write (throttled as one); reading the list is not.
         return "writes" if self.request.method == "POST" else None
 
