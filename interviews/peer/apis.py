@@ -101,6 +101,15 @@ class PeerPointsOutput(serializers.Serializer):
     booking_limited = serializers.BooleanField()
 
 
+class WallClockDateTimeField(serializers.DateTimeField):
+    """A date and time as sent: with an offset it is that instant; without one it stays a wall-clock
+    time, which the service reads in the given (or the user's) time zone. DRF's own field would
+    turn an offset into naive UTC, losing which it was."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
 class _OfferFields(StrictJSONTypes, serializers.Serializer):
     minutes = serializers.IntegerField(min_value=MIN_SLOT_MINUTES, max_value=MAX_SLOT_MINUTES, default=60)
     timezone = serializers.ChoiceField(choices=TIME_ZONES, allow_blank=True, default="",
@@ -112,8 +121,7 @@ class _OfferFields(StrictJSONTypes, serializers.Serializer):
 
 
 class PeerSlotOfferInput(_OfferFields):
-    starts_at = serializers.DateTimeField(help_text="A wall-clock time in `timezone` (no offset), or with an offset.",
-                                          default_timezone=None)
+    starts_at = WallClockDateTimeField(help_text="A wall-clock time in `timezone` (no offset), or with an offset.")
 
 
 class PeerWeeklyOfferInput(_OfferFields):
@@ -140,7 +148,7 @@ class PeerMatchInput(StrictJSONTypes, serializers.Serializer):
 
 
 class PeerRescheduleInput(StrictJSONTypes, serializers.Serializer):
-    starts_at = serializers.DateTimeField(default_timezone=None)
+    starts_at = WallClockDateTimeField(help_text="A wall-clock time in `timezone` (no offset), or with an offset.")
     timezone = serializers.ChoiceField(choices=TIME_ZONES, allow_blank=True, default="")
 
 

@@ -113,3 +113,21 @@ def test_every_peer_endpoint_is_in_the_schema(api_client):
                  "/api/v1/peer/bookings/{booking_id}/no-show/", "/api/v1/peer/bookings/{booking_id}/report/",
                  "/api/v1/peer/blocks/", "/api/v1/peer/blocks/{username}/", "/api/v1/peer/points/"):
         assert path in paths, path
+
+
+def test_offered_times_are_wall_clock_in_the_given_zone_or_the_instant_of_an_offset(api_client, user):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    c = client_for(api_client, user)
+    day = (timezone.now() + timedelta(days=5)).date()
+    local = c.post("/api/v1/peer/availability/slots/", {
+        "starts_at": f"{day}T09:00", "timezone": "America/New_York", "topics": ["algorithms"], "level": "mid"},
+        format="json").json()
+    assert datetime.fromisoformat(local["starts_at"]).astimezone(ZoneInfo("America/New_York")).hour == 9
+    instant = c.post("/api/v1/peer/availability/slots/", {
+        "starts_at": f"{day}T18:00:00+02:00", "topics": ["algorithms"], "level": "mid"}, format="json").json()
+    assert datetime.fromisoformat(instant["starts_at"]).astimezone(ZoneInfo("UTC")).hour == 16
+    assert c.post("/api/v1/peer/availability/slots/", {
+        "starts_at": f"{day}T09:00", "timezone": "Mars/Base", "topics": ["algorithms"], "level": "mid"},
+        format="json").status_code == 400

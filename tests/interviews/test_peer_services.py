@@ -438,3 +438,33 @@ def test_reports_reach_the_moderators_once(user, other_user, make_user):
         services.peer_report(user=other_user, booking_id=booking.id, reason="bad-vibes")
     services.peer_report_resolve(moderator=make_user(is_staff=True), report=report, status="resolved")
     assert PeerReport.objects.get(id=report.id).status == "resolved"
+
+
+def test_weekly_slots_are_extended_as_the_horizon_moves_and_skip_the_owners_other_time(user):
+    from interviews.peer.tasks import peer_weekly_extend
+
+    now = datetime(2026, 12, 7, 0, 0, tzinfo=ZoneInfo("UTC"))  # a Monday
+    weekly, slots = services.weekly_offer(user=user, weekday=2, start=time(18), tz_name="UTC", topics=["behavioral"],
+                                          level="junior", now=now)
+    assert len(slots) == 4
+    later = now + timedelta(days=7)
+    blocking_start = slots[-1].starts_at + timedelta(days=7)
+    PeerSlot.objects.create(owner=user, starts_at=blocking_start, ends_at=blocking_start + timedelta(hours=1),
+                            timezone="UTC", topic_mask=1, level="mid")
+    assert services.weekly_extend(now=later + timedelta(days=7)) == 1  # two new weeks, one already taken
+    assert weekly.slots.count() == 5
+    assert isinstance(peer_weekly_extend.delay().get(), int)
+
+
+def test_staff_adjust_points_in_the_admin(client, user, make_user):
+    staff = make_user(is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    services.points_ensure(user=user)
+    client.force_login(staff)
+    response = client.post("/admin/interviews/pointsaccount/", {
+        "action": "adjust_points", "_selected_action": [user.id], "apply": "1", "amount": 7, "note": "event prize"})
+    assert response.status_code == 302
+    entry = PointsEntry.objects.filter(user=user, reason="adjustment").get()
+    assert entry.amount == 7 and "event prize" in entry.note
+    assert_ledger_consistent(user)
