@@ -14,7 +14,7 @@ urlpatterns = slash_optional([
     path("peer/match/", apis.PeerMatchApi.as_view(), name="api-peer-match"),
     path("peer/bookings/", apis.PeerBookingListApi.as_view(), name="api-peer-bookings"),
     path("peer/bookings/<int:booking_id>/", apis.PeerBookingDetailApi.as_view(), name="api-peer-booking"),
-    path("peer/bookings/<int:booking_id>/invite.ics", apis.PeerBookingInviteApi.as_view(), name="api-peer-invite"),
+    path("peer/bookings/<int:booking_id>/invite/", apis.PeerBookingInviteApi.as_view(), name="api-peer-invite"),
     path("peer/bookings/<int:booking_id>/cancel/", apis.PeerBookingCancelApi.as_view(), name="api-peer-cancel"),
     path("peer/bookings/<int:booking_id>/reschedule/", apis.PeerBookingRescheduleApi.as_view(),
          name="api-peer-reschedule"),

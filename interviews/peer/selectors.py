@@ -140,5 +140,5 @@ def booking_data(booking: PeerBooking, *, user) -> dict:
             "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
             "late_cancel": booking.late_cancel,
             "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
-            "invite_url": f"/api/v1/peer/bookings/{booking.id}/invite.ics",
+            "invite_url": f"/api/v1/peer/bookings/{booking.id}/invite/",
             "page_url": f"/interviews/peer/bookings/{booking.id}/"}

@@ -39,7 +39,7 @@ def test_offer_find_and_book_through_the_api_with_and_without_slashes(api_client
     assert again.status_code == 409 and again.json()["error"]["code"] == "slot_taken"
     booking_id = booked.json()["id"]
     assert booker.get("/api/v1/peer/bookings").json()["count"] == 1
-    invite = booker.get(f"/api/v1/peer/bookings/{booking_id}/invite.ics")
+    invite = booker.get(f"/api/v1/peer/bookings/{booking_id}/invite/")
     assert invite["Content-Type"].startswith("text/calendar")
     assert str(Calendar.from_ical(invite.content)["METHOD"]) == "REQUEST"
     points = booker.get("/api/v1/peer/points/").json()
@@ -76,7 +76,7 @@ def test_someone_elses_booking_answers_404(api_client, user, other_user, make_us
     response = stranger.post(f"/api/v1/peer/bookings/{booking.id}/{action}/", body, format="json")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert stranger.get(f"/api/v1/peer/bookings/{booking.id}").status_code == 404
-    assert stranger.get(f"/api/v1/peer/bookings/{booking.id}/invite.ics").status_code == 404
+    assert stranger.get(f"/api/v1/peer/bookings/{booking.id}/invite").status_code == 404
     assert PeerBooking.objects.get(id=booking.id).status == "scheduled"
 
 
@@ -107,7 +107,7 @@ def test_every_peer_endpoint_is_in_the_schema(api_client):
     paths = api_client.get("/api/schema/?format=json").json()["paths"]
     for path in ("/api/v1/peer/availability/", "/api/v1/peer/availability/slots/", "/api/v1/peer/availability/weekly/",
                  "/api/v1/peer/slots/", "/api/v1/peer/match/", "/api/v1/peer/bookings/",
-                 "/api/v1/peer/bookings/{booking_id}/", "/api/v1/peer/bookings/{booking_id}/invite.ics",
+                 "/api/v1/peer/bookings/{booking_id}/", "/api/v1/peer/bookings/{booking_id}/invite/",
                  "/api/v1/peer/bookings/{booking_id}/cancel/", "/api/v1/peer/bookings/{booking_id}/reschedule/",
                  "/api/v1/peer/bookings/{booking_id}/room/", "/api/v1/peer/bookings/{booking_id}/complete/",
                  "/api/v1/peer/bookings/{booking_id}/no-show/", "/api/v1/peer/bookings/{booking_id}/report/",
