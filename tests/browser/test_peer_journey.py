@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.browser.conftest import open_from_nav
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser]
@@ -45,7 +46,11 @@ def test_offer_book_and_download_the_invite(new_context, shot):
 
     booking = new_context().new_page()
     log_in(booking, candidate.email)
-    booking.goto("/interviews/peer/?topic=algorithms")
+    open_from_nav(booking, "Practice", "Practise with a peer")
+    booking.wait_for_url("**/interviews/peer/")
+    booking.select_option("#id_topic", "algorithms")
+    with booking.expect_navigation():
+        booking.get_by_role("button", name="Filter").click()
     row = booking.locator("tr", has_text="Grace Peer")
     assert row.count() == 1
     shot(booking, "peer-02-find")
