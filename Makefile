@@ -46,6 +46,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_challenges
 	$(PY) manage.py seed_questions
+	$(PY) manage.py seed_peer
 	$(PY) manage.py seed_community
 	$(PY) manage.py seed_analytics
 

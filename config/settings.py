@@ -187,6 +187,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "prepforge")
 CELERY_TASK_TIME_LIMIT = 300
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ("interviews.peer.tasks",)
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a worker took and did not acknowledge (it died) comes back after this long: longer
@@ -226,6 +228,15 @@ CELERY_BEAT_SCHEDULE = {
     "recover-lost-media-jobs": {
         "task": "core.tasks.media_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
+    },
+    "peer-interviews-tick": {
+        "task": "interviews.peer.tasks.peer_tick",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
+    "peer-weekly-slots-extend": {
+        "task": "interviews.peer.tasks.peer_weekly_extend",
+        "schedule": crontab(minute=23, hour="*/6"),
     },
     "close-expired-rooms": {
         "task": "collaboration.tasks.rooms_expire",
@@ -497,6 +508,23 @@ MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES, MEDIA_MA
 # where recordings go, so that a resume or avatar form still stops a client at 11 MiB.
 UPLOAD_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
 MEDIA_UPLOAD_PATHS = ("/api/v1/media/upload",)
+
+# --- Peer mock interviews ----------------------------------------------------------------------
+PEER_STARTING_GRANT = int(os.environ.get("PEER_STARTING_GRANT", 20))  # points a new user starts with
+PEER_BOOKING_COST = int(os.environ.get("PEER_BOOKING_COST", 10))  # points one booking costs the interviewee
+PEER_INTERVIEWER_REWARD = int(os.environ.get("PEER_INTERVIEWER_REWARD", 10))  # earned per completed interview
+# Cancelling less than this before the start is late: the interviewee gets no refund, an
+# interviewer loses PEER_LATE_CANCEL_PENALTY points (the interviewee is always refunded then).
+PEER_LATE_CANCEL_WINDOW = timedelta(hours=int(os.environ.get("PEER_LATE_CANCEL_HOURS", 12)))
+PEER_LATE_CANCEL_PENALTY = int(os.environ.get("PEER_LATE_CANCEL_PENALTY", 5))
+PEER_NO_SHOW_PENALTY = int(os.environ.get("PEER_NO_SHOW_PENALTY", 10))  # an interviewer who does not show
+PEER_NO_SHOW_GRACE = timedelta(minutes=10)  # a no-show can be reported this long after the start
+# This many no-shows within PEER_NO_SHOW_WINDOW and a user may not book any more until they age out.
+PEER_NO_SHOW_LIMIT = int(os.environ.get("PEER_NO_SHOW_LIMIT", 2))
+PEER_NO_SHOW_WINDOW = timedelta(days=30)
+PEER_SLOT_HORIZON = timedelta(days=int(os.environ.get("PEER_SLOT_HORIZON_DAYS", 28)))  # weekly slots made ahead
+PEER_ROOM_EARLY = timedelta(minutes=5)  # the room may be opened this long before the start
+PEER_AUTO_COMPLETE_AFTER = timedelta(hours=2)  # an interview whose room opened completes this long after its end
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -20,6 +20,9 @@ kind by ascending primary key:
   5c. interviews.InterviewSession, then interviews.Question (its calibration)
   5d. chat.ChatUserState (a message's event counters), then chat.Bot (update counters), then
       chat.WebhookDelivery (locked alone, to record an attempt)
+  5e. interviews.PeerSlot, then interviews.PeerBooking, then interviews.PointsAccount (ascending
+      user id); opening a booking's room creates a new Room while the booking is held (no one
+      else can hold a row that does not exist yet)
   6. accounts.Profile, then accounts.Preferences
   7. accounts.Notification
   8. accounts.Progress: always last, because every domain awards XP (progress_record_event)

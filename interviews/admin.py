@@ -108,3 +108,5 @@ class InterviewSessionAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "job", "analysis")
     readonly_fields = ("report", "share_token", "ability", "level")
     inlines = (TurnInline,)
+
+from .peer import admin as peer_admin  # noqa: E402, F401 (registers the peer interview models)

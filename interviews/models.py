@@ -164,3 +164,15 @@ class InterviewTurn(BaseModel):
 
     def __str__(self):
         return f"{self.session_id}#{self.index}"
+
+
+# Peer mock interviews live in their own module; importing them here registers them with the app.
+from .peer.models import (  # noqa: E402, F401
+    PeerBlock,
+    PeerBooking,
+    PeerReport,
+    PeerSlot,
+    PointsAccount,
+    PointsEntry,
+    WeeklyAvailability,
+)

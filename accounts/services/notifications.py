@@ -132,6 +132,10 @@ def notification_email_deliver(*, notification_id: int) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.user.email],
         connection=get_connection(fail_silently=False))
     message.attach_alternative(render_to_string("accounts/email/notification.html", context), "text/html")
+    calendar_invite = (notification.data or {}).get("attachment_ics")
+    if calendar_invite:  # a calendar invite (peer interviews) travels as an .ics attachment
+        method = "CANCEL" if "METHOD:CANCEL" in calendar_invite else "REQUEST"
+        message.attach("invite.ics", calendar_invite, f"text/calendar; method={method}")
     point = HandoverPoint(hand_over)
     try:
         send_with_handover(point, message.send, message.connection)

@@ -1,0 +1,144 @@
+"""Every non-trivial read of peer mock interviews. Other people's availability is read only
+through `slots_matching` (open slots, and only their public fields)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from core.exceptions import NotFound
+
+from ..engine.peer_schedule import LANGUAGE_KEYS, TOPIC_KEYS, mask_of
+from .models import (
+    BookingStatus,
+    PeerBlock,
+    PeerBooking,
+    PeerSlot,
+    PointsAccount,
+    PointsEntry,
+    SlotStatus,
+    WeeklyAvailability,
+)
+
+
+def slots_matching(*, user, topic: str = "", level: str = "", language: str = "", after: datetime | None = None,
+                   limit: int = 50) -> QuerySet[PeerSlot]:
+    """Open future slots of other users matching the filters (each optional), soonest first.
+    Slots of people blocked either way are left out."""
+    now = after or timezone.now()
+    slots = (PeerSlot.objects.filter(status=SlotStatus.OPEN, starts_at__gt=now)
+             .exclude(owner=user)
+             .exclude(owner__in=PeerBlock.objects.filter(blocker=user).values("blocked"))
+             .exclude(owner__in=PeerBlock.objects.filter(blocked=user).values("blocker")))
+    if level:
+        slots = slots.filter(level=level)
+    if topic:
+        bit = mask_of([topic], TOPIC_KEYS, what="topic")
+        slots = slots.annotate(topic_hit=F("topic_mask").bitand(bit)).filter(topic_hit__gt=0)
+    if language:
+        bit = mask_of([language], LANGUAGE_KEYS, what="language")
+        slots = slots.annotate(language_hit=F("language_mask").bitand(bit)).filter(language_hit__gt=0)
+    return slots.select_related("owner").order_by("starts_at", "id")[:limit]
+
+
+def slot_get_bookable(*, user, slot_id: int) -> PeerSlot:
+    """A slot `user` may try to book: anyone's but a blocked peer's (their own and taken ones
+    too, so that the service can say why not). A blocked peer's slot answers 404."""
+    slot = PeerSlot.objects.filter(id=slot_id).exclude(status=SlotStatus.WITHDRAWN).select_related("owner").first()
+    if slot is None or users_blocked_either_way(user.id, slot.owner_id):
+        raise NotFound("No such slot.")
+    return slot
+
+
+def users_blocked_either_way(first_id: int, second_id: int) -> bool:
+    return PeerBlock.objects.filter(Q(blocker_id=first_id, blocked_id=second_id)
+                                    | Q(blocker_id=second_id, blocked_id=first_id)).exists()
+
+
+def own_availability(*, user) -> dict:
+    """The user's own weekly slots and upcoming concrete slots (for the editor)."""
+    now = timezone.now()
+    return {
+        "weekly": list(WeeklyAvailability.objects.filter(owner=user, is_active=True).order_by("weekday", "start_time")),
+        "slots": list(PeerSlot.objects.filter(owner=user, ends_at__gt=now)
+                      .exclude(status=SlotStatus.WITHDRAWN).order_by("starts_at")[:200]),
+    }
+
+
+def bookings_for_user(*, user, status: str = "") -> QuerySet[PeerBooking]:
+    """Bookings where `user` interviews or is interviewed, newest start first, with everything a
+    list shows joined in (the query count does not grow with the rows)."""
+    bookings = (PeerBooking.objects.filter(Q(interviewer=user) | Q(interviewee=user))
+                .select_related("interviewer", "interviewee", "room", "slot"))
+    if status:
+        bookings = bookings.filter(status=status)
+    return bookings.order_by("-starts_at", "-id")
+
+
+def booking_get_for_user(*, user, booking_id: int) -> PeerBooking:
+    """A booking `user` takes part in; anyone else's answers 404 (its existence does not leak)."""
+    booking = bookings_for_user(user=user).filter(id=booking_id).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def points_balance(*, user) -> int:
+    account = PointsAccount.objects.filter(user=user).first()
+    return account.balance if account else settings.PEER_STARTING_GRANT
+
+
+def points_entries(*, user, limit: int = 50) -> list[PointsEntry]:
+    return list(PointsEntry.objects.filter(user=user).order_by("-id")[:limit])
+
+
+def peer_standing(*, user) -> dict:
+    """How reliable `user` has been: no-shows in the window (what limits booking) and late cancels."""
+    since = timezone.now() - settings.PEER_NO_SHOW_WINDOW
+    no_shows = PeerBooking.objects.filter(no_show_user=user, starts_at__gte=since).count()
+    late_cancels = PeerBooking.objects.filter(cancelled_by=user, late_cancel=True).count()
+    return {"no_shows": no_shows, "late_cancels": late_cancels,
+            "booking_limited": no_shows >= settings.PEER_NO_SHOW_LIMIT}
+
+
+def bookings_due_for_room(*, now: datetime) -> QuerySet[PeerBooking]:
+    return PeerBooking.objects.filter(status=BookingStatus.SCHEDULED, room__isnull=True,
+                                      starts_at__lte=now + settings.PEER_ROOM_EARLY, ends_at__gt=now)
+
+
+# --- shapes shared by the pages and the API ----------------------------------------------------
+
+
+def slot_data(slot: PeerSlot) -> dict:
+    """What others may see of a slot: its time, what it offers and who offers it. Nothing else
+    of the owner's availability."""
+    from ..engine.peer_schedule import keys_of
+
+    return {"id": slot.id, "starts_at": slot.starts_at, "ends_at": slot.ends_at, "level": slot.level,
+            "topics": keys_of(slot.topic_mask, TOPIC_KEYS), "languages": keys_of(slot.language_mask, LANGUAGE_KEYS),
+            "interviewer": slot.owner.display_name, "interviewer_username": slot.owner.username}
+
+
+def own_slot_data(slot: PeerSlot) -> dict:
+    return slot_data(slot) | {"status": slot.status, "timezone": slot.timezone, "weekly_id": slot.weekly_id}
+
+
+def weekly_data(weekly: WeeklyAvailability) -> dict:
+    from ..engine.peer_schedule import keys_of
+
+    return {"id": weekly.id, "weekday": weekly.weekday, "start_time": weekly.start_time.strftime("%H:%M"),
+            "minutes": weekly.minutes, "timezone": weekly.timezone, "level": weekly.level,
+            "topics": keys_of(weekly.topic_mask, TOPIC_KEYS), "languages": keys_of(weekly.language_mask, LANGUAGE_KEYS)}
+
+
+def booking_data(booking: PeerBooking, *, user) -> dict:
+    """A booking as one of its two participants sees it."""
+    other = booking.other_of(user)
+    return {"id": booking.id, "status": booking.status, "role": booking.role_of(user), "peer": other.display_name,
+            "peer_username": other.username, "topic": booking.topic, "language": booking.language,
+            "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
+            "late_cancel": booking.late_cancel,
+            "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
+            "invite_url": f"/api/v1/peer/bookings/{booking.id}/invite/",
+            "page_url": f"/interviews/peer/bookings/{booking.id}/"}

@@ -1,0 +1,18 @@
+"""Celery beat tasks of peer mock interviews: ids and clocks in, services do the work; each is
+safe to run twice (every step claims its row first)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def peer_tick() -> dict:
+    """Every minute: reminders due, rooms whose start has come, interviews to complete."""
+    return {"reminders": services.reminders_send(), "rooms": services.rooms_open_due(),
+            "completed": services.bookings_complete_due()}
+
+
+@shared_task
+def peer_weekly_extend() -> int:
+    return services.weekly_extend()
