@@ -48,9 +48,26 @@ function start(root) {
   const error = root.querySelector("[data-answer-error]");
   const status = root.querySelector("[data-connection]");
   const feedback = root.querySelector("[data-feedback]");
+  const wait = root.querySelector("[data-answer-wait]");
   let currentTurn = null;
   let total = 0;
   let voice = null;
+  let voiceBusy = null; // "recording" | "processing" | null: while set, a typed answer cannot be sent
+  const SEND_LABEL = submit.textContent;
+  const WAIT_MESSAGES = {
+    recording: ["Recording…", "Stop the recording first: Send answer is off while you record."],
+    processing: ["Processing your recording…", "Your recording is being processed and will answer this question: Send answer comes back when it is done or if it fails."],
+  };
+
+  function holdForVoice(state) {
+    voiceBusy = state;
+    const [label, why] = WAIT_MESSAGES[state] || [SEND_LABEL, ""];
+    submit.textContent = label;
+    submit.disabled = Boolean(state) || currentTurn === null;
+    submit.setAttribute("aria-busy", state === "processing" ? "true" : "false");
+    wait.textContent = why;
+    wait.hidden = !state;
+  }
 
   function showQuestion(turn) {
     currentTurn = turn ? turn.index : null;
@@ -68,7 +85,7 @@ function start(root) {
     root.querySelector("[data-progress]").textContent = `Question ${turn.index + 1} of ${total}`;
     textarea.value = "";
     updateCount();
-    submit.disabled = false;
+    submit.disabled = Boolean(voiceBusy);
     voice?.reset();
   }
 
@@ -114,7 +131,7 @@ function start(root) {
         break;
       case "error":
         error.textContent = event.message;
-        submit.disabled = false;
+        submit.disabled = Boolean(voiceBusy);
         if (String(event.code || "").startsWith("media_")) voice?.error(event.message);
         else voice?.release();
         break;
@@ -134,6 +151,7 @@ function start(root) {
 
   function send(text, extra = {}) {
     error.textContent = "";
+    if (voiceBusy) { error.textContent = WAIT_MESSAGES[voiceBusy][1]; return false; }
     if (!text.trim()) { error.textContent = "Type your answer first."; return false; }
     if (text.length > max) { error.textContent = `An answer is at most ${max} characters.`; return false; }
     if (!socket.send({ type: "answer", turn: currentTurn, text, ...extra })) {
@@ -161,6 +179,7 @@ function start(root) {
   // Spoken answers: the recording's id goes to the server, which answers with its transcript.
   voice = mountRecorder(root.querySelector("[data-voice-slot]"), {
     currentTurn: () => currentTurn,
+    onBusy: holdForVoice,
     answer: (mediaId, turn) => {
       error.textContent = "";
       if (!socket.send({ type: "answer", turn, media: mediaId, source: "spoken" })) return false;
