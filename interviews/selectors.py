@@ -145,8 +145,30 @@ def interview_progress(*, user) -> dict:
                 per_dimension[dimension["dimension"]].append(dimension["score"])
     summary = progress_summary([t.overall for t in turns], per_dimension)
     summary["sessions"] = InterviewSession.objects.filter(user=user).count()
-    summary["mistakes"] = mistake_patterns([(t.evaluation, t.question.star) for t in turns])
+    summary["mistakes"] = [{**p, "source": "interviews"} for p in
+                           mistake_patterns([(t.evaluation, t.question.star) for t in turns])]
+    summary["mistakes"] += challenge_mistakes(user=user)
+    summary["mistakes"].sort(key=lambda p: -p["occurrences"])
     return summary
+
+
+def challenge_mistakes(*, user) -> list[dict]:
+    """Recurring failures in the user's challenge submissions (read through the challenges app's
+    selector), as patterns with their evidence (interviews/engine/submission_mistakes.py). Two
+    queries."""
+    from challenges.selectors import judged_failures_with_tests
+
+    from .engine.submission_mistakes import JudgedSubmission, TestOutcome, submission_mistake_patterns
+
+    submissions = [
+        JudgedSubmission(
+            id=row["id"], challenge_slug=row["slug"], challenge_title=row["title"], topic=row["topic"],
+            language=row["language"], verdict=row["verdict"], at=row["created_at"].isoformat(),
+            results=tuple(TestOutcome(index=r["index"], verdict=r["verdict"]) for r in row["results"] or []
+                          if isinstance(r, dict) and isinstance(r.get("index"), int)),
+            test_sizes=tuple(row["test_sizes"]), solution_explanation=row["explanation"])
+        for row in judged_failures_with_tests(user=user)]
+    return submission_mistake_patterns(submissions)
 
 
 def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:

@@ -38,7 +38,8 @@ def _session_or_404(request, session_id):
 @login_required
 def interview_list(request):
     page = Paginator(selectors.sessions_of(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "interviews/history.html", {"page": page})
+    return render(request, "interviews/history.html", {
+        "page": page, "mistakes": selectors.interview_progress(user=request.user)["mistakes"]})
 
 
 def _start_form(request, data=None):
@@ -99,6 +100,7 @@ def interview_report(request, session_id):
                             if session.share_token else "")
     # Only the owner's report replays the code (a share link shows the report, not the room).
     context["timeline"] = selectors.session_timeline(session=session)
+    context["mistakes"] = selectors.interview_progress(user=request.user)["mistakes"]
     return render(request, "interviews/report.html", context)
 
 
