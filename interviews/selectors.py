@@ -81,6 +81,21 @@ def session_get_shared(*, token: str) -> InterviewSession:
         "This link does not work (it may have been revoked).")
 
 
+def shared_recording(*, token: str, turn_index: int):
+    """The web-playable recording of one spoken answer of a shared report, for whoever holds its
+    link: (asset, file, content type). A revoked or unknown link, a turn of another interview, or
+    an answer without a recording is the same 404."""
+    from core.media_selectors import media_file_of
+
+    session = session_get_shared(token=token)
+    turn = first_or_not_found(
+        InterviewTurn.objects.select_related("media").filter(session=session, index=turn_index, media__isnull=False,
+                                                               answered_at__isnull=False),
+        "No such recording.")
+    assert turn.media is not None
+    return media_file_of(asset=turn.media, variant="web")
+
+
 def sessions_of(*, user) -> QuerySet[InterviewSession]:
     return InterviewSession.objects.filter(user=user).order_by("-created_at")
 
@@ -158,7 +173,11 @@ def challenge_mistakes(*, user) -> list[dict]:
     queries."""
     from challenges.selectors import judged_failures_with_tests
 
-    from .engine.submission_mistakes import JudgedSubmission, TestOutcome, submission_mistake_patterns
+    from .engine.submission_mistakes import (
+        JudgedSubmission,
+        TestOutcome,
+        submission_mistake_patterns,
+    )
 
     submissions = [
         JudgedSubmission(

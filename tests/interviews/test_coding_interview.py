@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from collaboration import services as room_services
 from collaboration.models import DocumentUpdate, Participant, Room
-from interviews.models import InterviewSession, Question
 from interviews.engine.timeline import frame_texts
+from interviews.models import InterviewSession, Question
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from pycrdt import Doc, Text
 
 from interviews.engine.timeline import (
     CODE_GAP_SECONDS,
-    MAX_FRAMES,
     KEYFRAME_EVERY,
+    MAX_FRAMES,
     CodeUpdate,
     Run,
     Turn,
