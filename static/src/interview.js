@@ -71,6 +71,10 @@ function start(root) {
 
   function showQuestion(turn) {
     currentTurn = turn ? turn.index : null;
+    const questionStream = root.querySelector("[data-question-stream]");
+    questionStream.hidden = true;
+    questionStream.textContent = "";
+    streamed.question = "";
     const section = root.querySelector("[data-current]");
     section.hidden = !turn;
     if (!turn) return;
@@ -98,7 +102,42 @@ function start(root) {
     list.appendChild(item);
   }
 
+  // The model's answer as it is written (interview.stream): a preview the validated result replaces.
+  const streamed = { evaluation: "", question: "" };
+  function showStream(event) {
+    if (event.done) {
+      if (!event.used) {
+        const note = event.task === "evaluation"
+          ? "The model's evaluation could not be used: the built-in evaluator's follows."
+          : "The model's wording could not be used: the bank's question follows.";
+        streamTarget(event.task).textContent = note;
+      }
+      return;
+    }
+    streamed[event.task] = event.preview || streamed[event.task];
+    const target = streamTarget(event.task);
+    target.textContent = event.task === "evaluation"
+      ? `The model is evaluating your answer…${streamed.evaluation ? ` ${streamed.evaluation}` : ""}`
+      : `Next question: ${streamed.question}`;
+  }
+  function streamTarget(task) {
+    if (task === "evaluation") {
+      feedback.hidden = false;
+      let line = feedback.querySelector("[data-stream-preview]");
+      if (!line) {
+        feedback.querySelector("[data-feedback-body]").innerHTML =
+          '<p class="stream-preview" data-stream-preview aria-live="off"></p>';
+        line = feedback.querySelector("[data-stream-preview]");
+      }
+      return line;
+    }
+    const line = root.querySelector("[data-question-stream]");
+    line.hidden = false;
+    return line;
+  }
+
   function showFeedback(turn) {
+    streamed.evaluation = "";
     feedback.hidden = false;
     feedback.querySelector("[data-feedback-body]").innerHTML = renderEvaluation(turn.evaluation);
   }
@@ -116,6 +155,9 @@ function start(root) {
         showQuestion(event.session.turns.find((t) => !t.answered_at) || null);
         break;
       }
+      case "interview.stream":
+        showStream(event);
+        break;
       case "interview.evaluation":
         status.textContent = "Live";
         addToTranscript(event.turn);
