@@ -195,6 +195,16 @@ def test_send_answer_waits_for_a_recording_being_processed(new_context, make_use
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     held = []
     page.route("**/api/v1/media/upload*", lambda route: held.append(route))
+
+    def held_upload():
+        """The upload the page has just sent, held in the browser (the handler runs a moment after
+        the page says "Uploading")."""
+        for _ in range(200):
+            if held:
+                return held.pop()
+            page.wait_for_timeout(100)
+        raise AssertionError("the page sent no upload")
+
     log_in(page, kim.email)
     page.goto("/interviews/start/")
     page.select_option("#id_interview_type", "technical")
@@ -212,7 +222,8 @@ def test_send_answer_waits_for_a_recording_being_processed(new_context, make_use
     expect(page.locator("[data-record-time]")).to_have_text("0:06", timeout=15_000)
     page.get_by_role("button", name="Stop recording").click()
     page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
-    assert len(held) == 1
+    upload = held_upload()
+    assert not held
     expect(submit).to_be_disabled()
     expect(submit).to_have_text("Processing your recording…")
     expect(submit).to_have_attribute("aria-busy", "true")
@@ -225,7 +236,7 @@ def test_send_answer_waits_for_a_recording_being_processed(new_context, make_use
     shot(page, "voice-05-send-waits-for-processing")
     assert not InterviewTurn.objects.filter(session_id=session_id, answered_at__isnull=False).exists()
 
-    held.pop().continue_()  # the real upload and media job: the recording answers question 1
+    upload.continue_()  # the real upload and media job: the recording answers question 1
     expect(page.locator("[data-transcript] li")).to_have_count(1, timeout=60_000)
     expect(page.locator("[data-progress]")).to_have_text("Question 2 of 3")
     expect(submit).to_be_enabled()
@@ -240,7 +251,7 @@ def test_send_answer_waits_for_a_recording_being_processed(new_context, make_use
     page.get_by_role("button", name="Stop recording").click()
     page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
     expect(submit).to_be_disabled()
-    held.pop().fulfill(status=201, content_type="application/json", body=json.dumps({
+    held_upload().fulfill(status=201, content_type="application/json", body=json.dumps({
         "id": 999_999, "status": "failed", "failure_code": "corrupt", "progress": 100,
         "failure_reason": "the file is damaged"}))
     expect(page.locator("[data-voice-status]")).to_contain_text("the file is damaged")
@@ -254,7 +265,7 @@ def test_send_answer_waits_for_a_recording_being_processed(new_context, make_use
     page.get_by_role("button", name="Stop recording").click()
     page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
     expect(submit).to_be_disabled()
-    held.pop().fulfill(status=400, content_type="application/json", body=json.dumps(
+    held_upload().fulfill(status=400, content_type="application/json", body=json.dumps(
         {"error": {"code": "media_too_large", "message": "That file is too large.", "details": {}}}))
     expect(page.locator("[data-voice-status]")).to_contain_text("That file is too large.")
     expect(submit).to_be_enabled()
