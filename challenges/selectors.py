@@ -321,3 +321,27 @@ def solve_duration_counts(*, user, upper_bounds: list[float], since: datetime | 
         buckets[f"b{index}"] = Count("id", filter=condition)
     counts = qs.aggregate(**buckets)
     return [counts[f"b{i}"] or 0 for i in range(len(upper_bounds))]
+
+
+def judged_failures_with_tests(*, user, limit: int = 300) -> list[dict]:
+    """The user's latest judged submissions that were not accepted, with what mining mistake
+    patterns needs (interviews' progress reads it): the per-test verdicts, and for each challenge the
+    size of every test's input in judging order, its topic and its explanation. Two queries,
+    whatever the number of submissions."""
+    from django.db.models.functions import Length
+
+    from .models import TestCase
+
+    rows = list(Submission.objects.filter(user=user, status="done").exclude(verdict="AC")
+                .order_by("-id").values("id", "language", "verdict", "results", "created_at",
+                                        "challenge_id", slug=F("challenge__slug"), title=F("challenge__title"),
+                                        topic=F("challenge__category"),
+                                        explanation=F("challenge__solution_explanation"))[:limit])
+    sizes: dict[int, list[int]] = {}
+    for challenge_id, size in (TestCase.objects.filter(challenge_id__in={r["challenge_id"] for r in rows})
+                               .order_by("challenge", "order", "id")
+                               .values_list("challenge_id", Length("input"))):
+        sizes.setdefault(challenge_id, []).append(size)
+    for row in rows:
+        row["test_sizes"] = sizes.get(row["challenge_id"], [])
+    return rows

@@ -4,7 +4,11 @@ Callers describe a task with a JSON schema for the answer and an offline functio
 the answer from rules (deterministic, with the evidence it used). When `AI_BASE_URL` names an
 OpenAI-compatible endpoint, the model is asked first for JSON; its answer is validated against the
 schema. Any failure (network, timeout, error status, malformed or invalid JSON) falls back to the
-offline engine, and the result says why. Every call is recorded (`AICall`) for staff."""
+offline engine, and the result says why. Every call is recorded (`AICall`) for staff.
+
+With `on_token`, the model is asked to stream (`stream=True`, server-sent events): each piece of
+text is handed to `on_token` as it arrives (for a page to show), and the whole answer is then
+validated exactly as an unstreamed one; the offline engine never calls it."""
 
 import json
 import logging
@@ -21,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
 OPENAI = "openai-compatible"
+# A streamed answer may take this many times AI_TIMEOUT_SECONDS in all (the timeout itself bounds
+# each wait for the next piece).
+STREAM_TOTAL_TIMEOUT_FACTOR = 3
 
 
 @dataclass
@@ -52,7 +59,27 @@ def _client():
 model_client = _client
 
 
-def _ask_model(*, system: str, prompt: str, schema: dict) -> tuple[dict, str]:
+def _streamed_content(stream, on_token: Callable[[str], None]) -> tuple[str, str]:
+    """The text of a streamed answer, each piece handed to `on_token` as it comes; and its model."""
+    deadline = time.monotonic() + settings.AI_TIMEOUT_SECONDS * STREAM_TOTAL_TIMEOUT_FACTOR
+    parts: list[str] = []
+    model = ""
+    for chunk in stream:
+        model = model or getattr(chunk, "model", "") or ""
+        choices = getattr(chunk, "choices", None) or []
+        piece = (getattr(getattr(choices[0], "delta", None), "content", None) or "") if choices else ""
+        if piece:
+            parts.append(piece)
+            on_token(piece)
+        if time.monotonic() > deadline:
+            stream.close()
+            raise AIFailure(f"the streamed answer took longer than "
+                            f"{settings.AI_TIMEOUT_SECONDS * STREAM_TOTAL_TIMEOUT_FACTOR:g} s")
+    return "".join(parts), model
+
+
+def _ask_model(*, system: str, prompt: str, schema: dict,
+               on_token: Callable[[str], None] | None = None) -> tuple[dict, str]:
     try:
         response = _client().chat.completions.create(
             model=settings.AI_MODEL,
@@ -63,13 +90,22 @@ def _ask_model(*, system: str, prompt: str, schema: dict) -> tuple[dict, str]:
             ],
             response_format={"type": "json_object"},
             temperature=0.2,
+            stream=on_token is not None,
         )
+        if on_token is not None:
+            content, streamed_model = _streamed_content(response, on_token)
+    except AIFailure:
+        raise
     except Exception as error:  # openai raises many kinds: all mean "the model did not answer"
         raise AIFailure(f"{type(error).__name__}: {error}"[:300]) from error
-    try:
-        content = response.choices[0].message.content or ""
-    except (AttributeError, IndexError, TypeError) as error:
-        raise AIFailure("the answer had no message") from error
+    if on_token is None:
+        try:
+            content = response.choices[0].message.content or ""
+        except (AttributeError, IndexError, TypeError) as error:
+            raise AIFailure("the answer had no message") from error
+        streamed_model = getattr(response, "model", "")
+    if not content.strip():
+        raise AIFailure("the answer was empty")
     try:
         data = json.loads(_strip_fences(content))
     except ValueError as error:
@@ -78,7 +114,7 @@ def _ask_model(*, system: str, prompt: str, schema: dict) -> tuple[dict, str]:
         jsonschema.validate(data, schema)
     except jsonschema.ValidationError as error:
         raise AIFailure(f"the answer did not match the schema: {error.message[:200]}") from error
-    return data, getattr(response, "model", settings.AI_MODEL) or settings.AI_MODEL
+    return data, streamed_model or settings.AI_MODEL
 
 
 def _strip_fences(text: str) -> str:
@@ -91,12 +127,13 @@ def _strip_fences(text: str) -> str:
 
 
 def ai_complete(*, task: str, schema: dict, offline: Callable[[], dict], system: str = "", prompt: str = "",
-                user=None) -> AIResult:
-    """Answer `task` with the model when one is configured, else (or on any failure) offline."""
+                user=None, on_token: Callable[[str], None] | None = None) -> AIResult:
+    """Answer `task` with the model when one is configured, else (or on any failure) offline.
+    `on_token` streams the model's answer as it is written (see the module's docstring)."""
     started = time.perf_counter()
     if settings.AI_BASE_URL:
         try:
-            data, model = _ask_model(system=system, prompt=prompt, schema=schema)
+            data, model = _ask_model(system=system, prompt=prompt, schema=schema, on_token=on_token)
         except AIFailure as failure:
             result = AIResult(offline(), OFFLINE, fallback_reason=str(failure))
             logger.warning("AI task %s fell back to the offline engine: %s", task, failure)

@@ -15,7 +15,12 @@ def media_get_for_user(*, user, asset_id: int) -> MediaAsset:
 def media_file_for_user(*, user, asset_id: int, variant: str):
     """The stored file of one variant, with its content type: the original, the playable copy (the
     original itself when it plays as it is) or the poster. 404 when there is none."""
-    asset = media_get_for_user(user=user, asset_id=asset_id)
+    return media_file_of(asset=media_get_for_user(user=user, asset_id=asset_id), variant=variant)
+
+
+def media_file_of(*, asset: MediaAsset, variant: str):
+    """The stored file of one variant of an asset the caller has already checked access to (its
+    owner, or a holder of a link that shares it): as media_file_for_user."""
     if variant == "original":
         return asset, asset.file, asset.content_type
     if variant == "web" and asset.status == "ready":

@@ -340,7 +340,12 @@ class InterviewSessionDetailApi(APIView):
 class TimelineFrameOutput(serializers.Serializer):
     t = serializers.FloatField(help_text="Seconds from the interview's start.")
     kind = serializers.ChoiceField(choices=["code", "run", "question", "answer"])
-    code = serializers.CharField(allow_blank=True, help_text="The room's code at that moment.")
+    code = serializers.CharField(allow_blank=True, required=False,
+                                 help_text="A keyframe: the room's whole code at that moment.")
+    edit = serializers.ListField(
+        required=False, min_length=3, max_length=3, child=serializers.JSONField(),
+        help_text="Otherwise, on a code frame: [start, removed, inserted], one splice of the previous code "
+                  "frame's text (offsets in UTF-16 code units); other frames keep the code as it was.")
     run = serializers.IntegerField(allow_null=True, help_text="Index in `runs` of the last run by then.")
     line = serializers.IntegerField(allow_null=True, help_text="Index in `lines` of the last transcript line.")
 
@@ -368,6 +373,7 @@ class InterviewTimelineOutput(serializers.Serializer):
     room_url = serializers.CharField()
     duration = serializers.FloatField()
     frames = TimelineFrameOutput(many=True)
+    keyframe_every = serializers.IntegerField(help_text="Every how many code frames a whole text comes.")
     runs = TimelineRunOutput(many=True)
     lines = TimelineLineOutput(many=True)
 

@@ -1,3 +1,5 @@
+import asyncio
+
 from channels.db import database_sync_to_async
 
 from core.consumers import AuthenticatedJsonConsumer, CloseCode
@@ -14,7 +16,8 @@ class InterviewConsumer(AuthenticatedJsonConsumer):
     `{"type": "answer", "turn": n, "text": "..."}` (or, spoken, `"media": <recording id>`, whose transcript is the answer: any text is ignored); the evaluation comes back as
     `interview.evaluation`, then `interview.question` (the next one) or `interview.finished`,
     to every tab of the session. A bad answer gets `{"type": "error", "code", "message"}` and
-    changes nothing. Someone else's session closes with 4403."""
+    changes nothing. Someone else's session closes with 4403. With a model configured, its answer
+    streams meanwhile as `interview.stream` events (interviews/model_stream.py)."""
 
     # An answer of ANSWER_MAX_CHARS characters, even all multi-byte, fits; beyond that the socket
     # closes (4413), below it a too-long answer gets the service's clear error.
@@ -61,9 +64,18 @@ class InterviewConsumer(AuthenticatedJsonConsumer):
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
                                     or not 0 < seconds <= 3600):
             seconds = None
+        # The answer is evaluated beside this consumer's loop, not in it: the loop must keep
+        # delivering the group's events (the model's streamed words) while the evaluation runs.
+        task = asyncio.ensure_future(self.answer(text=None if media is not None else text, turn=turn, source=source,
+                                                 seconds=seconds, media=media))
+        self.answering = getattr(self, "answering", set())
+        self.answering.add(task)
+        task.add_done_callback(self.answering.discard)
+
+    async def answer(self, *, text, turn, source, seconds, media):
         try:
             await database_sync_to_async(services.session_answer)(
-                user=self.user, session_id=self.session_id, answer=None if media is not None else text, turn_index=turn, source=source,
+                user=self.user, session_id=self.session_id, answer=text, turn_index=turn, source=source,
                 seconds=seconds, media_id=media)
         except ApplicationError as error:
             await self.send_json({"type": "error", "code": error.code, "message": error.message,

@@ -81,6 +81,21 @@ def session_get_shared(*, token: str) -> InterviewSession:
         "This link does not work (it may have been revoked).")
 
 
+def shared_recording(*, token: str, turn_index: int):
+    """The web-playable recording of one spoken answer of a shared report, for whoever holds its
+    link: (asset, file, content type). A revoked or unknown link, a turn of another interview, or
+    an answer without a recording is the same 404."""
+    from core.media_selectors import media_file_of
+
+    session = session_get_shared(token=token)
+    turn = first_or_not_found(
+        InterviewTurn.objects.select_related("media").filter(session=session, index=turn_index, media__isnull=False,
+                                                               answered_at__isnull=False),
+        "No such recording.")
+    assert turn.media is not None
+    return media_file_of(asset=turn.media, variant="web")
+
+
 def sessions_of(*, user) -> QuerySet[InterviewSession]:
     return InterviewSession.objects.filter(user=user).order_by("-created_at")
 
@@ -145,8 +160,34 @@ def interview_progress(*, user) -> dict:
                 per_dimension[dimension["dimension"]].append(dimension["score"])
     summary = progress_summary([t.overall for t in turns], per_dimension)
     summary["sessions"] = InterviewSession.objects.filter(user=user).count()
-    summary["mistakes"] = mistake_patterns([(t.evaluation, t.question.star) for t in turns])
+    summary["mistakes"] = [{**p, "source": "interviews"} for p in
+                           mistake_patterns([(t.evaluation, t.question.star) for t in turns])]
+    summary["mistakes"] += challenge_mistakes(user=user)
+    summary["mistakes"].sort(key=lambda p: -p["occurrences"])
     return summary
+
+
+def challenge_mistakes(*, user) -> list[dict]:
+    """Recurring failures in the user's challenge submissions (read through the challenges app's
+    selector), as patterns with their evidence (interviews/engine/submission_mistakes.py). Two
+    queries."""
+    from challenges.selectors import judged_failures_with_tests
+
+    from .engine.submission_mistakes import (
+        JudgedSubmission,
+        TestOutcome,
+        submission_mistake_patterns,
+    )
+
+    submissions = [
+        JudgedSubmission(
+            id=row["id"], challenge_slug=row["slug"], challenge_title=row["title"], topic=row["topic"],
+            language=row["language"], verdict=row["verdict"], at=row["created_at"].isoformat(),
+            results=tuple(TestOutcome(index=r["index"], verdict=r["verdict"]) for r in row["results"] or []
+                          if isinstance(r, dict) and isinstance(r.get("index"), int)),
+            test_sizes=tuple(row["test_sizes"]), solution_explanation=row["explanation"])
+        for row in judged_failures_with_tests(user=user)]
+    return submission_mistake_patterns(submissions)
 
 
 def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:

@@ -5,6 +5,7 @@ import secrets
 import tomllib
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from .engine import (
 )
 from .engine.calibration import START_ABILITY, elo_update
 from .lock_objects import lock_question_for_update, lock_session_for_update
+from .model_stream import ModelStream
 from .models import InterviewSession, InterviewTurn, Question, SessionStatus, TurnKind
 from .realtime import interview_group
 
@@ -188,16 +190,24 @@ QUESTION_SCHEMA = {"type": "object", "required": ["prompt"], "additionalProperti
                    "properties": {"prompt": {"type": "string", "minLength": 10, "maxLength": 1000}}}
 
 
-def _phrase(*, session: InterviewSession, question: Question, choice, user) -> tuple[str, str, str]:
+def _model_stream(*, session_id: int, turn: int, task: str, field: str) -> ModelStream | None:
+    """A stream of the model's answer to the session's pages, when a model is configured."""
+    return ModelStream(session_id=session_id, turn=turn, task=task, field=field) if settings.AI_BASE_URL else None
+
+
+def _phrase(*, session: InterviewSession, question: Question, choice, user, turn: int) -> tuple[str, str, str]:
     """The words of the next question: the bank's (offline) or the model's rewording of it for
-    the target job, validated, with the bank's as fallback."""
+    the target job, validated, with the bank's as fallback; the model's words stream to the page."""
     job = f" The candidate targets this job: {session.job_title}." if session.job_title else ""
-    result = ai_complete(
+    stream = _model_stream(session_id=session.pk, turn=turn, task="question", field="prompt")
+    result = ai_complete(on_token=stream,
         task="interview.follow_up" if choice.kind == "follow_up" else "interview.question",
         schema=QUESTION_SCHEMA, user=user, offline=lambda: {"prompt": choice.prompt},
         system="You are a job interviewer. Reword the interview question you are given so it sounds natural "
                "in conversation; keep its meaning and what it asks for. One question, no preamble." + job,
         prompt=f"Question ({question.category}, {question.difficulty}): {choice.prompt}")
+    if stream is not None:
+        stream.finish(used=not result.fell_back)
     return result.data["prompt"].strip(), result.engine, result.fallback_reason
 
 
@@ -213,7 +223,7 @@ def _ask(*, session: InterviewSession, turns, user, last=None, last_evaluation=N
     if choice is None:
         return None
     question = by_slug[choice.slug]
-    prompt, _, _ = _phrase(session=session, question=question, choice=choice, user=user)
+    prompt, _, _ = _phrase(session=session, question=question, choice=choice, user=user, turn=len(turns))
     session.level = choice.level
     session.save(update_fields=["level", "updated_at"])
     Question.objects.filter(pk=question.pk).update(times_asked=question.times_asked + 1)
@@ -336,12 +346,16 @@ def _evaluate(*, turn: InterviewTurn, answer: str, seconds, job_terms, user,
     points = "\n".join(f"{i}. {p.text}" for i, p in enumerate(spec.talking_points))
     rubric = "\n".join(f"- {r.criterion} ({r.dimension}, weight {r.weight}): weak: {r.weak} | fair: {r.fair} | "
                        f"strong: {r.strong}" for r in spec.rubric)
+    stream = _model_stream(session_id=turn.session_id, turn=turn.index, task="evaluation", field="summary")
     result = ai_complete(
         task="interview.evaluate", schema=EVALUATION_SCHEMA, user=user, offline=lambda: {"offline": True},
+        on_token=stream,
         system="You evaluate one interview answer on relevance, depth, structure (STAR for behavioral "
                "questions), clarity and concision, 0-100 each. Quote the answer word for word as evidence. "
                "Use null for a dimension the answer gives no evidence for.",
         prompt=f"Question: {turn.prompt}\nTalking points:\n{points}\nRubric:\n{rubric}\nAnswer:\n{answer}")
+    if stream is not None:
+        stream.finish(used=not result.data.get("offline"))
     if result.data.get("offline"):
         return offline, "offline", result.fallback_reason
     # (the speaking measures are the media job's, kept whatever the model says about the words)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("interviews/start/", views.interview_start, name="interview-start"),
     path("interviews/questions/", views.question_list, name="interview-questions"),
     path("interviews/shared/<str:token>/", views.interview_shared, name="interview-shared"),
+    path("interviews/shared/<str:token>/recordings/<int:turn_index>/", views.interview_shared_recording,
+         name="interview-shared-recording"),
     path("interviews/<int:session_id>/", views.interview_live, name="interview-live"),
     path("interviews/<int:session_id>/report/", views.interview_report, name="interview-report"),
     path("interviews/<int:session_id>/share/", views.interview_share, name="interview-share"),

@@ -38,7 +38,8 @@ def _session_or_404(request, session_id):
 @login_required
 def interview_list(request):
     page = Paginator(selectors.sessions_of(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "interviews/history.html", {"page": page})
+    return render(request, "interviews/history.html", {
+        "page": page, "mistakes": selectors.interview_progress(user=request.user)["mistakes"]})
 
 
 def _start_form(request, data=None):
@@ -99,6 +100,7 @@ def interview_report(request, session_id):
                             if session.share_token else "")
     # Only the owner's report replays the code (a share link shows the report, not the room).
     context["timeline"] = selectors.session_timeline(session=session)
+    context["mistakes"] = selectors.interview_progress(user=request.user)["mistakes"]
     return render(request, "interviews/report.html", context)
 
 
@@ -132,3 +134,17 @@ def interview_shared(request, token):
         raise Http404("This link does not work (it may have been revoked).")
     return render(request, "interviews/report.html",
                   _report_context(session, selectors.session_turns(session=session), shared=True))
+
+
+def interview_shared_recording(request, token, turn_index):
+    """A shared report's player plays its recordings for whoever holds the link (the owner's own
+    file view stays owner-only); a revoked link plays nothing."""
+    from core.file_storage import private_file_response
+
+    try:
+        asset, field_file, content_type = selectors.shared_recording(token=token, turn_index=turn_index)
+    except NotFound:
+        raise Http404("No such recording.")
+    extension = field_file.name.rsplit(".", 1)[-1] if "." in field_file.name else "bin"
+    return private_file_response(field_file, download_name=f"answer-{turn_index + 1}.{extension}",
+                                 content_type=content_type, as_attachment=False)

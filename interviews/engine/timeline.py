@@ -1,7 +1,12 @@
 """The coding interview's replay: one timeline that merges three event streams by time — the
 room's code (rebuilt from its stored Yjs updates), the code runs with their verdicts, and the
-interview's questions and answers. Every frame carries the whole state at its moment (the code,
-the last run, the last transcript line), so a slider can jump to any frame without replaying.
+interview's questions and answers. Every frame names the last run and the last transcript line
+of its moment; the code travels as deltas: a code frame holds either the whole text (a keyframe:
+the first, then every KEYFRAME_EVERY-th code frame) or one splice of the previous code frame's
+text (`edit`: [start, removed, inserted], offsets in UTF-16 code units as JavaScript strings count
+them). A player reaches any frame from the keyframe before it with at most KEYFRAME_EVERY - 1
+splices (`frame_texts` is the reference decoder; static/src/shared/timeline_frames.js the page's).
+Whole texts in every frame made 5,000 keystrokes about 1.6 MB; as deltas they are a few dozen KB.
 
 Pure Python (pycrdt, no Django), so it is tested alone."""
 
@@ -15,6 +20,7 @@ TEXT_NAME = "code"  # collaboration.documents.TEXT_NAME: the Y.Text every room's
 CODE_GAP_SECONDS = 1.0  # keystrokes closer than this make one frame: a replay step is a pause, not a key
 MAX_FRAMES = 600  # a long session is thinned to this many code frames (runs and the transcript stay)
 RUN_OUTPUT_CHARS = 2000
+KEYFRAME_EVERY = 50  # a slider jump replays at most 49 splices; a keyframe costs one whole text
 
 # At the same instant: the code first, then the run made of it, then the words about it.
 _ORDER = {"code": 0, "run": 1, "question": 2, "answer": 3}
@@ -87,12 +93,52 @@ def _coalesce(events: list[tuple]) -> list[tuple]:
     return [e for i, e in enumerate(merged) if e[3] != "code" or i in keep]
 
 
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def code_edit(before: str, after: str) -> list:
+    """The one splice that turns `before` into `after`: [start, removed, inserted] around their
+    common prefix and suffix, offsets in UTF-16 code units (cut at code points, so never inside a
+    surrogate pair)."""
+    limit = min(len(before), len(after))
+    prefix = 0
+    while prefix < limit and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]:
+        suffix += 1
+    removed = before[prefix:len(before) - suffix]
+    return [_utf16_length(before[:prefix]), _utf16_length(removed), after[prefix:len(after) - suffix]]
+
+
+def apply_code_edit(text: str, edit: list) -> str:
+    start, removed, inserted = edit
+    units = text.encode("utf-16-le")
+    return (units[:2 * start] + inserted.encode("utf-16-le") + units[2 * (start + removed):]).decode("utf-16-le")
+
+
+def frame_texts(frames: list[dict]) -> list[str]:
+    """The code at every frame, rebuilt from keyframes and edits (what the player shows)."""
+    texts: list[str] = []
+    code = ""
+    for frame in frames:
+        if "code" in frame:
+            code = frame["code"]
+        elif "edit" in frame:
+            code = apply_code_edit(code, frame["edit"])
+        texts.append(code)
+    return texts
+
+
 def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run], turns: list[Turn],
-                   end: datetime | None = None) -> dict:
-    """`{"duration", "frames", "runs", "lines"}`. `runs` and `lines` (the transcript: each question
-    and each answer) are listed once; every frame names the kind of event it is and its moment in
-    seconds from `start`, with the code then, and the indexes of the last run and the last line
-    (None before the first)."""
+                   end: datetime | None = None, full_text: bool = False) -> dict:
+    """`{"duration", "frames", "runs", "lines", "keyframe_every"}`. `runs` and `lines` (the
+    transcript: each question and each answer) are listed once; every frame names the kind of
+    event it is and its moment in seconds from `start`, and the indexes of the last run and the
+    last line (None before the first). A code frame carries `code` (a keyframe) or `edit` (a splice
+    of the previous code frame's text); other frames keep the code as it was. With `full_text`
+    every frame carries its whole `code` instead (the reference the deltas are tested against)."""
     events: list[tuple[datetime, int, int, str, Any]] = []
     for seq, (at, state) in enumerate(_code_states(updates)):
         events.append((at, _ORDER["code"], seq, "code", state))
@@ -116,19 +162,30 @@ def build_timeline(*, start: datetime, updates: list[CodeUpdate], runs: list[Run
 
     frames: list[dict[str, Any]] = []
     code: str = ""
+    code_frames = 0
     last_run: int | None = None
     last_line: int | None = None
     for at, _, _, kind, value in events:
+        frame: dict[str, Any] = {"t": _seconds(start, at), "kind": kind}
         if kind == "code":
+            if full_text or code_frames % KEYFRAME_EVERY == 0:
+                frame["code"] = value
+            else:
+                frame["edit"] = code_edit(code, value)
             code = value
+            code_frames += 1
         elif kind == "run":
             last_run = value
         else:
             last_line = value
-        frames.append({"t": _seconds(start, at), "kind": kind, "code": code, "run": last_run, "line": last_line})
+        if full_text and kind != "code":
+            frame["code"] = code
+        frame["run"], frame["line"] = last_run, last_line
+        frames.append(frame)
     last: float = frames[-1]["t"] if frames else 0.0
     duration = max(last, _seconds(start, end)) if end is not None else last
-    return {"duration": duration, "frames": frames, "runs": run_rows, "lines": lines}
+    return {"duration": duration, "frames": frames, "runs": run_rows, "lines": lines,
+            "keyframe_every": KEYFRAME_EVERY}
 
 
 def _seconds(start: datetime, at: datetime) -> float:

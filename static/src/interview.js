@@ -48,12 +48,33 @@ function start(root) {
   const error = root.querySelector("[data-answer-error]");
   const status = root.querySelector("[data-connection]");
   const feedback = root.querySelector("[data-feedback]");
+  const wait = root.querySelector("[data-answer-wait]");
   let currentTurn = null;
   let total = 0;
   let voice = null;
+  let voiceBusy = null; // "recording" | "processing" | null: while set, a typed answer cannot be sent
+  const SEND_LABEL = submit.textContent;
+  const WAIT_MESSAGES = {
+    recording: ["Recording…", "Stop the recording first: Send answer is off while you record."],
+    processing: ["Processing your recording…", "Your recording is being processed and will answer this question: Send answer comes back when it is done or if it fails."],
+  };
+
+  function holdForVoice(state) {
+    voiceBusy = state;
+    const [label, why] = WAIT_MESSAGES[state] || [SEND_LABEL, ""];
+    submit.textContent = label;
+    submit.disabled = Boolean(state) || currentTurn === null;
+    submit.setAttribute("aria-busy", state === "processing" ? "true" : "false");
+    wait.textContent = why;
+    wait.hidden = !state;
+  }
 
   function showQuestion(turn) {
     currentTurn = turn ? turn.index : null;
+    const questionStream = root.querySelector("[data-question-stream]");
+    questionStream.hidden = true;
+    questionStream.textContent = "";
+    streamed.question = "";
     const section = root.querySelector("[data-current]");
     section.hidden = !turn;
     if (!turn) return;
@@ -68,7 +89,7 @@ function start(root) {
     root.querySelector("[data-progress]").textContent = `Question ${turn.index + 1} of ${total}`;
     textarea.value = "";
     updateCount();
-    submit.disabled = false;
+    submit.disabled = Boolean(voiceBusy);
     voice?.reset();
   }
 
@@ -81,7 +102,42 @@ function start(root) {
     list.appendChild(item);
   }
 
+  // The model's answer as it is written (interview.stream): a preview the validated result replaces.
+  const streamed = { evaluation: "", question: "" };
+  function showStream(event) {
+    if (event.done) {
+      if (!event.used) {
+        const note = event.task === "evaluation"
+          ? "The model's evaluation could not be used: the built-in evaluator's follows."
+          : "The model's wording could not be used: the bank's question follows.";
+        streamTarget(event.task).textContent = note;
+      }
+      return;
+    }
+    streamed[event.task] = event.preview || streamed[event.task];
+    const target = streamTarget(event.task);
+    target.textContent = event.task === "evaluation"
+      ? `The model is evaluating your answer…${streamed.evaluation ? ` ${streamed.evaluation}` : ""}`
+      : `Next question: ${streamed.question}`;
+  }
+  function streamTarget(task) {
+    if (task === "evaluation") {
+      feedback.hidden = false;
+      let line = feedback.querySelector("[data-stream-preview]");
+      if (!line) {
+        feedback.querySelector("[data-feedback-body]").innerHTML =
+          '<p class="stream-preview" data-stream-preview aria-live="off"></p>';
+        line = feedback.querySelector("[data-stream-preview]");
+      }
+      return line;
+    }
+    const line = root.querySelector("[data-question-stream]");
+    line.hidden = false;
+    return line;
+  }
+
   function showFeedback(turn) {
+    streamed.evaluation = "";
     feedback.hidden = false;
     feedback.querySelector("[data-feedback-body]").innerHTML = renderEvaluation(turn.evaluation);
   }
@@ -99,6 +155,9 @@ function start(root) {
         showQuestion(event.session.turns.find((t) => !t.answered_at) || null);
         break;
       }
+      case "interview.stream":
+        showStream(event);
+        break;
       case "interview.evaluation":
         status.textContent = "Live";
         addToTranscript(event.turn);
@@ -114,7 +173,7 @@ function start(root) {
         break;
       case "error":
         error.textContent = event.message;
-        submit.disabled = false;
+        submit.disabled = Boolean(voiceBusy);
         if (String(event.code || "").startsWith("media_")) voice?.error(event.message);
         else voice?.release();
         break;
@@ -134,6 +193,7 @@ function start(root) {
 
   function send(text, extra = {}) {
     error.textContent = "";
+    if (voiceBusy) { error.textContent = WAIT_MESSAGES[voiceBusy][1]; return false; }
     if (!text.trim()) { error.textContent = "Type your answer first."; return false; }
     if (text.length > max) { error.textContent = `An answer is at most ${max} characters.`; return false; }
     if (!socket.send({ type: "answer", turn: currentTurn, text, ...extra })) {
@@ -161,6 +221,7 @@ function start(root) {
   // Spoken answers: the recording's id goes to the server, which answers with its transcript.
   voice = mountRecorder(root.querySelector("[data-voice-slot]"), {
     currentTurn: () => currentTurn,
+    onBusy: holdForVoice,
     answer: (mediaId, turn) => {
       error.textContent = "";
       if (!socket.send({ type: "answer", turn, media: mediaId, source: "spoken" })) return false;

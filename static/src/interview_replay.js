@@ -1,6 +1,8 @@
 // The coding interview's replay on its report page: a slider (and a play button) over the
-// timeline's frames; each frame holds the code at that moment, the last transcript line and the
-// last run, so moving the slider only redraws (nothing is replayed).
+// timeline's frames; each frame names the last transcript line and the last run, and the code comes
+// as keyframes and splices (shared/timeline_frames.js rebuilds it: a jump replays at most one
+// keyframe's worth of splices, playing forward one a frame).
+import { timelineCode } from "./shared/timeline_frames.js";
 
 const root = document.querySelector("[data-interview-replay]");
 const data = document.getElementById("interview-timeline");
@@ -21,6 +23,7 @@ function mount(timeline) {
   const time = root.querySelector("[data-replay-clock]");
   const play = root.querySelector("[data-replay-play]");
   const frames = timeline.frames;
+  const codeAt = timelineCode(frames);
   const kinds = { code: "· edited", run: "· ran", question: "· asked", answer: "· answered" };
   let timer = null;
 
@@ -31,7 +34,7 @@ function mount(timeline) {
       time.textContent = "No events";
       return;
     }
-    code.textContent = frame.code;
+    code.textContent = codeAt(index);
     kind.textContent = kinds[frame.kind] || "";
     time.textContent = `${clock(frame.t)} / ${clock(timeline.duration)}`;
     slider.setAttribute("aria-valuetext", `${clock(frame.t)}, ${frame.kind}`);

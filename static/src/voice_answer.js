@@ -29,8 +29,11 @@ function preferredType() {
 }
 
 /** Mount the recorder in `slot`. `answer(mediaId, turn)` submits the spoken answer to question
- * `turn` (`currentTurn()` when recording started); it returns false when the socket is down. */
-export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
+ * `turn` (`currentTurn()` when recording started); it returns false when the socket is down.
+ * `onBusy(state)` hears "recording", "processing" (uploading, then the media job) and null (idle:
+ * done, failed or refused), so the page can hold its typed "Send answer" meanwhile: a typed answer
+ * sent then would take the question and the recording's answer would be refused. */
+export function mountRecorder(slot, { answer, currentTurn, onBusy = () => {}, maxSeconds = 600 }) {
   slot.hidden = false;
   slot.innerHTML = `<div class="row voice-controls">
       <button type="button" class="secondary" data-record aria-pressed="false">● Record answer</button>
@@ -53,11 +56,17 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
     statusLine.textContent = text;
     statusLine.dataset.kind = kind;
   };
+  let busy = null;
+  const setBusy = (state) => {
+    if (state === busy) return;
+    busy = state;
+    onBusy(state);
+  };
 
   if (!navigator.mediaDevices?.getUserMedia || !window.MediaRecorder) {
     button.disabled = true;
     say("This browser cannot record audio here. You can still type your answer.", "error");
-    return { reset() {} };
+    return { reset() {}, error() {}, release() {} };
   }
 
   function stopTracks() {
@@ -73,6 +82,7 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
         watching?.stop();
         bar.hidden = true;
         button.disabled = false;
+        setBusy(null);
         say(`The recording could not be processed: ${event.failure_reason || event.failure_code}. ` +
             "Record again or type your answer.", "error");
       } else if (event.status === "ready") {
@@ -81,6 +91,7 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
         say("Transcribed: evaluating your spoken answer…");
         if (!answer(asset.id, recordedFor)) {
           button.disabled = false;
+          setBusy(null);
           say("Not connected to the interview: wait a moment and record again.", "error");
         }
       } else {
@@ -109,11 +120,13 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
       body = await response.json().catch(() => null);
     } catch (error) {
       button.disabled = false;
+      setBusy(null);
       say(`The upload failed (${error.message}). Record again or type your answer.`, "error");
       return;
     }
     if (!response.ok) {
       button.disabled = false;
+      setBusy(null);
       say(`The recording was refused: ${body?.error?.message || response.status}. You can type your answer.`, "error");
       return;
     }
@@ -140,10 +153,16 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
       clearInterval(ticking);
       timer.textContent = "";
       const blob = new Blob(chunks, { type: recorder.mimeType || type || "audio/webm" });
-      if (!blob.size) { button.disabled = false; say("Nothing was recorded. Try again or type your answer.", "error"); return; }
+      if (!blob.size) {
+        button.disabled = false;
+        setBusy(null);
+        say("Nothing was recorded. Try again or type your answer.", "error");
+        return;
+      }
       upload(blob);
     });
     recorder.start(1000);
+    setBusy("recording");
     started = Date.now();
     button.textContent = "■ Stop recording";
     button.setAttribute("aria-pressed", "true");
@@ -160,6 +179,7 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
     button.textContent = "● Record answer";
     button.setAttribute("aria-pressed", "false");
     button.disabled = true;
+    setBusy("processing");
     recorder.stop();
   }
 
@@ -175,15 +195,20 @@ export function mountRecorder(slot, { answer, currentTurn, maxSeconds = 600 }) {
       bar.hidden = true;
       if (unavailable || recorder?.state === "recording") return;
       button.disabled = false;
+      setBusy(null);
       say("");
     },
     error(message) {
       if (!unavailable) button.disabled = false;
+      if (recorder?.state !== "recording") setBusy(null);
       say(message, "error");
     },
     /** The server refused an answer (a stale tab, say): recording is possible again. */
     release() {
-      if (!unavailable && recorder?.state !== "recording") button.disabled = false;
+      if (!unavailable && recorder?.state !== "recording") {
+        button.disabled = false;
+        setBusy(null);
+      }
     },
   };
 }

@@ -181,3 +181,97 @@ def test_a_refused_microphone_says_so_and_typing_still_works(browser, live_site,
         page.wait_for_url(re.compile(r"/report/$"), timeout=20_000)
     finally:
         context.close()
+
+
+def test_send_answer_waits_for_a_recording_being_processed(new_context, make_user, shot):
+    """While a recording uploads and its media job runs, the typed "Send answer" is off and says
+    why (a typed answer then would take the question and the recording's answer would be refused);
+    it comes back when the spoken answer is done, and when processing fails. The upload is held in
+    the browser (page.route) so the processing state is there to see in both modes."""
+    questions_seed()
+    kim = make_user(username="kim", email="kim@example.com", name="Kim Park")
+    page = new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    held = []
+    page.route("**/api/v1/media/upload*", lambda route: held.append(route))
+
+    def held_upload():
+        """The upload the page has just sent, held in the browser (the handler runs a moment after
+        the page says "Uploading")."""
+        for _ in range(200):
+            if held:
+                return held.pop()
+            page.wait_for_timeout(100)
+        raise AssertionError("the page sent no upload")
+
+    log_in(page, kim.email)
+    page.goto("/interviews/start/")
+    page.select_option("#id_interview_type", "technical")
+    page.fill("#id_length", "3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the interview").click()
+    expect(page.locator("[data-connection]")).to_have_text("Live")
+    session_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    submit = page.locator("[data-answer-submit]")
+    wait = page.locator("[data-answer-wait]")
+
+    page.get_by_role("button", name="Record answer").click()
+    expect(submit).to_be_disabled()
+    expect(submit).to_have_text("Recording…")
+    expect(page.locator("[data-record-time]")).to_have_text("0:06", timeout=15_000)
+    page.get_by_role("button", name="Stop recording").click()
+    page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
+    upload = held_upload()
+    assert not held
+    expect(submit).to_be_disabled()
+    expect(submit).to_have_text("Processing your recording…")
+    expect(submit).to_have_attribute("aria-busy", "true")
+    expect(wait).to_be_visible()
+    expect(wait).to_contain_text("being processed")
+    # Ctrl+Enter in the text box is held too: nothing is sent, the page says why.
+    page.get_by_label("Your answer").fill("A typed answer while the recording is processed.")
+    page.get_by_label("Your answer").press("Control+Enter")
+    expect(page.locator("[data-answer-error]")).to_contain_text("being processed")
+    shot(page, "voice-05-send-waits-for-processing")
+    assert not InterviewTurn.objects.filter(session_id=session_id, answered_at__isnull=False).exists()
+
+    upload.continue_()  # the real upload and media job: the recording answers question 1
+    expect(page.locator("[data-transcript] li")).to_have_count(1, timeout=60_000)
+    expect(page.locator("[data-progress]")).to_have_text("Question 2 of 3")
+    expect(submit).to_be_enabled()
+    expect(submit).to_have_text("Send answer")
+    expect(wait).to_be_hidden()
+    first = InterviewTurn.objects.get(session_id=session_id, index=0)
+    assert first.answer_source == "spoken" and first.media_id is not None
+
+    # Question 2: the media job fails; Send answer comes back with the reason on the page.
+    page.get_by_role("button", name="Record answer").click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Stop recording").click()
+    page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
+    expect(submit).to_be_disabled()
+    held_upload().fulfill(status=201, content_type="application/json", body=json.dumps({
+        "id": 999_999, "status": "failed", "failure_code": "corrupt", "progress": 100,
+        "failure_reason": "the file is damaged"}))
+    expect(page.locator("[data-voice-status]")).to_contain_text("the file is damaged")
+    expect(submit).to_be_enabled()
+    expect(submit).to_have_text("Send answer")
+    shot(page, "voice-06-send-back-after-failure")
+
+    # Question 2 again: the upload is refused outright; Send answer is back, and typing answers it.
+    page.get_by_role("button", name="Record answer").click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Stop recording").click()
+    page.wait_for_function("() => document.querySelector('[data-voice-status]').textContent.startsWith('Uploading')")
+    expect(submit).to_be_disabled()
+    held_upload().fulfill(status=400, content_type="application/json", body=json.dumps(
+        {"error": {"code": "media_too_large", "message": "That file is too large.", "details": {}}}))
+    expect(page.locator("[data-voice-status]")).to_contain_text("That file is too large.")
+    expect(submit).to_be_enabled()
+    page.get_by_label("Your answer").fill(
+        "I would profile first, then add an index on the column the slow query filters by and measure again.")
+    submit.click()
+    expect(page.locator("[data-transcript] li")).to_have_count(2, timeout=20_000)
+    assert InterviewTurn.objects.get(session_id=session_id, index=1).answer_source == "typed"
+    assert not errors, errors

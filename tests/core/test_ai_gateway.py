@@ -1,5 +1,7 @@
 """The AI gateway against a real HTTP server on loopback that speaks the chat-completions
-protocol: a good answer, a malformed one, one that breaks the schema, a slow one, an error."""
+protocol: a good answer, a malformed one, one that breaks the schema, a slow one, an error; and
+streamed answers (`stream=True`: server-sent events of `chat.completion.chunk`s ending in
+`data: [DONE]`, as the OpenAI API sends them), whose pieces reach the caller as they are sent."""
 
 import json
 import threading
@@ -29,14 +31,27 @@ class FakeModel(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
+        # The mode is read once, when the request comes: a "slow" request's thread outlives its test
+        # (the client gave up), and reading the class attribute after its sleep saw the next test's
+        # mode ("error", which has no content: KeyError) and answered it to nobody.
+        mode = type(self).mode
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeModel.requests.append((self.path, body, self.headers.get("Authorization")))
-        if FakeModel.mode == "error":
+        type(self).requests.append((self.path, body, self.headers.get("Authorization")))
+        try:
+            if body.get("stream"):
+                self.stream(mode, body)
+            else:
+                self.answer(mode)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client timed out and left: nothing to answer
+
+    def answer(self, mode):
+        if mode == "error":
             self.send_response(500)
             self.end_headers()
             self.wfile.write(b'{"error": {"message": "boom"}}')
             return
-        if FakeModel.mode == "slow":
+        if mode == "slow":
             time.sleep(3)
         content = {
             "ok": json.dumps({"score": 87, "reasons": ["strong match"]}),
@@ -44,7 +59,7 @@ class FakeModel(BaseHTTPRequestHandler):
             "malformed": "Sure! Here is your JSON: {score: eighty}",
             "schema": json.dumps({"score": 900}),
             "slow": json.dumps({"score": 1, "reasons": []}),
-        }[FakeModel.mode]
+        }[mode]
         payload = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "fake-1",
                    "choices": [{"index": 0, "finish_reason": "stop",
                                 "message": {"role": "assistant", "content": content}}],
@@ -114,3 +129,100 @@ def test_unreachable_endpoint_falls_back(settings):
     settings.AI_MAX_RETRIES = 0
     result = ai_complete(task="score", schema=SCHEMA, offline=offline)
     assert result.engine == OFFLINE and "Connection" in result.fallback_reason
+
+
+STREAMED = json.dumps({"score": 91, "reasons": ["streamed", "token by token"]})
+
+
+class StreamingModel(FakeModel):
+    """What the OpenAI API sends for `stream=True`: `data: <chunk JSON>` events, a blank line after
+    each, the first with the role, then content deltas a few characters at a time, one with
+    `finish_reason`, and `data: [DONE]`."""
+
+    sent_at: list = []
+    chunk_size = 5  # characters of content per event
+
+    def content(self, mode, body) -> str:
+        return {"ok": STREAMED, "malformed": '{"score": 91, "reasons": ["cut sh',
+                "schema": json.dumps({"score": 900, "reasons": []})}.get(mode, STREAMED)
+
+    def stream(self, mode, body):
+        if mode == "error":
+            self.send_response(429)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"error": {"message": "rate limited", "type": "requests"}}')
+            return
+        content = self.content(mode, body)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+
+        def event(delta, finish=None):
+            chunk = {"id": "chatcmpl-s1", "object": "chat.completion.chunk", "created": 0, "model": "fake-stream-1",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+            StreamingModel.sent_at.append(time.perf_counter())
+
+        event({"role": "assistant", "content": ""})
+        for start in range(0, len(content), self.chunk_size):
+            event({"content": content[start:start + self.chunk_size]})
+            time.sleep(0.03 if mode != "slow" else 0.6)
+        event({}, finish="stop")
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+
+@pytest.fixture
+def streaming_server(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StreamingModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.AI_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings.AI_API_KEY = "test-key"
+    settings.AI_MODEL = "fake-1"
+    settings.AI_TIMEOUT_SECONDS = 1.0
+    settings.AI_MAX_RETRIES = 0
+    StreamingModel.requests, StreamingModel.sent_at, StreamingModel.mode = [], [], "ok"
+    yield StreamingModel
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_streamed_answer_reaches_the_caller_piece_by_piece_then_is_validated(streaming_server):
+    pieces = []
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, prompt="resume",
+                         on_token=lambda piece: pieces.append((time.perf_counter(), piece)))
+    assert result.engine == OPENAI and result.data == json.loads(STREAMED) and result.model == "fake-stream-1"
+    assert "".join(p for _, p in pieces) == STREAMED and len(pieces) == -(-len(STREAMED) // 5)
+    assert pieces[0][0] < streaming_server.sent_at[-1]  # the first piece came before the last was sent
+    _, body, _ = streaming_server.requests[0]
+    assert body["stream"] is True and body["response_format"] == {"type": "json_object"}
+
+
+def test_without_on_token_nothing_is_streamed(model_server):
+    ai_complete(task="score", schema=SCHEMA, offline=offline)
+    assert model_server.requests[0][1]["stream"] is False
+
+
+@pytest.mark.parametrize(("mode", "reason"), [
+    ("malformed", "not JSON"), ("schema", "did not match the schema"), ("error", "429"), ("slow", "longer than"),
+])
+def test_a_streamed_answer_that_fails_falls_back_and_says_why(streaming_server, mode, reason):
+    streaming_server.mode = mode
+    pieces = []
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append)
+    assert result.engine == OFFLINE and result.data == offline()
+    assert reason.lower() in result.fallback_reason.lower()
+    assert reason.lower() in AICall.objects.get().fallback_reason.lower()
+    if mode in ("malformed", "schema"):
+        assert pieces  # the page saw the pieces; the final answer says it was not used
+
+
+def test_the_offline_engine_never_streams(settings):
+    settings.AI_BASE_URL = ""
+    pieces = []
+    assert ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append).engine == OFFLINE
+    assert pieces == []

@@ -137,6 +137,17 @@ class FakeModel(BaseHTTPRequestHandler):
                 "covered_talking_points": [0], "summary": "The model's summary."})
         else:
             content = "not json at all"
+        if body.get("stream"):  # the interviews stream the model's answer to the page: SSE, as OpenAI sends it
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for start in range(0, len(content), 50):
+                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "fake-1",
+                         "choices": [{"index": 0, "delta": {"content": content[start:start + 50]},
+                                      "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            return
         data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "fake-1",
                            "choices": [{"index": 0, "finish_reason": "stop",
                                         "message": {"role": "assistant", "content": content}}]}).encode()
