@@ -2,7 +2,7 @@
 daily aggregates (DailyActivity) for past days and today's live numbers, so its query count is
 flat in the amount of history (tests/analytics/test_selectors.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
@@ -12,7 +12,7 @@ from challenges import selectors as challenge_selectors
 from core.exceptions import NotFound, ValidationFailed
 from resumes import selectors as resume_selectors
 
-from . import evidence
+from . import event_log, evidence
 from .engine import (
     TARGET_LEVEL,
     TIME_BUCKETS,
@@ -30,7 +30,7 @@ from .engine import (
     trend_projection,
 )
 from .engine.readiness import DIFFICULTY_POINTS, RESUME_POINTS
-from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget
+from .models import DailyActivity, DailyVerbTotal, Event, ReadinessSnapshot, ReadinessTarget
 from .skill_map import practice_topics_for, skill_name, skills_for_topics
 
 RANGES = {"7d": 7, "30d": 30, "365d": 365}
@@ -273,6 +273,11 @@ class PlatformOverview:
     per_day: list[tuple[date, int, int, int]]  # day, active members, submissions, solves
     verdicts: dict[str, int]
     parses: dict[str, int]
+    # From the event log: per day, events of each verb in PLATFORM_VERBS (the daily totals for
+    # past days, today's events counted live), and the community and chat apps' own stats.
+    verb_days: list[tuple[date, dict[str, int]]] = field(default_factory=list)
+    community: dict = field(default_factory=dict)
+    chat: dict = field(default_factory=dict)
 
 
 def platform_overview(*, days: int = 30) -> PlatformOverview:
@@ -291,4 +296,38 @@ def platform_overview(*, days: int = 30) -> PlatformOverview:
     since = local_midnight(start, timezone.get_current_timezone())
     return PlatformOverview(days, start, accounts["users_total"], accounts["signups_7d"], accounts["users_active_7d"],
                             per_day, challenge_selectors.verdict_mix(since=since),
-                            resume_selectors.parse_status_counts(since=since))
+                            resume_selectors.parse_status_counts(since=since),
+                            verb_days=verb_days(start=start, today=today), community=_app_stats("community",
+                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since))
+
+
+PLATFORM_VERBS = (event_log.INTERVIEW_COMPLETED, event_log.POST_CREATED, event_log.COMMENT_CREATED,
+                  event_log.POST_LIKED, event_log.MESSAGE_SENT, event_log.RESUME_PARSED,
+                  event_log.RESUME_PARSE_FAILED)
+
+
+def verb_days(*, start: date, today: date, verbs=PLATFORM_VERBS) -> list[tuple[date, dict[str, int]]]:
+    """Events per day and verb from `start` to `today`: the daily totals for past days, today's
+    events counted from the log. Every day and verb is there (zero when nothing happened). Two
+    queries."""
+    from django.db.models import Count
+
+    counts: dict[date, dict[str, int]] = {}
+    for day, verb, events in (DailyVerbTotal.objects.filter(day__gte=start, day__lt=today, verb__in=verbs)
+                              .values_list("day", "verb", "events")):
+        counts.setdefault(day, {})[verb] = events
+    counts[today] = dict(Event.objects.filter(day=today, verb__in=verbs).values_list("verb")
+                         .annotate(n=Count("id")).order_by("verb"))
+    return [(d, {v: int(counts.get(d, {}).get(v, 0)) for v in verbs}) for d, _ in fill_days({}, start, today)]
+
+
+def _app_stats(app: str, selector: str, **kwargs) -> dict:
+    """Another app's stats selector, or {} while that app (or the selector) has not landed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.is_installed(app):
+        return {}
+    reader = getattr(import_module(f"{app}.selectors"), selector, None)
+    return reader(**kwargs) if reader else {}

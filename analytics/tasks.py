@@ -3,12 +3,14 @@
 from celery import shared_task
 
 from . import services
+from .event_log import event_totals_aggregate_recent
 
 
 @shared_task(acks_late=True)
 def daily_aggregates_task() -> int:
     """Hourly: finished local days of every time zone, then today's readiness points."""
     written = services.daily_activity_aggregate_recent()
+    event_totals_aggregate_recent()
     services.readiness_snapshots_record_all()
     return written
 

@@ -108,4 +108,9 @@ def platform(request):
         "overview": overview,
         "trend_data": {"days": [d.isoformat() for d, *_ in overview.per_day],
                        "active": [a for _, a, _, _ in overview.per_day],
-                       "submissions": [s for _, _, s, _ in overview.per_day]}})
+                       "submissions": [s for _, _, s, _ in overview.per_day],
+                       "events_days": [d.isoformat() for d, _ in overview.verb_days],
+                       **{f"events_{verb.replace('.', '_')}": [counts[verb] for _, counts in overview.verb_days]
+                          for verb in selectors.PLATFORM_VERBS}},
+        "verbs": [verb.replace(".", " ").replace("_", " ") for verb in selectors.PLATFORM_VERBS],
+        "verb_rows": [(d, [counts[v] for v in selectors.PLATFORM_VERBS]) for d, counts in overview.verb_days]})

@@ -38,6 +38,14 @@ const charts = {
       { label: "Submissions", values: data.submissions, colour: "--accent" },
     ],
   }),
+  "platform-events": () => ({
+    x: (data.events_days || []).map(DAY), series: [
+      { label: "Interviews", values: data.events_interview_completed, colour: "--warning" },
+      { label: "Posts", values: data.events_post_created, colour: "--success" },
+      { label: "Comments", values: data.events_comment_created, colour: "--accent" },
+      { label: "Chat messages", values: data.events_message_sent, colour: "--danger" },
+    ],
+  }),
   readiness: () => ({
     x: data.days.map(DAY), series: [
       { label: "Readiness", values: data.values, colour: "--accent" },
