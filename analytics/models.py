@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.file_storage import private_storage_for_field, unguessable_name
 from core.models import BaseModel
 
 
@@ -147,3 +148,34 @@ class DailyUserVerbTotal(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day} {self.verb}: {self.events}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def _export_file_name(instance, filename):
+    return unguessable_name("exports", filename)
+
+
+class DataExport(BaseModel):
+    """A download of everything PrepForge holds about one user, made by a Celery job
+    (analytics.data_export). The zip lives in private storage, served only to its owner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the tables written.")
+    file = models.FileField(upload_to=_export_file_name, storage=private_storage_for_field,
+                            blank=True, max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        indexes = [models.Index(fields=["user", "-created_at"], name="data_export_user_recent")]
+
+    def __str__(self):
+        return f"export {self.pk} of {self.user_id}: {self.status}"

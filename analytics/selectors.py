@@ -331,3 +331,22 @@ def _app_stats(app: str, selector: str, **kwargs) -> dict:
         return {}
     reader = getattr(import_module(f"{app}.selectors"), selector, None)
     return reader(**kwargs) if reader else {}
+
+
+# --- your data ------------------------------------------------------------------------------------
+
+
+def data_exports_of(*, user, limit: int = 5):
+    from .models import DataExport
+
+    return list(DataExport.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def data_export_get_for_user(*, user, export_id: int):
+    """The user's own export; anyone else's is 'not found'."""
+    from .models import DataExport
+
+    export = DataExport.objects.filter(pk=export_id, user=user).first()
+    if export is None:
+        raise NotFound("No such export.")
+    return export

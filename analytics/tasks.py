@@ -18,3 +18,11 @@ def daily_aggregates_task() -> int:
 @shared_task(acks_late=True)
 def weekly_summaries_task() -> int:
     return services.weekly_summaries_send()
+
+
+@shared_task(acks_late=True)
+def data_export_build_task(export_id: int):
+    from .data_export import data_export_build
+
+    export = data_export_build(export_id=export_id)
+    return None if export is None else export.status

@@ -114,3 +114,36 @@ def platform(request):
                           for verb in selectors.PLATFORM_VERBS}},
         "verbs": [verb.replace(".", " ").replace("_", " ") for verb in selectors.PLATFORM_VERBS],
         "verb_rows": [(d, [counts[v] for v in selectors.PLATFORM_VERBS]) for d, counts in overview.verb_days]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def your_data(request):
+    """Ask for a zip of everything PrepForge holds about you; see its progress (the page refreshes
+    itself while one is being made) and download it."""
+    from .data_export import data_export_request
+
+    if request.method == "POST":
+        try:
+            data_export_request(user=request.user)
+            messages.success(request, "Your export is being made: you will be notified when it is ready.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("analytics-your-data")
+    exports = selectors.data_exports_of(user=request.user)
+    return render(request, "analytics/your_data.html", {
+        "exports": exports, "working": any(e.status in ("queued", "running") for e in exports)})
+
+
+@login_required
+def export_download(request, export_id: int):
+    from core.file_storage import private_file_response
+
+    try:
+        export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
+    except NotFound:
+        raise Http404("No such export.") from None
+    if export.status != "ready" or not export.file:
+        raise Http404("This export is not ready.")
+    return private_file_response(export.file, download_name=f"prepforge-data-{export.created_at:%Y%m%d}.zip",
+                                 content_type="application/zip")
