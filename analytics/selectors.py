@@ -29,7 +29,7 @@ from .engine import (
     skill_levels,
     trend_projection,
 )
-from .engine.readiness import DIFFICULTY_POINTS, RESUME_POINTS
+from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
 from .models import DailyActivity, DailyVerbTotal, Event, ReadinessSnapshot, ReadinessTarget
 from .skill_map import practice_topics_for, skill_name, skills_for_topics
 
@@ -37,6 +37,8 @@ RANGES = {"7d": 7, "30d": 30, "365d": 365}
 RANGE_LABELS = {"7d": "7 days", "30d": "30 days", "365d": "A year"}
 HEATMAP_DAYS = 364  # 52 full weeks, then today
 SERIES_FIELDS = ("submissions", "solved", "xp", "time_spent_seconds")
+# Below this interview-dimensions part (0..1), the plan suggests another mock interview.
+INTERVIEW_PRACTICE_BELOW = 0.75
 
 
 def range_key_valid(value: str | None) -> str:
@@ -72,6 +74,8 @@ class Dashboard:
     time_distribution: list[tuple[str, int]]
     skills: list[SkillLevel]
     sources: list[dict]
+    # AI interviews finished in the range, oldest first: {"at", "title", "overall", <dimension>: score}.
+    interview_dimensions: list[dict] = field(default_factory=list)
 
 
 def _day_rows(user, start: date, today: date) -> dict[date, dict]:
@@ -142,7 +146,28 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         heatmap=[(d, int(v)) for d, v in heat], performance=performance,
         time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
             user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
-        skills=skill_progress(user=user), sources=evidence.dashboard_sources())
+        skills=skill_progress(user=user), sources=evidence.dashboard_sources(),
+        interview_dimensions=interview_dimensions_over_time(user=user, since=since))
+
+
+def interview_dimensions_over_time(*, user, since: datetime) -> list[dict]:
+    """Each AI interview finished since `since` with its score per dimension: one query (none
+    while the interviews app is not installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("interviews"):
+        return []
+    from interviews import selectors as interview_selectors
+
+    return [{"at": finished_at, "title": title or "Interview", "overall": overall, **dimensions}
+            for _, finished_at, _, title, dimensions, overall
+            in interview_selectors.finished_reports_of(user=user, since=since)]
+
+
+def interview_dimension_names() -> tuple[str, ...]:
+    from interviews.engine.questions import DIMENSIONS
+
+    return DIMENSIONS
 
 
 def analytics_subject_get(*, viewer, user_id: int, activity: bool = False):
@@ -217,13 +242,22 @@ def readiness_input(*, user, job, until: datetime | None = None) -> tuple[Readin
                 reverse("challenge-detail", args=[challenge.slug]),
                 skill_points={s: gain_points for s in skills},
                 detail="Practises " + ", ".join(sorted(skill_name(s) for s in skills))))
+    other_parts = evidence.plugged_parts(user=user, job=job, until=until)
+    interview = next((p for p in other_parts if p.key == "interview_dimensions"), None)
+    if until is None and interview is not None and interview.status != NOT_AVAILABLE \
+            and (interview.score or 0) < INTERVIEW_PRACTICE_BELOW:
+        family = (job.parsed or {}).get("role_family", "general") if isinstance(job.parsed, dict) else "general"
+        candidates.append(PlanItem(
+            "interview", f"Do an AI mock interview for {family} roles", reverse("interview-start"),
+            detail=("Gives the interview-dimensions part its first measurement." if interview.status == NO_DATA
+                    else f"Your interview dimensions average {interview.percent}/100: practise the weakest.")))
     data = ReadinessInput(
         job_skills=job_skills, challenge_points=points,
         challenge_evidence={k: tuple(v) for k, v in labels.items()},
         resume_match=None if analysis is None else float(analysis.total), resume_gaps=tuple(resume_gaps),
         resume_weight=evidence.source("resume_match").weight,
         challenge_weight=evidence.source("challenge_skills").weight,
-        other_parts=evidence.plugged_parts(user=user, job=job, until=until))
+        other_parts=other_parts)
     return data, candidates
 
 

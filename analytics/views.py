@@ -29,7 +29,10 @@ def _chart_data(board) -> dict:
     return {"days": [d.isoformat() for d in s.days], "submissions": s.submissions, "solved": s.solved,
             "xp": s.xp, "time_minutes": [round(t / 60, 1) for t in s.time_spent_seconds],
             "buckets": [label for label, _ in board.time_distribution],
-            "bucket_counts": [count for _, count in board.time_distribution]}
+            "bucket_counts": [count for _, count in board.time_distribution],
+            "interview_at": [round(row["at"].timestamp()) for row in board.interview_dimensions],
+            "interview_dimensions": {name: [row.get(name) for row in board.interview_dimensions]
+                                     for name in selectors.interview_dimension_names()}}
 
 
 def _heatmap_weeks(heatmap) -> list[list]:
@@ -48,7 +51,8 @@ def dashboard(request):
         "missing_sources": [s for s in board.sources if not s["available"]]})
 
 
-CSV_CHARTS = ("activity", "xp", "time", "time-distribution", "performance", "heatmap", "skills", "readiness")
+CSV_CHARTS = ("activity", "xp", "time", "time-distribution", "performance", "heatmap", "skills", "readiness",
+              "interview-dimensions")
 
 
 def _csv_response(table, filename: str) -> HttpResponse:

@@ -19,7 +19,7 @@ def test_the_dashboard_page_shows_charts_tables_and_what_is_not_available(browse
     page = browser_client.get("/analytics/?range=7d").content.decode()
     assert 'data-chart="activity"' in page and "Activity per day as a table" in page
     assert "dist/analytics.js" in page and "Not available yet" in page
-    assert "Interview answers for this role family" in page
+    assert "Peer mock-interview feedback" in page and "Interview dimensions over time as a table" in page
     assert 'aria-current="page">7 days' in page
 
 
