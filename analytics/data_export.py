@@ -118,11 +118,12 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         with tempfile.TemporaryFile() as spool:
             with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 tables = rows_about(user)
+                written: dict[str, list[dict]] = {}
                 data = {"exported_at": timezone.now(), "user": _row_data(user),
                         "left_out": sorted(SECRET_MODELS) + ["fields named like password, secret, token, key, hash"],
-                        "tables": {}}
+                        "tables": written}
                 for done, (label, rows) in enumerate(tables.items(), start=1):
-                    data["tables"][label] = [_row_data(row) for row in rows]
+                    written[label] = [_row_data(row) for row in rows]
                     for row in rows:
                         for field, value in _files_of(row):
                             name = PurePosixPath(value.name).name

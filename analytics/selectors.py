@@ -76,6 +76,8 @@ class Dashboard:
     sources: list[dict]
     # AI interviews finished in the range, oldest first: {"at", "title", "overall", <dimension>: score}.
     interview_dimensions: list[dict] = field(default_factory=list)
+    # The community and chat apps' figures for this user in the range ({} while an app is absent).
+    community: dict = field(default_factory=dict)
 
 
 def _day_rows(user, start: date, today: date) -> dict[date, dict]:
@@ -147,7 +149,29 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
             user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
         skills=skill_progress(user=user), sources=evidence.dashboard_sources(),
-        interview_dimensions=interview_dimensions_over_time(user=user, since=since))
+        interview_dimensions=interview_dimensions_over_time(user=user, since=since),
+        community=community_of(user=user, since=since))
+
+
+def community_of(*, user, since: datetime) -> dict:
+    """The user's community contributions (community selectors) and chat messages sent (chat
+    selectors) in the range; an app not installed leaves its figures out. Four queries."""
+    found = dict(_app_stats("community", "dashboard_evidence", user=user, since=since))
+    sent = _app_stats_value("chat", "messages_sent_count", user=user, since=since)
+    if sent is not None:
+        found["messages_sent"] = sent
+    return found
+
+
+def _app_stats_value(app: str, selector: str, **kwargs):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.is_installed(app):
+        return None
+    reader = getattr(import_module(f"{app}.selectors"), selector, None)
+    return reader(**kwargs) if reader else None
 
 
 def interview_dimensions_over_time(*, user, since: datetime) -> list[dict]:
@@ -357,14 +381,9 @@ def verb_days(*, start: date, today: date, verbs=PLATFORM_VERBS) -> list[tuple[d
 
 def _app_stats(app: str, selector: str, **kwargs) -> dict:
     """Another app's stats selector, or {} while that app (or the selector) has not landed."""
-    from importlib import import_module
 
-    from django.apps import apps
 
-    if not apps.is_installed(app):
-        return {}
-    reader = getattr(import_module(f"{app}.selectors"), selector, None)
-    return reader(**kwargs) if reader else {}
+    return _app_stats_value(app, selector, **kwargs) or {}
 
 
 # --- your data ------------------------------------------------------------------------------------

@@ -258,3 +258,8 @@ def chat_overview(*, since: datetime) -> dict:
                             senders=Count("sender", distinct=True))
     by_kind = dict(sent.values_list("chat__kind").annotate(n=Count("id")).order_by("chat__kind"))
     return {**totals, "by_chat_kind": by_kind}
+
+
+def messages_sent_count(*, user, since: datetime) -> int:
+    """How many messages `user` sent since `since` (not deleted), for their dashboard. One query."""
+    return Message.objects.filter(sender=user, created_at__gte=since, deleted_at__isnull=True).count()

@@ -264,3 +264,20 @@ def community_overview(*, top: int = 5) -> dict:
             "top_contributors": [{"id": r["id"], "username": r["username"], "posts": r["post_total"],
                                   "comments": r["comment_total"]} for r in contributors],
             "popular_templates": list(popular)}
+
+
+def dashboard_evidence(*, user, since) -> dict:
+    """The user's community contributions for their dashboard (analytics/evidence.py's
+    "community_stats"): posts and comments written since `since`, and what their posts and
+    templates received in all. Three queries."""
+    from django.db.models import Count, Sum
+
+    posts = Post.objects.filter(author=user, is_hidden=False).aggregate(
+        written=Count("id", filter=Q(created_at__gte=since)), likes=Sum("like_count"), views=Sum("view_count"))
+    comments = Comment.objects.filter(author=user, is_deleted=False, created_at__gte=since).count()
+    templates = CodeTemplate.objects.filter(author=user, is_hidden=False).aggregate(
+        count=Count("id"), stars=Sum("star_count"), downloads=Sum("download_count"), forks=Sum("fork_count"))
+    return {"posts": posts["written"] or 0, "comments": comments, "likes_received": posts["likes"] or 0,
+            "post_views": posts["views"] or 0, "templates": templates["count"] or 0,
+            "stars_received": templates["stars"] or 0, "downloads": templates["downloads"] or 0,
+            "forks": templates["forks"] or 0}

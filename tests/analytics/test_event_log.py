@@ -131,3 +131,20 @@ def test_the_apps_services_write_events_and_the_staff_page_shows_community_and_c
     assert '<tr><th scope="row">messages</th><td>1</td></tr>' in page
     today = timezone.now().date()
     assert f"<td>{today:%Y-%m-%d}</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td>" in page
+
+
+def test_the_dashboard_shows_the_users_community_figures(client, user, make_user):
+    from chat import services as chat_services
+    from community import services as community_services
+
+    post = community_services.post_create(author=user, title="Notes on heaps", body="Heaps are trees.")
+    community_services.post_like_set(user=make_user(), post_id=post.id, liked=True)
+    community_services.comment_create(author=user, post_id=post.id, body="And arrays.")
+    chat_services.message_send(sender=user, chat=chat_services.chat_create(owner=user, kind="group", title="G"),
+                               body="hi")
+    client.force_login(user)
+    page = client.get("/analytics/?range=7d").content.decode()
+    for label, n in (("posts written in the range", 1), ("comments written in the range", 1),
+                     ("likes your posts received", 1), ("chat messages sent in the range", 1)):
+        assert f'<tr><th scope="row">{label}</th><td>{n}</td></tr>' in page
+    assert "Community contributions</strong>" not in page  # no longer "not available yet"
