@@ -9,6 +9,7 @@ urlpatterns = slash_optional([
     path("me/avatar/", apis.AvatarUploadApi.as_view(), name="api-me-avatar"),
     path("me/preferences/", apis.PreferencesDetailApi.as_view(), name="api-me-preferences"),
     path("me/progress/", apis.ProgressDetailApi.as_view(), name="api-me-progress"),
+    path("me/account/", apis.AccountDeleteApi.as_view(), name="api-me-account"),
     path("me/achievements/", apis.AchievementListApi.as_view(), name="api-me-achievements"),
     path("achievements/", apis.AchievementCatalogApi.as_view(), name="api-achievements"),
     path("notifications/", apis.NotificationListApi.as_view(), name="api-notifications"),

@@ -337,3 +337,36 @@ class UserFollowersApi(_PeopleListApi):
 
 class UserFollowingApi(_PeopleListApi):
     relation = staticmethod(selectors.following_of)
+
+
+class AccountDeleteApi(APIView):
+    """GET: what deleting the account would remove and keep anonymised. DELETE: delete it (the
+    password, or "delete" in `confirm` for an account without one)."""
+
+    throttle_scope = "writes"
+
+    class Input(StrictJSONTypes, serializers.Serializer):
+        password = serializers.CharField(required=False, allow_blank=True, default="", max_length=256)
+        confirm = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+
+    class LineOutput(serializers.Serializer):
+        what = serializers.CharField()
+        count = serializers.IntegerField()
+
+    @extend_schema(responses=inline_serializer("AccountDeletionPlan", {
+        "removed": inline_serializer("DeletionLine", {"what": serializers.CharField(),
+                                                      "count": serializers.IntegerField()}, many=True),
+        "kept_anonymised": inline_serializer("KeptLine", {"what": serializers.CharField(),
+                                                          "count": serializers.IntegerField()}, many=True)}),
+        operation_id="me_account_deletion_plan")
+    def get(self, request):
+        plan = selectors.account_deletion_plan(user=request.user)
+        return Response({"removed": self.LineOutput(plan.removed, many=True).data,
+                         "kept_anonymised": self.LineOutput(plan.kept_anonymised, many=True).data})
+
+    @extend_schema(request=Input, responses={204: None}, operation_id="me_account_delete")
+    def delete(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.account_delete(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

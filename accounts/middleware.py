@@ -57,6 +57,8 @@ class DailyActivityMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return
+        if user.pk is None:  # the request deleted its own account
+            return
         now = timezone.now()
         remembered = (user.id, user.date_joined)
         if now < self.recorded_until.get(remembered, EPOCH):

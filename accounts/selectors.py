@@ -359,3 +359,37 @@ def user_time_zones(*, user_ids=None) -> dict[str, list[int]]:
     for user_id, zone in qs.values_list("id", "preferences__timezone"):
         zones.setdefault(zone or "UTC", []).append(user_id)
     return zones
+
+
+@dataclass(frozen=True)
+class DeletionLine:
+    what: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    removed: list[DeletionLine]
+    kept_anonymised: list[DeletionLine]
+
+
+def account_deletion_plan(*, user) -> DeletionPlan:
+    """What deleting `user` would remove and what it would keep without their name, read from the
+    relations themselves (every model that points at the user, with its on_delete), so the page
+    can never say something the deletion does not do. One count per relation that has rows."""
+    from django.db.models import SET_NULL
+
+    removed, kept = [], []
+    for relation in User._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if relation.many_to_many or model._meta.auto_created:
+            continue
+        count = model._base_manager.filter(**{field.name: user}).count()
+        if not count:
+            continue
+        line = DeletionLine(f"{model._meta.verbose_name_plural} ({field.verbose_name})"
+                            if relation.on_delete is SET_NULL else str(model._meta.verbose_name_plural), count)
+        (kept if relation.on_delete is SET_NULL else removed).append(line)
+    removed.sort(key=lambda line: line.what)
+    kept.sort(key=lambda line: line.what)
+    return DeletionPlan(removed, kept)

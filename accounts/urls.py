@@ -7,6 +7,7 @@ urlpatterns = [
     path("settings/profile/", views.profile_edit, name="profile-edit"),
     path("settings/avatar/", views.avatar_upload, name="avatar-upload"),
     path("settings/preferences/", views.preferences_edit, name="preferences-edit"),
+    path("settings/delete-account/", views.account_delete, name="account-delete"),
     path("people/", views.people, name="people"),
     path("u/<str:username>/", views.profile_public, name="profile-public"),
     path("u/<str:username>/followers/", views.followers, name="followers"),

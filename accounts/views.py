@@ -256,3 +256,24 @@ def staff_announce(request):
         if done:
             return done
     return render(request, "accounts/staff_announce.html", {"form": form})
+
+
+@login_required
+def account_delete(request):
+    """Says what deleting the account removes and what it keeps, then deletes it on confirmation."""
+    error = None
+    if request.method == "POST":
+        try:
+            services.account_delete(user=request.user, password=request.POST.get("password", ""),
+                                    confirm=request.POST.get("confirm", ""))
+        except ApplicationError as failure:
+            error = failure.message
+        else:
+            from django.contrib.auth import logout
+
+            logout(request)
+            messages.success(request, "Your account has been deleted.")
+            return redirect("home")
+    return render(request, "accounts/account_delete.html", {
+        "plan": selectors.account_deletion_plan(user=request.user), "error": error,
+        "needs_password": request.user.has_usable_password()}, status=400 if error else 200)

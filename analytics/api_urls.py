@@ -16,4 +16,6 @@ urlpatterns = slash_optional([
     path("analytics/user/<int:user_id>/streaks/", apis.UserStreaksApi.as_view(), name="api-analytics-streaks"),
     path("analytics/user/<int:user_id>/time-distribution/", apis.UserTimeDistributionApi.as_view(),
          name="api-analytics-time-distribution"),
+    path("me/exports/", apis.DataExportListApi.as_view(), name="api-me-exports"),
+    path("me/exports/<int:export_id>/", apis.DataExportDetailApi.as_view(), name="api-me-export"),
 ])

@@ -341,3 +341,48 @@ class ReadinessTargetApi(APIView):
     def delete(self, request):
         services.readiness_target_clear(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- your data ------------------------------------------------------------------------------------
+
+
+class DataExportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="queued, running, ready or failed")
+    progress = serializers.IntegerField(help_text="Percent done.")
+    size = serializers.IntegerField(help_text="Bytes of the zip, once ready.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, export):
+        from django.urls import reverse
+
+        return reverse("analytics-export-download", args=[export.pk]) if export.status == "ready" else None
+
+
+class DataExportListApi(APIView):
+    """Your exports (the latest five), and POST to ask for a new one (made by a background job;
+    202, then poll its detail for progress)."""
+
+    throttle_scope = "writes"
+
+    @extend_schema(responses=DataExportOutput(many=True), operation_id="me_exports_list")
+    def get(self, request):
+        return Response(DataExportOutput(selectors.data_exports_of(user=request.user), many=True).data)
+
+    @extend_schema(request=None, responses={202: DataExportOutput}, operation_id="me_exports_create")
+    def post(self, request):
+        from .data_export import data_export_request
+
+        export = data_export_request(user=request.user)
+        export.refresh_from_db()
+        return Response(DataExportOutput(export).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DataExportDetailApi(APIView):
+    @extend_schema(responses=DataExportOutput, operation_id="me_exports_retrieve")
+    def get(self, request, export_id: int):
+        return Response(DataExportOutput(selectors.data_export_get_for_user(user=request.user,
+                                                                            export_id=export_id)).data)

@@ -38,7 +38,18 @@ def dashboard_tables(board) -> dict[str, ChartTable]:
         "skills": ChartTable("skills", "Skill progress", ("skill", "level", "points", "what moved it"),
                              [(k.name, k.level, k.points, "; ".join(e.label for e in k.evidence))
                               for k in board.skills]),
+        "interview_dimensions": _interview_table(board),
     }
+
+
+def _interview_table(board) -> ChartTable:
+    from .selectors import interview_dimension_names
+
+    names = interview_dimension_names()
+    return ChartTable("interview-dimensions", "Interview dimensions over time", ("finished", "interview",
+                      *names, "overall"),
+                      [(row["at"].strftime("%Y-%m-%d %H:%M"), row["title"], *(row.get(n) for n in names),
+                        row["overall"]) for row in board.interview_dimensions])
 
 
 def _cumulative(days, values) -> list[tuple]:

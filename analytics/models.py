@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.file_storage import private_storage_for_field, unguessable_name
 from core.models import BaseModel
 
 
@@ -69,3 +70,112 @@ class WeeklySummary(BaseModel):
 
     def __str__(self):
         return f"{self.user_id} {self.week_start}"
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Analytics events are append-only.")
+
+    def anonymise_actor(self, *, user_id: int, token: str) -> int:
+        """The one rewrite the log allows: an account being deleted loses its name on its events
+        (they keep counting in the aggregates under an opaque token). analytics.event_log only."""
+        return models.QuerySet.update(self.filter(actor_id=user_id), actor=None, anonymous_actor=token)
+
+
+class Event(models.Model):
+    """One thing that happened, written by the other apps' services on commit through
+    analytics.event_log.event_record: who (actor), did what (verb), to what (object), how much
+    (value), when. Append-only like core's AuditEvent: save refuses an existing row and the
+    queryset refuses update(); the daily totals are computed from these rows."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="analytics_events")
+    # Set instead of actor once the account is deleted, so distinct-actor counts stay true.
+    anonymous_actor = models.CharField(max_length=32, blank=True, default="")
+    verb = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    value = models.FloatField(default=0)
+    occurred_at = models.DateTimeField()
+    day = models.DateField(help_text="The actor's local day when it happened (UTC without an actor).")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [models.Index(fields=["day", "verb"], name="analytics_event_day_verb"),
+                   models.Index(fields=["actor", "day"], name="analytics_event_actor_day")]
+
+    def __str__(self):
+        return f"{self.actor_id or self.anonymous_actor or '-'} {self.verb} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Analytics events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class DailyVerbTotal(models.Model):
+    """The platform's events of one verb on one day (analytics.event_log.event_totals_aggregate).
+    A day without a row had none of that verb: readers treat it as zero."""
+
+    day = models.DateField()
+    verb = models.CharField(max_length=64)
+    events = models.PositiveIntegerField(default=0)
+    actors = models.PositiveIntegerField(default=0)
+    value_sum = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ("day", "verb")
+        constraints = [models.UniqueConstraint(fields=["day", "verb"], name="daily_verb_total_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.verb}: {self.events}"
+
+
+class DailyUserVerbTotal(models.Model):
+    """One user's events of one verb on one of their days (the same aggregation)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_verb_totals")
+    day = models.DateField()
+    verb = models.CharField(max_length=64)
+    events = models.PositiveIntegerField(default=0)
+    value_sum = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ("user", "day", "verb")
+        constraints = [models.UniqueConstraint(fields=["user", "day", "verb"], name="daily_user_verb_total_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day} {self.verb}: {self.events}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def _export_file_name(instance, filename):
+    return unguessable_name("exports", filename)
+
+
+class DataExport(BaseModel):
+    """A download of everything PrepForge holds about one user, made by a Celery job
+    (analytics.data_export). The zip lives in private storage, served only to its owner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the tables written.")
+    file = models.FileField(upload_to=_export_file_name, storage=private_storage_for_field,
+                            blank=True, max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        indexes = [models.Index(fields=["user", "-created_at"], name="data_export_user_recent")]
+
+    def __str__(self):
+        return f"export {self.pk} of {self.user_id}: {self.status}"

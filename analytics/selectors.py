@@ -2,7 +2,7 @@
 daily aggregates (DailyActivity) for past days and today's live numbers, so its query count is
 flat in the amount of history (tests/analytics/test_selectors.py)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
@@ -12,7 +12,7 @@ from challenges import selectors as challenge_selectors
 from core.exceptions import NotFound, ValidationFailed
 from resumes import selectors as resume_selectors
 
-from . import evidence
+from . import event_log, evidence
 from .engine import (
     TARGET_LEVEL,
     TIME_BUCKETS,
@@ -29,14 +29,16 @@ from .engine import (
     skill_levels,
     trend_projection,
 )
-from .engine.readiness import DIFFICULTY_POINTS, RESUME_POINTS
-from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget
+from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
+from .models import DailyActivity, DailyVerbTotal, Event, ReadinessSnapshot, ReadinessTarget
 from .skill_map import practice_topics_for, skill_name, skills_for_topics
 
 RANGES = {"7d": 7, "30d": 30, "365d": 365}
 RANGE_LABELS = {"7d": "7 days", "30d": "30 days", "365d": "A year"}
 HEATMAP_DAYS = 364  # 52 full weeks, then today
 SERIES_FIELDS = ("submissions", "solved", "xp", "time_spent_seconds")
+# Below this interview-dimensions part (0..1), the plan suggests another mock interview.
+INTERVIEW_PRACTICE_BELOW = 0.75
 
 
 def range_key_valid(value: str | None) -> str:
@@ -72,6 +74,10 @@ class Dashboard:
     time_distribution: list[tuple[str, int]]
     skills: list[SkillLevel]
     sources: list[dict]
+    # AI interviews finished in the range, oldest first: {"at", "title", "overall", <dimension>: score}.
+    interview_dimensions: list[dict] = field(default_factory=list)
+    # The community and chat apps' figures for this user in the range ({} while an app is absent).
+    community: dict = field(default_factory=dict)
 
 
 def _day_rows(user, start: date, today: date) -> dict[date, dict]:
@@ -142,7 +148,50 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         heatmap=[(d, int(v)) for d, v in heat], performance=performance,
         time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
             user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
-        skills=skill_progress(user=user), sources=evidence.dashboard_sources())
+        skills=skill_progress(user=user), sources=evidence.dashboard_sources(),
+        interview_dimensions=interview_dimensions_over_time(user=user, since=since),
+        community=community_of(user=user, since=since))
+
+
+def community_of(*, user, since: datetime) -> dict:
+    """The user's community contributions (community selectors) and chat messages sent (chat
+    selectors) in the range; an app not installed leaves its figures out. Four queries."""
+    found = dict(_app_stats("community", "dashboard_evidence", user=user, since=since))
+    sent = _app_stats_value("chat", "messages_sent_count", user=user, since=since)
+    if sent is not None:
+        found["messages_sent"] = sent
+    return found
+
+
+def _app_stats_value(app: str, selector: str, **kwargs):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.is_installed(app):
+        return None
+    reader = getattr(import_module(f"{app}.selectors"), selector, None)
+    return reader(**kwargs) if reader else None
+
+
+def interview_dimensions_over_time(*, user, since: datetime) -> list[dict]:
+    """Each AI interview finished since `since` with its score per dimension: one query (none
+    while the interviews app is not installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("interviews"):
+        return []
+    from interviews import selectors as interview_selectors
+
+    return [{"at": finished_at, "title": title or "Interview", "overall": overall, **dimensions}
+            for _, finished_at, _, title, dimensions, overall
+            in interview_selectors.finished_reports_of(user=user, since=since)]
+
+
+def interview_dimension_names() -> tuple[str, ...]:
+    from interviews.engine.questions import DIMENSIONS
+
+    return DIMENSIONS
 
 
 def analytics_subject_get(*, viewer, user_id: int, activity: bool = False):
@@ -217,13 +266,22 @@ def readiness_input(*, user, job, until: datetime | None = None) -> tuple[Readin
                 reverse("challenge-detail", args=[challenge.slug]),
                 skill_points={s: gain_points for s in skills},
                 detail="Practises " + ", ".join(sorted(skill_name(s) for s in skills))))
+    other_parts = evidence.plugged_parts(user=user, job=job, until=until)
+    interview = next((p for p in other_parts if p.key == "interview_dimensions"), None)
+    if until is None and interview is not None and interview.status != NOT_AVAILABLE \
+            and (interview.score or 0) < INTERVIEW_PRACTICE_BELOW:
+        family = (job.parsed or {}).get("role_family", "general") if isinstance(job.parsed, dict) else "general"
+        candidates.append(PlanItem(
+            "interview", f"Do an AI mock interview for {family} roles", reverse("interview-start"),
+            detail=("Gives the interview-dimensions part its first measurement." if interview.status == NO_DATA
+                    else f"Your interview dimensions average {interview.percent}/100: practise the weakest.")))
     data = ReadinessInput(
         job_skills=job_skills, challenge_points=points,
         challenge_evidence={k: tuple(v) for k, v in labels.items()},
         resume_match=None if analysis is None else float(analysis.total), resume_gaps=tuple(resume_gaps),
         resume_weight=evidence.source("resume_match").weight,
         challenge_weight=evidence.source("challenge_skills").weight,
-        other_parts=evidence.plugged_parts(user=user, job=job, until=until))
+        other_parts=other_parts)
     return data, candidates
 
 
@@ -273,6 +331,11 @@ class PlatformOverview:
     per_day: list[tuple[date, int, int, int]]  # day, active members, submissions, solves
     verdicts: dict[str, int]
     parses: dict[str, int]
+    # From the event log: per day, events of each verb in PLATFORM_VERBS (the daily totals for
+    # past days, today's events counted live), and the community and chat apps' own stats.
+    verb_days: list[tuple[date, dict[str, int]]] = field(default_factory=list)
+    community: dict = field(default_factory=dict)
+    chat: dict = field(default_factory=dict)
 
 
 def platform_overview(*, days: int = 30) -> PlatformOverview:
@@ -291,4 +354,52 @@ def platform_overview(*, days: int = 30) -> PlatformOverview:
     since = local_midnight(start, timezone.get_current_timezone())
     return PlatformOverview(days, start, accounts["users_total"], accounts["signups_7d"], accounts["users_active_7d"],
                             per_day, challenge_selectors.verdict_mix(since=since),
-                            resume_selectors.parse_status_counts(since=since))
+                            resume_selectors.parse_status_counts(since=since),
+                            verb_days=verb_days(start=start, today=today), community=_app_stats("community",
+                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since))
+
+
+PLATFORM_VERBS = (event_log.INTERVIEW_COMPLETED, event_log.POST_CREATED, event_log.COMMENT_CREATED,
+                  event_log.POST_LIKED, event_log.MESSAGE_SENT, event_log.RESUME_PARSED,
+                  event_log.RESUME_PARSE_FAILED)
+
+
+def verb_days(*, start: date, today: date, verbs=PLATFORM_VERBS) -> list[tuple[date, dict[str, int]]]:
+    """Events per day and verb from `start` to `today`: the daily totals for past days, today's
+    events counted from the log. Every day and verb is there (zero when nothing happened). Two
+    queries."""
+    from django.db.models import Count
+
+    counts: dict[date, dict[str, int]] = {}
+    for day, verb, events in (DailyVerbTotal.objects.filter(day__gte=start, day__lt=today, verb__in=verbs)
+                              .values_list("day", "verb", "events")):
+        counts.setdefault(day, {})[verb] = events
+    counts[today] = dict(Event.objects.filter(day=today, verb__in=verbs).values_list("verb")
+                         .annotate(n=Count("id")).order_by("verb"))
+    return [(d, {v: int(counts.get(d, {}).get(v, 0)) for v in verbs}) for d, _ in fill_days({}, start, today)]
+
+
+def _app_stats(app: str, selector: str, **kwargs) -> dict:
+    """Another app's stats selector, or {} while that app (or the selector) has not landed."""
+
+
+    return _app_stats_value(app, selector, **kwargs) or {}
+
+
+# --- your data ------------------------------------------------------------------------------------
+
+
+def data_exports_of(*, user, limit: int = 5):
+    from .models import DataExport
+
+    return list(DataExport.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def data_export_get_for_user(*, user, export_id: int):
+    """The user's own export; anyone else's is 'not found'."""
+    from .models import DataExport
+
+    export = DataExport.objects.filter(pk=export_id, user=user).first()
+    if export is None:
+        raise NotFound("No such export.")
+    return export

@@ -7,4 +7,6 @@ urlpatterns = [
     path("analytics/readiness/", views.readiness, name="analytics-readiness"),
     path("analytics/export/<slug:chart>.csv", views.chart_csv, name="analytics-csv"),
     path("analytics/platform/", views.platform, name="analytics-platform"),
+    path("settings/your-data/", views.your_data, name="analytics-your-data"),
+    path("settings/your-data/<int:export_id>/download/", views.export_download, name="analytics-export-download"),
 ]

@@ -29,7 +29,10 @@ def _chart_data(board) -> dict:
     return {"days": [d.isoformat() for d in s.days], "submissions": s.submissions, "solved": s.solved,
             "xp": s.xp, "time_minutes": [round(t / 60, 1) for t in s.time_spent_seconds],
             "buckets": [label for label, _ in board.time_distribution],
-            "bucket_counts": [count for _, count in board.time_distribution]}
+            "bucket_counts": [count for _, count in board.time_distribution],
+            "interview_at": [round(row["at"].timestamp()) for row in board.interview_dimensions],
+            "interview_dimensions": {name: [row.get(name) for row in board.interview_dimensions]
+                                     for name in selectors.interview_dimension_names()}}
 
 
 def _heatmap_weeks(heatmap) -> list[list]:
@@ -48,7 +51,8 @@ def dashboard(request):
         "missing_sources": [s for s in board.sources if not s["available"]]})
 
 
-CSV_CHARTS = ("activity", "xp", "time", "time-distribution", "performance", "heatmap", "skills", "readiness")
+CSV_CHARTS = ("activity", "xp", "time", "time-distribution", "performance", "heatmap", "skills", "readiness",
+              "interview-dimensions")
 
 
 def _csv_response(table, filename: str) -> HttpResponse:
@@ -108,4 +112,42 @@ def platform(request):
         "overview": overview,
         "trend_data": {"days": [d.isoformat() for d, *_ in overview.per_day],
                        "active": [a for _, a, _, _ in overview.per_day],
-                       "submissions": [s for _, _, s, _ in overview.per_day]}})
+                       "submissions": [s for _, _, s, _ in overview.per_day],
+                       "events_days": [d.isoformat() for d, _ in overview.verb_days],
+                       **{f"events_{verb.replace('.', '_')}": [counts[verb] for _, counts in overview.verb_days]
+                          for verb in selectors.PLATFORM_VERBS}},
+        "verbs": [verb.replace(".", " ").replace("_", " ") for verb in selectors.PLATFORM_VERBS],
+        "verb_rows": [(d, [counts[v] for v in selectors.PLATFORM_VERBS]) for d, counts in overview.verb_days]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def your_data(request):
+    """Ask for a zip of everything PrepForge holds about you; see its progress (the page refreshes
+    itself while one is being made) and download it."""
+    from .data_export import data_export_request
+
+    if request.method == "POST":
+        try:
+            data_export_request(user=request.user)
+            messages.success(request, "Your export is being made: you will be notified when it is ready.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("analytics-your-data")
+    exports = selectors.data_exports_of(user=request.user)
+    return render(request, "analytics/your_data.html", {
+        "exports": exports, "working": any(e.status in ("queued", "running") for e in exports)})
+
+
+@login_required
+def export_download(request, export_id: int):
+    from core.file_storage import private_file_response
+
+    try:
+        export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
+    except NotFound:
+        raise Http404("No such export.") from None
+    if export.status != "ready" or not export.file:
+        raise Http404("This export is not ready.")
+    return private_file_response(export.file, download_name=f"prepforge-data-{export.created_at:%Y%m%d}.zip",
+                                 content_type="application/zip")

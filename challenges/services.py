@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import NotificationType
 from accounts.services import notification_send, progress_record_activity, progress_record_event
+from analytics import event_log as analytics_verbs
+from analytics.event_log import event_record
 from core import metrics
 from core.audit import audit_record
 from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
@@ -279,6 +281,8 @@ def _submission_record_outcome(submission_id: int, outcome, collected: list[dict
     submission.judged_at = timezone.now()
     submission.save()
     metrics.JUDGE_VERDICTS.labels(submission.verdict).inc()
+    event_record(actor=submission.user, verb=analytics_verbs.SUBMISSION_JUDGED, obj=submission,
+                 value=submission.percent)
     first_solve = _progress_record(submission)
     _challenge_stats_refresh(submission.challenge_id)
     if first_solve:
@@ -325,6 +329,7 @@ def _challenge_stats_refresh(challenge_id: int) -> None:
 
 def _reward_first_solve(submission: Submission) -> None:
     challenge, user = submission.challenge, submission.user
+    event_record(actor=user, verb=analytics_verbs.CHALLENGE_SOLVED, obj=challenge, value=submission.time_spent_seconds)
     progress_record_event(user=user, event_type="challenge.solved", xp=challenge.xp_reward, source=challenge,
                           value=submission.time_spent_seconds)
     progress_record_event(user=user, event_type=f"challenge.solved.{challenge.difficulty}", source=challenge)

@@ -246,3 +246,20 @@ def message_search(*, user, text: str = "", sender: str = "", chat_id: int | Non
     rows = rows.annotate(other_name=Subquery(other.values("user__name")[:1]),
                          other_username=Subquery(other.values("user__username")[:1]))
     return list(rows.order_by("-id")[:limit]), terms
+
+
+def chat_overview(*, since: datetime) -> dict:
+    """Chat volume for the staff overview: messages since `since` (not deleted), the chats they
+    were sent in, their senders, and the mix of chat kinds. Two queries."""
+    from django.db.models import Count
+
+    sent = Message.objects.filter(created_at__gte=since, deleted_at__isnull=True)
+    totals = sent.aggregate(messages=Count("id"), chats=Count("chat", distinct=True),
+                            senders=Count("sender", distinct=True))
+    by_kind = dict(sent.values_list("chat__kind").annotate(n=Count("id")).order_by("chat__kind"))
+    return {**totals, "by_chat_kind": by_kind}
+
+
+def messages_sent_count(*, user, since: datetime) -> int:
+    """How many messages `user` sent since `since` (not deleted), for their dashboard. One query."""
+    return Message.objects.filter(sender=user, created_at__gte=since, deleted_at__isnull=True).count()

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Preferences, User
+from analytics import event_log as analytics_verbs
+from analytics.event_log import event_record
 from core.audit import audit_record
 from core.exceptions import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from core.markdown import render_markdown
@@ -503,6 +505,7 @@ def message_send(*, sender: User, chat: Chat, body: str, reply_to_id: int | None
     from .bot_services import bot_updates_for_message
 
     bot_updates_for_message(message=message)
+    event_record(actor=sender, verb=analytics_verbs.MESSAGE_SENT, obj=message)
     return message
 
 

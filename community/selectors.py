@@ -230,3 +230,54 @@ def template_facets() -> dict:
         "frameworks": list(visible.exclude(framework="").values("framework").annotate(count=Count("id"))
                            .order_by("framework")),
     }
+
+
+def community_overview(*, top: int = 5) -> dict:
+    """Community stats for the staff overview: totals of posts, comments, likes, views and template
+    downloads, the top contributors (posts + comments) and the most starred templates. A fixed
+    number of queries, whatever the size of the community."""
+    from django.db.models import Count, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from accounts.models import User
+
+    posts = Post.objects.filter(is_hidden=False).aggregate(
+        posts=Count("id"), likes=Sum("like_count"), views=Sum("view_count"))
+    comments = Comment.objects.filter(is_deleted=False).aggregate(comments=Count("id"), likes=Sum("like_count"))
+    templates = CodeTemplate.objects.filter(is_hidden=False).aggregate(
+        templates=Count("id"), downloads=Sum("download_count"), stars=Sum("star_count"))
+    # Counted in subqueries: two joined counts would multiply each other's rows.
+    post_counts = (Post.objects.filter(author=OuterRef("pk"), is_hidden=False).order_by()
+                   .values("author").annotate(n=Count("id")).values("n"))
+    comment_counts = (Comment.objects.filter(author=OuterRef("pk"), is_deleted=False).order_by()
+                      .values("author").annotate(n=Count("id")).values("n"))
+    contributors = (User.objects.annotate(
+        post_total=Coalesce(Subquery(post_counts), 0), comment_total=Coalesce(Subquery(comment_counts), 0))
+        .filter(Q(post_total__gt=0) | Q(comment_total__gt=0)).order_by("-post_total", "-comment_total", "id")
+        .values("id", "username", "post_total", "comment_total")[:top])
+    popular = (CodeTemplate.objects.filter(is_hidden=False).order_by("-star_count", "-download_count", "-id")
+               .values("id", "title", "star_count", "fork_count", "download_count")[:top])
+    return {"posts": posts["posts"] or 0, "comments": comments["comments"] or 0,
+            "likes": (posts["likes"] or 0) + (comments["likes"] or 0), "views": posts["views"] or 0,
+            "templates": templates["templates"] or 0, "downloads": templates["downloads"] or 0,
+            "stars": templates["stars"] or 0,
+            "top_contributors": [{"id": r["id"], "username": r["username"], "posts": r["post_total"],
+                                  "comments": r["comment_total"]} for r in contributors],
+            "popular_templates": list(popular)}
+
+
+def dashboard_evidence(*, user, since) -> dict:
+    """The user's community contributions for their dashboard (analytics/evidence.py's
+    "community_stats"): posts and comments written since `since`, and what their posts and
+    templates received in all. Three queries."""
+    from django.db.models import Count, Sum
+
+    posts = Post.objects.filter(author=user, is_hidden=False).aggregate(
+        written=Count("id", filter=Q(created_at__gte=since)), likes=Sum("like_count"), views=Sum("view_count"))
+    comments = Comment.objects.filter(author=user, is_deleted=False, created_at__gte=since).count()
+    templates = CodeTemplate.objects.filter(author=user, is_hidden=False).aggregate(
+        count=Count("id"), stars=Sum("star_count"), downloads=Sum("download_count"), forks=Sum("fork_count"))
+    return {"posts": posts["written"] or 0, "comments": comments, "likes_received": posts["likes"] or 0,
+            "post_views": posts["views"] or 0, "templates": templates["count"] or 0,
+            "stars_received": templates["stars"] or 0, "downloads": templates["downloads"] or 0,
+            "forks": templates["forks"] or 0}

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import NotificationType, User
 from accounts.services import notification_send
+from analytics import event_log as analytics_verbs
+from analytics.event_log import event_record
 from core.audit import audit_record
 from core.exceptions import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from core.locks import lock_for_update
@@ -263,6 +265,7 @@ def post_create(*, author: User, title: str, body: str = "", type: str = PostTyp
         post = Post.objects.create(author=author, **fields)
         Post.objects.filter(pk=post.pk).update(hot_score=hot_score(likes=0, comments=0, created=post.created_at))
         _notify_mentions(text=post.body, before="", author=author, url=post_url(post), where="in a post")
+        event_record(actor=author, verb=analytics_verbs.POST_CREATED, obj=post)
     post.refresh_from_db()
     return post
 
@@ -333,8 +336,11 @@ def post_like_set(*, user: User, post_id: int, liked: bool) -> tuple[bool, int]:
     _require_can_write(user)
     post = _visible_post(user=user, post_id=post_id)
     with transaction.atomic():
+        had = PostLike.objects.filter(post=post, user=user).exists()
         state = _set_row(PostLike, Post, "like_count", on=liked, lookup={"post": post, "user": user},
                          target_pk=post.pk)
+        if state and not had:
+            event_record(actor=user, verb=analytics_verbs.POST_LIKED, obj=post)
         _rescore(post.pk)
     return state, Post.objects.values_list("like_count", flat=True).get(pk=post.pk)
 
@@ -420,6 +426,7 @@ def comment_create(*, author: User, post_id: int, body: str, parent_id: int | No
                                          depth=parent.depth + 1 if parent else 0, body=body,
                                          body_html=render_markdown(body))
         _recount_comments(post.pk)
+        event_record(actor=author, verb=analytics_verbs.COMMENT_CREATED, obj=comment)
         url = post_url(post) + f"#comment-{comment.id}"
         told = {author.id}
         if parent is not None and parent.author_id not in told and not parent.is_deleted:

@@ -233,3 +233,60 @@ def session_timeline(*, session: InterviewSession) -> dict | None:
     timeline = build_timeline(start=session.created_at, updates=updates, runs=runs, turns=turns,
                               end=session.finished_at)
     return {"session": session.pk, "room_url": f"/rooms/{session.room_id}/", **timeline}
+
+
+# --- analytics: the readiness evidence and the dimensions over time ------------------------------
+
+# How many of the latest finished interviews of a role family readiness averages: recent practice
+# is what the figure should follow, and a few interviews are enough to smooth one bad day.
+READINESS_INTERVIEWS = 5
+
+
+def finished_reports_of(*, user, since=None, until=None, role_family: str = "", limit: int | None = None) -> list:
+    """The user's finished AI interviews with a report, oldest first, as (finished_at, role_family,
+    job title, {dimension: score or None}, overall): one query."""
+    qs = InterviewSession.objects.filter(user=user, status=SessionStatus.FINISHED, finished_at__isnull=False)
+    if since is not None:
+        qs = qs.filter(finished_at__gte=since)
+    if until is not None:
+        qs = qs.filter(finished_at__lt=until)
+    if role_family:
+        qs = qs.filter(role_family=role_family)
+    rows = qs.order_by("-finished_at", "-id").values_list("id", "finished_at", "role_family", "job_title", "report")
+    if limit is not None:
+        rows = rows[:limit]
+    found = []
+    for session_id, finished_at, family, title, report in reversed(list(rows)):
+        report = report if isinstance(report, dict) else {}
+        dimensions = {d.get("dimension"): d.get("score") for d in report.get("dimensions") or []
+                      if isinstance(d, dict) and d.get("dimension")}
+        found.append((session_id, finished_at, family, title, dimensions, report.get("overall")))
+    return found
+
+
+def readiness_evidence(*, user, job, until=None) -> dict:
+    """Readiness' "interview dimensions" part (analytics/evidence.py): the mean per dimension of
+    the latest READINESS_INTERVIEWS finished AI interviews for the job's role family, then the
+    mean of the dimensions, 0..1. None (no data) until there is one such interview."""
+    from .engine.questions import DIMENSIONS
+
+    parsed = job.parsed if isinstance(job.parsed, dict) else {}
+    family = str(parsed.get("role_family") or "general")
+    reports = [r for r in finished_reports_of(user=user, until=until, role_family=family, limit=READINESS_INTERVIEWS)
+               if any(score is not None for score in r[4].values())]
+    if not reports:
+        return {"score": None, "explanation": f"No finished AI interview for {family} roles yet: this part counts "
+                f"as 0 until you do one.", "evidence": []}
+    means = {}
+    for dimension in DIMENSIONS:
+        scores = [r[4][dimension] for r in reports if r[4].get(dimension) is not None]
+        if scores:
+            means[dimension] = sum(scores) / len(scores)
+    score = sum(means.values()) / len(means) / 100
+    shown = ", ".join(f"{d} {round(v)}" for d, v in means.items())
+    return {"score": max(0.0, min(1.0, score)),
+            "explanation": f"Mean of your last {len(reports)} AI interview(s) for {family} roles, per dimension "
+                           f"({shown}); the part is the mean of the dimensions: {round(100 * score)}/100.",
+            "evidence": [f"Interview {finished_at:%Y-%m-%d}{' for ' + title if title else ''}: " +
+                         ", ".join(f"{d} {s}" for d, s in dims.items() if s is not None)
+                         for _, finished_at, _, title, dims, _ in reports]}

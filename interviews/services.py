@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import progress_record_event
+from analytics import event_log as analytics_verbs
+from analytics.event_log import event_record
 from core.ai_gateway import ai_complete
 from core.audit import audit_record
 from core.exceptions import Conflict, NotFound, ValidationFailed
@@ -505,6 +507,8 @@ def _finish(*, session: InterviewSession, user) -> InterviewSession:
     session.status = SessionStatus.FINISHED
     session.finished_at = timezone.now()
     session.save(update_fields=["report", "status", "finished_at", "updated_at"])
+    event_record(actor=session.user, verb=analytics_verbs.INTERVIEW_COMPLETED, obj=session,
+                 value=report.get("overall") or 0)
     if session.room is not None:
         from collaboration.services import room_end_for_owner
 

@@ -19,6 +19,8 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from analytics import event_log as analytics_verbs
+from analytics.event_log import event_record
 from challenges.judge.slots import NoFreeSlot, SlotPool
 from core import metrics
 from core.ai_gateway import ai_complete
@@ -211,6 +213,8 @@ def _parse_now(version_id: int, data: bytes) -> ResumeVersion:
             version.parse_status = ParseStatus.FAILED
             version.parse_error = result.get("message", "This file could not be read.")[:300]
         version.save()
+        event_record(actor=None, verb=analytics_verbs.RESUME_PARSED if result.get("ok") else
+                     analytics_verbs.RESUME_PARSE_FAILED, obj=version)
     _publish_status(version)
     return version
 

@@ -1,5 +1,6 @@
 """Every write of the accounts domain. Interfaces call these; they never write models themselves."""
 
+from .deletion import account_delete
 from .follows import follow_create, follow_delete
 from .notifications import (
     announcement_broadcast,
@@ -29,6 +30,7 @@ from .progression import (
 from .sessions import sessions_revoked
 
 __all__ = [
+    "account_delete",
     "achievement_catalog_sync",
     "achievements_evaluate",
     "announcement_broadcast",

@@ -29,6 +29,8 @@ DIFFICULTY_POINTS = {"easy": 1.0, "medium": 2.0, "hard": 3.0}
 RESUME_POINTS = {"used_in_role": 2.0, "listed": 1.0, "mentioned": 0.5}
 
 MEASURED, NO_DATA, NOT_AVAILABLE = "measured", "no_data", "not_available"
+# Plan items whose gain cannot be known before they are done (they measure, they add no points).
+UNMEASURED_KINDS = ("resume", "interview")
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class JobSkill:
 
 @dataclass(frozen=True)
 class PlanItem:
-    kind: str  # "challenge" | "learning" | "resume"
+    kind: str  # "challenge" | "learning" | "resume" | "interview"
     title: str
     url: str = ""
     skill_points: Mapping[str, float] = field(default_factory=dict)  # what it adds to which skills
@@ -221,8 +223,8 @@ def readiness_compute(data: ReadinessInput, candidates: Iterable[PlanItem] = (),
     gaps.sort(key=lambda g: (not g.required, g.level, g.name.lower()))
     plan = []
     for item in candidates:
-        if item.gain is None and item.kind == "resume":
-            plan.append(item)  # "check your resume against this job": its effect is unknown until measured
+        if item.gain is None and item.kind in UNMEASURED_KINDS:
+            plan.append(item)  # a check or an interview: its effect is unknown until it is measured
             continue
         after = readiness_value(_with_item(data, item))
         gain = (after or 0.0) - (value or 0.0)

@@ -38,6 +38,25 @@ const charts = {
       { label: "Submissions", values: data.submissions, colour: "--accent" },
     ],
   }),
+  "interview-dimensions": () => {
+    const colours = ["--accent", "--success", "--warning", "--danger", "--muted"];
+    const dims = data.interview_dimensions || {};
+    return {
+      x: data.interview_at || [], y: [0, 100],
+      series: Object.keys(dims).map((name, i) => ({
+        label: name[0].toUpperCase() + name.slice(1), values: dims[name], colour: colours[i % colours.length],
+        dash: i >= 3 ? [6, 3] : undefined,
+      })),
+    };
+  },
+  "platform-events": () => ({
+    x: (data.events_days || []).map(DAY), series: [
+      { label: "Interviews", values: data.events_interview_completed, colour: "--warning" },
+      { label: "Posts", values: data.events_post_created, colour: "--success" },
+      { label: "Comments", values: data.events_comment_created, colour: "--accent" },
+      { label: "Chat messages", values: data.events_message_sent, colour: "--danger" },
+    ],
+  }),
   readiness: () => ({
     x: data.days.map(DAY), series: [
       { label: "Readiness", values: data.values, colour: "--accent" },

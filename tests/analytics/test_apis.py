@@ -21,7 +21,7 @@ def test_my_dashboard(auth_client, user):
     assert body["performance"][0]["type"] == "bug-fix"
     assert {"bucket": "5-15 min", "count": 1} in body["time_distribution"]
     assert len(body["heatmap"]) == 365
-    assert {s["key"]: s["available"] for s in body["sources"]}["interview_dimensions"] is False
+    assert {s["key"]: s["available"] for s in body["sources"]}["interview_dimensions"] is True
 
 
 def test_a_bad_range_is_a_clear_error(auth_client):
@@ -66,7 +66,9 @@ def test_readiness_target_and_plan(auth_client, user, job):
     assert body["job"]["id"] == job.id and body["bar"] == 75
     parts = {p["key"]: p for p in body["parts"]}
     assert parts["resume_match"]["status"] == "no_data"
-    assert parts["interview_dimensions"]["status"] == "not_available" and parts["interview_dimensions"]["percent"] is None
+    # Interviews have landed: no interview for this role family yet counts as 0 and the plan says so.
+    assert parts["interview_dimensions"]["status"] == "no_data" and parts["interview_dimensions"]["percent"] == 0
+    assert any(p["kind"] == "interview" and p["gain"] is None for p in body["plan"])
     assert body["plan"][0]["gain"] is None  # check the resume first: unknown until measured
     assert any(p["kind"] == "challenge" and p["gain"] > 0 for p in body["plan"])
     assert body["projection"]["status"] == "not_enough_history"

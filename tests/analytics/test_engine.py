@@ -76,6 +76,15 @@ def test_no_resume_check_counts_as_zero_and_the_plan_starts_with_measuring_it():
     assert result.plan[0].gain is None and result.plan[1].gain > 0
 
 
+def test_an_interview_to_do_stays_in_the_plan_with_an_unknown_gain():
+    interviews = Part("interview_dimensions", "Interviews", 0.3, NO_DATA, 0.0, "No interview yet")
+    data = ReadinessInput(job_skills=SKILLS, challenge_points={}, resume_match=60, other_parts=(interviews,))
+    result = readiness_compute(data, [PlanItem("interview", "Do a mock interview"),
+                                      PlanItem("learning", "Read about it")])
+    assert [(i.title, i.gain) for i in result.plan] == [("Do a mock interview", None)]  # no gain: dropped
+    assert result.value == pytest.approx(100 * 0.4 * 0.6 / (0.4 + 0.6 + 0.3))
+
+
 def test_the_plan_is_ordered_by_gain_and_drops_items_that_change_nothing():
     data = ReadinessInput(job_skills=SKILLS, challenge_points={"dynamic-programming": 11}, resume_match=60)
     items = [PlanItem("challenge", "More DP", skill_points={"dynamic-programming": 3}),  # already at target

@@ -30,7 +30,7 @@ def test_dashboard_numbers(user, days_ago):
     assert len(board.heatmap) == 365 and sum(c for _, c in board.heatmap) == 6 + 3
     assert any(s.skill_id == "dynamic-programming" for s in board.skills)
     assert [s["key"] for s in board.sources if not s["available"]] == [
-        "interview_dimensions", "peer_feedback", "community_stats"]
+        "peer_feedback"]
 
 
 def test_a_new_user_sees_none_not_zero_for_rates(user):
@@ -56,7 +56,8 @@ def test_dashboard_query_count_is_flat_in_history(user, make_user, days_ago, dja
     assert _count(None, user, "365d") == small_count
     with django_assert_num_queries(small_count):
         dashboard_get(user=user, range_key="7d")
-    assert small_count <= 14
+    # 14 of the dashboard itself, 1 of the interviews, 3 of the community, 1 of chat (less on SQLite).
+    assert small_count <= 19
 
 
 def test_readiness_query_count_is_flat_in_history(user, make_user, days_ago, django_assert_num_queries):

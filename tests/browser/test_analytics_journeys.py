@@ -66,3 +66,85 @@ def test_dashboard_range_chart_table_then_readiness_and_plan(new_context, make_u
     expect(page.locator("[data-projection]")).to_contain_text("Not enough history")
     shot(page, "analytics-readiness")
     assert not errors, errors
+
+
+def test_interview_dimensions_the_staff_overview_your_data_and_deletion(new_context, make_user, shot, tmp_path):
+    """Interview dimensions over time on the dashboard and the staff page's activity from the
+    event log, both themes; then the user downloads their data and deletes their account."""
+    import zipfile
+
+    from community import services as community_services
+    from interviews import services as interview_services
+    from resumes import services as resume_services
+    from tests.analytics.test_interview_dimensions import STRONG
+    from tests.factories import PASSWORD
+    from tests.interviews.conftest import TEST_BANK
+
+    interview_services.questions_seed(directory=TEST_BANK)
+    lea = make_user(username="lea", email="lea@example.com", name="Lea Practice")
+    job = resume_services.job_create(user=lea, text=JOB_TEXT)
+    for answer in ("I wrote some Python code for an API once and it worked.", STRONG, STRONG):
+        session = interview_services.session_start(user=lea, interview_type="mixed", difficulty="medium", length=2,
+                                                   job_id=job.id)
+        while session.status == "active":
+            _, _, session = interview_services.session_answer(user=lea, session_id=session.id, answer=answer)
+    community_services.post_create(author=lea, title="My interview notes", body="STAR, then numbers.")
+
+    page = new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, lea.email)
+    page.goto("/analytics/?range=30d")
+    chart = page.locator('[data-chart="interview-dimensions"]')
+    expect(chart).to_have_attribute("data-drawn", "true")
+    expect(chart.locator("canvas")).to_have_count(1)
+    expect(chart.locator(".u-legend")).to_contain_text("Relevance")
+    table = page.locator("details.chart-table", has_text="Interview dimensions over time as a table")
+    table.locator("summary").click()
+    expect(table.locator("tbody tr")).to_have_count(3)
+    chart.scroll_into_view_if_needed()
+    section = page.locator("section", has=chart)
+    section.screenshot(path=str(shot(page, "analytics-interview-dimensions-light-full").with_name(
+        "analytics-interview-dimensions-light.png")))
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    expect(chart.locator("canvas")).to_have_count(1)
+    section.screenshot(path=str(shot(page, "analytics-interview-dimensions-dark-full").with_name(
+        "analytics-interview-dimensions-dark.png")))
+
+    staff = make_user(username="sam", email="sam@example.com", name="Sam Staff", is_staff=True)
+    staff_page = new_context().new_page()
+    staff_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(staff_page, staff.email)
+    staff_page.goto("/analytics/platform/")
+    events = staff_page.locator('[data-chart="platform-events"]')
+    expect(events).to_have_attribute("data-drawn", "true")
+    expect(staff_page.locator("#community-title")).to_be_visible()
+    expect(staff_page.locator("section", has_text="Top contributors")).to_contain_text("lea")
+    shot(staff_page, "analytics-platform-light")
+    staff_page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    expect(events.locator("canvas")).to_have_count(1)
+    shot(staff_page, "analytics-platform-dark")
+
+    page.goto("/settings/your-data/")
+    page.locator("button", has_text="Make a new export").click()
+    expect(page.locator(".messages")).to_contain_text("Your export is being made")
+    link = page.locator("a", has_text="Download")
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "export.zip"
+    download.value.save_as(saved)
+    archive = zipfile.ZipFile(saved)
+    assert "data.json" in archive.namelist() and b"My interview notes" in archive.read("data.json")
+    shot(page, "analytics-your-data")
+
+    page.goto("/settings/delete-account/")
+    expect(page.locator("h3", has_text="Kept without your name")).to_be_visible()
+    expect(page.locator("section", has_text="Removed")).to_contain_text("interview sessions")
+    shot(page, "analytics-delete-account")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button", has_text="Delete my account").click()
+    expect(page.locator(".messages")).to_contain_text("Your account has been deleted")
+    from accounts.models import User
+    assert not User.objects.filter(email="lea@example.com").exists()
+    assert not errors, errors
