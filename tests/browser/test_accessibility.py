@@ -69,7 +69,7 @@ def demo_site(live_site):
 
 
 def visit(page, path: str, ready: str | None) -> None:
-    page.goto(path)
+    page.goto(path, timeout=30_000)  # a first page of a fresh server on a loaded machine
     page.wait_for_load_state("load")
     if ready:
         page.locator(ready).first.wait_for(state="attached")

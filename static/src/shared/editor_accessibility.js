@@ -40,9 +40,13 @@ const accessibleDark = [
   EditorView.theme({ ".cm-gutters .cm-gutterElement": { color: stone } }, { dark: true }),
 ];
 
+// CodeMirror's placeholder grey (#888) is 3.5:1 on white and 3.7:1 on One Dark's active line.
+const placeholderLight = EditorView.theme({ ".cm-placeholder": { color: "#5f6b7a" } });
+const placeholderDark = EditorView.theme({ ".cm-placeholder": { color: stone } }, { dark: true });
+
 export function editorAccessibility(label, { dark }) {
   return [
     EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
-    ...(dark ? accessibleDark : []),
+    ...(dark ? [...accessibleDark, placeholderDark] : [placeholderLight]),
   ];
 }
