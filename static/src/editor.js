@@ -4,12 +4,12 @@
 import { EditorView, basicSetup } from "codemirror";
 import { Compartment, EditorState } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
-import { oneDark } from "@codemirror/theme-one-dark";
 import { setLanguageMode } from "./shared/code_languages.js";
 import { apiRequest as api } from "./shared/csrf.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
 import { memoryLabel, runVerdictLabel, verdictLabel } from "./shared/verdicts.js";
+import { editorAccessibility } from "./shared/editor_accessibility.js";
 
 const data = JSON.parse(document.getElementById("challenge-data").textContent);
 const $ = (selector) => document.querySelector(selector);
@@ -36,8 +36,8 @@ const view = new EditorView({
     doc: "",
     extensions: [
       basicSetup,
+      editorAccessibility("Code editor", { dark }),
       languageCompartment.of([]),
-      ...(dark ? [oneDark] : []),
       keymap.of([{ key: "Mod-Enter", run: () => { submit(); return true; } }]),
       EditorView.updateListener.of((update) => { if (update.docChanged && !loadingDoc) scheduleDraftSave(); }),
       // On a phone, long lines wrap rather than hide past the edge.

@@ -10,7 +10,6 @@ function setUnread(count) {
   document.querySelectorAll("[data-unread-count]").forEach((badge) => {
     badge.textContent = count > 99 ? "99+" : String(count);
     badge.hidden = count === 0;
-    badge.setAttribute("aria-label", `${count} unread notifications`);
   });
   document.body.dataset.unread = String(count);
 }

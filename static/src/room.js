@@ -10,13 +10,13 @@ import { removeAwarenessStates } from "y-protocols/awareness";
 import { EditorView, basicSetup } from "codemirror";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { keymap, placeholder } from "@codemirror/view";
-import { oneDark } from "@codemirror/theme-one-dark";
 import { setLanguageMode } from "./shared/code_languages.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket, socketUrl } from "./shared/reconnecting_socket.js";
 import { runVerdictLabel } from "./shared/verdicts.js";
 import { createCall } from "./room_call.js";
 import { createPanel } from "./room_panel.js";
+import { editorAccessibility } from "./shared/editor_accessibility.js";
 
 const data = JSON.parse(document.getElementById("room-data").textContent);
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -81,11 +81,11 @@ const view = new EditorView({
     extensions: [
       Prec.high(keymap.of(yUndoManagerKeymap)),
       basicSetup,
+      editorAccessibility("Shared code editor", { dark }),
       languageCompartment.of([]),
       editableCompartment.of(editableExtensions()),
       placeholder(me.canEdit ? "Write code here: everyone in the room sees it as you type." : "The code appears here as the others type."),
       yCollab(ytext, awareness, { undoManager }),
-      ...(dark ? [oneDark] : []),
       EditorView.theme({
         "&": { height: "100%" },
         ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" },

@@ -167,3 +167,55 @@ def open_from_nav(page, group: str, link: str) -> None:
         toggle.click()  # a phone: the menu button opens the navigation first
     page.locator("header nav summary", has_text=group).click()
     page.locator("header nav .nav-menu a", has_text=link).click()
+
+
+# --- accessibility (DESIGN.md section 9: axe-core on each page, both themes) ---------------------
+
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now. axe.min.js comes from
+    node_modules (pinned by package-lock.json), injected by Playwright, never from a CDN.
+    `exclude`: CSS selectors of third-party widgets this project cannot change (say why where used)."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"{AXE_SCRIPT} is missing: run `make node_modules/.installed`")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        """async (exclude) => {
+            const context = exclude.length ? {include: [document], exclude: exclude.map(s => [s])} : document;
+            return await window.axe.run(context, {resultTypes: ["violations"]});
+        }""",
+        list(exclude),
+    )
+    return [violation for violation in results["violations"] if violation["impact"] in BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict], where: str) -> str:
+    """One paragraph per rule: its id, impact and help, the help URL, and each node's selector
+    with axe's own explanation (for contrast: the colours and the ratio)."""
+    lines = [f"{len(violations)} serious/critical accessibility violation(s) on {where}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"][:8]:
+            target = " ".join(" >> ".join(part) if isinstance(part, list) else part for part in node["target"])
+            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            lines.append(f"    {target}: {summary[:300]}")
+        if len(violation["nodes"]) > 8:
+            lines.append(f"    ... and {len(violation['nodes']) - 8} more node(s)")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_accessibility():
+    """check_accessibility(page, "label") fails with a readable list of axe-core's serious and
+    critical violations (rule, nodes, help) on the page; returns silently when there are none."""
+
+    def check(page, label: str = "", exclude: tuple[str, ...] = ()) -> None:
+        violations = axe_violations(page, exclude=exclude)
+        where = f"{label} ({page.url}, theme {page.evaluate('document.documentElement.dataset.theme')})"
+        assert not violations, describe_violations(violations, where)
+
+    return check

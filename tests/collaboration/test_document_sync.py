@@ -10,17 +10,9 @@ from collaboration.consumers import RoomClose
 from collaboration.models import DocumentUpdate
 from core.consumers import CloseCode
 
-from .conftest import YClient, cookie_of
+from .conftest import WAIT_SECONDS, YClient, cookie_of, settle, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-async def settle(*clients, rounds=3):
-    for _ in range(rounds):
-        for client in clients:
-            await client.flush()
-        for client in clients:
-            await client.pump(timeout=0.1)
 
 
 async def test_two_clients_converge_with_concurrent_edits(room, interviewer_seat, candidate):
@@ -61,7 +53,7 @@ async def test_late_joiner_gets_the_whole_document(room, interviewer_seat, candi
     await a.connect()
     await a.type(0, "print('hello')\n")
     await a.type(15, "print('again')\n")
-    await a.pump()
+    await a.synced()
     late = YClient(room, await cookie_of(candidate))
     await late.connect()
     assert late.value == "print('hello')\nprint('again')\n"
@@ -73,7 +65,7 @@ async def test_document_survives_a_restart(room, interviewer_seat, candidate):
     a = YClient(room, await cookie_of(interviewer_seat))
     await a.connect()
     await a.type(0, "x = 1\n")
-    await a.pump()
+    await a.synced()
     await a.close()
     assert documents.document_if_open(room.id) is None  # freed with the last connection
     documents._documents.clear()  # and as after a process restart
@@ -91,17 +83,14 @@ async def test_reconnecting_client_catches_up_and_sends_what_it_typed_offline(ro
     await b.connect()
     await b.ws.disconnect()
     await a.type(0, "online edit\n")
-    await a.pump()
+    await a.synced()
     b.applying = True  # typed while offline: reaches the server through sync on reconnect
     b.text.insert(0, "offline edit\n")
     b.applying = False
     reconnected = YClient(room, await cookie_of(candidate))
     reconnected.doc = b.doc
     reconnected.text = b.text
-    await reconnected.ws.connect(timeout=5)
-    from pycrdt import create_sync_message
-
-    await reconnected.ws.send_to(bytes_data=create_sync_message(reconnected.doc))
+    await reconnected.connect()  # y-websocket keeps its document across the reconnect
     await settle(reconnected, a)
     assert a.value == reconnected.value and "offline edit" in a.value and "online edit" in a.value
     await a.close()
@@ -114,9 +103,9 @@ async def test_malformed_bytes_close_only_that_client(room, interviewer_seat, ca
     await a.connect()
     await b.connect()
     await b.ws.send_to(bytes_data=b"\x00\x02\xff\xff\xff\xff\xff\xff")
-    assert (await b.ws.receive_output(timeout=3)) == {"type": "websocket.close", "code": CloseCode.BAD_MESSAGE}
+    assert await b.closed() == CloseCode.BAD_MESSAGE
     await a.type(0, "still fine")
-    await a.pump()
+    await a.synced()  # still connected: the round trip would fail on a close
     assert a.value == "still fine"
     await a.close()
 
@@ -125,11 +114,11 @@ async def test_text_frames_and_huge_updates_are_refused(room, interviewer_seat, 
     a = YClient(room, await cookie_of(interviewer_seat))
     await a.connect()
     await a.ws.send_to(text_data="hello")
-    assert (await a.ws.receive_output(timeout=3))["code"] == CloseCode.BAD_MESSAGE
+    assert await a.closed() == CloseCode.BAD_MESSAGE
     b = YClient(room, await cookie_of(interviewer_seat))
     await b.connect()
     await b.ws.send_to(bytes_data=b"\x00\x02" + b"\x00" * (settings.ROOM_MAX_UPDATE_BYTES + 10))
-    assert (await b.ws.receive_output(timeout=3))["code"] == RoomClose.TOO_LARGE
+    assert await b.closed() == RoomClose.TOO_LARGE
 
 
 async def test_strangers_and_anonymous_visitors_are_refused(room, make_user):
@@ -145,7 +134,7 @@ async def test_strangers_and_anonymous_visitors_are_refused(room, make_user):
                           ([(b"origin", b"http://127.0.0.1:8000")], CloseCode.UNAUTHENTICATED)]:
         ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/doc", headers=headers)
         await ws.connect(timeout=5)
-        assert (await ws.receive_output(timeout=3))["code"] == code
+        assert (await ws.receive_output(timeout=WAIT_SECONDS))["code"] == code
 
 
 async def test_observers_cannot_edit(room, interviewer_seat, make_user):
@@ -157,8 +146,8 @@ async def test_observers_cannot_edit(room, interviewer_seat, make_user):
     await a.connect()
     await o.connect()
     await o.type(0, "sneaky")
-    assert await o.pump(timeout=1) == RoomClose.READ_ONLY
-    await a.pump()
+    assert await o.closed() == RoomClose.READ_ONLY
+    await a.synced()
     assert "sneaky" not in a.value
     assert not await database_sync_to_async(DocumentUpdate.objects.filter(participant=observer).exists)()
     await a.close()
@@ -168,7 +157,7 @@ async def test_ending_the_room_closes_the_document_sockets(room, interviewer_sea
     b = YClient(room, await cookie_of(candidate))
     await b.connect()
     await database_sync_to_async(services.room_end)(room=room, by=interviewer_seat)
-    assert await b.pump(timeout=2) == RoomClose.ENDED
+    assert await b.closed() == RoomClose.ENDED
 
 
 async def test_guest_with_a_session_can_edit(room, interviewer_seat):
@@ -177,6 +166,7 @@ async def test_guest_with_a_session_can_edit(room, interviewer_seat):
     g = YClient(room, await cookie_of(guest))
     await g.connect()
     await g.type(0, "guest was here")
+    await g.synced()  # the server has it before a joins
     a = YClient(room, await cookie_of(interviewer_seat))
     await a.connect()
     assert a.value == "guest was here"
@@ -197,7 +187,7 @@ async def test_a_guest_of_another_room_is_refused_with_4403(room, make_user):
     ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/doc",
                                headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)])
     await ws.connect(timeout=5)
-    assert (await ws.receive_output(timeout=3))["code"] == CloseCode.FORBIDDEN
+    assert (await ws.receive_output(timeout=WAIT_SECONDS))["code"] == CloseCode.FORBIDDEN
 
 
 async def test_cursors_are_shared_echoed_and_removed_when_a_client_drops(room, interviewer_seat, candidate):
@@ -219,7 +209,7 @@ async def test_cursors_are_shared_echoed_and_removed_when_a_client_drops(room, i
 
     async def next_awareness(client):
         for _ in range(10):
-            output = await client.ws.receive_output(timeout=3)
+            output = await client.ws.receive_output(timeout=WAIT_SECONDS)
             if output.get("bytes", b"")[:1] == b"\x01":
                 return awareness_entries(output["bytes"][2:])
         raise AssertionError("no awareness")
@@ -236,12 +226,14 @@ async def test_while_locked_only_the_interviewer_edits(room, interviewer_seat, c
     await a.connect()
     await b.connect()
     await database_sync_to_async(services.room_set_lock)(room=room, by=interviewer_seat, locked=True)
-    await a.pump()
-    await b.pump()
+    # The lock reaches the document connections as a room event, with nothing sent to the client.
+    connections = documents.document_if_open(room.id).connections
+    await wait_for(lambda: all(connection.room.editor_locked for connection in connections),
+                   "the lock to reach both document connections")
     await a.type(0, "interviewer ")
     await b.type(0, "candidate ")
-    assert await b.pump(timeout=1) == RoomClose.READ_ONLY
-    await a.pump()
+    assert await b.closed() == RoomClose.READ_ONLY
+    await a.synced()
     assert a.value == "interviewer "
     assert not await database_sync_to_async(DocumentUpdate.objects.filter(participant=candidate).exists)()
     await a.close()

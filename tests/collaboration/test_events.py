@@ -10,7 +10,7 @@ from collaboration import services
 from config.asgi import application
 from core.consumers import CloseCode
 
-from .conftest import ORIGIN, cookie_of
+from .conftest import ORIGIN, WAIT_SECONDS, cookie_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -26,7 +26,7 @@ async def events(room, participant, last_id=0):
 
 async def next_of(ws, kind, limit=20, where=lambda event: True):
     for _ in range(limit):
-        event = json.loads(await ws.receive_from(timeout=5))
+        event = json.loads(await ws.receive_from(timeout=WAIT_SECONDS))
         if event["type"] == kind and where(event):
             return event
     raise AssertionError(f"no {kind}")
@@ -114,7 +114,7 @@ async def test_strangers_get_4403(room, make_user):
     cookie = await database_sync_to_async(user_cookie)(stranger)
     ws = WebsocketCommunicator(application, f"/ws/rooms/{room.id}/events/", headers=[ORIGIN, (b"cookie", cookie)])
     await ws.connect(timeout=5)
-    assert (await ws.receive_output(timeout=3))["code"] == CloseCode.FORBIDDEN
+    assert (await ws.receive_output(timeout=WAIT_SECONDS))["code"] == CloseCode.FORBIDDEN
 
 
 async def test_runs_are_throttled_per_room(room, interviewer_seat, settings):
@@ -176,7 +176,7 @@ async def test_a_socket_the_server_closed_is_sent_nothing_after_its_close(room, 
     await next_of(visitor, "participant.presence")  # its own arrival
     await next_of(host, "participant.presence")
     await visitor.send_to(text_data="x" * (300 * 1024))  # over the room's message size: closed
-    closed = await visitor.receive_output(timeout=5)
+    closed = await visitor.receive_output(timeout=WAIT_SECONDS)
     assert closed == {"type": "websocket.close", "code": CloseCode.MESSAGE_TOO_BIG}
     await host.send_json_to({"type": "chat.send", "text": "Still there?"})
     await next_of(host, "chat.message")

@@ -7,14 +7,12 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 from pycrdt import (
     Awareness,
     Doc,
     Map,
     Text,
     create_awareness_message,
-    create_sync_message,
     create_update_message,
     handle_sync_message,
     read_message,
@@ -28,7 +26,7 @@ from collaboration.persistence import update_batcher
 from collaboration.realtime import room_doc_group
 from core.consumers import CloseCode
 
-from .conftest import YClient, cookie_of
+from .conftest import YClient, cookie_of, settle, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -83,16 +81,6 @@ async def seats(room, count, make_user):
     return await make()
 
 
-async def settle(*clients, rounds=3):
-    for _ in range(rounds):
-        for client in clients:
-            await client.flush()
-            if isinstance(client, CursorClient):
-                await client.send_echo()
-        for client in clients:
-            await client.pump(timeout=0.05)
-
-
 # --- awareness ---------------------------------------------------------------------------------
 
 
@@ -104,14 +92,16 @@ async def test_a_late_joiner_sees_everyones_cursor_and_a_drop_removes_exactly_it
     await a.move(5)
     await settle(a, b, c)  # b and c echo a's state back, as the official client does
     late = CursorClient(room, await cookie_of(people[3]), "Late")
-    await late.connect()
-    await late.pump(timeout=0.2)
+    await late.connect()  # connect() returns once the cursors sent at connect are handled
     ids = {client.awareness.client_id for client in (a, b, c)}
     assert set(late.others()) == ids  # everyone's cursor at once, not only the last message per connection
     assert late.others()[a.awareness.client_id] == {"user": {"name": "A"}, "cursor": 5}
 
     await b.ws.disconnect()  # b re-sent a's and c's states: only b's own id may go
-    await settle(a, c, late)
+    for client in (a, c, late):
+        await client.pump_until(lambda client=client: b.awareness.client_id not in client.awareness.states,
+                                "b's cursor to go")
+    await settle(a, c, late)  # and nothing else goes after it
     everyone = ids | {late.awareness.client_id}
     for client in (a, c, late):
         assert set(client.others()) == everyone - {b.awareness.client_id, client.awareness.client_id}
@@ -153,11 +143,11 @@ async def test_other_root_types_are_refused_and_never_reach_anyone(room, intervi
     await settle(a, b)
     b.doc.get("stash", type=Map)["blob"] = "x" * 1000
     await b.flush()
-    assert await b.pump(timeout=1) == CloseCode.BAD_MESSAGE
+    assert await b.closed() == CloseCode.BAD_MESSAGE
     late = YClient(room, await cookie_of(candidate))
     await late.connect()
     assert "stash" not in list(late.doc.keys()) and late.value == "shared code"
-    await a.pump()
+    await a.round_trip()
     assert "stash" not in list(a.doc.keys())
     await update_batcher().flush()
     stored = await database_sync_to_async(selectors.document_stored)(room_id=room.id)
@@ -174,17 +164,11 @@ async def test_insert_delete_churn_cannot_grow_a_room_past_its_byte_cap(room, in
     settings.ROOM_UPDATE_RATE = (10_000, 1.0)
     a = YClient(room, await cookie_of(interviewer_seat))
     await a.connect()
-    code = None
     for _ in range(100):  # the text stays empty; the history grows with each round
         a.text.insert(0, "y" * 500)
         del a.text[0:500]
-        await a.flush()
-        code = await a.pump(timeout=0.01)
-        if code is not None:
-            break
-    if code is None:
-        code = await a.pump(timeout=0.5)
-    assert code == RoomClose.TOO_LARGE
+        await a.flush()  # what comes after the cap is ignored by the closing connection
+    assert await a.closed() == RoomClose.TOO_LARGE
     await update_batcher().flush()
     stored = await database_sync_to_async(Room.objects.values_list("document_bytes", flat=True).get)(id=room.id)
     assert 10_000 < stored <= 20_000
@@ -252,18 +236,20 @@ async def test_checkpoints_rebuild_what_full_replay_does_and_keep_per_edit_histo
 
 async def test_updates_are_relayed_before_they_are_stored_and_stored_in_batches(room, interviewer_seat, candidate,
                                                                                 settings):
-    settings.ROOM_FLUSH_SECONDS = 0.5
     a = YClient(room, await cookie_of(interviewer_seat))
     b = YClient(room, await cookie_of(candidate))
     await a.connect()
     await b.connect()
+    settings.ROOM_FLUSH_SECONDS = 2  # long enough for the relay to be seen on a loaded machine
     for i in range(5):
         await a.type(i, "x")
-    await b.pump(timeout=0.1)
-    assert b.value == "xxxxx"  # relayed at once
+    await b.pump_until(lambda: b.value == "xxxxx", "a's five edits at b")  # relayed at once
     count = database_sync_to_async(DocumentUpdate.objects.filter(room=room).count)
     assert await count() == 0  # not yet stored: the window is open
-    await asyncio.sleep(0.8)
+    assert len(update_batcher().pending_for(room.id)) == 5
+    deadline = asyncio.get_running_loop().time() + 10
+    while await count() < 5 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)  # the window closes by itself: no flush is asked for
     assert await count() == 5
     await a.close()
     await b.close()
@@ -276,7 +262,7 @@ async def test_updates_lost_in_a_crash_come_back_when_a_client_reconnects(room, 
     await a.connect()
     await b.connect()
     await a.type(0, "typed just before the crash\n")
-    await b.pump()
+    await b.pump_until(lambda: b.value == "typed just before the crash\n", "a's edit at b")
     # The process dies: its queue and its documents are gone, the clients keep theirs.
     dead = update_batcher()
     dead.task.cancel()
@@ -289,9 +275,7 @@ async def test_updates_lost_in_a_crash_come_back_when_a_client_reconnects(room, 
     # whatever the server lacks.
     again = YClient(room, await cookie_of(candidate))
     again.doc, again.text = b.doc, b.text
-    await again.ws.connect(timeout=5)
-    await again.ws.send_to(bytes_data=create_sync_message(again.doc))
-    await again.pump()
+    await again.connect()  # its sync step 2 answers the server's step 1 before the round trip ends
     await again.close()  # its last connection here: the room's queue is flushed
     documents._documents.clear()
     fresh = YClient(room, await cookie_of(interviewer_seat))
@@ -327,8 +311,8 @@ async def test_a_late_sync_step_2_that_repeats_the_document_is_stored_and_relaye
     # What a slow client does when the server's sync step 1 reaches it late: it answers with
     # everything it holds, all of which the server has.
     await b.ws.send_to(bytes_data=sync_step2(b.doc.get_update()))
-    assert await a.ws.receive_nothing(timeout=0.3)
-    assert await b.ws.receive_nothing(timeout=0.05)
+    assert await a.hears_nothing_new(action_by=b)  # b's round trip: the server has handled it
+    assert await b.hears_nothing_new()
     assert len(await stored_rows(room)) == 2
     await a.close()
     await b.close()
@@ -347,8 +331,7 @@ async def test_an_update_that_is_partly_known_is_stored_and_relayed_as_only_its_
     b.applying = False
     whole = b.doc.get_update()
     await b.ws.send_to(bytes_data=sync_step2(whole))
-    await a.pump()
-    assert a.value == "new " + "x" * 500
+    await a.pump_until(lambda: a.value == "new " + "x" * 500, "b's new part at a")
     rows = await stored_rows(room)
     assert len(rows) == 2 and len(rows[1]) < 100 < len(whole)  # the 4 new characters, not the 500 known
     replay = Doc()
@@ -374,12 +357,11 @@ async def test_an_update_waiting_for_its_dependency_is_stored_and_relayed_once_t
     offline_b.get("code", type=Text).insert(4, " + more")
     second = offline_b.get_update(before)
     await b.ws.send_to(bytes_data=create_update_message(second))  # its dependency is missing here
-    assert await a.ws.receive_nothing(timeout=0.3)
+    assert await a.hears_nothing_new(action_by=b)
     assert await stored_rows(room) == []
     await a.ws.send_to(bytes_data=create_update_message(first))
-    await a.pump()
-    await b.pump()
-    assert a.value == b.value == "base + more"  # a, who sent only the dependency, hears b's part too
+    await a.pump_until(lambda: a.value == "base + more", "b's part, once a sent its dependency")
+    await b.pump_until(lambda: b.value == "base + more", "a's dependency at b")  # a, who sent only the dependency, hears b's part too
     replay = Doc()
     for row in await stored_rows(room):
         replay.apply_update(row)
@@ -402,9 +384,10 @@ async def test_fifty_clients_in_one_room_each_get_every_edit(room, make_user, se
         for index, client in enumerate(clients):
             client.text.insert(0, f"[{index}.{round_}]")
             await client.flush()
-    for _ in range(4):
-        for client in clients:
-            assert await client.pump(timeout=0.02) is None  # nobody was closed to resync
+    expected = [f"[{i}.{r}]" for i in range(50) for r in range(edits)]
+    for client in clients:  # pump_until fails on a close: nobody was closed to resync
+        await client.pump_until(lambda client=client: all(part in client.value for part in expected),
+                                "all 250 edits", seconds=30)
     values = {client.value for client in clients}
     assert len(values) == 1
     value = values.pop()
@@ -436,19 +419,15 @@ async def test_a_slow_connection_is_closed_not_skipped_and_recovers_the_whole_do
     slow_consumer.send = stuck_send
     for i in range(40):
         await a.type(i, "z")
-    await a.pump(timeout=0.2)
-    assert slow_consumer.closing and slow_consumer not in documents.document_if_open(room.id).connections
+    await a.synced()
+    await wait_for(lambda: slow_consumer.closing and slow_consumer not in documents.document_if_open(room.id).connections,
+                   "the slow connection to be dropped from the room")
     blocked.set()
-    outputs = []
-    while not await slow.ws.receive_nothing(timeout=0.3):
-        outputs.append(await slow.ws.receive_output(timeout=1))
-    assert outputs[-1] == {"type": "websocket.close", "code": RoomClose.TOO_SLOW}
+    assert await slow.closed() == RoomClose.TOO_SLOW  # handles the frames before the close, then the close
     assert slow.value != a.value  # it did miss edits...
     again = YClient(room, await cookie_of(candidate))
     again.doc, again.text = slow.doc, slow.text
-    await again.ws.connect(timeout=5)
-    await again.ws.send_to(bytes_data=create_sync_message(again.doc))
-    await again.pump()
+    await again.connect()
     assert again.value == a.value == "z" * 40  # ...and the reconnect brought back all of them
     await a.close()
     await again.close()
@@ -470,9 +449,7 @@ async def test_a_process_that_misses_a_relayed_update_catches_up_from_storage(ro
     for sequence, update in ((1, b"\x00\x00"), (3, delivered)):  # number 2 never arrives
         await layer.group_send(room_doc_group(room.id), {"type": "doc.update", "update": update,
                                                          "source": "specific.elsewhere", "sequence": sequence})
-    await asyncio.sleep(0.5)
-    await a.pump(timeout=0.3)
-    assert a.value == "# from another process\n"
+    await a.pump_until(lambda: a.value == "# from another process\n", "the catch-up from storage")
     await a.close()
 
 
@@ -501,15 +478,11 @@ async def test_a_gap_noticed_during_a_catch_up_gets_a_round_of_its_own(room, int
     await relay(3, edit("seen\n"))  # number 2 (first_lost) never arrives: a catch-up starts
     second_lost = edit("second\n")
     await relay(5, edit("also seen\n"))  # number 4 (second_lost) is lost too, while it runs
-    for _ in range(50):  # until the first round has read storage and sent what it found
-        await a.pump(timeout=0.05)
-        if "first" in a.value:
-            break
-    assert "first" in a.value and "second" not in a.value
+    # Until the first round has read storage and sent what it found.
+    await a.pump_until(lambda: "first" in a.value, "the first catch-up round")
+    assert "second" not in a.value
     await store(updates=[(str(room.id), candidate.id, second_lost)])  # stored only now
-    await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.5)
-    await a.pump(timeout=0.3)
-    assert a.value == "first\nseen\nsecond\nalso seen\n"
+    await a.pump_until(lambda: a.value == "first\nseen\nsecond\nalso seen\n", "the second catch-up round")
     await a.close()
 
 
@@ -526,9 +499,7 @@ async def test_a_dropped_last_relay_of_a_burst_is_noticed_by_the_sequence_traile
                                    "sequence": 1})
     # Number 2 (`lost`) never arrives and nothing follows it but the sender's trailer.
     await layer.group_send(group, {"type": "doc.sequence", "source": "specific.elsewhere", "last": 2})
-    await asyncio.sleep(settings.ROOM_FLUSH_SECONDS * 4 + 0.5)
-    await a.pump(timeout=0.3)
-    assert a.value == "the last edit of a burst\n"
+    await a.pump_until(lambda: a.value == "the last edit of a burst\n", "the catch-up the trailer starts")
     await a.close()
 
 
@@ -600,13 +571,12 @@ async def test_a_connection_that_heard_nothing_for_a_while_hears_its_own_cursor(
     cursor renewals (every 15 s) keep it alive."""
     alone = CursorClient(room, await cookie_of(interviewer_seat), "Alone")
     await alone.connect()
-    await alone.pump(timeout=0.1)
     frames = alone.awareness_frames
     await alone.move(1)
-    await alone.pump(timeout=0.1)
-    assert alone.awareness_frames == frames  # it had just heard from the server
+    assert await alone.hears_nothing_new()  # it had just heard from the server
+    assert alone.awareness_frames == frames
     monkeypatch.setattr(documents, "SILENCE_SECONDS", 0.0)
     await alone.move(2)
-    await alone.pump(timeout=0.1)
-    assert alone.awareness_frames == frames + 1
+    await alone.pump_until(lambda: alone.awareness_frames == frames + 1, "its own cursor, after the silence")
+    assert await alone.hears_nothing_new() and alone.awareness_frames == frames + 1
     await alone.close()
