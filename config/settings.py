@@ -365,6 +365,8 @@ SPECTACULAR_SETTINGS = {
         "PostTypeEnum": "community.models.PostType",
         "TemplateKindEnum": "community.models.TemplateKind",
         "TemplateLanguageEnum": ["python", "javascript", "c", "cpp", "java"],
+        "PeerTopicEnum": "interviews.engine.peer_schedule.TOPIC_KEYS",
+        "PeerLanguageEnum": "interviews.engine.peer_schedule.LANGUAGE_KEYS",
     },
 }
 
