@@ -5,3 +5,11 @@ class ChatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "chat"
     verbose_name = "Messenger"
+
+    def ready(self):
+        from core.media_services import media_listen
+
+        from .attachment_services import PURPOSE, attachment_media_finished
+
+        # The media job tells the chat when an attachment is ready or failed (core knows no app).
+        media_listen(PURPOSE, attachment_media_finished)
