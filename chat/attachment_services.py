@@ -16,7 +16,15 @@ from core.rate_limits import minute_budget_spend
 
 from . import services
 from .events import events_emit
-from .models import AttachmentKind, Chat, Message, MessageAttachment, MessageHashtag, MessageKind, Membership
+from .models import (
+    AttachmentKind,
+    Chat,
+    Membership,
+    Message,
+    MessageAttachment,
+    MessageHashtag,
+    MessageKind,
+)
 
 PURPOSE = "chat_attachment"
 MAX_CAPTION_CHARS = 1000

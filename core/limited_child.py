@@ -1,8 +1,10 @@
 """The limited child process: a Python module of this project run in a fresh interpreter under
 CPU-time, address-space, file-size and core-dump limits, with a wall-clock timeout, a clean
-environment and a bounded number at once on this machine. Resume parsing (resumes.services) and
-avatar decoding (accounts.services.profiles) run their workers this way; chat images
-(core.media_services) use this helper."""
+environment and a bounded number at once on this machine (flock slots shared by the web and
+Celery processes). Avatar decoding (accounts.services.profiles) and images in the media pipeline
+(core.media_services: chat attachments) run their workers through it; resume parsing
+(resumes.services) applies the same limits itself, because it holds its reader slot across the
+version's state change."""
 
 import resource
 import subprocess

@@ -11,7 +11,12 @@ import pytest
 
 from chat import services
 from core.models import MediaAsset
-from tests.browser.conftest import CHROMIUM_ARGS, CHROMIUM_PATH, browser_skip_reason, sync_playwright
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    browser_skip_reason,
+    sync_playwright,
+)
 from tests.browser.test_chat_journeys import log_in
 from tests.chat.attachment_inputs import HAVE_FFMPEG, jpeg_with_gps
 from tests.live_server import VENV_BIN, asgi_server, process_env, running

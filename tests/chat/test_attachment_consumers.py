@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chat.attachment_services import attachment_send
 
-from .attachment_inputs import attachment_inputs  # noqa: F401 (the fixture)
 from .test_consumers import connect, receive, types_heard, until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -13,7 +13,7 @@ from chat.models import MessageAttachment
 from core.file_storage import private_storage
 from core.models import MediaAsset
 
-from .attachment_inputs import GPS_IFD, attachment_inputs, needs_ffmpeg  # noqa: F401 (the fixture)
+from .attachment_inputs import GPS_IFD, needs_ffmpeg
 
 pytestmark = pytest.mark.django_db
 
