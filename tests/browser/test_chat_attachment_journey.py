@@ -112,6 +112,7 @@ def test_a_photo_and_a_voice_note_arrive_live_and_play(new_context, make_user, s
     if os.environ.get("REDIS_URL"):  # a real worker takes a moment: the card says it is processing
         expect(b.locator(".message [data-attachment-status='queued'], .message [data-attachment-status='processing'],"
                          " .message .attachment.audio")).to_have_count(1)
+        shot(b, "chat-attach-02b-voice-note-arriving")
     expect(voice).to_have_count(1, timeout=30_000)
     expect(voice.locator("[data-waveform] rect")).not_to_have_count(0)
     expect(voice.locator("[data-duration]")).to_have_text("0:03", timeout=5_000)

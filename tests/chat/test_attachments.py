@@ -215,3 +215,21 @@ def test_the_history_with_attachments_takes_the_same_queries_for_more_rows(alice
     assert count() == few
     chats = client_for(alice).get("/api/v1/chats/").json()
     assert chats[0]["last_message"]["kind"] == "text"
+
+
+def test_a_damaged_image_fails_with_a_reason_members_see(alice, bob, pair, attachment_inputs, tmp_path,
+                                                         django_capture_on_commit_callbacks):
+    good = attachment_inputs["jpeg_gps"].read_bytes()
+    path = tmp_path / "broken.jpg"
+    # Garbage in the header: refused at once, nothing stored.
+    path.write_bytes(good[:600] + bytes((i * 7919) % 251 for i in range(4000)))
+    refused = send(client_for(alice), pair, path, django_capture_on_commit_callbacks)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "corrupt_image"
+    assert not MediaAsset.objects.exists()
+    # A whole header, then the image data cut short: the job (in the child) fails, with its reason.
+    path.write_bytes(good[:good.index(b"\xff\xda") + 40])
+    card = send(client_for(alice), pair, path, django_capture_on_commit_callbacks).json()["attachment"]
+    assert card["kind"] == "image" and card["status"] == "failed", card
+    assert card["failure_reason"] and card["urls"] == {"view": None, "thumbnail": None, "download": None}
+    asset = MediaAsset.objects.get()
+    assert asset.failure_code in ("corrupt_image", "image_unprocessable")
