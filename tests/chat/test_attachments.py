@@ -233,3 +233,31 @@ def test_a_damaged_image_fails_with_a_reason_members_see(alice, bob, pair, attac
     assert card["failure_reason"] and card["urls"] == {"view": None, "thumbnail": None, "download": None}
     asset = MediaAsset.objects.get()
     assert asset.failure_code in ("corrupt_image", "image_unprocessable")
+
+
+def test_the_chat_list_previews_an_attachment_without_a_caption(alice, bob, pair, attachment_inputs, client,
+                                                                django_capture_on_commit_callbacks):
+    send(client_for(alice), pair, attachment_inputs["png"], django_capture_on_commit_callbacks)
+    client.force_login(bob)
+    page = client.get("/chat/").content.decode()
+    assert "📷 Photo" in page
+    assert client_for(bob).get("/api/v1/chats/").json()[0]["last_message"]["attachment"]["kind"] == "image"
+
+
+def test_the_chat_list_with_attachment_previews_takes_the_same_queries_for_more_chats(
+        alice, make_user, attachment_inputs, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client_for(alice).get("/api/v1/chats/").status_code == 200
+        return len(queries)
+
+    first = services.chat_private_open(user=alice, other=make_user(username="p0"))
+    send(client_for(alice), first, attachment_inputs["png"], django_capture_on_commit_callbacks)
+    few = count()
+    for number in range(1, 4):
+        chat = services.chat_private_open(user=alice, other=make_user(username=f"p{number}"))
+        send(client_for(alice), chat, attachment_inputs["pdf_named_png"], django_capture_on_commit_callbacks)
+    assert count() == few
