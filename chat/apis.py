@@ -49,6 +49,30 @@ class ReceiptOutput(serializers.Serializer):
     seen_by = serializers.IntegerField()
 
 
+class AttachmentUrlsOutput(serializers.Serializer):
+    view = serializers.CharField(allow_null=True, help_text="The image without its metadata, or what a player loads.")
+    thumbnail = serializers.CharField(allow_null=True, help_text="Image thumbnail or video poster (JPEG).")
+    download = serializers.CharField(allow_null=True)
+
+
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["image", "video", "audio", "voice", "file"])
+    status = serializers.ChoiceField(choices=["queued", "processing", "ready", "failed"])
+    stage = serializers.CharField()
+    progress = serializers.IntegerField()
+    failure_reason = serializers.CharField()
+    name = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    label = serializers.CharField(help_text="Plain files: what the bytes are (PDF document, Program...).")
+    content_type = serializers.CharField()
+    duration_seconds = serializers.FloatField(allow_null=True)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    waveform = serializers.ListField(child=serializers.FloatField(), help_text="Audio: peaks 0..1 for drawing.")
+    urls = AttachmentUrlsOutput()
+
+
 class MessageOutput(serializers.Serializer):
     id = serializers.IntegerField()
     chat_id = serializers.IntegerField()
@@ -66,6 +90,7 @@ class MessageOutput(serializers.Serializer):
     reactions = ReactionOutput(many=True)
     created_at = serializers.DateTimeField()
     receipt = ReceiptOutput(allow_null=True, help_text="On your own messages: sent, delivered, read / seen by N.")
+    attachment = AttachmentOutput(allow_null=True)
 
     def to_representation(self, message):
         data = services.message_to_dict(message, list(message.reactions.all()))

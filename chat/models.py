@@ -239,3 +239,27 @@ class ChatEvent(models.Model):
 
 # Bots live in their own module; imported here so that the app registry finds them.
 from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+    VOICE = "voice", "Voice note"
+    FILE = "file", "File"
+
+
+class MessageAttachment(models.Model):
+    """The file a message carries: a core.MediaAsset (private storage, the media job's poster,
+    duration, waveform and thumbnail), served only to the chat's members (chat.attachments)."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="attachment")
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="+")
+    # The asset goes with its owner's account (core), and the attachment with it; the message stays.
+    asset = models.OneToOneField("core.MediaAsset", on_delete=models.CASCADE, related_name="chat_attachment")
+    kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["chat", "-id"], name="chat_attachment_recent")]
+
+    def __str__(self):
+        return f"{self.kind} on message {self.message_id}"

@@ -86,7 +86,8 @@ def chat_list_for_user(*, user, archived: bool = False, query: str = "") -> Quer
     members = Membership.objects.filter(chat_id=OuterRef("chat_id")).order_by().values("chat_id").annotate(
         n=Count("id")).values("n")
     rows = (Membership.objects.filter(user_id=user.id, archived=archived)
-            .select_related("chat", "chat__last_message", "chat__last_message__sender")
+            .select_related("chat", "chat__last_message", "chat__last_message__sender",
+                            "chat__last_message__attachment__asset")
             .annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
                       member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
                       other_user_id=Subquery(other.values("user_id")[:1]),
@@ -113,7 +114,7 @@ def chat_messages_for_user(*, user, chat: Chat) -> QuerySet[Message]:
     reactions in a fixed number of queries."""
     return (Message.objects.filter(chat=chat)
             .exclude(id__in=MessageHidden.objects.filter(user_id=user.id, message__chat=chat).values("message_id"))
-            .select_related("sender", "reply_to", "reply_to__sender")
+            .select_related("sender", "reply_to", "reply_to__sender", "attachment__asset")
             .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("user")))
             .order_by("-id"))
 

@@ -27,6 +27,7 @@ from core.rate_limits import minute_budget_spend
 from core.roles import MODERATOR, user_has_role
 
 from . import message_text
+from .attachment_payloads import attachment_to_dict
 from .events import ephemeral_emit, events_emit
 from .models import (
     Chat,
@@ -109,6 +110,7 @@ def message_to_dict(message: Message, reactions=None) -> dict:
         "deleted": deleted,
         "reactions": [] if deleted else reactions_summary(reactions),
         "created_at": message.created_at.isoformat(),
+        "attachment": attachment_to_dict(message),
     }
 
 
@@ -287,6 +289,9 @@ def chat_leave(*, user: User, chat: Chat) -> None:
     if membership.role == MemberRole.OWNER:
         if Membership.objects.filter(chat=chat).count() > 1:
             raise Conflict("Transfer ownership before leaving.", code="owner_must_transfer")
+        from .attachment_services import attachments_discard_for_chat
+
+        attachments_discard_for_chat(chat)  # before the event: asset rows lock before event counters
         events_emit(user_ids=[user.id], type="member.left", payload={"chat_id": chat.id, "user": user_brief(user)})
         chat.delete()
         return
@@ -546,6 +551,9 @@ def message_edit(*, user: User, message: Message, body: str) -> Message:
 def _delete_for_everyone(message: Message, actor: User) -> None:
     # Deleted for everyone means the words go too (and their earlier versions); the audit
     # event of a moderator's removal keeps what was said.
+    from .attachment_services import attachment_discard
+
+    attachment_discard(message)  # the file too, first (its row lock comes before the event counters)
     message.deleted_at = timezone.now()
     message.deleted_by = actor
     message.body = message.body_html = ""

@@ -510,6 +510,26 @@ MAX_REQUEST_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES, MEDIA_MA
 # where recordings go, so that a resume or avatar form still stops a client at 11 MiB.
 UPLOAD_BODY_BYTES = max(RESUME_MAX_UPLOAD_BYTES, AVATAR_MAX_BYTES) + 1024 * 1024
 MEDIA_UPLOAD_PATHS = ("/api/v1/media/upload",)
+# Images in the media pipeline (chat attachments): refused from the header above this many pixels,
+# decoded only in the limited child process (core.limited_child) with these limits, a few at once.
+MEDIA_IMAGE_MAX_PIXELS = int(os.environ.get("MEDIA_IMAGE_MAX_PIXELS", 40_000_000))
+MEDIA_IMAGE_MAX_INPUT_BYTES = 64 * 1024 * 1024
+MEDIA_IMAGE_MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+MEDIA_IMAGE_DECODE_MEMORY = 1024 * 1024 * 1024
+MEDIA_IMAGE_DECODE_SECONDS = 20
+MEDIA_IMAGE_DECODE_CONCURRENCY = int(os.environ.get("MEDIA_IMAGE_DECODE_CONCURRENCY", 2))
+MEDIA_IMAGE_DECODE_LOCK_DIR = str(VAR_DIR / "locks" / "image-decoders")
+MEDIA_IMAGE_DECODE_QUEUE_SECONDS = 30
+MEDIA_THUMBNAIL_SIDE = 480
+# Chat attachments (chat.attachments): the largest file of each kind, by what its bytes are.
+CHAT_ATTACHMENT_MAX_BYTES = {
+    "image": int(os.environ.get("CHAT_MAX_IMAGE_BYTES", 15 * 1024 * 1024)),
+    "video": int(os.environ.get("CHAT_MAX_VIDEO_BYTES", 64 * 1024 * 1024)),
+    "audio": int(os.environ.get("CHAT_MAX_AUDIO_BYTES", 20 * 1024 * 1024)),
+    "file": int(os.environ.get("CHAT_MAX_FILE_BYTES", 25 * 1024 * 1024)),
+}
+MEDIA_UPLOAD_PATHS = (*MEDIA_UPLOAD_PATHS, "/api/v1/files")
+MAX_REQUEST_BODY_BYTES = max(MAX_REQUEST_BODY_BYTES, max(CHAT_ATTACHMENT_MAX_BYTES.values()) + 1024 * 1024)
 
 # --- Peer mock interviews ----------------------------------------------------------------------
 PEER_STARTING_GRANT = int(os.environ.get("PEER_STARTING_GRANT", 20))  # points a new user starts with

@@ -17,6 +17,8 @@ kind by ascending primary key:
   5. resumes.ResumeVersion, then resumes.Roadmap
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)
+  5b'. chat.ChatUserState (the messenger's event counters: a media job tells the chat about an
+      attachment while it holds the asset; deleting an attachment removes its asset first)
   5c. interviews.InterviewSession, then interviews.Question (its calibration)
   5d. chat.ChatUserState (a message's event counters), then chat.Bot (update counters), then
       chat.WebhookDelivery (locked alone, to record an attempt)

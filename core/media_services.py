@@ -5,11 +5,13 @@ core.tasks.media_process_task) reads it with ffprobe/ffmpeg, transcribes it and 
 found. Status moves only along MEDIA_TRANSITIONS: queued -> processing -> ready | failed (with a
 reason people can read), processing -> queued when an attempt timed out or its worker died."""
 
+import json
 import logging
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import PurePosixPath
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from .exceptions import ApplicationError, Conflict
 from .file_storage import unguessable_name
+from .limited_child import ChildBusy, ChildLimits, ChildTimeout, run_limited_child
 from .lock_objects import lock_media_asset_for_update
 from .media_processing import (
     MediaAnalysis,
@@ -32,6 +35,8 @@ from .media_processing import (
     check_upload,
     speaking_measures,
 )
+from .media_processing.images import ImageRefused, image_header_size, sniff_image
+from .media_processing.sniffing import NotMedia, sniff_container
 from .media_processing.speech import NO_AUDIO, NOT_REQUESTED, SpeakingMeasures
 from .models import MEDIA_TRANSITIONS, MediaAsset, MediaStatus
 from .realtime import publish_on_commit
@@ -47,6 +52,11 @@ class MediaRefused(ApplicationError):
     code = "media_refused"
 
 
+class MediaTooLarge(MediaRefused):
+    code = "file_too_large"
+    status_code = 413
+
+
 class MediaJobRetry(Exception):
     """This attempt could not finish (a time limit, a storage error): the task tries again later."""
 
@@ -54,6 +64,71 @@ class MediaJobRetry(Exception):
 def media_limits() -> MediaLimits:
     return MediaLimits(max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES, max_seconds=settings.MEDIA_MAX_SECONDS,
                        command_seconds=settings.MEDIA_COMMAND_SECONDS)
+
+
+# Containers that hold sound only: an upload in one of them counts as audio before it is probed.
+AUDIO_CONTAINERS = {"ogg", "wav", "mp3", "flac", "aac"}
+
+
+@dataclass(frozen=True)
+class UploadType:
+    """What an upload is, from its first bytes: `kind` is image, audio, video (audio and video
+    until the job probes it) or file (anything else, kept as bytes and only ever downloaded)."""
+
+    kind: str
+    container: str
+    content_type: str
+    extension: str
+
+
+def _generic_file_label(head: bytes) -> str:
+    # Only a label for people ("PDF document", "Program"): a generic file is always served as
+    # application/octet-stream, as a download, whatever it is.
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\x7fELF") or head[:2] == b"MZ" or head[:4] in (
+            b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+        return "executable"
+    if head.startswith(b"#!"):
+        return "script"
+    try:
+        head[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary"
+    return "text"
+
+
+def media_sniff(head: bytes, *, accept_images: bool = False, accept_files: bool = False) -> UploadType:
+    """The type of an upload from its first bytes (never its name or declared type). Raises
+    MediaRefused for what the caller does not accept."""
+    if accept_images:
+        image = sniff_image(head)
+        if image is not None:
+            return UploadType("image", image.name, image.content_type, image.extension)
+    try:
+        container = sniff_container(head)
+    except NotMedia as refusal:
+        if accept_files and head:
+            return UploadType("file", _generic_file_label(head), "application/octet-stream", "bin")
+        raise MediaRefused(refusal.message, code=refusal.code)
+    kind = "audio" if container.name in AUDIO_CONTAINERS else "video"
+    return UploadType(kind, container.name, container.content_type, container.extension)
+
+
+# Told when an asset of their purpose becomes ready or failed, inside the transaction that moved
+# it, with the asset row locked (so a listener locks only rows that come after core.MediaAsset in
+# core.locks). The apps that attach media (chat) register here; core knows none of them.
+_finished_listeners: dict[str, list[Callable[[MediaAsset], None]]] = {}
+
+
+def media_listen(purpose: str, listener: Callable[[MediaAsset], None]) -> None:
+    if purpose not in PURPOSES:
+        raise ValueError(f"Unknown media purpose {purpose!r}")
+    listeners = _finished_listeners.setdefault(purpose, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def media_group(asset_id: int) -> str:
@@ -75,6 +150,9 @@ def _move(asset: MediaAsset, to: str) -> None:
 def _publish(asset: MediaAsset) -> None:
     event = media_event(asset)
     publish_on_commit(media_group(asset.id), event)
+    if asset.status in (MediaStatus.READY, MediaStatus.FAILED):
+        for listener in _finished_listeners.get(asset.purpose, ()):
+            listener(asset)
 
 
 def _safe_name(name: str) -> str:
@@ -83,25 +161,59 @@ def _safe_name(name: str) -> str:
 
 
 @transaction.atomic
-def media_upload(*, owner, upload, purpose: str = "recording", transcribe: bool = True) -> MediaAsset:
-    """Store an uploaded recording privately and queue its media job (after commit). Refuses, storing
-    nothing, a file over MEDIA_MAX_UPLOAD_BYTES or one whose bytes are not audio or video."""
+def media_upload(*, owner, upload, purpose: str = "recording", transcribe: bool = True, accept_images: bool = False,
+                 accept_files: bool = False, max_bytes: Mapping[str, int] | None = None) -> MediaAsset:
+    """Store an upload privately and queue its media job (after commit). Refuses, storing nothing, a
+    file over its kind's limit (`max_bytes` by kind; MEDIA_MAX_UPLOAD_BYTES without it) or one whose
+    bytes are not audio or video (nor, when accepted, an image; any other file is accepted as a
+    plain file only with `accept_files`, and is ready at once: no job reads it). An image declaring
+    more than MEDIA_IMAGE_MAX_PIXELS is refused from its header, before anything is decoded."""
     if purpose not in PURPOSES:
         raise MediaRefused(f"Unknown purpose {purpose!r}.", code="invalid_purpose", details={"purpose": list(PURPOSES)})
     size = getattr(upload, "size", None) or 0
     upload.seek(0)
     head = upload.read(65536)
-    try:
-        container = check_upload(head, size, media_limits())
-    except MediaRejected as refusal:
-        raise MediaRefused(refusal.message, code=refusal.code, details={"max_bytes": settings.MEDIA_MAX_UPLOAD_BYTES})
+    if max_bytes is None:
+        try:
+            container = check_upload(head, size, media_limits())
+        except MediaRejected as refusal:
+            raise MediaRefused(refusal.message, code=refusal.code, details={"max_bytes": settings.MEDIA_MAX_UPLOAD_BYTES})
+        found = UploadType("audio" if container.name in AUDIO_CONTAINERS else "video", container.name,
+                           container.content_type, container.extension)
+    else:
+        if not head:
+            raise MediaRefused("The file is empty.", code="empty_file")
+        found = media_sniff(head, accept_images=accept_images, accept_files=accept_files)
+        limit = max_bytes[found.kind]
+        if size > limit:
+            raise MediaTooLarge(f"This {found.kind} is {size / 1048576:.1f} MB; the largest {found.kind} we take is "
+                                f"{limit / 1048576:g} MB.", details={"kind": found.kind, "max_bytes": limit,
+                                                                      "size_bytes": size})
+    probe: dict = {}
+    if found.kind == "image":
+        upload.seek(0)
+        image = sniff_image(head)
+        assert image is not None
+        try:
+            width, height = image_header_size(upload, image, settings.MEDIA_IMAGE_MAX_PIXELS)
+        except ImageRefused as refusal:
+            raise MediaRefused(refusal.message, code=refusal.code,
+                               details={"max_pixels": settings.MEDIA_IMAGE_MAX_PIXELS})
+        probe = {"width": width, "height": height, "format": image.name}
     upload.seek(0)
-    asset = MediaAsset(owner=owner, purpose=purpose, container=container.name, content_type=container.content_type,
-                       size_bytes=size, transcribe=transcribe, original_name=_safe_name(getattr(upload, "name", "")),
-                       status=MediaStatus.QUEUED, stage="queued")
-    asset.file.save(unguessable_name("media", f"x.{container.extension}"), File(upload), save=False)
+    ready_at_once = found.kind == "file"
+    asset = MediaAsset(owner=owner, purpose=purpose, container=found.container, content_type=found.content_type,
+                       size_bytes=size, transcribe=transcribe and found.kind in ("audio", "video"),
+                       original_name=_safe_name(getattr(upload, "name", "")), probe=probe,
+                       kind=found.kind if found.kind in ("image", "file") else "",
+                       status=MediaStatus.READY if ready_at_once else MediaStatus.QUEUED,
+                       stage="ready" if ready_at_once else "queued", progress=100 if ready_at_once else 0,
+                       processed_at=timezone.now() if ready_at_once else None,
+                       web_content_type=found.content_type if ready_at_once else "")
+    asset.file.save(unguessable_name("media", f"x.{found.extension}"), File(upload), save=False)
     asset.save()
-    _enqueue(asset.id)
+    if not ready_at_once:
+        _enqueue(asset.id)
     _publish(asset)
     return asset
 
@@ -145,6 +257,8 @@ def media_process(*, asset_id: int) -> MediaAsset | None:
     asset = _claim(asset_id)
     if asset is None:
         return MediaAsset.objects.filter(id=asset_id).first()
+    if asset.kind == "image":
+        return _process_image(asset)
     workdir = tempfile.mkdtemp(prefix="prepforge-media-")
     try:
         source = os.path.join(workdir, f"source.{asset.container}")
@@ -205,6 +319,87 @@ def _finish(asset_id: int, analysis: MediaAnalysis, speech: SpeechResult | None,
             asset.transcript_engine = speech.engine if speech else ""
             asset.transcript_fallback_reason = speech.fallback_reason[:500] if speech else ""
             asset.speaking = measures.as_dict()
+        _move(asset, MediaStatus.READY)
+        asset.stage, asset.progress = "ready", 100
+        asset.processed_at = timezone.now()
+        asset.save()
+        _publish(asset)
+    return asset
+
+
+def image_child_limits() -> ChildLimits:
+    return ChildLimits(seconds=settings.MEDIA_IMAGE_DECODE_SECONDS, memory_bytes=settings.MEDIA_IMAGE_DECODE_MEMORY,
+                       max_file_bytes=settings.MEDIA_IMAGE_MAX_OUTPUT_BYTES,
+                       concurrency=settings.MEDIA_IMAGE_DECODE_CONCURRENCY, lock_dir=settings.MEDIA_IMAGE_DECODE_LOCK_DIR,
+                       queue_seconds=settings.MEDIA_IMAGE_DECODE_QUEUE_SECONDS)
+
+
+def _process_image(asset: MediaAsset) -> MediaAsset | None:
+    """An image's job: decoded only in the limited child (core.media_processing.image_worker),
+    which writes the upright image re-encoded without metadata and a thumbnail. The stored
+    original (with its EXIF, GPS position included) is replaced by that copy, so that nothing
+    served, and nothing kept, carries it."""
+    workdir = tempfile.mkdtemp(prefix="prepforge-image-")
+    try:
+        _progress(asset.id, "decoding", 30)
+        with asset.file.open("rb") as stored:
+            data = stored.read(settings.MEDIA_IMAGE_MAX_INPUT_BYTES + 1)
+        finished = run_limited_child(
+            "core.media_processing.image_worker",
+            [asset.container, str(settings.MEDIA_IMAGE_MAX_PIXELS), str(settings.MEDIA_THUMBNAIL_SIDE), workdir],
+            stdin=data, limits=image_child_limits())
+        report = _child_report(finished.stdout)
+        if finished.returncode != 0 or report is None:
+            return media_fail(asset_id=asset.id, code="image_unprocessable",
+                              reason="This image could not be processed (it may be damaged or too complex).")
+        if not report.get("ok"):
+            return media_fail(asset_id=asset.id, code=str(report.get("code", "corrupt_image")),
+                              reason=str(report.get("message", "The image cannot be decoded.")))
+        written = sniff_image(open(os.path.join(workdir, "image"), "rb").read(64))
+        if written is None or written.name != ("png" if asset.container == "gif" else asset.container):
+            return media_fail(asset_id=asset.id, code="image_unprocessable",
+                              reason="This image could not be processed (the decoder wrote something unexpected).")
+        _progress(asset.id, "saving", 90)
+        return _finish_image(asset.id, report, os.path.join(workdir, "image"), os.path.join(workdir, "thumbnail"))
+    except ChildTimeout:
+        return _retry_or_fail(asset.id, code="timeout", reason="decoding the image took too long")
+    except ChildBusy:
+        return _retry_or_fail(asset.id, code="busy", reason="every image decoder stayed busy")
+    except OSError as error:
+        return _retry_or_fail(asset.id, code="storage_error", reason=str(error)[:300])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _child_report(stdout: bytes) -> dict | None:
+    try:
+        report = json.loads(stdout.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def _finish_image(asset_id: int, report: dict, image_path: str, thumbnail_path: str) -> MediaAsset | None:
+    with transaction.atomic():
+        asset = lock_media_asset_for_update(asset_id)
+        if asset is None or asset.status != MediaStatus.PROCESSING:
+            return asset
+        original = asset.file.name
+        image = sniff_image(open(image_path, "rb").read(64))  # a GIF keeps its first frame, as PNG
+        assert image is not None  # checked by _process_image
+        with open(image_path, "rb") as copy:
+            asset.file.save(unguessable_name("media", f"i.{image.extension}"), File(copy), save=False)
+        with open(thumbnail_path, "rb") as thumb:
+            asset.poster.save(unguessable_name("media", "t.jpg"), File(thumb), save=False)
+        storage = asset.file.storage
+        transaction.on_commit(partial(storage.delete, original), robust=True)
+        asset.container, asset.content_type = image.name, image.content_type
+        asset.web_content_type = image.content_type
+        asset.size_bytes = os.path.getsize(image_path)
+        asset.probe = {**asset.probe, "width": report["width"], "height": report["height"],
+                       "thumbnail_width": report["thumbnail_width"], "thumbnail_height": report["thumbnail_height"],
+                       "metadata_removed": True}
+        asset.transcript_status = NO_AUDIO
         _move(asset, MediaStatus.READY)
         asset.stage, asset.progress = "ready", 100
         asset.processed_at = timezone.now()

@@ -1,8 +1,4 @@
-import resource
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -11,9 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from PIL import Image, UnidentifiedImageError
 
-from challenges.judge.slots import NoFreeSlot, SlotPool
 from core.exceptions import ApplicationError, Conflict, ValidationFailed
 from core.file_storage import files_kept_only_with_their_rows
+from core.limited_child import ChildBusy, ChildLimits, ChildTimeout, run_limited_child
 
 from ..lock_objects import lock_preferences_for_update, lock_profile_for_update
 from ..models import Preferences, Profile, Progress, User
@@ -29,7 +25,6 @@ PREFERENCE_FIELDS = tuple(
 MAX_SKILLS = 50
 AVATAR_SIZE = 256
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _clean_or_raise(instance, fields) -> None:
@@ -162,30 +157,19 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Val
         code="avatar_too_many_pixels")
 
 
-def _avatar_decoders() -> SlotPool:
-    return SlotPool(settings.AVATAR_DECODE_CONCURRENCY, lock_dir=Path(settings.AVATAR_DECODE_LOCK_DIR))
-
-
 def _avatar_png_in_child(data: bytes) -> bytes:
-    """Decode, crop and re-encode in accounts.avatar_worker under CPU and memory limits, at most
-    AVATAR_DECODE_CONCURRENCY at once on this machine."""
-    seconds, memory = settings.AVATAR_DECODE_SECONDS, settings.AVATAR_DECODE_MEMORY
-
-    def limits():
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
+    """Decode, crop and re-encode in accounts.avatar_worker, in the limited child process
+    (core.limited_child: CPU and memory limits, at most AVATAR_DECODE_CONCURRENCY at once on this
+    machine)."""
+    limits = ChildLimits(seconds=settings.AVATAR_DECODE_SECONDS, memory_bytes=settings.AVATAR_DECODE_MEMORY,
+                         concurrency=settings.AVATAR_DECODE_CONCURRENCY, lock_dir=settings.AVATAR_DECODE_LOCK_DIR,
+                         queue_seconds=settings.AVATAR_DECODE_QUEUE_SECONDS)
     try:
-        with _avatar_decoders().acquire(timeout=settings.AVATAR_DECODE_QUEUE_SECONDS):
-            finished = subprocess.run(
-                [sys.executable, "-m", "accounts.avatar_worker", str(AVATAR_SIZE), str(settings.AVATAR_MAX_PIXELS)],
-                input=data, capture_output=True, timeout=seconds * 2, cwd=ROOT, preexec_fn=limits,
-                env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"})
-    except NoFreeSlot:
+        finished = run_limited_child("accounts.avatar_worker", [str(AVATAR_SIZE), str(settings.AVATAR_MAX_PIXELS)],
+                                     stdin=data, limits=limits)
+    except ChildBusy:
         raise AvatarDecodersBusy()
-    except subprocess.TimeoutExpired:
+    except ChildTimeout:
         raise _unprocessable()
     if finished.returncode == 2:
         raise _too_many_pixels() if finished.stdout == b"too_many_pixels" else _not_an_image()

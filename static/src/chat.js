@@ -5,6 +5,7 @@
 import { apiRequest } from "./shared/csrf.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
+import { attachmentHtml, attachmentPreview, mountAttachmentComposer, wireAudioPlayers } from "./chat_attachments.js";
 
 const data = JSON.parse(document.getElementById("chat-data").textContent);
 const chatId = data.chat_id;
@@ -70,14 +71,14 @@ function render(m) {
   const actions = m.deleted ? "" : `<div class="message-actions" role="group" aria-label="Message actions">
       ${REACTIONS.map((e) => `<button type="button" class="icon small" data-react="${e}" aria-label="React ${e}">${e}</button>`).join("")}
       <button type="button" class="link-button small" data-reply>Reply</button>
-      ${own ? `<button type="button" class="link-button small" data-edit>Edit</button>` : ""}
+      ${own && m.kind === "text" ? `<button type="button" class="link-button small" data-edit>Edit</button>` : ""}
       <button type="button" class="link-button small" data-delete="me">Delete for me</button>
       ${own || data.is_admin ? `<button type="button" class="link-button small" data-delete="everyone">Delete for everyone</button>` : ""}
       ${own ? "" : `<button type="button" class="link-button small" data-report>Report</button>`}
     </div>`;
   li.innerHTML = `<div class="bubble">
       ${own || data.kind === "private" ? "" : `<div class="sender small"><a href="/u/${escapeHtml(m.sender?.username || "")}/">${escapeHtml(m.sender?.name || "")}</a></div>`}
-      ${forwarded}${reply}${body}${m.deleted ? "" : cardsHtml(m)}
+      ${forwarded}${reply}${m.deleted ? "" : attachmentHtml(m)}${body}${m.deleted ? "" : cardsHtml(m)}
       <div class="meta small muted"><time datetime="${escapeHtml(m.created_at)}">${time(m.created_at)}</time>${m.silent ? " · silent" : ""}${edited} ${receipt(m)}</div>
       <div class="reactions" data-reactions>${m.deleted ? "" : reactionsHtml(m)}</div>
     </div>${actions}`;
@@ -155,7 +156,7 @@ function onEvent(event) {
       break;
     case "message.new": {
       const m = event.message;
-      const preview = `${m.sender ? `${m.sender.name}: ` : ""}${m.body.slice(0, 60)}`;
+      const preview = `${m.sender ? `${m.sender.name}: ` : ""}${attachmentPreview(m).slice(0, 60)}`;
       if (m.chat_id === chatId) {
         upsert(m);
         if (m.sender) typers.delete(m.sender.name);
@@ -170,6 +171,7 @@ function onEvent(event) {
       break;
     }
     case "message.edited":
+    case "message.attachment": // the media job is done: the card shows the thumbnail or the player
       upsert(event.message);
       break;
     case "message.deleted":
@@ -180,7 +182,7 @@ function onEvent(event) {
         document.getElementById(`m${m.id}`)?.remove();
         messages.delete(m.id);
       } else {
-        upsert({ ...m, deleted: true, body: "", html: "", reactions: [], cards: [] });
+        upsert({ ...m, deleted: true, body: "", html: "", reactions: [], cards: [], attachment: null });
       }
       break;
     }
@@ -223,6 +225,7 @@ const socket = reconnectingSocket({
   onEvent,
 });
 
+wireAudioPlayers(list);
 for (const m of data.messages) upsert(m);
 oldestId = data.messages.length ? data.messages[0].id : null;
 const target = window.location.hash && document.querySelector(window.location.hash);
@@ -291,6 +294,8 @@ if (composer) {
       error.textContent = failure.message;
     }
   });
+  mountAttachmentComposer(composer, { chatId, sent: upsert, replyTo: () => replyTo,
+    silent: () => composer.querySelector("[data-silent]").checked, resetModes });
   body.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();

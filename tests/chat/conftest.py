@@ -2,6 +2,8 @@ import pytest
 
 from chat import services
 
+from .attachment_inputs import attachment_inputs  # noqa: F401 (the session fixture of real files)
+
 
 @pytest.fixture
 def alice(make_user):
