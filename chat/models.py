@@ -237,8 +237,6 @@ class ChatEvent(models.Model):
 
 
 
-# Bots live in their own module; imported here so that the app registry finds them.
-from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401
 class AttachmentKind(models.TextChoices):
     IMAGE = "image", "Image"
     VIDEO = "video", "Video"
@@ -263,3 +261,7 @@ class MessageAttachment(models.Model):
 
     def __str__(self):
         return f"{self.kind} on message {self.message_id}"
+
+
+# Bots live in their own module; imported here so that the app registry finds them.
+from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401
