@@ -8,9 +8,10 @@ import pytest
 from channels.db import database_sync_to_async
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chat import services
 from chat.attachment_services import attachment_send
 
-from .test_consumers import connect, receive, types_heard, until
+from .test_consumers import connect, heard_before_marker, not_about, receive, send, until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 db = database_sync_to_async
@@ -33,7 +34,10 @@ async def test_members_hear_the_attachment_queued_then_ready_and_a_reconnect_rep
     card = done["message"]["attachment"]
     assert done["message"]["id"] == message.id and card["status"] == "ready"
     assert card["urls"]["thumbnail"] and card["urls"]["view"] and (card["width"], card["height"]) == (800, 1200)
-    assert await types_heard(ws_carol) == []  # not a member: nothing at all
+    # Not a member: nothing at all before a later message that does reach carol.
+    with_carol = await db(services.chat_private_open)(user=alice, other=carol)
+    marker = await send(sender=alice, chat=with_carol, body="marker for carol")
+    assert not_about(with_carol, await heard_before_marker(ws_carol, marker)) == []
     await ws_bob.disconnect()
 
     again = await connect(bob, f"?last_id={ready['last_id']}")

@@ -216,9 +216,10 @@ def test_the_pickers_search_is_one_query(bank, django_assert_num_queries):
 async def test_after_a_swap_the_document_sockets_enforce_the_new_roles(room, interviewer_seat, candidate):
     """The lock exempts the interviewer: after a swap that is the new one, on the open document
     connections too."""
+    from collaboration import documents
     from collaboration.consumers import RoomClose
 
-    from .conftest import YClient
+    from .conftest import YClient, wait_for
 
     old = YClient(room, await cookie_of(interviewer_seat))
     new = YClient(room, await cookie_of(candidate))
@@ -227,11 +228,13 @@ async def test_after_a_swap_the_document_sockets_enforce_the_new_roles(room, int
     await database_sync_to_async(services.room_roles_swap)(room=room, by=interviewer_seat)
     fresh = await database_sync_to_async(Participant.objects.get)(id=candidate.id)
     await database_sync_to_async(services.room_set_lock)(room=room, by=fresh, locked=True)
-    await old.pump()
-    await new.pump()
+    # The swap and then the lock reach the document connections as room events, in that order.
+    connections = documents.document_if_open(room.id).connections
+    await wait_for(lambda: all(connection.room.editor_locked for connection in connections),
+                   "the lock to reach both document connections")
     await new.type(0, "new interviewer ")
     await old.type(0, "old interviewer ")
-    assert await old.pump(timeout=1) == RoomClose.READ_ONLY
-    await new.pump()
+    assert await old.closed() == RoomClose.READ_ONLY
+    await new.synced()
     assert new.value == "new interviewer "
     await new.close()
