@@ -4,7 +4,7 @@ through `slots_matching` (open slots, and only their public fields)."""
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -14,6 +14,7 @@ from .models import (
     BookingStatus,
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerSlot,
     PointsAccount,
     PointsEntry,
@@ -107,6 +108,32 @@ def bookings_due_for_room(*, now: datetime) -> QuerySet[PeerBooking]:
                                       starts_at__lte=now + settings.PEER_ROOM_EARLY, ends_at__gt=now)
 
 
+def feedback_received(*, user, now: datetime | None = None) -> QuerySet[PeerFeedback]:
+    """Feedback others gave `user` that `user` may read: for bookings where `user` has given
+    theirs too, or whose end is PEER_FEEDBACK_REVEAL_AFTER ago. Newest first, authors and
+    bookings joined in (the query count does not grow with the rows)."""
+    now = now or timezone.now()
+    answered = PeerFeedback.objects.filter(booking_id=OuterRef("booking_id"), author=user)
+    return (PeerFeedback.objects.filter(receiver=user)
+            .filter(Q(Exists(answered)) | Q(booking__ends_at__lt=now - settings.PEER_FEEDBACK_REVEAL_AFTER))
+            .select_related("author", "booking").order_by("-created_at", "-id"))
+
+
+def feedback_for_booking(*, user, booking: PeerBooking, now: datetime | None = None) -> dict:
+    """The feedback of one booking as one participant sees it: their own, the other's (None
+    until it may be read), whether the other has written any, and when it is revealed anyway."""
+    now = now or timezone.now()
+    rows = {f.author_id: f for f in PeerFeedback.objects.filter(booking=booking).select_related("author", "booking")}
+    given = rows.get(user.id)
+    other = booking.interviewee_id if user.id == booking.interviewer_id else booking.interviewer_id
+    theirs = rows.get(other)
+    reveal_at = booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER
+    readable = theirs is not None and (given is not None or now > reveal_at)
+    return {"given": given, "received": theirs if readable else None, "peer_has_written": theirs is not None,
+            "reveal_at": reveal_at, "open": (booking.status in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED)
+                                             and booking.starts_at <= now <= reveal_at and given is None)}
+
+
 # --- shapes shared by the pages and the API ----------------------------------------------------
 
 
@@ -142,3 +169,12 @@ def booking_data(booking: PeerBooking, *, user) -> dict:
             "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
             "invite_url": f"/api/v1/peer/bookings/{booking.id}/invite/",
             "page_url": f"/interviews/peer/bookings/{booking.id}/"}
+
+
+def feedback_data(feedback: PeerFeedback) -> dict:
+    return {"id": feedback.id, "booking_id": feedback.booking_id, "author": feedback.author.display_name,
+            "author_username": feedback.author.username, "problem_solving": feedback.problem_solving,
+            "communication": feedback.communication, "code_quality": feedback.code_quality,
+            "hints_needed": feedback.hints_needed, "would_hire": feedback.would_hire, "rating": feedback.rating,
+            "comments": feedback.comments, "created_at": feedback.created_at,
+            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic}

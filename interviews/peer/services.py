@@ -35,8 +35,10 @@ from .lock_objects import (
 )
 from .models import (
     BookingStatus,
+    HintsNeeded,
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerReport,
     PeerSlot,
     PointsAccount,
@@ -45,6 +47,7 @@ from .models import (
     ReportStatus,
     SlotStatus,
     WeeklyAvailability,
+    WouldHire,
 )
 
 NOTIFICATION_TYPE = "social"  # peer interviews arrive the way the user chose for social notifications
@@ -597,6 +600,66 @@ def bookings_complete_due(*, now: datetime | None = None) -> int:
                 _complete_locked(booking)
                 done += 1
     return done
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+FEEDBACK_SCORES = ("problem_solving", "communication", "code_quality", "rating")
+
+
+def feedback_is_good(*, comments: str) -> bool:
+    """Feedback that earns its author points: the rubric is always complete (the service
+    requires it), so what makes it useful is a comment of some substance."""
+    return len(" ".join(comments.split())) >= settings.PEER_FEEDBACK_MIN_COMMENT
+
+
+@transaction.atomic
+def feedback_submit(*, user, booking_id: int, problem_solving: int, communication: int, code_quality: int,
+                    hints_needed: str, would_hire: str, rating: int, comments: str = "") -> PeerFeedback:
+    """`user` gives feedback on the other participant (whom they interviewed in their half), once
+    per booking, from the interview's start until it is revealed anyway (PEER_FEEDBACK_REVEAL_AFTER
+    after the end), and only for an interview that took place (in progress or completed).
+    Someone else's booking is a 404. Good feedback (feedback_is_good) earns the author
+    PEER_FEEDBACK_REWARD points, one ledger entry per feedback. The receiver is notified on
+    commit without the content: they read it once both have written (or at the deadline)."""
+    booking = _booking_for_participant_locked(user=user, booking_id=booking_id)
+    now = timezone.now()
+    if booking.status not in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED) or now < booking.starts_at:
+        raise Conflict("Feedback opens once the interview has taken place.", code="feedback_not_open")
+    if now > booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER:
+        raise Conflict("Feedback for this interview has closed.", code="feedback_closed")
+    scores = {"problem_solving": problem_solving, "communication": communication, "code_quality": code_quality,
+              "rating": rating}
+    bad = [name for name, value in scores.items() if not isinstance(value, int) or not 1 <= value <= 5]
+    if bad:
+        raise ValidationFailed("Scores go from 1 to 5.", code="invalid_score", details={"fields": bad})
+    if hints_needed not in HintsNeeded.values:
+        raise ValidationFailed(f"Hints needed: one of {', '.join(HintsNeeded.values)}.", code="invalid_hints")
+    if would_hire not in WouldHire.values:
+        raise ValidationFailed(f"Would hire: one of {', '.join(WouldHire.values)}.", code="invalid_would_hire")
+    if len(comments) > 4000:
+        raise ValidationFailed("Keep the comments under 4,000 characters.", code="comments_too_long")
+    if PeerFeedback.objects.filter(booking=booking, author=user).exists():
+        raise Conflict("You have already given feedback for this interview.", code="feedback_exists")
+    receiver = booking.other_of(user)
+    feedback = PeerFeedback.objects.create(booking=booking, author=user, receiver=receiver, hints_needed=hints_needed,
+                                           would_hire=would_hire, comments=comments.strip(), **scores)
+    if feedback_is_good(comments=feedback.comments):
+        points_record(user_id=user.id, amount=settings.PEER_FEEDBACK_REWARD, reason=PointsReason.GOOD_FEEDBACK,
+                      source_type="peer_feedback", source_id=str(feedback.id))
+
+    def notify():
+        from accounts.services import notification_send
+
+        both = PeerFeedback.objects.filter(booking_id=booking.id).count() == 2
+        notification_send(user=receiver, type=NOTIFICATION_TYPE,
+                          title=f"{user.display_name} left feedback on your mock interview",
+                          body="You can read it now." if both else
+                          "Leave yours to read it (or wait until the deadline).",
+                          url=reverse("peer-feedback", args=[booking.id]), data={"peer_booking": booking.id})
+
+    transaction.on_commit(notify, robust=True)
+    return feedback
 
 
 # --- reminders --------------------------------------------------------------------------------
