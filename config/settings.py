@@ -531,6 +531,7 @@ PEER_FEEDBACK_REVEAL_AFTER = timedelta(hours=int(os.environ.get("PEER_FEEDBACK_R
 # (the interviewer of that half) PEER_FEEDBACK_REWARD points, once per feedback.
 PEER_FEEDBACK_MIN_COMMENT = int(os.environ.get("PEER_FEEDBACK_MIN_COMMENT", 80))
 PEER_FEEDBACK_REWARD = int(os.environ.get("PEER_FEEDBACK_REWARD", 2))
+PEER_STARTING_SOON = timedelta(minutes=15)  # a scheduled interview shows as "starting soon" this long before
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -70,6 +70,10 @@ class PeerAvailabilityOutput(serializers.Serializer):
 class PeerBookingOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=BookingStatus.choices)
+    live_status = serializers.ChoiceField(choices=list(selectors.LIVE_STATUS_LABELS.items()),
+                                          help_text="What the pages show: `status`, or starting_soon for a "
+                                                    "scheduled booking within 15 minutes of its start. Pushed "
+                                                    "live as `peer_booking.status` on /ws/notifications/.")
     role = serializers.CharField(help_text="interviewer | interviewee: yours in this booking")
     peer = serializers.CharField()
     peer_username = serializers.CharField()

@@ -134,6 +134,27 @@ def feedback_for_booking(*, user, booking: PeerBooking, now: datetime | None = N
                                              and booking.starts_at <= now <= reveal_at and given is None)}
 
 
+STARTING_SOON = "starting_soon"
+LIVE_STATUS_LABELS = {"scheduled": "Scheduled", STARTING_SOON: "Starting soon", "in_progress": "In progress",
+                      "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
+
+
+def booking_live_status(booking: PeerBooking, *, now: datetime | None = None) -> str:
+    """The status a participant sees: the stored one, except that a scheduled booking within
+    PEER_STARTING_SOON of its start shows as starting soon."""
+    now = now or timezone.now()
+    if booking.status == BookingStatus.SCHEDULED and booking.starts_at - settings.PEER_STARTING_SOON <= now:
+        return STARTING_SOON
+    return booking.status
+
+
+def booking_status_event(booking: PeerBooking, *, now: datetime | None = None) -> dict:
+    """The `peer_booking.status` event both participants get on their notifications socket."""
+    live = booking_live_status(booking, now=now)
+    return {"type": "peer_booking.status", "booking_id": booking.id, "status": booking.status, "live_status": live,
+            "label": LIVE_STATUS_LABELS[live], "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None}
+
+
 # --- shapes shared by the pages and the API ----------------------------------------------------
 
 
@@ -162,7 +183,9 @@ def weekly_data(weekly: WeeklyAvailability) -> dict:
 def booking_data(booking: PeerBooking, *, user) -> dict:
     """A booking as one of its two participants sees it."""
     other = booking.other_of(user)
-    return {"id": booking.id, "status": booking.status, "role": booking.role_of(user), "peer": other.display_name,
+    live = booking_live_status(booking)
+    return {"id": booking.id, "status": booking.status, "live_status": live,
+            "live_label": LIVE_STATUS_LABELS[live], "role": booking.role_of(user), "peer": other.display_name,
             "peer_username": other.username, "topic": booking.topic, "language": booking.language,
             "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
             "late_cancel": booking.late_cancel,

@@ -307,6 +307,19 @@ def booking_invite(booking: PeerBooking) -> bytes:
     ))
 
 
+def _publish_status(booking: PeerBooking) -> None:
+    """After commit, push the booking's live status to both participants' sockets (their user
+    groups: every tab's notifications connection). Built at commit time from the stored row."""
+    from core.realtime import publish_on_commit, user_group
+
+    def event() -> dict:
+        fresh = PeerBooking.objects.filter(id=booking.id).first()
+        return selectors.booking_status_event(fresh or booking)
+
+    for user_id in (booking.interviewer_id, booking.interviewee_id):
+        publish_on_commit(user_group(user_id), event)
+
+
 def _notify_both(booking: PeerBooking, *, title_for, body: str, with_invite: bool) -> None:
     """Notify both people after commit; the invite rides along as an attachment of the e-mail."""
     from accounts.services import notification_send
@@ -370,6 +383,7 @@ def booking_create(*, user, slot_id: int, topic: str, language: str = "") -> Pee
                       source_type="peer_booking", source_id=str(booking.id))
         slot.status = SlotStatus.BOOKED
         slot.save(update_fields=["status", "updated_at"])
+        _publish_status(booking)
         _notify_both(booking, with_invite=True, body="The calendar invite is attached to the e-mail.",
                      title_for=lambda b, p: f"Mock interview booked for {_local(b.starts_at, p)}")
     return booking
@@ -437,6 +451,7 @@ def booking_cancel(*, user, booking_id: int) -> PeerBooking:
         if user_id == booking.interviewer_id and outcome.penalty_to_interviewer:
             points_record(user_id=user_id, amount=-outcome.penalty_to_interviewer, reason=PointsReason.LATE_CANCEL,
                           clamp=True, source_type="peer_booking", source_id=source_id)
+    _publish_status(booking)
     who = "the interviewer" if by_interviewer else "the interviewee"
     _notify_both(booking, with_invite=True, body=f"Cancelled by {who}. The cancellation for your calendar is attached.",
                  title_for=lambda b, p: f"Mock interview on {_local(b.starts_at, p)} cancelled")
@@ -475,6 +490,7 @@ def booking_reschedule(*, user, booking_id: int, starts_local: datetime, tz_name
     booking.reminder_day_sent_at = booking.reminder_soon_sent_at = None
     booking.save(update_fields=["starts_at", "ends_at", "ics_sequence", "reminder_day_sent_at",
                                 "reminder_soon_sent_at", "updated_at"])
+    _publish_status(booking)
     _notify_both(booking, with_invite=True, body="The updated invite is attached.",
                  title_for=lambda b, p: f"Mock interview moved to {_local(b.starts_at, p)}")
     return booking
@@ -499,6 +515,7 @@ def booking_report_no_show(*, user, booking_id: int) -> PeerBooking:
     booking.status = BookingStatus.NO_SHOW
     booking.no_show_user_id = absent_id
     booking.save(update_fields=["status", "no_show_user", "updated_at"])
+    _publish_status(booking)
     if absent_id == booking.interviewer_id:
         for user_id in sorted((booking.interviewer_id, booking.interviewee_id)):
             if user_id == booking.interviewee_id:
@@ -524,6 +541,7 @@ def _open_room_locked(booking: PeerBooking) -> PeerBooking:
     booking.room = room
     booking.status = BookingStatus.IN_PROGRESS
     booking.save(update_fields=["room", "status", "updated_at"])
+    _publish_status(booking)
     return booking
 
 
@@ -566,6 +584,7 @@ def _complete_locked(booking: PeerBooking) -> PeerBooking:
     booking.status = BookingStatus.COMPLETED
     booking.completed_at = timezone.now()
     booking.save(update_fields=["status", "completed_at", "updated_at"])
+    _publish_status(booking)
     points_record(user_id=booking.interviewer_id, amount=settings.PEER_INTERVIEWER_REWARD,
                   reason=PointsReason.INTERVIEWED, source_type="peer_booking", source_id=str(booking.id))
     return booking
@@ -688,6 +707,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 if PeerBooking.objects.filter(id=booking.id, **{f"{field}__isnull": True}).update(
                         **{field: now}) != 1:
                     continue
+                if field == "reminder_soon_sent_at":
+                    _publish_status(booking)  # the 15-minute mark: "starting soon"
                 if field == "reminder_day_sent_at" and booking.created_at > booking.starts_at - ahead:
                     continue
                 for person in (booking.interviewer, booking.interviewee):
