@@ -165,3 +165,25 @@ def test_feedback_page_form_and_reveal(client, user, other_user, make_user):
     client.force_login(make_user())
     assert client.get(url).status_code == 404
     assert client.post(url, RUBRIC).status_code == 404
+
+
+def test_moderators_read_feedback_in_the_admin(client, user, other_user, make_user):
+    booking = held_interview(user, other_user)
+    feedback = give(user, booking)
+    staff = make_user(is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    listed = client.get("/admin/interviews/peerfeedback/")
+    assert listed.status_code == 200 and f"booking {booking.id}".encode() in listed.content
+    assert client.get(f"/admin/interviews/peerfeedback/{feedback.id}/change/").status_code == 200
+
+
+def test_booking_status_shows_starting_soon_within_the_window(user, other_user, settings):
+    settings.PEER_STARTING_SOON = timedelta(minutes=15)
+    booking = services.booking_create(user=user, slot_id=offer(other_user).id, topic="algorithms")
+    assert selectors.booking_data(booking, user=user)["live_status"] == "scheduled"
+    shift(booking, starts_in=timedelta(minutes=14))
+    data = selectors.booking_data(booking, user=user)
+    assert (data["status"], data["live_status"], data["live_label"]) == ("scheduled", "starting_soon", "Starting soon")
+    assert selectors.booking_status_event(booking)["live_status"] == "starting_soon"
