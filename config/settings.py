@@ -547,6 +547,13 @@ PEER_NO_SHOW_WINDOW = timedelta(days=30)
 PEER_SLOT_HORIZON = timedelta(days=int(os.environ.get("PEER_SLOT_HORIZON_DAYS", 28)))  # weekly slots made ahead
 PEER_ROOM_EARLY = timedelta(minutes=5)  # the room may be opened this long before the start
 PEER_AUTO_COMPLETE_AFTER = timedelta(hours=2)  # an interview whose room opened completes this long after its end
+# Feedback is shown to its receiver once both have written theirs, or this long after the interview's end.
+PEER_FEEDBACK_REVEAL_AFTER = timedelta(hours=int(os.environ.get("PEER_FEEDBACK_REVEAL_HOURS", 72)))
+# Feedback with every rubric field and at least this many characters of comments earns its author
+# (the interviewer of that half) PEER_FEEDBACK_REWARD points, once per feedback.
+PEER_FEEDBACK_MIN_COMMENT = int(os.environ.get("PEER_FEEDBACK_MIN_COMMENT", 80))
+PEER_FEEDBACK_REWARD = int(os.environ.get("PEER_FEEDBACK_REWARD", 2))
+PEER_STARTING_SOON = timedelta(minutes=15)  # a scheduled interview shows as "starting soon" this long before
 
 # --- Live coding rooms -------------------------------------------------------------------------
 ROOM_IDLE_EXPIRY = timedelta(hours=int(os.environ.get("ROOM_IDLE_EXPIRY_HOURS", 24)))

@@ -170,6 +170,7 @@ class InterviewTurn(BaseModel):
 from .peer.models import (  # noqa: E402, F401
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerReport,
     PeerSlot,
     PointsAccount,

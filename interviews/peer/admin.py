@@ -8,6 +8,7 @@ from . import services
 from .models import (
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerReport,
     PeerSlot,
     PointsAccount,
@@ -117,3 +118,14 @@ class PeerBlockAdmin(AppendOnlyAdmin):
     list_display = ("blocker", "blocked", "created_at")
     search_fields = ("blocker__username", "blocked__username")
     list_select_related = ("blocker", "blocked")
+
+
+@admin.register(PeerFeedback)
+class PeerFeedbackAdmin(AppendOnlyAdmin):
+    """Feedback between peers, read-only for moderators (a report about it goes through PeerReport)."""
+
+    list_display = ("created_at", "booking", "author", "receiver", "rating", "would_hire")
+    list_filter = ("rating", "would_hire", "hints_needed")
+    search_fields = ("author__username", "receiver__username", "comments")
+    list_select_related = ("booking", "author", "receiver")
+    readonly_fields = [field.name for field in PeerFeedback._meta.fields]

@@ -24,7 +24,7 @@ from ..engine.peer_schedule import (
     TOPIC_KEYS,
 )
 from . import selectors, services
-from .models import BookingStatus
+from .models import BookingStatus, HintsNeeded, WouldHire
 
 TOPICS = serializers.ChoiceField(choices=TOPIC_KEYS)
 MAX_ID = 2**31 - 1
@@ -70,6 +70,10 @@ class PeerAvailabilityOutput(serializers.Serializer):
 class PeerBookingOutput(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=BookingStatus.choices)
+    live_status = serializers.ChoiceField(choices=list(selectors.LIVE_STATUS_LABELS.items()),
+                                          help_text="What the pages show: `status`, or starting_soon for a "
+                                                    "scheduled booking within 15 minutes of its start. Pushed "
+                                                    "live as `peer_booking.status` on /ws/notifications/.")
     role = serializers.CharField(help_text="interviewer | interviewee: yours in this booking")
     peer = serializers.CharField()
     peer_username = serializers.CharField()
@@ -352,3 +356,78 @@ class PeerPointsApi(_PeerApi):
         return Response(PeerPointsOutput({
             "balance": selectors.points_balance(user=request.user),
             "entries": selectors.points_entries(user=request.user), **standing}).data)
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+class PeerFeedbackInput(StrictJSONTypes, serializers.Serializer):
+    problem_solving = serializers.IntegerField(min_value=1, max_value=5, help_text="1 (weak) ... 5 (excellent)")
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    code_quality = serializers.IntegerField(min_value=1, max_value=5)
+    hints_needed = serializers.ChoiceField(choices=HintsNeeded.choices)
+    would_hire = serializers.ChoiceField(choices=WouldHire.choices)
+    rating = serializers.IntegerField(min_value=1, max_value=5, help_text="Overall, 1 ... 5")
+    comments = serializers.CharField(max_length=4000, allow_blank=True, default="",
+                                     help_text="Free text; a substantial comment earns you points.")
+
+
+class PeerFeedbackOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    booking_id = serializers.IntegerField()
+    author = serializers.CharField()
+    author_username = serializers.CharField()
+    problem_solving = serializers.IntegerField()
+    communication = serializers.IntegerField()
+    code_quality = serializers.IntegerField()
+    hints_needed = serializers.ChoiceField(choices=HintsNeeded.choices)
+    would_hire = serializers.ChoiceField(choices=WouldHire.choices)
+    rating = serializers.IntegerField()
+    comments = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    interview_starts_at = serializers.DateTimeField()
+    topic = serializers.CharField()
+
+
+class PeerBookingFeedbackOutput(serializers.Serializer):
+    given = PeerFeedbackOutput(allow_null=True, help_text="What you wrote about your peer.")
+    received = PeerFeedbackOutput(allow_null=True,
+                                  help_text="What your peer wrote about you: null until you have written yours "
+                                            "too, or until `reveal_at`.")
+    peer_has_written = serializers.BooleanField()
+    reveal_at = serializers.DateTimeField(help_text="When the peer's feedback is shown to you anyway.")
+    open = serializers.BooleanField(help_text="Whether you can still give feedback.")
+
+
+def _booking_feedback_response(request, booking_id: int, code=status.HTTP_200_OK) -> Response:
+    booking = selectors.booking_get_for_user(user=request.user, booking_id=booking_id)
+    view = selectors.feedback_for_booking(user=request.user, booking=booking)
+    for key in ("given", "received"):
+        view[key] = selectors.feedback_data(view[key]) if view[key] else None
+    return Response(PeerBookingFeedbackOutput(view).data, status=code)
+
+
+class PeerBookingFeedbackApi(_PeerApi):
+    @property
+    def throttle_scope(self):
+        return "writes" if self.request.method == "POST" else None
+
+    @extend_schema(responses=PeerBookingFeedbackOutput, operation_id="peer_booking_feedback")
+    def get(self, request, booking_id: int):
+        return _booking_feedback_response(request, booking_id)
+
+    @extend_schema(request=PeerFeedbackInput, responses={201: PeerBookingFeedbackOutput},
+                   operation_id="peer_booking_feedback_submit", description=services.feedback_submit.__doc__ or "")
+    def post(self, request, booking_id: int):
+        v = _valid(PeerFeedbackInput, request)
+        services.feedback_submit(user=request.user, booking_id=booking_id, **v)
+        return _booking_feedback_response(request, booking_id, status.HTTP_201_CREATED)
+
+
+class PeerFeedbackReceivedApi(_PeerApi):
+    @extend_schema(responses=PagePagination.response(PeerFeedbackOutput), operation_id="peer_feedback_received",
+                   parameters=[PagePagination.query])
+    def get(self, request):
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(selectors.feedback_received(user=request.user), request, view=self)
+        return paginator.get_paginated_response(
+            PeerFeedbackOutput([selectors.feedback_data(f) for f in page], many=True).data)

@@ -7,6 +7,7 @@ from ..engine.peer_schedule import (
     PEER_LEVELS,
     PEER_TOPICS,
 )
+from .models import HintsNeeded, WouldHire
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
             (6, "Sunday")]
@@ -39,3 +40,19 @@ class FindForm(forms.Form):
     topic = forms.ChoiceField(choices=[("", "Any topic")] + list(PEER_TOPICS), required=False)
     level = forms.ChoiceField(choices=[("", "Any level")] + list(PEER_LEVELS), required=False)
     language = forms.ChoiceField(choices=[("", "Any language")] + list(PEER_LANGUAGES), required=False)
+
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    problem_solving = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect,
+                                             label="Problem solving (1 weak ... 5 excellent)")
+    communication = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect,
+                                           label="Communication")
+    code_quality = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect, label="Code quality")
+    hints_needed = forms.ChoiceField(choices=HintsNeeded.choices, widget=forms.RadioSelect, label="Hints needed")
+    would_hire = forms.ChoiceField(choices=WouldHire.choices, widget=forms.RadioSelect, label="Would you hire them?")
+    rating = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect, label="Overall rating")
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, required=False,
+                               label="What went well, what to work on")

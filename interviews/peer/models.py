@@ -159,6 +159,7 @@ class PointsReason(models.TextChoices):
     LATE_CANCEL = "late_cancel", "Late cancellation"
     NO_SHOW = "no_show", "No-show"
     ADJUSTMENT = "adjustment", "Adjustment by staff"
+    GOOD_FEEDBACK = "good_feedback", "Gave useful feedback"
 
 
 class PointsEntry(models.Model):
@@ -227,3 +228,49 @@ class PeerReport(BaseModel):
 
     def __str__(self):
         return f"report {self.id}: {self.reporter_id} about {self.reported_id}"
+
+
+class WouldHire(models.TextChoices):
+    STRONG_YES = "strong_yes", "Strong yes"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    STRONG_NO = "strong_no", "Strong no"
+
+
+class HintsNeeded(models.TextChoices):
+    NONE = "none", "None"
+    FEW = "few", "A few"
+    MANY = "many", "Many"
+
+
+SCORE_HELP = "1 (weak) ... 5 (excellent)"
+
+
+class PeerFeedback(BaseModel):
+    """What one participant of a booking says about the person they interviewed in their half
+    (with the role swap each interviews the other): one per author and booking. The receiver
+    reads it only once both have written theirs, or after PEER_FEEDBACK_REVEAL_AFTER past the
+    interview's end (selectors.feedback_visible_q), so nobody answers in kind."""
+
+    booking = models.ForeignKey(PeerBooking, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_feedback_given")
+    receiver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="peer_feedback_received")
+    problem_solving = models.PositiveSmallIntegerField(help_text=SCORE_HELP)
+    communication = models.PositiveSmallIntegerField(help_text=SCORE_HELP)
+    code_quality = models.PositiveSmallIntegerField(help_text=SCORE_HELP)
+    hints_needed = models.CharField(max_length=8, choices=HintsNeeded.choices)
+    would_hire = models.CharField(max_length=10, choices=WouldHire.choices)
+    rating = models.PositiveSmallIntegerField(help_text="Overall, " + SCORE_HELP)
+    comments = models.TextField(max_length=4000, blank=True)
+
+    class Meta(BaseModel.Meta):
+        indexes = [models.Index(fields=["receiver", "created_at"], name="peer_feedback_receiver")]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "author"], name="peer_feedback_once_per_author"),
+            models.CheckConstraint(condition=~Q(author=models.F("receiver")), name="peer_feedback_not_self"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="peer_feedback_rating_1_5"),
+        ]
+
+    def __str__(self):
+        return f"feedback on booking {self.booking_id} by {self.author_id}"

@@ -4,7 +4,7 @@ through `slots_matching` (open slots, and only their public fields)."""
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -14,6 +14,7 @@ from .models import (
     BookingStatus,
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerSlot,
     PointsAccount,
     PointsEntry,
@@ -107,6 +108,53 @@ def bookings_due_for_room(*, now: datetime) -> QuerySet[PeerBooking]:
                                       starts_at__lte=now + settings.PEER_ROOM_EARLY, ends_at__gt=now)
 
 
+def feedback_received(*, user, now: datetime | None = None) -> QuerySet[PeerFeedback]:
+    """Feedback others gave `user` that `user` may read: for bookings where `user` has given
+    theirs too, or whose end is PEER_FEEDBACK_REVEAL_AFTER ago. Newest first, authors and
+    bookings joined in (the query count does not grow with the rows)."""
+    now = now or timezone.now()
+    answered = PeerFeedback.objects.filter(booking_id=OuterRef("booking_id"), author=user)
+    return (PeerFeedback.objects.filter(receiver=user)
+            .filter(Q(Exists(answered)) | Q(booking__ends_at__lt=now - settings.PEER_FEEDBACK_REVEAL_AFTER))
+            .select_related("author", "booking").order_by("-created_at", "-id"))
+
+
+def feedback_for_booking(*, user, booking: PeerBooking, now: datetime | None = None) -> dict:
+    """The feedback of one booking as one participant sees it: their own, the other's (None
+    until it may be read), whether the other has written any, and when it is revealed anyway."""
+    now = now or timezone.now()
+    rows = {f.author_id: f for f in PeerFeedback.objects.filter(booking=booking).select_related("author", "booking")}
+    given = rows.get(user.id)
+    other = booking.interviewee_id if user.id == booking.interviewer_id else booking.interviewer_id
+    theirs = rows.get(other)
+    reveal_at = booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER
+    readable = theirs is not None and (given is not None or now > reveal_at)
+    return {"given": given, "received": theirs if readable else None, "peer_has_written": theirs is not None,
+            "reveal_at": reveal_at, "open": (booking.status in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED)
+                                             and booking.starts_at <= now <= reveal_at and given is None)}
+
+
+STARTING_SOON = "starting_soon"
+LIVE_STATUS_LABELS = {"scheduled": "Scheduled", STARTING_SOON: "Starting soon", "in_progress": "In progress",
+                      "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
+
+
+def booking_live_status(booking: PeerBooking, *, now: datetime | None = None) -> str:
+    """The status a participant sees: the stored one, except that a scheduled booking within
+    PEER_STARTING_SOON of its start shows as starting soon."""
+    now = now or timezone.now()
+    if booking.status == BookingStatus.SCHEDULED and booking.starts_at - settings.PEER_STARTING_SOON <= now:
+        return STARTING_SOON
+    return booking.status
+
+
+def booking_status_event(booking: PeerBooking, *, now: datetime | None = None) -> dict:
+    """The `peer_booking.status` event both participants get on their notifications socket."""
+    live = booking_live_status(booking, now=now)
+    return {"type": "peer_booking.status", "booking_id": booking.id, "status": booking.status, "live_status": live,
+            "label": LIVE_STATUS_LABELS[live], "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None}
+
+
 # --- shapes shared by the pages and the API ----------------------------------------------------
 
 
@@ -135,10 +183,21 @@ def weekly_data(weekly: WeeklyAvailability) -> dict:
 def booking_data(booking: PeerBooking, *, user) -> dict:
     """A booking as one of its two participants sees it."""
     other = booking.other_of(user)
-    return {"id": booking.id, "status": booking.status, "role": booking.role_of(user), "peer": other.display_name,
+    live = booking_live_status(booking)
+    return {"id": booking.id, "status": booking.status, "live_status": live,
+            "live_label": LIVE_STATUS_LABELS[live], "role": booking.role_of(user), "peer": other.display_name,
             "peer_username": other.username, "topic": booking.topic, "language": booking.language,
             "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
             "late_cancel": booking.late_cancel,
             "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
             "invite_url": f"/api/v1/peer/bookings/{booking.id}/invite/",
             "page_url": f"/interviews/peer/bookings/{booking.id}/"}
+
+
+def feedback_data(feedback: PeerFeedback) -> dict:
+    return {"id": feedback.id, "booking_id": feedback.booking_id, "author": feedback.author.display_name,
+            "author_username": feedback.author.username, "problem_solving": feedback.problem_solving,
+            "communication": feedback.communication, "code_quality": feedback.code_quality,
+            "hints_needed": feedback.hints_needed, "would_hire": feedback.would_hire, "rating": feedback.rating,
+            "comments": feedback.comments, "created_at": feedback.created_at,
+            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic}

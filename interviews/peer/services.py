@@ -35,8 +35,10 @@ from .lock_objects import (
 )
 from .models import (
     BookingStatus,
+    HintsNeeded,
     PeerBlock,
     PeerBooking,
+    PeerFeedback,
     PeerReport,
     PeerSlot,
     PointsAccount,
@@ -45,6 +47,7 @@ from .models import (
     ReportStatus,
     SlotStatus,
     WeeklyAvailability,
+    WouldHire,
 )
 
 NOTIFICATION_TYPE = "social"  # peer interviews arrive the way the user chose for social notifications
@@ -304,6 +307,19 @@ def booking_invite(booking: PeerBooking) -> bytes:
     ))
 
 
+def _publish_status(booking: PeerBooking) -> None:
+    """After commit, push the booking's live status to both participants' sockets (their user
+    groups: every tab's notifications connection). Built at commit time from the stored row."""
+    from core.realtime import publish_on_commit, user_group
+
+    def event() -> dict:
+        fresh = PeerBooking.objects.filter(id=booking.id).first()
+        return selectors.booking_status_event(fresh or booking)
+
+    for user_id in (booking.interviewer_id, booking.interviewee_id):
+        publish_on_commit(user_group(user_id), event)
+
+
 def _notify_both(booking: PeerBooking, *, title_for, body: str, with_invite: bool) -> None:
     """Notify both people after commit; the invite rides along as an attachment of the e-mail."""
     from accounts.services import notification_send
@@ -367,6 +383,7 @@ def booking_create(*, user, slot_id: int, topic: str, language: str = "") -> Pee
                       source_type="peer_booking", source_id=str(booking.id))
         slot.status = SlotStatus.BOOKED
         slot.save(update_fields=["status", "updated_at"])
+        _publish_status(booking)
         _notify_both(booking, with_invite=True, body="The calendar invite is attached to the e-mail.",
                      title_for=lambda b, p: f"Mock interview booked for {_local(b.starts_at, p)}")
     return booking
@@ -434,6 +451,7 @@ def booking_cancel(*, user, booking_id: int) -> PeerBooking:
         if user_id == booking.interviewer_id and outcome.penalty_to_interviewer:
             points_record(user_id=user_id, amount=-outcome.penalty_to_interviewer, reason=PointsReason.LATE_CANCEL,
                           clamp=True, source_type="peer_booking", source_id=source_id)
+    _publish_status(booking)
     who = "the interviewer" if by_interviewer else "the interviewee"
     _notify_both(booking, with_invite=True, body=f"Cancelled by {who}. The cancellation for your calendar is attached.",
                  title_for=lambda b, p: f"Mock interview on {_local(b.starts_at, p)} cancelled")
@@ -472,6 +490,7 @@ def booking_reschedule(*, user, booking_id: int, starts_local: datetime, tz_name
     booking.reminder_day_sent_at = booking.reminder_soon_sent_at = None
     booking.save(update_fields=["starts_at", "ends_at", "ics_sequence", "reminder_day_sent_at",
                                 "reminder_soon_sent_at", "updated_at"])
+    _publish_status(booking)
     _notify_both(booking, with_invite=True, body="The updated invite is attached.",
                  title_for=lambda b, p: f"Mock interview moved to {_local(b.starts_at, p)}")
     return booking
@@ -496,6 +515,7 @@ def booking_report_no_show(*, user, booking_id: int) -> PeerBooking:
     booking.status = BookingStatus.NO_SHOW
     booking.no_show_user_id = absent_id
     booking.save(update_fields=["status", "no_show_user", "updated_at"])
+    _publish_status(booking)
     if absent_id == booking.interviewer_id:
         for user_id in sorted((booking.interviewer_id, booking.interviewee_id)):
             if user_id == booking.interviewee_id:
@@ -521,6 +541,7 @@ def _open_room_locked(booking: PeerBooking) -> PeerBooking:
     booking.room = room
     booking.status = BookingStatus.IN_PROGRESS
     booking.save(update_fields=["room", "status", "updated_at"])
+    _publish_status(booking)
     return booking
 
 
@@ -563,6 +584,7 @@ def _complete_locked(booking: PeerBooking) -> PeerBooking:
     booking.status = BookingStatus.COMPLETED
     booking.completed_at = timezone.now()
     booking.save(update_fields=["status", "completed_at", "updated_at"])
+    _publish_status(booking)
     points_record(user_id=booking.interviewer_id, amount=settings.PEER_INTERVIEWER_REWARD,
                   reason=PointsReason.INTERVIEWED, source_type="peer_booking", source_id=str(booking.id))
     return booking
@@ -599,6 +621,66 @@ def bookings_complete_due(*, now: datetime | None = None) -> int:
     return done
 
 
+# --- feedback ---------------------------------------------------------------------------------
+
+FEEDBACK_SCORES = ("problem_solving", "communication", "code_quality", "rating")
+
+
+def feedback_is_good(*, comments: str) -> bool:
+    """Feedback that earns its author points: the rubric is always complete (the service
+    requires it), so what makes it useful is a comment of some substance."""
+    return len(" ".join(comments.split())) >= settings.PEER_FEEDBACK_MIN_COMMENT
+
+
+@transaction.atomic
+def feedback_submit(*, user, booking_id: int, problem_solving: int, communication: int, code_quality: int,
+                    hints_needed: str, would_hire: str, rating: int, comments: str = "") -> PeerFeedback:
+    """`user` gives feedback on the other participant (whom they interviewed in their half), once
+    per booking, from the interview's start until it is revealed anyway (PEER_FEEDBACK_REVEAL_AFTER
+    after the end), and only for an interview that took place (in progress or completed).
+    Someone else's booking is a 404. Good feedback (feedback_is_good) earns the author
+    PEER_FEEDBACK_REWARD points, one ledger entry per feedback. The receiver is notified on
+    commit without the content: they read it once both have written (or at the deadline)."""
+    booking = _booking_for_participant_locked(user=user, booking_id=booking_id)
+    now = timezone.now()
+    if booking.status not in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED) or now < booking.starts_at:
+        raise Conflict("Feedback opens once the interview has taken place.", code="feedback_not_open")
+    if now > booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER:
+        raise Conflict("Feedback for this interview has closed.", code="feedback_closed")
+    scores = {"problem_solving": problem_solving, "communication": communication, "code_quality": code_quality,
+              "rating": rating}
+    bad = [name for name, value in scores.items() if not isinstance(value, int) or not 1 <= value <= 5]
+    if bad:
+        raise ValidationFailed("Scores go from 1 to 5.", code="invalid_score", details={"fields": bad})
+    if hints_needed not in HintsNeeded.values:
+        raise ValidationFailed(f"Hints needed: one of {', '.join(HintsNeeded.values)}.", code="invalid_hints")
+    if would_hire not in WouldHire.values:
+        raise ValidationFailed(f"Would hire: one of {', '.join(WouldHire.values)}.", code="invalid_would_hire")
+    if len(comments) > 4000:
+        raise ValidationFailed("Keep the comments under 4,000 characters.", code="comments_too_long")
+    if PeerFeedback.objects.filter(booking=booking, author=user).exists():
+        raise Conflict("You have already given feedback for this interview.", code="feedback_exists")
+    receiver = booking.other_of(user)
+    feedback = PeerFeedback.objects.create(booking=booking, author=user, receiver=receiver, hints_needed=hints_needed,
+                                           would_hire=would_hire, comments=comments.strip(), **scores)
+    if feedback_is_good(comments=feedback.comments):
+        points_record(user_id=user.id, amount=settings.PEER_FEEDBACK_REWARD, reason=PointsReason.GOOD_FEEDBACK,
+                      source_type="peer_feedback", source_id=str(feedback.id))
+
+    def notify():
+        from accounts.services import notification_send
+
+        both = PeerFeedback.objects.filter(booking_id=booking.id).count() == 2
+        notification_send(user=receiver, type=NOTIFICATION_TYPE,
+                          title=f"{user.display_name} left feedback on your mock interview",
+                          body="You can read it now." if both else
+                          "Leave yours to read it (or wait until the deadline).",
+                          url=reverse("peer-feedback", args=[booking.id]), data={"peer_booking": booking.id})
+
+    transaction.on_commit(notify, robust=True)
+    return feedback
+
+
 # --- reminders --------------------------------------------------------------------------------
 
 REMINDERS = (
@@ -625,6 +707,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 if PeerBooking.objects.filter(id=booking.id, **{f"{field}__isnull": True}).update(
                         **{field: now}) != 1:
                     continue
+                if field == "reminder_soon_sent_at":
+                    _publish_status(booking)  # the 15-minute mark: "starting soon"
                 if field == "reminder_day_sent_at" and booking.created_at > booking.starts_at - ahead:
                     continue
                 for person in (booking.interviewer, booking.interviewee):

@@ -13,5 +13,7 @@ urlpatterns = [
     path("interviews/peer/bookings/<int:booking_id>/", views.booking_detail, name="peer-booking"),
     path("interviews/peer/bookings/<int:booking_id>/invite.ics", views.booking_invite, name="peer-booking-invite"),
     path("interviews/peer/bookings/<int:booking_id>/report/", views.booking_report, name="peer-booking-report"),
+    path("interviews/peer/bookings/<int:booking_id>/feedback/", views.booking_feedback, name="peer-feedback"),
+    path("interviews/peer/feedback/", views.feedback_received, name="peer-feedback-received"),
     path("interviews/peer/bookings/<int:booking_id>/<slug:action>/", views.booking_action, name="peer-booking-action"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError, NotFound
 
 from . import selectors, services
-from .forms import FindForm, OneOffForm, WeeklyForm
+from .forms import FeedbackForm, FindForm, OneOffForm, WeeklyForm
 from .models import BookingStatus
 
 
@@ -143,6 +143,31 @@ def booking_invite(request, booking_id: int):
     response = HttpResponse(services.booking_invite(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="prepforge-interview-{booking.id}.ics"'
     return response
+
+
+@login_required
+def booking_feedback(request, booking_id: int):
+    """Give feedback on the peer, and read theirs once it may be read."""
+    booking = _booking_or_404(request, booking_id)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(user=request.user, booking_id=booking.id, **form.cleaned_data)
+            messages.success(request, "Thanks for your feedback.")
+            return redirect("peer-feedback", booking_id=booking.id)
+        except ApplicationError as error:
+            _fail(request, error, form)
+    view = selectors.feedback_for_booking(user=request.user, booking=booking)
+    return render(request, "interviews/peer/feedback.html", {
+        "booking": selectors.booking_data(booking, user=request.user), "form": form, "tz": request.user.preferences.tzinfo,
+        **{k: (selectors.feedback_data(v) if k in ("given", "received") and v else v) for k, v in view.items()}})
+
+
+@login_required
+def feedback_received(request):
+    rows = [selectors.feedback_data(f) for f in selectors.feedback_received(user=request.user)[:100]]
+    return render(request, "interviews/peer/feedback_received.html", {"feedback": rows,
+                                                                      "tz": request.user.preferences.tzinfo})
 
 
 ACTIONS = {

@@ -2,6 +2,7 @@
 import htmx from "htmx.org";
 import { csrfToken } from "./shared/csrf.js";
 import { connectNotifications } from "./notifications.js";
+import { followPeerBookingStatus } from "./peer_status.js";
 
 window.htmx = htmx;
 
@@ -32,6 +33,7 @@ document.addEventListener("submit", (event) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   if (document.body.dataset.authenticated === "true") connectNotifications();
+  followPeerBookingStatus();
   // One navigation menu open at a time; a click elsewhere or Escape closes it.
   const groups = [...document.querySelectorAll("[data-nav-group]")];
   for (const group of groups) {

@@ -62,6 +62,8 @@ function onEvent(event) {
       setUnread(event.unread_count);
       break;
     default:
+      // Other apps' events on the user's socket (peer booking status, ...) go to their modules.
+      document.dispatchEvent(new CustomEvent("prepforge:realtime", { detail: event }));
       break;
   }
 }

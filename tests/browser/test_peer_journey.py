@@ -73,3 +73,65 @@ def test_offer_book_and_download_the_invite(new_context, shot):
     assert {str(e["UID"]) for e in events} == {str(events[0]["UID"])}
     assert events[0].decoded("DTSTART") == starts
     assert str(candidate_invite["METHOD"]) == "REQUEST"
+
+
+def test_live_status_then_mutual_feedback_revealed_only_after_both(new_context, shot):
+    """The interviewer watches their bookings list while the candidate opens the room and confirms
+    the interview: the badge follows over the WebSocket without a reload. Then both leave
+    feedback, and each reads the other's only once both have written theirs."""
+    from playwright.sync_api import expect
+
+    from interviews.peer import services
+    from tests.interviews.peer_fixtures import offer, shift
+
+    interviewer = UserFactory(name="Ada Peer")
+    candidate = UserFactory(name="Alan Peer")
+    booking = services.booking_create(user=candidate, slot_id=offer(interviewer).id, topic="algorithms")
+    shift(booking, starts_in=-timedelta(minutes=1))
+
+    watching = new_context().new_page()
+    log_in(watching, interviewer.email)
+    watching.goto("/interviews/peer/bookings/")
+    badge = watching.locator(f"[data-peer-booking='{booking.id}']")
+    expect(badge).to_have_text("Starting soon")
+    watching.wait_for_function("document.body.dataset.live === 'connected'", timeout=15000)
+
+    acting = new_context().new_page()
+    log_in(acting, candidate.email)
+    acting.goto(f"/interviews/peer/bookings/{booking.id}/")
+    with acting.expect_navigation():
+        acting.get_by_role("button", name="Open the room").click()
+    expect(badge).to_have_text("In progress", timeout=15000)
+    expect(badge).to_have_attribute("data-booking-status", "in_progress")
+    acting.goto(f"/interviews/peer/bookings/{booking.id}/")
+    with acting.expect_navigation():
+        acting.get_by_role("button", name="The interview took place").click()
+    expect(badge).to_have_text("Completed", timeout=15000)
+    shot(watching, "peer-05-live-status")
+
+    def leave_feedback(page, comment: str):
+        page.goto(f"/interviews/peer/bookings/{booking.id}/")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Feedback", exact=True).last.click()
+        form = page.locator("#feedback-form")
+        for field, value in (("problem_solving", "4"), ("communication", "5"), ("code_quality", "3"),
+                             ("hints_needed", "few"), ("would_hire", "yes"), ("rating", "4")):
+            form.locator(f"input[name='{field}'][value='{value}']").check()
+        form.locator("textarea[name=comments]").fill(comment)
+        with page.expect_navigation():
+            form.get_by_role("button", name="Send feedback").click()
+        assert "Thanks for your feedback." in page.content()
+
+    from_candidate = "Ada explained the hash map trade-off clearly and kept asking me about edge cases."
+    from_interviewer = "Alan found the linear solution after one hint; test the empty input before saying done."
+    leave_feedback(acting, from_candidate)
+    assert from_candidate in acting.content()  # their own
+    watching.goto(f"/interviews/peer/bookings/{booking.id}/feedback/")
+    expect(watching.locator("#feedback-waiting")).to_contain_text("has written their feedback")
+    assert from_candidate not in watching.content()
+    shot(watching, "peer-06-feedback-hidden")
+    leave_feedback(watching, from_interviewer)
+    assert from_candidate in watching.content()
+    acting.reload()
+    assert from_interviewer in acting.content()
+    shot(acting, "peer-07-feedback-revealed")
