@@ -5,9 +5,11 @@ ORM calls made from the test while a browser session is open; the tests here onl
 database from the test thread (never from async code), so they allow it - for these tests only
 (`allow_async_unsafe`), never for the rest of the suite."""
 
+import contextlib
 import os
 import re
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,54 @@ def browser(django_db_setup):
             yield chromium
         finally:
             chromium.close()
+
+
+# Chromium's fake camera and microphone, permission granted, media allowed to play unprompted.
+FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                   "--autoplay-policy=no-user-gesture-required"]
+
+
+@contextlib.contextmanager
+def chromium_with_fake_media(*extra_args: str):
+    """A module's Chromium with fake media devices (and `extra_args`, e.g. a file for the fake
+    microphone), or a skip saying why there is no browser."""
+    reason = browser_skip_reason()
+    if reason:
+        pytest.skip(f"browser test skipped: {reason}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True,
+                                              args=[*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS, *extra_args])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextlib.contextmanager
+def site_with_media_worker(tmp_path, queue_prefix: str):
+    """The site, and with a real Redis (REDIS_URL) a real Celery worker on a queue of its own, so
+    that media jobs run in the worker and their progress really comes over the sockets; without
+    Redis they run in the upload request (eager Celery)."""
+    from tests.live_server import VENV_BIN, asgi_server, process_env, running
+
+    if not os.environ.get("REDIS_URL"):
+        with asgi_server(tmp_path) as base_url:
+            yield base_url
+        return
+    from config.celery import app as celery_app
+
+    queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
+    overrides = {"CELERY_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=solo", "--loglevel=INFO",
+               "--without-heartbeat", "--without-gossip", "--without-mingle"]
+    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+    try:
+        with running(command, process_env(tmp_path, **overrides), tmp_path / "worker.log"), \
+                asgi_server(tmp_path, **overrides) as base_url:
+            yield base_url
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
 
 
 @pytest.fixture(autouse=True)

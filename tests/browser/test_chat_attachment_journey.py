@@ -5,21 +5,14 @@ thumbnail and the voice note's waveform and duration, and plays it. With a real 
 jobs run in a real Celery worker. Screenshots: var/screenshots/chat-attach-*.png."""
 
 import os
-import uuid
 
 import pytest
 
 from chat import services
 from core.models import MediaAsset
-from tests.browser.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    browser_skip_reason,
-    sync_playwright,
-)
+from tests.browser.conftest import chromium_with_fake_media, site_with_media_worker
 from tests.browser.test_chat_journeys import log_in
 from tests.chat.attachment_inputs import HAVE_FFMPEG, jpeg_with_gps
-from tests.live_server import VENV_BIN, asgi_server, process_env, running
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not HAVE_FFMPEG, reason="Debian's ffmpeg is not installed")]
 
@@ -32,39 +25,14 @@ except Exception:  # pragma: no cover - the conftest skips these tests then
 @pytest.fixture(scope="module")
 def browser(django_db_setup):
     """Chromium with a fake camera and microphone (a beeping tone), permission granted."""
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(f"browser test skipped: {reason}")
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_with_fake_media() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def live_site(allow_async_unsafe, transactional_db, tmp_path):
-    if not os.environ.get("REDIS_URL"):
-        with asgi_server(tmp_path) as base_url:
-            yield base_url
-        return
-    from config.celery import app as celery_app
-
-    queue = f"test-attach-{uuid.uuid4().hex[:8]}"
-    overrides = {"CELERY_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=solo", "--loglevel=INFO",
-               "--without-heartbeat", "--without-gossip", "--without-mingle"]
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
-    try:
-        with running(command, process_env(tmp_path, **overrides), tmp_path / "worker.log"), \
-                asgi_server(tmp_path, **overrides) as base_url:
-            yield base_url
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+    with site_with_media_worker(tmp_path, "test-attach") as base_url:
+        yield base_url
 
 
 def test_a_photo_and_a_voice_note_arrive_live_and_play(new_context, make_user, shot, tmp_path):

@@ -13,18 +13,16 @@ import time
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, CHROMIUM_PATH, browser_skip_reason
+from tests.browser.conftest import chromium_with_fake_media
 from tests.browser.test_room_journeys import log_in, wait_ready
 
 pytestmark = [pytest.mark.browser]
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except Exception:  # pragma: no cover - the conftest skips these tests then
-    expect = sync_playwright = None
+    expect = None
 
-FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                   "--allow-loopback-in-peer-connection"]
 LOOPBACK_ONLY = "window.prepforgeCallLoopbackOnly = true;"
 FIRST = "starter-system-design-url-shortener"
 FIRST_CRITERION = "Requirements and estimates"
@@ -54,16 +52,8 @@ SELECTED_PAIRS_JS = """async () => {
 def browser(django_db_setup):
     """Debian's Chromium with fake media devices and loopback allowed for WebRTC (replaces the
     conftest's browser for this module)."""
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(f"browser test skipped: {reason}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True,
-                                              args=CHROMIUM_ARGS + FAKE_MEDIA_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_with_fake_media("--allow-loopback-in-peer-connection") as chromium:
+        yield chromium
 
 
 @pytest.fixture(autouse=True)

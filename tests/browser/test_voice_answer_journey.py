@@ -9,20 +9,13 @@ import json
 import os
 import re
 import subprocess
-import uuid
 
 import pytest
 
 from interviews.models import InterviewTurn
 from interviews.services import questions_seed
-from tests.browser.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    browser_skip_reason,
-    sync_playwright,
-)
+from tests.browser.conftest import chromium_with_fake_media, site_with_media_worker
 from tests.browser.test_resume_journeys import log_in
-from tests.live_server import VENV_BIN, asgi_server, process_env, running
 from tests.media.recordings import HAVE_FESTIVAL, HAVE_FFMPEG, SENTENCE
 
 pytestmark = [pytest.mark.browser]
@@ -45,39 +38,14 @@ def spoken_wav(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(django_db_setup, spoken_wav):
     """Chromium whose microphone plays the wav once (then silence), permission granted."""
-    reason = browser_skip_reason()
-    if reason:
-        pytest.skip(f"browser test skipped: {reason}")
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-audio-capture={spoken_wav}%noloop", "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_with_fake_media(f"--use-file-for-fake-audio-capture={spoken_wav}%noloop") as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def live_site(allow_async_unsafe, transactional_db, tmp_path):
-    if not os.environ.get("REDIS_URL"):
-        with asgi_server(tmp_path) as base_url:
-            yield base_url
-        return
-    from config.celery import app as celery_app
-
-    queue = f"test-voice-{uuid.uuid4().hex[:8]}"
-    overrides = {"CELERY_QUEUE": queue, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-Q", queue, "--pool=solo", "--loglevel=INFO",
-               "--without-heartbeat", "--without-gossip", "--without-mingle"]
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
-    try:
-        with running(command, process_env(tmp_path, **overrides), tmp_path / "worker.log"), \
-                asgi_server(tmp_path, **overrides) as base_url:
-            yield base_url
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+    with site_with_media_worker(tmp_path, "test-voice") as base_url:
+        yield base_url
 
 
 def test_answer_by_voice_then_by_typing_and_play_it_back(new_context, make_user, shot):
