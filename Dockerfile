@@ -53,4 +53,4 @@ COPY deploy/nginx.conf.template /etc/prepforge/nginx.conf.template
 COPY --from=app /app/var/staticfiles /srv/static
 # Fills only the template's own ${NAME}s (from the environment, see compose.yaml); nginx's
 # $variables stay as they are.
-CMD ["/bin/sh", "-c", "mkdir -p \"$RUN_DIR\" && envsubst '${RUN_DIR} ${MIME_TYPES} ${ACCESS_LOG} ${LISTEN} ${MAX_BODY} ${STATIC_ROOT} ${UPSTREAMS}' < /etc/prepforge/nginx.conf.template > \"$RUN_DIR/nginx.conf\" && exec nginx -c \"$RUN_DIR/nginx.conf\""]
+CMD ["/bin/sh", "-c", "mkdir -p \"$RUN_DIR\" && envsubst '${RUN_DIR} ${MIME_TYPES} ${ACCESS_LOG} ${LISTEN} ${MAX_BODY} ${UPLOAD_BODY} ${MEDIA_PATHS} ${STATIC_ROOT} ${UPSTREAMS}' < /etc/prepforge/nginx.conf.template > \"$RUN_DIR/nginx.conf\" && exec nginx -c \"$RUN_DIR/nginx.conf\""]

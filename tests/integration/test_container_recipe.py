@@ -100,6 +100,8 @@ def test_nginx_gets_every_value_its_template_asks_for(compose, dockerfile, setti
     given = compose["services"]["nginx"]["environment"]
     assert asked == set(given)
     assert int(given["MAX_BODY"]) == settings.MAX_REQUEST_BODY_BYTES
+    assert int(given["UPLOAD_BODY"]) == settings.UPLOAD_BODY_BYTES
+    assert given["MEDIA_PATHS"] == "|".join(settings.MEDIA_UPLOAD_PATHS)
     # The nginx stage fills exactly those names, and takes the template and the static files.
     nginx_stage = dockerfile[dockerfile.index("AS nginx"):]
     assert set(re.findall(r"\$\{([A-Z_]+)\}", nginx_stage.split("envsubst", 1)[1].split("<", 1)[0])) == asked

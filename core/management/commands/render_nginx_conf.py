@@ -29,6 +29,7 @@ class Command(BaseCommand):
         values = {
             "RUN_DIR": run_dir, "MIME_TYPES": mime, "ACCESS_LOG": run_dir / "nginx-access.log",
             "LISTEN": options["listen"], "MAX_BODY": settings.MAX_REQUEST_BODY_BYTES,
+            "UPLOAD_BODY": settings.UPLOAD_BODY_BYTES, "MEDIA_PATHS": "|".join(settings.MEDIA_UPLOAD_PATHS),
             "STATIC_ROOT": Path(settings.STATIC_ROOT).resolve(),
             "UPSTREAMS": "\n        ".join(f"server {upstream};" for upstream in options["upstream"]),
         }
