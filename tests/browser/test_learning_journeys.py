@@ -64,6 +64,9 @@ def test_enrol_read_solve_certificate_and_review(new_context, make_user, achieve
     page.get_by_role("link", name="Continue: Reading input").click()
     status = page.locator("[data-lesson-status]")
     expect(status).to_contain_text("completes after 10 s")
+    # The page's timer starts in its module script, which runs before DOMContentLoaded: the fake
+    # clock must not run before it (the text above is already in the server's HTML).
+    page.wait_for_load_state("domcontentloaded")
     page.clock.run_for(16_000)
     expect(status).to_contain_text("Completed")
     shot(page, "91-lesson-read")
