@@ -27,6 +27,34 @@ class DailyActivity(models.Model):
         return f"{self.user_id} {self.day}"
 
 
+class DailyChallengeActivity(models.Model):
+    """One user's judged submissions to one challenge on one of their days, filled by the same
+    daily aggregation as DailyActivity. The dashboard's totals, performance by type and time
+    distribution are summed from these rows (plus today's live ones) instead of the raw
+    submissions; the grain is the challenge so that "challenges tried / solved" stay distinct
+    counts. solve_buckets counts the accepted submissions by analytics.engine.TIME_BUCKETS (after
+    changing those, re-run `manage.py analytics_backfill`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_challenge_activity")
+    day = models.DateField()
+    challenge = models.ForeignKey("challenges.Challenge", on_delete=models.CASCADE, related_name="+")
+    challenge_type = models.CharField(max_length=8)
+    submissions = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    percent_sum = models.FloatField(default=0)
+    percent_best = models.FloatField(default=0)
+    percent_worst = models.FloatField(default=0)
+    seconds_sum = models.PositiveBigIntegerField(default=0)
+    solve_buckets = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("user", "day", "challenge")
+        constraints = [models.UniqueConstraint(fields=["user", "day", "challenge"], name="daily_challenge_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day} {self.challenge_id}"
+
+
 class ReadinessTarget(BaseModel):
     """The job a user is preparing for (one at a time) and the bar they want to reach."""
 

@@ -30,7 +30,14 @@ from .engine import (
     trend_projection,
 )
 from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
-from .models import DailyActivity, DailyVerbTotal, Event, ReadinessSnapshot, ReadinessTarget
+from .models import (
+    DailyActivity,
+    DailyChallengeActivity,
+    DailyVerbTotal,
+    Event,
+    ReadinessSnapshot,
+    ReadinessTarget,
+)
 from .skill_map import practice_topics_for, skill_name, skills_for_topics
 
 RANGES = {"7d": 7, "30d": 30, "365d": 365}
@@ -124,33 +131,75 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
     filled = {f: fill_days(series[f], start, today) for f in SERIES_FIELDS}
     heat = fill_days({d: r["submissions"] + r["solved"] for d, r in rows.items()}, heat_start, today)
     summary = accounts_selectors.progress_summary(user=user)
-    totals = challenge_selectors.submission_totals(user=user, since=since)
-    attempted = totals["attempted"] or 0
+    totals = submission_stats(user=user, start=start, today=today)
+    attempted = totals["attempted"]
     overview = {
-        "submissions": totals["submissions"] or 0, "accepted": totals["accepted"] or 0,
-        "challenges_attempted": attempted, "challenges_solved": totals["solved"] or 0,
-        "completion_rate": round(100 * (totals["solved"] or 0) / attempted) if attempted else None,
+        "submissions": totals["submissions"], "accepted": totals["accepted"],
+        "challenges_attempted": attempted, "challenges_solved": totals["solved"],
+        "completion_rate": round(100 * totals["solved"] / attempted) if attempted else None,
         "average_score": None if totals["average_percent"] is None else round(totals["average_percent"], 1),
-        "time_spent_seconds": totals["time_spent_seconds"] or 0,
+        "time_spent_seconds": totals["time_spent_seconds"],
         "xp_in_range": int(sum(v for _, v in filled["xp"])),
         "xp_total": summary.xp, "level": summary.level.level,
         "current_streak": summary.streak.current, "best_streak": summary.streak.longest,
         "achievements_unlocked": summary.achievements_unlocked, "achievements_total": summary.achievements_total,
     }
-    performance = [{**row, "average_percent": round(row["average_percent"] or 0, 1),
-                    "best_percent": round(row["best_percent"] or 0, 1),
-                    "worst_percent": round(row["worst_percent"] or 0, 1),
-                    "average_seconds": round(row["average_seconds"] or 0)}
-                   for row in challenge_selectors.performance_by_type(user=user, since=since)]
     return Dashboard(
         range_key=range_key, start=start, today=today, overview=overview,
         series=DaySeries([d for d, _ in filled["xp"]], *[[v for _, v in filled[f]] for f in SERIES_FIELDS]),
-        heatmap=[(d, int(v)) for d, v in heat], performance=performance,
-        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
-            user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
+        heatmap=[(d, int(v)) for d, v in heat], performance=totals["performance"],
+        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], totals["solve_buckets"], strict=True)),
         skills=skill_progress(user=user), sources=evidence.dashboard_sources(),
         interview_dimensions=interview_dimensions_over_time(user=user, since=since),
         community=community_of(user=user, since=since))
+
+
+CHALLENGE_DAY_FIELDS = ("challenge_id", "challenge_type", "submissions", "accepted", "percent_sum", "percent_best",
+                        "percent_worst", "seconds_sum", "solve_buckets")
+
+
+def submission_stats(*, user, start: date, today: date) -> dict:
+    """The user's judged submissions from `start` to now: totals, performance per challenge type
+    and accepted solve times by TIME_BUCKETS, summed from the per-challenge daily aggregates of
+    [start, today) and today's submissions read live. Two queries, whatever the history."""
+    tzinfo = user.preferences.tzinfo
+    bounds = [bound for _, bound in TIME_BUCKETS]
+    rows = list(DailyChallengeActivity.objects.filter(user=user, day__gte=start, day__lt=today)
+                .values(*CHALLENGE_DAY_FIELDS))
+    rows += challenge_selectors.submission_challenge_day_totals(
+        user_ids=[user.id], start=local_midnight(today, tzinfo),
+        end=local_midnight(today + timedelta(days=1), tzinfo), upper_bounds=bounds)
+    by_type: dict[str, dict] = {}
+    tried: set[int] = set()
+    solved: set[int] = set()
+    buckets = [0] * len(bounds)
+    for row in rows:
+        kind = by_type.setdefault(row["challenge_type"], {
+            "type": row["challenge_type"], "submissions": 0, "accepted": 0, "solved": set(), "percent_sum": 0.0,
+            "best": None, "worst": None, "seconds_sum": 0})
+        kind["submissions"] += row["submissions"]
+        kind["accepted"] += row["accepted"]
+        kind["percent_sum"] += row["percent_sum"] or 0
+        kind["seconds_sum"] += row["seconds_sum"] or 0
+        kind["best"] = row["percent_best"] if kind["best"] is None else max(kind["best"], row["percent_best"])
+        kind["worst"] = row["percent_worst"] if kind["worst"] is None else min(kind["worst"], row["percent_worst"])
+        tried.add(row["challenge_id"])
+        if row["accepted"]:
+            solved.add(row["challenge_id"])
+            kind["solved"].add(row["challenge_id"])
+        for index, count in enumerate(row["solve_buckets"][:len(buckets)]):
+            buckets[index] += count
+    submissions = sum(k["submissions"] for k in by_type.values())
+    performance = [{"type": k["type"], "submissions": k["submissions"], "completed": len(k["solved"]),
+                    "average_percent": round(k["percent_sum"] / k["submissions"], 1),
+                    "best_percent": round(k["best"], 1), "worst_percent": round(k["worst"], 1),
+                    "average_seconds": round(k["seconds_sum"] / k["submissions"])}
+                   for _, k in sorted(by_type.items()) if k["submissions"]]
+    return {"submissions": submissions, "accepted": sum(k["accepted"] for k in by_type.values()),
+            "attempted": len(tried), "solved": len(solved),
+            "average_percent": sum(k["percent_sum"] for k in by_type.values()) / submissions if submissions else None,
+            "time_spent_seconds": sum(k["seconds_sum"] for k in by_type.values()),
+            "performance": performance, "solve_buckets": buckets}
 
 
 def community_of(*, user, since: datetime) -> dict:

@@ -14,7 +14,14 @@ from accounts.services import notification_send
 from challenges import selectors as challenge_selectors
 from core.exceptions import ValidationFailed
 
-from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget, WeeklySummary
+from .engine import TIME_BUCKETS
+from .models import (
+    DailyActivity,
+    DailyChallengeActivity,
+    ReadinessSnapshot,
+    ReadinessTarget,
+    WeeklySummary,
+)
 from .selectors import (
     local_midnight,
     readiness_for,
@@ -35,9 +42,10 @@ def _zone(name: str):
 
 @transaction.atomic
 def daily_activity_aggregate(*, day: date, user_ids=None) -> int:
-    """Fill DailyActivity for `day`, each user's own local day (users grouped by time zone, a few
-    grouped queries per zone, whatever the number of users). Re-running for the same day gives the
-    same rows; a user with nothing that day has no row (read as zero). Returns the rows written."""
+    """Fill DailyActivity and DailyChallengeActivity for `day`, each user's own local day (users
+    grouped by time zone, a few grouped queries per zone, whatever the number of users). Re-running
+    for the same day gives the same rows; a user with nothing that day has no row (read as zero).
+    Returns the DailyActivity rows written."""
     written = 0
     for zone_name, ids in accounts_selectors.user_time_zones(user_ids=user_ids).items():
         tzinfo = _zone(zone_name)
@@ -55,7 +63,16 @@ def daily_activity_aggregate(*, day: date, user_ids=None) -> int:
             DailyActivity.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user", "day"],
                                               update_fields=[*AGGREGATED_FIELDS, "computed_at"])
         written += len(rows)
+        _challenge_days_replace(day=day, user_ids=ids, start=start, end=end)
     return written
+
+
+def _challenge_days_replace(*, day: date, user_ids, start: datetime, end: datetime) -> None:
+    """The day's per-challenge rows of these users, replaced as a whole (idempotent)."""
+    DailyChallengeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
+    DailyChallengeActivity.objects.bulk_create([
+        DailyChallengeActivity(day=day, **row) for row in challenge_selectors.submission_challenge_day_totals(
+            user_ids=user_ids, start=start, end=end, upper_bounds=[bound for _, bound in TIME_BUCKETS])])
 
 
 def daily_activity_aggregate_recent(*, now: datetime | None = None, days_back: int = 2) -> int:
