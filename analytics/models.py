@@ -27,17 +27,16 @@ class DailyActivity(models.Model):
         return f"{self.user_id} {self.day}"
 
 
-class DailyChallengeActivity(models.Model):
-    """One user's judged submissions to one challenge on one of their days, filled by the same
-    daily aggregation as DailyActivity. The dashboard's totals, performance by type and time
-    distribution are summed from these rows (plus today's live ones) instead of the raw
-    submissions; the grain is the challenge so that "challenges tried / solved" stay distinct
-    counts. solve_buckets counts the accepted submissions by analytics.engine.TIME_BUCKETS (after
-    changing those, re-run `manage.py analytics_backfill`)."""
+class DailyTypeActivity(models.Model):
+    """One user's judged submissions to challenges of one type on one of their days, filled by the
+    same daily aggregation as DailyActivity. The dashboard's totals, performance by type and time
+    distribution are summed from these rows (plus today's submissions, read live) instead of a
+    year of raw submissions. solve_buckets counts the accepted submissions by
+    analytics.engine.TIME_BUCKETS (after changing those, re-run `manage.py analytics_backfill`).
+    Distinct challenges do not add up across days: ChallengeDays holds those."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_challenge_activity")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_type_activity")
     day = models.DateField()
-    challenge = models.ForeignKey("challenges.Challenge", on_delete=models.CASCADE, related_name="+")
     challenge_type = models.CharField(max_length=8)
     submissions = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
@@ -48,11 +47,30 @@ class DailyChallengeActivity(models.Model):
     solve_buckets = models.JSONField(default=list)
 
     class Meta:
-        ordering = ("user", "day", "challenge")
-        constraints = [models.UniqueConstraint(fields=["user", "day", "challenge"], name="daily_challenge_once")]
+        ordering = ("user", "day", "challenge_type")
+        constraints = [models.UniqueConstraint(fields=["user", "day", "challenge_type"], name="daily_type_once")]
 
     def __str__(self):
-        return f"{self.user_id} {self.day} {self.challenge_id}"
+        return f"{self.user_id} {self.day} {self.challenge_type}"
+
+
+class ChallengeDays(models.Model):
+    """The last of a user's days with a judged submission to a challenge, and with an accepted one:
+    "challenges tried (solved) in the range" is the count of rows whose day is in it. Kept by the
+    daily aggregation, only ever moving forward (re-running an older day leaves a later one)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_days")
+    challenge = models.ForeignKey("challenges.Challenge", on_delete=models.CASCADE, related_name="+")
+    challenge_type = models.CharField(max_length=8)
+    last_judged_day = models.DateField()
+    last_accepted_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("user", "challenge")
+        constraints = [models.UniqueConstraint(fields=["user", "challenge"], name="challenge_days_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.challenge_id} {self.last_judged_day}"
 
 
 class ReadinessTarget(BaseModel):
@@ -159,6 +177,22 @@ class DailyVerbTotal(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.verb}: {self.events}"
+
+
+class DailyPlatformActivity(models.Model):
+    """The platform's whole day (analytics.event_log.event_totals_aggregate): how many distinct
+    actors did anything recorded, and how many events. Kept apart from DailyVerbTotal because
+    distinct actors do not add up across verbs. No user key: a deleted account's day stays."""
+
+    day = models.DateField(unique=True)
+    actors = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("day",)
+
+    def __str__(self):
+        return f"{self.day}: {self.actors} active"
 
 
 class DailyUserVerbTotal(models.Model):

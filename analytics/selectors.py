@@ -31,8 +31,10 @@ from .engine import (
 )
 from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
 from .models import (
+    ChallengeDays,
     DailyActivity,
-    DailyChallengeActivity,
+    DailyPlatformActivity,
+    DailyTypeActivity,
     DailyVerbTotal,
     Event,
     ReadinessSnapshot,
@@ -154,47 +156,50 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         community=community_of(user=user, since=since))
 
 
-CHALLENGE_DAY_FIELDS = ("challenge_id", "challenge_type", "submissions", "accepted", "percent_sum", "percent_best",
-                        "percent_worst", "seconds_sum", "solve_buckets")
+TYPE_DAY_FIELDS = ("challenge_type", "submissions", "accepted", "percent_sum", "percent_best", "percent_worst",
+                   "seconds_sum", "solve_buckets")
 
 
 def submission_stats(*, user, start: date, today: date) -> dict:
     """The user's judged submissions from `start` to now: totals, performance per challenge type
-    and accepted solve times by TIME_BUCKETS, summed from the per-challenge daily aggregates of
-    [start, today) and today's submissions read live. Two queries, whatever the history."""
+    and accepted solve times by TIME_BUCKETS. Past days are summed from DailyTypeActivity and the
+    distinct challenges tried and solved come from ChallengeDays; today's submissions are read
+    live. Three queries, whatever the history."""
     tzinfo = user.preferences.tzinfo
     bounds = [bound for _, bound in TIME_BUCKETS]
-    rows = list(DailyChallengeActivity.objects.filter(user=user, day__gte=start, day__lt=today)
-                .values(*CHALLENGE_DAY_FIELDS))
-    rows += challenge_selectors.submission_challenge_day_totals(
+    live = challenge_selectors.submission_challenge_day_totals(
         user_ids=[user.id], start=local_midnight(today, tzinfo),
         end=local_midnight(today + timedelta(days=1), tzinfo), upper_bounds=bounds)
+    rows = [*DailyTypeActivity.objects.filter(user=user, day__gte=start, day__lt=today).values(*TYPE_DAY_FIELDS),
+            *live]
+    tried = {(r["challenge_id"], r["challenge_type"]) for r in live}
+    solved = {(r["challenge_id"], r["challenge_type"]) for r in live if r["accepted"]}
+    for challenge_id, kind, accepted_day in (ChallengeDays.objects.filter(user=user, last_judged_day__gte=start)
+                                             .values_list("challenge_id", "challenge_type", "last_accepted_day")):
+        tried.add((challenge_id, kind))
+        if accepted_day is not None and accepted_day >= start:
+            solved.add((challenge_id, kind))
     by_type: dict[str, dict] = {}
-    tried: set[int] = set()
-    solved: set[int] = set()
     buckets = [0] * len(bounds)
     for row in rows:
-        kind = by_type.setdefault(row["challenge_type"], {
-            "type": row["challenge_type"], "submissions": 0, "accepted": 0, "solved": set(), "percent_sum": 0.0,
-            "best": None, "worst": None, "seconds_sum": 0})
+        kind = by_type.setdefault(row["challenge_type"], {"submissions": 0, "accepted": 0, "percent_sum": 0.0,
+                                                          "best": row["percent_best"], "worst": row["percent_worst"],
+                                                          "seconds_sum": 0})
         kind["submissions"] += row["submissions"]
         kind["accepted"] += row["accepted"]
         kind["percent_sum"] += row["percent_sum"] or 0
         kind["seconds_sum"] += row["seconds_sum"] or 0
-        kind["best"] = row["percent_best"] if kind["best"] is None else max(kind["best"], row["percent_best"])
-        kind["worst"] = row["percent_worst"] if kind["worst"] is None else min(kind["worst"], row["percent_worst"])
-        tried.add(row["challenge_id"])
-        if row["accepted"]:
-            solved.add(row["challenge_id"])
-            kind["solved"].add(row["challenge_id"])
+        kind["best"] = max(kind["best"], row["percent_best"])
+        kind["worst"] = min(kind["worst"], row["percent_worst"])
         for index, count in enumerate(row["solve_buckets"][:len(buckets)]):
             buckets[index] += count
     submissions = sum(k["submissions"] for k in by_type.values())
-    performance = [{"type": k["type"], "submissions": k["submissions"], "completed": len(k["solved"]),
+    performance = [{"type": name, "submissions": k["submissions"],
+                    "completed": sum(1 for _, kind in solved if kind == name),
                     "average_percent": round(k["percent_sum"] / k["submissions"], 1),
                     "best_percent": round(k["best"], 1), "worst_percent": round(k["worst"], 1),
                     "average_seconds": round(k["seconds_sum"] / k["submissions"])}
-                   for _, k in sorted(by_type.items()) if k["submissions"]]
+                   for name, k in sorted(by_type.items()) if k["submissions"]]
     return {"submissions": submissions, "accepted": sum(k["accepted"] for k in by_type.values()),
             "attempted": len(tried), "solved": len(solved),
             "average_percent": sum(k["percent_sum"] for k in by_type.values()) / submissions if submissions else None,
@@ -388,24 +393,41 @@ class PlatformOverview:
 
 
 def platform_overview(*, days: int = 30) -> PlatformOverview:
-    """The platform per day from the daily aggregates (past days; today comes with the next beat
-    run), with the verdict mix and resume reads. A flat number of queries."""
-    from django.db.models import Count, Sum
+    """The platform per day from the event log's daily totals (past days; today counted live),
+    with the verdict mix and resume reads. The per-day figures have no user key, so they stay the
+    same when an account is deleted. A flat number of queries."""
     from django.utils import timezone
 
     today = timezone.now().date()
     start = today - timedelta(days=days - 1)
-    rows = {r["day"]: r for r in DailyActivity.objects.filter(day__gte=start).values("day")
-            .annotate(active=Count("user", distinct=True), submissions=Sum("submissions"), solved=Sum("solved"))}
-    per_day = [(d, int(rows.get(d, {}).get("active") or 0), int(rows.get(d, {}).get("submissions") or 0),
-                int(rows.get(d, {}).get("solved") or 0)) for d, _ in fill_days({}, start, today)]
+    events = verb_days(start=start, today=today, verbs=(*PLATFORM_VERBS, *PER_DAY_VERBS))
+    active = active_actors_per_day(start=start, today=today)
+    per_day = [(d, active[d], counts[event_log.SUBMISSION_JUDGED], counts[event_log.CHALLENGE_SOLVED])
+               for d, counts in events]
     accounts = accounts_selectors.staff_overview()
     since = local_midnight(start, timezone.get_current_timezone())
     return PlatformOverview(days, start, accounts["users_total"], accounts["signups_7d"], accounts["users_active_7d"],
                             per_day, challenge_selectors.verdict_mix(since=since),
                             resume_selectors.parse_status_counts(since=since),
-                            verb_days=verb_days(start=start, today=today), community=_app_stats("community",
+                            verb_days=events, community=_app_stats("community",
                             "community_overview"), chat=_app_stats("chat", "chat_overview", since=since))
+
+
+# The platform page's "per day" columns besides active members: submissions and first solves.
+PER_DAY_VERBS = (event_log.SUBMISSION_JUDGED, event_log.CHALLENGE_SOLVED)
+
+
+def active_actors_per_day(*, start: date, today: date) -> dict[date, int]:
+    """Distinct actors of any event per day from `start` to `today` (DailyPlatformActivity for
+    past days, today's events counted live); every day is there. Two queries."""
+    from django.db.models import Count, Q
+
+    actors = dict(DailyPlatformActivity.objects.filter(day__gte=start, day__lt=today).values_list("day", "actors"))
+    live = Event.objects.filter(day=today).aggregate(
+        named=Count("actor", distinct=True), anonymous=Count("anonymous_actor", distinct=True,
+                                                             filter=~Q(anonymous_actor="")))
+    actors[today] = live["named"] + live["anonymous"]
+    return {d: int(actors.get(d, 0)) for d, _ in fill_days({}, start, today)}
 
 
 PLATFORM_VERBS = (event_log.INTERVIEW_COMPLETED, event_log.POST_CREATED, event_log.COMMENT_CREATED,

@@ -16,8 +16,9 @@ from core.exceptions import ValidationFailed
 
 from .engine import TIME_BUCKETS
 from .models import (
+    ChallengeDays,
     DailyActivity,
-    DailyChallengeActivity,
+    DailyTypeActivity,
     ReadinessSnapshot,
     ReadinessTarget,
     WeeklySummary,
@@ -68,11 +69,38 @@ def daily_activity_aggregate(*, day: date, user_ids=None) -> int:
 
 
 def _challenge_days_replace(*, day: date, user_ids, start: datetime, end: datetime) -> None:
-    """The day's per-challenge rows of these users, replaced as a whole (idempotent)."""
-    DailyChallengeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
-    DailyChallengeActivity.objects.bulk_create([
-        DailyChallengeActivity(day=day, **row) for row in challenge_selectors.submission_challenge_day_totals(
-            user_ids=user_ids, start=start, end=end, upper_bounds=[bound for _, bound in TIME_BUCKETS])])
+    """The day's per-type rows of these users, replaced as a whole, and each challenge's last
+    judged / accepted day moved forward to `day` where the day had some (idempotent)."""
+    per_challenge = challenge_selectors.submission_challenge_day_totals(
+        user_ids=user_ids, start=start, end=end, upper_bounds=[bound for _, bound in TIME_BUCKETS])
+    per_type: dict[tuple[int, str], DailyTypeActivity] = {}
+    for row in per_challenge:
+        kind = per_type.setdefault((row["user_id"], row["challenge_type"]), DailyTypeActivity(
+            user_id=row["user_id"], day=day, challenge_type=row["challenge_type"], percent_best=row["percent_best"],
+            percent_worst=row["percent_worst"], solve_buckets=[0] * len(TIME_BUCKETS)))
+        kind.submissions += row["submissions"]
+        kind.accepted += row["accepted"]
+        kind.percent_sum += row["percent_sum"] or 0
+        kind.seconds_sum += row["seconds_sum"] or 0
+        kind.percent_best = max(kind.percent_best, row["percent_best"])
+        kind.percent_worst = min(kind.percent_worst, row["percent_worst"])
+        kind.solve_buckets = [a + b for a, b in zip(kind.solve_buckets, row["solve_buckets"], strict=True)]
+    DailyTypeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
+    DailyTypeActivity.objects.bulk_create(per_type.values())
+    if not per_challenge:
+        return
+    known = {(r.user_id, r.challenge_id): r for r in ChallengeDays.objects.filter(
+        user_id__in={r["user_id"] for r in per_challenge}, challenge_id__in={r["challenge_id"] for r in per_challenge})}
+    rows = []
+    for row in per_challenge:
+        last = known.get((row["user_id"], row["challenge_id"]))
+        judged = max(day, last.last_judged_day) if last else day
+        accepted = [d for d in (last and last.last_accepted_day, day if row["accepted"] else None) if d]
+        rows.append(ChallengeDays(user_id=row["user_id"], challenge_id=row["challenge_id"],
+                                  challenge_type=row["challenge_type"], last_judged_day=judged,
+                                  last_accepted_day=max(accepted) if accepted else None))
+    ChallengeDays.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user", "challenge"],
+                                      update_fields=["challenge_type", "last_judged_day", "last_accepted_day"])
 
 
 def daily_activity_aggregate_recent(*, now: datetime | None = None, days_back: int = 2) -> int:
