@@ -48,6 +48,8 @@ HEATMAP_DAYS = 364  # 52 full weeks, then today
 SERIES_FIELDS = ("submissions", "solved", "xp", "time_spent_seconds")
 # Below this interview-dimensions part (0..1), the plan suggests another mock interview.
 INTERVIEW_PRACTICE_BELOW = 0.75
+# The same for the peer-feedback part: below it, the plan suggests a peer mock interview.
+PEER_PRACTICE_BELOW = 0.75
 
 
 def range_key_valid(value: str | None) -> str:
@@ -329,6 +331,12 @@ def readiness_input(*, user, job, until: datetime | None = None) -> tuple[Readin
             "interview", f"Do an AI mock interview for {family} roles", reverse("interview-start"),
             detail=("Gives the interview-dimensions part its first measurement." if interview.status == NO_DATA
                     else f"Your interview dimensions average {interview.percent}/100: practise the weakest.")))
+    peer = next((p for p in other_parts if p.key == "peer_feedback"), None)
+    if until is None and peer is not None and peer.status != NOT_AVAILABLE and (peer.score or 0) < PEER_PRACTICE_BELOW:
+        candidates.append(PlanItem(
+            "peer", "Book a peer mock interview", reverse("peer-find"),
+            detail=("Gives the peer-feedback part its first measurement." if peer.status == NO_DATA
+                    else f"Your peer feedback averages {peer.percent}/100: ask your next peer what to work on.")))
     data = ReadinessInput(
         job_skills=job_skills, challenge_points=points,
         challenge_evidence={k: tuple(v) for k, v in labels.items()},

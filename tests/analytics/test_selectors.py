@@ -29,8 +29,7 @@ def test_dashboard_numbers(user, days_ago):
     assert sum(c for _, c in board.time_distribution) == 3  # accepted ones
     assert len(board.heatmap) == 365 and sum(c for _, c in board.heatmap) == 6 + 3
     assert any(s.skill_id == "dynamic-programming" for s in board.skills)
-    assert [s["key"] for s in board.sources if not s["available"]] == [
-        "peer_feedback"]
+    assert [s["key"] for s in board.sources if not s["available"]] == []
 
 
 def test_a_new_user_sees_none_not_zero_for_rates(user):
