@@ -88,7 +88,7 @@ def test_doing_a_plan_item_raises_readiness_and_moves_the_plan(user, job, achiev
     parts = {p.key: p for p in before.readiness.parts}
     assert parts["resume_match"].status == "measured"
     assert parts["interview_dimensions"].status == "no_data"
-    assert parts["peer_feedback"].status == "not_available"
+    assert parts["peer_feedback"].status == "no_data"
     # Do the first challenge of the plan.
     from challenges.models import Challenge
     slug = challenge_items[0].url.rstrip("/").rsplit("/", 1)[-1]
