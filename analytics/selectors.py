@@ -162,6 +162,24 @@ TYPE_DAY_FIELDS = ("challenge_type", "submissions", "accepted", "percent_sum", "
                    "seconds_sum", "solve_buckets")
 
 
+def totals_by_type(rows, *, buckets: int) -> dict[str, dict]:
+    """Judged-submission rows (per challenge or per type, of any days) summed per challenge type:
+    {type: {submissions, accepted, percent_sum, percent_best, percent_worst, seconds_sum,
+    solve_buckets}}. The daily aggregation and the dashboard fold the same way."""
+    by_type: dict[str, dict] = {}
+    for row in rows:
+        kind = by_type.setdefault(row["challenge_type"], {
+            "submissions": 0, "accepted": 0, "percent_sum": 0.0, "percent_best": row["percent_best"],
+            "percent_worst": row["percent_worst"], "seconds_sum": 0, "solve_buckets": [0] * buckets})
+        for name in ("submissions", "accepted", "percent_sum", "seconds_sum"):
+            kind[name] += row[name] or 0
+        kind["percent_best"] = max(kind["percent_best"], row["percent_best"])
+        kind["percent_worst"] = min(kind["percent_worst"], row["percent_worst"])
+        counts = [*row["solve_buckets"], *[0] * buckets][:buckets]  # rows made with other buckets still add
+        kind["solve_buckets"] = [a + b for a, b in zip(kind["solve_buckets"], counts, strict=True)]
+    return by_type
+
+
 def submission_stats(*, user, start: date, today: date) -> dict:
     """The user's judged submissions from `start` to now: totals, performance per challenge type
     and accepted solve times by TIME_BUCKETS. Past days are summed from DailyTypeActivity and the
@@ -181,25 +199,14 @@ def submission_stats(*, user, start: date, today: date) -> dict:
         tried.add((challenge_id, kind))
         if accepted_day is not None and accepted_day >= start:
             solved.add((challenge_id, kind))
-    by_type: dict[str, dict] = {}
-    buckets = [0] * len(bounds)
-    for row in rows:
-        kind = by_type.setdefault(row["challenge_type"], {"submissions": 0, "accepted": 0, "percent_sum": 0.0,
-                                                          "best": row["percent_best"], "worst": row["percent_worst"],
-                                                          "seconds_sum": 0})
-        kind["submissions"] += row["submissions"]
-        kind["accepted"] += row["accepted"]
-        kind["percent_sum"] += row["percent_sum"] or 0
-        kind["seconds_sum"] += row["seconds_sum"] or 0
-        kind["best"] = max(kind["best"], row["percent_best"])
-        kind["worst"] = min(kind["worst"], row["percent_worst"])
-        for index, count in enumerate(row["solve_buckets"][:len(buckets)]):
-            buckets[index] += count
+    by_type = totals_by_type(rows, buckets=len(bounds))
+    buckets = [sum(counts) for counts in zip(*(k["solve_buckets"] for k in by_type.values()), strict=True)] \
+        if by_type else [0] * len(bounds)
     submissions = sum(k["submissions"] for k in by_type.values())
     performance = [{"type": name, "submissions": k["submissions"],
                     "completed": sum(1 for _, kind in solved if kind == name),
                     "average_percent": round(k["percent_sum"] / k["submissions"], 1),
-                    "best_percent": round(k["best"], 1), "worst_percent": round(k["worst"], 1),
+                    "best_percent": round(k["percent_best"], 1), "worst_percent": round(k["percent_worst"], 1),
                     "average_seconds": round(k["seconds_sum"] / k["submissions"])}
                    for name, k in sorted(by_type.items()) if k["submissions"]]
     return {"submissions": submissions, "accepted": sum(k["accepted"] for k in by_type.values()),

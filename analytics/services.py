@@ -29,6 +29,7 @@ from .selectors import (
     readiness_target_of,
     readiness_view,
     target_job_get,
+    totals_by_type,
 )
 
 AGGREGATED_FIELDS = ("submissions", "accepted", "solved", "score_sum", "time_spent_seconds", "xp")
@@ -73,20 +74,14 @@ def _challenge_days_replace(*, day: date, user_ids, start: datetime, end: dateti
     judged / accepted day moved forward to `day` where the day had some (idempotent)."""
     per_challenge = challenge_selectors.submission_challenge_day_totals(
         user_ids=user_ids, start=start, end=end, upper_bounds=[bound for _, bound in TIME_BUCKETS])
-    per_type: dict[tuple[int, str], DailyTypeActivity] = {}
+    of_user: dict[int, list[dict]] = {}
     for row in per_challenge:
-        kind = per_type.setdefault((row["user_id"], row["challenge_type"]), DailyTypeActivity(
-            user_id=row["user_id"], day=day, challenge_type=row["challenge_type"], percent_best=row["percent_best"],
-            percent_worst=row["percent_worst"], solve_buckets=[0] * len(TIME_BUCKETS)))
-        kind.submissions += row["submissions"]
-        kind.accepted += row["accepted"]
-        kind.percent_sum += row["percent_sum"] or 0
-        kind.seconds_sum += row["seconds_sum"] or 0
-        kind.percent_best = max(kind.percent_best, row["percent_best"])
-        kind.percent_worst = min(kind.percent_worst, row["percent_worst"])
-        kind.solve_buckets = [a + b for a, b in zip(kind.solve_buckets, row["solve_buckets"], strict=True)]
+        of_user.setdefault(row["user_id"], []).append(row)
+    per_type = [DailyTypeActivity(user_id=user_id, day=day, challenge_type=kind, **sums)
+                for user_id, rows in of_user.items()
+                for kind, sums in totals_by_type(rows, buckets=len(TIME_BUCKETS)).items()]
     DailyTypeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
-    DailyTypeActivity.objects.bulk_create(per_type.values())
+    DailyTypeActivity.objects.bulk_create(per_type)
     if not per_challenge:
         return
     known = {(r.user_id, r.challenge_id): r for r in ChallengeDays.objects.filter(
