@@ -404,6 +404,8 @@ class PlatformOverview:
     # past days, today's events counted live), and the community and chat apps' own stats.
     verb_days: list[tuple[date, dict[str, int]]] = field(default_factory=list)
     community: dict = field(default_factory=dict)
+    # Per challenge difficulty: submissions, acceptance, people who tried and solved, judge wait.
+    difficulties: list[dict] = field(default_factory=list)
     chat: dict = field(default_factory=dict)
 
 
@@ -425,7 +427,8 @@ def platform_overview(*, days: int = 30) -> PlatformOverview:
                             per_day, challenge_selectors.verdict_mix(since=since),
                             resume_selectors.parse_status_counts(since=since),
                             verb_days=events, community=_app_stats("community",
-                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since))
+                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since),
+                            difficulties=challenge_selectors.difficulty_outcomes(since=since))
 
 
 # The platform page's "per day" columns besides active members: submissions and first solves.

@@ -4,14 +4,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import Progress, User, XPEvent
 from core.exceptions import first_or_not_found
 
 from . import scoring
-from .models import Challenge, ChallengeProgress, CodeDraft, Submission, difficulty_rank
+from .models import Challenge, ChallengeProgress, CodeDraft, Difficulty, Submission, difficulty_rank
 
 STATUS_FILTERS = ("solved", "attempted", "new")
 
@@ -293,6 +293,25 @@ def submission_user_ids(*, start: datetime, end: datetime) -> set[int]:
     ids |= set(ChallengeProgress.objects.filter(solved_at__gte=start, solved_at__lt=end)
                .values_list("user_id", flat=True))
     return ids
+
+
+def difficulty_outcomes(*, since: datetime) -> list[dict]:
+    """Judged submissions since `since` per challenge difficulty, easiest first: how many, how many
+    accepted, how many people tried and solved, and the mean wait from submitting to the verdict
+    (the judge's queue and run time, seconds). One query."""
+    from django.db.models import DurationField, ExpressionWrapper
+
+    wait = ExpressionWrapper(F("judged_at") - F("created_at"), output_field=DurationField())
+    rows = (Submission.objects.filter(status="done", created_at__gte=since, judged_at__isnull=False)
+            .values(difficulty=F("challenge__difficulty"))
+            .annotate(submissions=Count("id"), accepted=Count("id", filter=Q(verdict="AC")),
+                      people=Count("user", distinct=True),
+                      solvers=Count("user", distinct=True, filter=Q(verdict="AC")), wait=Avg(wait)))
+    found = [{**row, "acceptance": round(100 * row["accepted"] / row["submissions"]) if row["submissions"] else None,
+              "wait_seconds": None if row["wait"] is None else round(row["wait"].total_seconds(), 1)}
+             for row in rows]
+    order = {value: rank for rank, value in enumerate(Difficulty.values)}
+    return sorted(found, key=lambda row: order.get(row["difficulty"], len(order)))
 
 
 def verdict_mix(*, since: datetime) -> dict[str, int]:

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -91,15 +92,19 @@ def test_the_platform_overview_is_for_staff_only(client, user, make_user, days_a
             if accepted:
                 event_log.event_record(actor=user, verb=event_log.CHALLENGE_SOLVED, at=days_ago(1))
     event_log.event_totals_aggregate(day=days_ago(1).date())
+    from challenges.models import Submission
+    Submission.objects.filter(pk=submission.pk).update(judged_at=days_ago(1) + timedelta(seconds=30))
     client.force_login(user)
     assert client.get("/analytics/platform/").status_code == 404
     staff = make_user(is_staff=True)
     client.force_login(staff)
     from analytics.selectors import platform_overview
-    # 7 of its own, 4 of the event log's totals (per verb and active members, past and today), 5 of
+    # 8 of its own, 4 of the event log's totals (per verb and active members, past and today), 5 of
     # community stats, 2 of chat volume.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         platform_overview(days=30)
     page = client.get("/analytics/platform/").content.decode()
     assert "Platform overview" in page and "<td>WA</td><td>1</td>" in page
+    # Two medium submissions, one accepted, by one person; the rejected one waited 30 s for its verdict.
+    assert "<td>medium</td><td>2</td><td>50%</td><td>1</td><td>1</td><td>15.0 s</td>" in page
     assert f"<td>{days_ago(1).date():%Y-%m-%d}</td><td>1</td><td>2</td><td>1</td>" in page
