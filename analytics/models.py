@@ -30,9 +30,9 @@ class DailyActivity(models.Model):
 class DailyTypeActivity(models.Model):
     """One user's judged submissions to challenges of one type on one of their days, filled by the
     same daily aggregation as DailyActivity. The dashboard's totals, performance by type and time
-    distribution are summed from these rows (plus today's submissions, read live) instead of a
-    year of raw submissions. solve_buckets counts the accepted submissions by
-    analytics.engine.TIME_BUCKETS (after changing those, re-run `manage.py analytics_backfill`).
+    distribution are summed from these rows in SQL (plus today's submissions, read live) instead
+    of a year of raw submissions. The solves_* columns follow analytics.engine.TIME_BUCKETS
+    (SOLVE_BUCKET_FIELDS; change both together, then re-run `manage.py analytics_backfill`).
     Distinct challenges do not add up across days: ChallengeDays holds those."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_type_activity")
@@ -44,7 +44,13 @@ class DailyTypeActivity(models.Model):
     percent_best = models.FloatField(default=0)
     percent_worst = models.FloatField(default=0)
     seconds_sum = models.PositiveBigIntegerField(default=0)
-    solve_buckets = models.JSONField(default=list)
+    # Accepted submissions by how long they took, one column per TIME_BUCKETS bucket (summed in SQL).
+    solves_under_5_min = models.PositiveIntegerField(default=0)
+    solves_5_to_15_min = models.PositiveIntegerField(default=0)
+    solves_15_to_30_min = models.PositiveIntegerField(default=0)
+    solves_30_to_60_min = models.PositiveIntegerField(default=0)
+    solves_1_to_2_h = models.PositiveIntegerField(default=0)
+    solves_over_2_h = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("user", "day", "challenge_type")
@@ -52,6 +58,10 @@ class DailyTypeActivity(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day} {self.challenge_type}"
+
+
+SOLVE_BUCKET_FIELDS = ("solves_under_5_min", "solves_5_to_15_min", "solves_15_to_30_min", "solves_30_to_60_min",
+                       "solves_1_to_2_h", "solves_over_2_h")
 
 
 class ChallengeDays(models.Model):

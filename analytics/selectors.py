@@ -31,6 +31,7 @@ from .engine import (
 )
 from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
 from .models import (
+    SOLVE_BUCKET_FIELDS,
     ChallengeDays,
     DailyActivity,
     DailyPlatformActivity,
@@ -158,10 +159,6 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
         community=community_of(user=user, since=since))
 
 
-TYPE_DAY_FIELDS = ("challenge_type", "submissions", "accepted", "percent_sum", "percent_best", "percent_worst",
-                   "seconds_sum", "solve_buckets")
-
-
 def totals_by_type(rows, *, buckets: int) -> dict[str, dict]:
     """Judged-submission rows (per challenge or per type, of any days) summed per challenge type:
     {type: {submissions, accepted, percent_sum, percent_best, percent_worst, seconds_sum,
@@ -184,14 +181,20 @@ def submission_stats(*, user, start: date, today: date) -> dict:
     """The user's judged submissions from `start` to now: totals, performance per challenge type
     and accepted solve times by TIME_BUCKETS. Past days are summed from DailyTypeActivity and the
     distinct challenges tried and solved come from ChallengeDays; today's submissions are read
-    live. Three queries, whatever the history."""
+    live. Three queries, whatever the history (the past days are summed in SQL)."""
     tzinfo = user.preferences.tzinfo
     bounds = [bound for _, bound in TIME_BUCKETS]
     live = challenge_selectors.submission_challenge_day_totals(
         user_ids=[user.id], start=local_midnight(today, tzinfo),
         end=local_midnight(today + timedelta(days=1), tzinfo), upper_bounds=bounds)
-    rows = [*DailyTypeActivity.objects.filter(user=user, day__gte=start, day__lt=today).values(*TYPE_DAY_FIELDS),
-            *live]
+    from django.db.models import Max, Min, Sum
+
+    past = (DailyTypeActivity.objects.filter(user=user, day__gte=start, day__lt=today).values("challenge_type")
+            .annotate(submissions=Sum("submissions"), accepted=Sum("accepted"), percent_sum=Sum("percent_sum"),
+                      percent_best=Max("percent_best"), percent_worst=Min("percent_worst"),
+                      seconds_sum=Sum("seconds_sum"), **{name: Sum(name) for name in SOLVE_BUCKET_FIELDS})
+            .order_by("challenge_type"))
+    rows = [*({**row, "solve_buckets": [row.pop(name) for name in SOLVE_BUCKET_FIELDS]} for row in past), *live]
     tried = {(r["challenge_id"], r["challenge_type"]) for r in live}
     solved = {(r["challenge_id"], r["challenge_type"]) for r in live if r["accepted"]}
     for challenge_id, kind, accepted_day in (ChallengeDays.objects.filter(user=user, last_judged_day__gte=start)

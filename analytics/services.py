@@ -16,6 +16,7 @@ from core.exceptions import ValidationFailed
 
 from .engine import TIME_BUCKETS
 from .models import (
+    SOLVE_BUCKET_FIELDS,
     ChallengeDays,
     DailyActivity,
     DailyTypeActivity,
@@ -77,7 +78,9 @@ def _challenge_days_replace(*, day: date, user_ids, start: datetime, end: dateti
     of_user: dict[int, list[dict]] = {}
     for row in per_challenge:
         of_user.setdefault(row["user_id"], []).append(row)
-    per_type = [DailyTypeActivity(user_id=user_id, day=day, challenge_type=kind, **sums)
+    per_type = [DailyTypeActivity(user_id=user_id, day=day, challenge_type=kind,
+                                  **{k: v for k, v in sums.items() if k != "solve_buckets"},
+                                  **dict(zip(SOLVE_BUCKET_FIELDS, sums["solve_buckets"], strict=True)))
                 for user_id, rows in of_user.items()
                 for kind, sums in totals_by_type(rows, buckets=len(TIME_BUCKETS)).items()]
     DailyTypeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
