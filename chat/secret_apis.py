@@ -42,11 +42,19 @@ class OwnKeyOutput(PublicKeyOutput):
                 "wrap_iv": key.wrap_iv, "wrap_iterations": key.wrap_iterations}
 
 
+def base64_field(min_bytes: int, max_bytes: int, help_text: str = "") -> serializers.RegexField:
+    """Canonical base64 of min..max bytes, as the schema states it for clients."""
+    return serializers.RegexField(shapes.CANONICAL_BASE64, min_length=shapes.base64_length(min_bytes),
+                                  max_length=shapes.base64_length(max_bytes), help_text=help_text)
+
+
 class KeyPublishInput(StrictJSONTypes, serializers.Serializer):
-    public_key = serializers.CharField(max_length=88)
-    wrapped_private_key = serializers.CharField(max_length=700)
-    wrap_salt = serializers.CharField(max_length=88)
-    wrap_iv = serializers.CharField(max_length=16)
+    public_key = base64_field(shapes.PUBLIC_KEY_BYTES, shapes.PUBLIC_KEY_BYTES,
+                              "Raw uncompressed P-256 point (0x04 || X || Y), on the curve.")
+    wrapped_private_key = base64_field(shapes.WRAPPED_KEY_MIN_BYTES, shapes.WRAPPED_KEY_MAX_BYTES,
+                                       "AES-GCM of the PKCS#8 private key under the PBKDF2 key.")
+    wrap_salt = base64_field(shapes.SALT_MIN_BYTES, shapes.SALT_MAX_BYTES)
+    wrap_iv = base64_field(shapes.IV_BYTES, shapes.IV_BYTES)
     wrap_iterations = serializers.IntegerField(min_value=shapes.PBKDF2_MIN_ITERATIONS,
                                                max_value=shapes.PBKDF2_MAX_ITERATIONS)
 
@@ -95,8 +103,8 @@ class SecretMessageOutput(serializers.Serializer):
 class SecretMessageSendInput(StrictJSONTypes, serializers.Serializer):
     sender_key_id = serializers.IntegerField(min_value=1, help_text="Your current key.")
     recipient_key_id = serializers.IntegerField(min_value=1, help_text="The peer's current key.")
-    iv = serializers.CharField(max_length=16)
-    ciphertext = serializers.CharField(max_length=(shapes.CIPHERTEXT_MAX_BYTES + 2) // 3 * 4)
+    iv = base64_field(shapes.IV_BYTES, shapes.IV_BYTES)
+    ciphertext = base64_field(shapes.GCM_TAG_BYTES, shapes.CIPHERTEXT_MAX_BYTES, "AES-GCM output, tag included.")
 
 
 class SecretTrustInput(StrictJSONTypes, serializers.Serializer):

@@ -22,8 +22,15 @@ SALT_MIN_BYTES, SALT_MAX_BYTES = 16, 64
 PBKDF2_MIN_ITERATIONS, PBKDF2_MAX_ITERATIONS = 600_000, 10_000_000
 # A P-256 PKCS#8 export is 138 bytes (67 without the public key) plus the tag; room for encoders.
 WRAPPED_KEY_MIN_BYTES, WRAPPED_KEY_MAX_BYTES = 64, 512
-# 4,000 characters of text at 4 bytes each, plus the tag.
-CIPHERTEXT_MAX_BYTES = 16_000 + GCM_TAG_BYTES
+# 4,000 characters of text at 4 bytes each plus the tag, rounded up to a multiple of 3 so that
+# every base64 string of the longest length the schema allows decodes to at most this.
+CIPHERTEXT_MAX_BYTES = 16_032
+# Canonical standard base64: whole quads, then padding whose unused bits are zero.
+CANONICAL_BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=|[A-Za-z0-9+/][AQgw]==)?$"
+
+
+def base64_length(byte_count: int) -> int:
+    return (byte_count + 2) // 3 * 4
 
 
 class ShapeError(ValueError):
@@ -39,7 +46,7 @@ def decode_base64(field: str, value: object, *, min_bytes: int, max_bytes: int) 
     if not isinstance(value, str):
         raise ShapeError(field, "Expected a base64 string.")
     # Each 4 characters hold 3 bytes: refuse a huge string before decoding it.
-    if len(value) > (max_bytes + 2) // 3 * 4:
+    if len(value) > base64_length(max_bytes):
         raise ShapeError(field, f"At most {max_bytes} bytes.")
     try:
         raw = base64.b64decode(value, validate=True)
@@ -94,4 +101,4 @@ def check_wrapped_key(*, public_key: object, wrapped_private_key: object, wrap_s
 def check_sealed_message(*, iv: object, ciphertext: object) -> None:
     """A message's IV and ciphertext (which carries the GCM tag, so it is never shorter)."""
     decode_base64("iv", iv, min_bytes=IV_BYTES, max_bytes=IV_BYTES)
-    decode_base64("ciphertext", ciphertext, min_bytes=GCM_TAG_BYTES + 1, max_bytes=CIPHERTEXT_MAX_BYTES)
+    decode_base64("ciphertext", ciphertext, min_bytes=GCM_TAG_BYTES, max_bytes=CIPHERTEXT_MAX_BYTES)

@@ -15,7 +15,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from chat.secret_engine import shapes
 
-from .secret_material import ITERATIONS, b64, open_sealed, public_raw, publishable, safety_number, seal, unwrap
+from .secret_material import (
+    ITERATIONS,
+    b64,
+    open_sealed,
+    public_raw,
+    publishable,
+    safety_number,
+    seal,
+    unwrap,
+)
 
 DRIVER = Path(__file__).resolve().parent / "js" / "secret_crypto_driver.mjs"
 NODE = shutil.which("node")
