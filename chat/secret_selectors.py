@@ -4,7 +4,7 @@ current one of an active user (that is how a secret chat starts)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 from core.exceptions import NotFound
@@ -15,7 +15,7 @@ from .selectors import MAX_ID
 
 def secret_keys_of(*, user) -> list[SecretKey]:
     """All of the user's own keys, current first: the browser unwraps those its passphrase opens."""
-    return list(SecretKey.objects.filter(user_id=user.id).order_by("retired_at", "-id"))
+    return list(SecretKey.objects.filter(user_id=user.id).order_by(F("retired_at").desc(nulls_first=True), "-id"))
 
 
 def secret_key_current(*, user_id: int) -> SecretKey | None:
