@@ -12,6 +12,7 @@ from core.json_input import StrictJSONTypes
 from core.pagination import FeedCursorPagination, paginated_response
 
 from . import secret_selectors, secret_services
+from .apis import UserBriefOutput
 from .secret_engine import shapes
 from .secret_models import SecretMessageKind
 from .secret_selectors import SecretChatView
@@ -59,15 +60,9 @@ class KeyPublishInput(StrictJSONTypes, serializers.Serializer):
                                                max_value=shapes.PBKDF2_MAX_ITERATIONS)
 
 
-class SecretUserOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    name = serializers.CharField()
-
-
 class SecretChatOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    peer = SecretUserOutput()
+    peer = UserBriefOutput()
     peer_key = PublicKeyOutput(allow_null=True, help_text="The peer's current key: seal messages for it.")
     trusted_key_id = serializers.IntegerField(allow_null=True, help_text="The peer key you last compared.")
     key_changed = serializers.BooleanField(help_text="The peer's key is not the one you compared: warn.")
@@ -89,7 +84,7 @@ class SecretMessageOutput(serializers.Serializer):
     chat_id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=SecretMessageKind.choices,
                                    help_text="key_changed: a notice that the sender published a new key.")
-    sender = SecretUserOutput(allow_null=True)
+    sender = UserBriefOutput(allow_null=True)
     sender_key = PublicKeyOutput(allow_null=True)
     recipient_key = PublicKeyOutput(allow_null=True, help_text="Sealed: the key it was sealed for.")
     iv = serializers.CharField(help_text="Base64, 12 bytes ('' on notices).")

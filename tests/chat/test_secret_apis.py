@@ -10,14 +10,9 @@ from chat import secret_services
 from chat.secret_models import SecretMessage
 
 from .secret_material import b64, publishable
+from .test_apis import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def publish(user) -> dict:
