@@ -54,6 +54,10 @@ def chat_get_for_user(*, user, chat_id) -> tuple[Chat, Membership]:
     return membership.chat, membership
 
 
+def chat_kind(*, chat_id: int) -> str | None:
+    return Chat.objects.filter(id=chat_id).values_list("kind", flat=True).first()
+
+
 def public_channel_get(*, chat_id) -> Chat:
     if not _valid_id(chat_id):
         raise NotFound("No such chat.")
