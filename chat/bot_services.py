@@ -331,6 +331,9 @@ def _webhook_attempt_record(*, delivery_id: int, outcome, refusal: str) -> Webho
         delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
         if outcome.succeeded:
             delivery.status, delivery.next_attempt_at = WebhookDeliveryStatus.SUCCEEDED, None
+            # The receiver took it: the update is confirmed, as getUpdates' offset confirms one,
+            # so going back to getUpdates does not hand it out again.
+            BotUpdate.objects.filter(bot_id=delivery.bot_id, update_id=delivery.update_id).delete()
         elif delivery.attempts >= _setting("WEBHOOK_MAX_ATTEMPTS", 5):
             delivery.status, delivery.next_attempt_at = WebhookDeliveryStatus.FAILED, None
         else:

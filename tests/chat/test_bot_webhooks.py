@@ -206,3 +206,18 @@ def test_the_delivery_log_and_bot_list_read_in_fixed_queries(alice, bob, quiz, a
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api_client.get(f"/api/v1/bots/{bot.id}/deliveries/").json()["results"]) == 12
         assert len(api_client.get("/api/v1/bots/").json()) == 13
+
+
+def test_updates_delivered_by_the_webhook_are_not_handed_out_again_by_get_updates(
+        bob, quiz, receiver, allow_loopback, django_capture_on_commit_callbacks):
+    """As on Telegram, a delivery the receiver accepted confirms its update: a bot that goes back
+    from its webhook to getUpdates gets only what its webhook did not take, not every message again."""
+    bot, token = quiz
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/ok"})
+    chat, _ = message_to_bot(bob, bot, "delivered", django_capture_on_commit_callbacks)
+    assert WebhookDelivery.objects.get(bot=bot).status == "succeeded"
+    services.message_send(sender=bob, chat=chat, body="still pending")  # its task waits for a commit
+    bot_post(token, "deleteWebhook")
+    updates = bot_post(token, "getUpdates").json()
+    assert [u["message"]["text"] for u in updates] == ["still pending"]
+    assert len(receiver.requests) == 1
