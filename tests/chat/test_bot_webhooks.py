@@ -221,3 +221,18 @@ def test_updates_delivered_by_the_webhook_are_not_handed_out_again_by_get_update
     updates = bot_post(token, "getUpdates").json()
     assert [u["message"]["text"] for u in updates] == ["still pending"]
     assert len(receiver.requests) == 1
+
+
+def test_pending_deliveries_follow_the_webhook_to_its_new_url(bob, quiz, receiver, allow_loopback):
+    """Moved to a new receiver while the old one was down: what was waiting goes to the new one,
+    never again to the address the owner left."""
+    bot, token = quiz
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/fail"})
+    chat = services.chat_private_open(user=bob, other=bot.user)
+    services.message_send(sender=bob, chat=chat, body="hi")  # its task waits for a commit
+    delivery = WebhookDelivery.objects.get(bot=bot)
+    bot_services.webhook_delivery_attempt(delivery_id=delivery.id)
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/ok"})
+    delivery = bot_services.webhook_delivery_attempt(delivery_id=delivery.id)
+    assert [r["path"] for r in receiver.requests] == ["/fail", "/ok"]
+    assert (delivery.status, delivery.url) == ("succeeded", receiver.base_url + "/ok")
