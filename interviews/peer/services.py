@@ -50,7 +50,7 @@ from .models import (
     WouldHire,
 )
 
-NOTIFICATION_TYPE = "social"  # peer interviews arrive the way the user chose for social notifications
+NOTIFICATION_TYPE = "peer"  # bookings, reminders and feedback: their own row in the preferences
 MAX_ONE_OFF_AHEAD = timedelta(days=90)
 
 

@@ -154,7 +154,7 @@ def test_booking_costs_points_notifies_both_and_attaches_the_invite(user, other_
     assert_ledger_consistent(user)
     assert Notification.objects.filter(user__in=[user, other_user], data__peer_booking=booking.id).count() == 2
     invites = [a for m in mail.outbox for a in m.attachments if a[0] == "invite.ics"]
-    assert len(invites) == 2  # social e-mails are on by default
+    assert len(invites) == 2  # peer-interview e-mails are on by default
     event = Calendar.from_ical(invites[0][1]).walk("VEVENT")[0]
     assert str(event["UID"]) == f"peer-booking-{booking.id}@127.0.0.1" and int(event["SEQUENCE"]) == 0
 
@@ -390,17 +390,22 @@ def test_reminders_go_out_once_even_when_the_task_runs_twice(user, other_user):
     assert Notification.objects.filter(data__reminder="reminder_soon_sent_at").count() == 2
 
 
-def test_reminders_follow_the_notification_preferences(user, other_user):
+def test_reminders_follow_the_peer_notification_preferences(user, other_user):
     prefs = user.preferences
-    prefs.inapp_social = False
-    prefs.email_social = False
+    prefs.inapp_peer = False
+    prefs.email_peer = False
     prefs.save()
+    # Turning off social notifications (followers, community) leaves peer interviews on.
+    other_prefs = other_user.preferences
+    other_prefs.inapp_social = False
+    other_prefs.email_social = False
+    other_prefs.save()
     booking = services.booking_create(user=user, slot_id=offer(other_user, hours_ahead=100).id, topic="algorithms")
     shift(booking, starts_in=timedelta(minutes=10))
     mail.outbox.clear()
     services.reminders_send()
     assert not Notification.objects.filter(user=user, data__reminder="reminder_soon_sent_at").exists()
-    assert Notification.objects.filter(user=other_user, data__reminder="reminder_soon_sent_at").exists()
+    assert Notification.objects.filter(user=other_user, data__reminder="reminder_soon_sent_at", type="peer").exists()
 
 
 def test_day_reminder_is_skipped_for_a_booking_made_within_the_day(user, other_user):
