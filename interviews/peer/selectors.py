@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 
-from ..engine.peer_schedule import LANGUAGE_KEYS, TOPIC_KEYS, mask_of
+from ..engine.peer_schedule import LANGUAGE_KEYS, PEER_LANGUAGES, PEER_LEVELS, PEER_TOPICS, TOPIC_KEYS, mask_of
 from .models import (
     BookingStatus,
     PeerBlock,
@@ -157,6 +157,13 @@ def booking_status_event(booking: PeerBooking, *, now: datetime | None = None) -
 
 # --- shapes shared by the pages and the API ----------------------------------------------------
 
+TOPIC_LABELS, LEVEL_LABELS, LANGUAGE_LABELS = dict(PEER_TOPICS), dict(PEER_LEVELS), dict(PEER_LANGUAGES)
+
+
+def _labelled(keys: list[str], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, label) pairs: the pages show the label and post the key."""
+    return [(key, labels.get(key, key)) for key in keys]
+
 
 def slot_data(slot: PeerSlot) -> dict:
     """What others may see of a slot: its time, what it offers and who offers it. Nothing else
@@ -165,7 +172,10 @@ def slot_data(slot: PeerSlot) -> dict:
 
     return {"id": slot.id, "starts_at": slot.starts_at, "ends_at": slot.ends_at, "level": slot.level,
             "topics": keys_of(slot.topic_mask, TOPIC_KEYS), "languages": keys_of(slot.language_mask, LANGUAGE_KEYS),
-            "interviewer": slot.owner.display_name, "interviewer_username": slot.owner.username}
+            "interviewer": slot.owner.display_name, "interviewer_username": slot.owner.username,
+            "level_label": LEVEL_LABELS.get(slot.level, slot.level),
+            "topic_options": _labelled(keys_of(slot.topic_mask, TOPIC_KEYS), TOPIC_LABELS),
+            "language_options": _labelled(keys_of(slot.language_mask, LANGUAGE_KEYS), LANGUAGE_LABELS)}
 
 
 def own_slot_data(slot: PeerSlot) -> dict:
@@ -177,7 +187,9 @@ def weekly_data(weekly: WeeklyAvailability) -> dict:
 
     return {"id": weekly.id, "weekday": weekly.weekday, "start_time": weekly.start_time.strftime("%H:%M"),
             "minutes": weekly.minutes, "timezone": weekly.timezone, "level": weekly.level,
-            "topics": keys_of(weekly.topic_mask, TOPIC_KEYS), "languages": keys_of(weekly.language_mask, LANGUAGE_KEYS)}
+            "topics": keys_of(weekly.topic_mask, TOPIC_KEYS), "languages": keys_of(weekly.language_mask, LANGUAGE_KEYS),
+            "level_label": LEVEL_LABELS.get(weekly.level, weekly.level),
+            "topic_options": _labelled(keys_of(weekly.topic_mask, TOPIC_KEYS), TOPIC_LABELS)}
 
 
 def booking_data(booking: PeerBooking, *, user) -> dict:
@@ -187,6 +199,8 @@ def booking_data(booking: PeerBooking, *, user) -> dict:
     return {"id": booking.id, "status": booking.status, "live_status": live,
             "live_label": LIVE_STATUS_LABELS[live], "role": booking.role_of(user), "peer": other.display_name,
             "peer_username": other.username, "topic": booking.topic, "language": booking.language,
+            "topic_label": TOPIC_LABELS.get(booking.topic, booking.topic),
+            "language_label": LANGUAGE_LABELS.get(booking.language, booking.language),
             "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
             "late_cancel": booking.late_cancel,
             "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
@@ -200,4 +214,5 @@ def feedback_data(feedback: PeerFeedback) -> dict:
             "communication": feedback.communication, "code_quality": feedback.code_quality,
             "hints_needed": feedback.hints_needed, "would_hire": feedback.would_hire, "rating": feedback.rating,
             "comments": feedback.comments, "created_at": feedback.created_at,
-            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic}
+            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic,
+            "topic_label": TOPIC_LABELS.get(feedback.booking.topic, feedback.booking.topic)}
