@@ -80,6 +80,11 @@ def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
+def half_time(starts_at: datetime, ends_at: datetime) -> datetime:
+    """When a peer interview's roles swap on their own: each person interviews for half of it."""
+    return starts_at + (ends_at - starts_at) / 2
+
+
 def weekly_occurrences(*, weekday: int, start: time, minutes: int, tz_name: str,
                        window_start: datetime, window_end: datetime) -> list[tuple[datetime, datetime]]:
     """Start and end (UTC) of every occurrence of a weekly slot (`weekday` 0 = Monday, `start`

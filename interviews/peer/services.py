@@ -20,6 +20,7 @@ from ..engine.peer_schedule import (
     ScheduleError,
     cancellation_outcome,
     check_minutes,
+    half_time,
     keys_of,
     local_to_utc,
     mask_of,
@@ -119,11 +120,20 @@ def points_record(*, user_id: int, amount: int, reason: str, source_type: str = 
                                       source_id=source_id, note=note[:200], balance_after=account.balance)
 
 
+@transaction.atomic
 def points_adjust(*, staff, user, amount: int, note: str) -> PointsEntry | None:
-    """A staff adjustment; it needs a reason, and cannot take a balance below zero either."""
+    """A staff adjustment; it needs a reason, and cannot take a balance below zero either. It is
+    audited (who, whose balance, from what to what, why) when it commits."""
+    from core.audit import audit_record
+
     if not note.strip():
         raise ValidationFailed("Say why the points are adjusted.", code="note_required")
-    return points_record(user_id=user.id, amount=amount, reason=PointsReason.ADJUSTMENT, note=f"{staff}: {note}")
+    entry = points_record(user_id=user.id, amount=amount, reason=PointsReason.ADJUSTMENT, note=f"{staff}: {note}")
+    if entry is not None:
+        audit_record(action="peer.points_adjusted", actor=staff, subject=user, target=entry, target_label=str(user),
+                     changes={"balance": [entry.balance_after - entry.amount, entry.balance_after],
+                              "reason": [None, note.strip()[:200]]})
+    return entry
 
 
 # --- availability -----------------------------------------------------------------------------
@@ -578,6 +588,23 @@ def rooms_open_due(*, now: datetime | None = None) -> int:
                 _open_room_locked(booking)
                 opened += 1
     return opened
+
+
+def rooms_swap_due(*, now: datetime | None = None) -> int:
+    """Swap the roles of the interviews in progress that reached half time (Celery beat): each
+    room once (collaboration's scheduled swap does nothing to a room that already swapped, early
+    by its interviewer or by an earlier run). Both people are told live by the room."""
+    from collaboration.models import RoomStatus
+    from collaboration.services import room_roles_swap_scheduled
+
+    now = now or timezone.now()
+    live = PeerBooking.objects.filter(status=BookingStatus.IN_PROGRESS, room__status=RoomStatus.OPEN,
+                                      room__role_swaps=0, starts_at__lte=now, ends_at__gt=now)
+    swapped = 0
+    for room_id, starts_at, ends_at in live.values_list("room_id", "starts_at", "ends_at"):
+        if now >= half_time(starts_at, ends_at) and room_roles_swap_scheduled(room_id=room_id, after_swaps=0):
+            swapped += 1
+    return swapped
 
 
 def _complete_locked(booking: PeerBooking) -> PeerBooking:

@@ -194,15 +194,30 @@ def test_a_stale_seat_cannot_swap_twice(room, interviewer_seat, candidate):
     assert Participant.objects.get(id=candidate.id).role == Role.INTERVIEWER
 
 
-def test_the_owners_notes_stay_theirs_after_a_swap(room, interviewer_seat, candidate):
+def test_each_interviewer_keeps_their_own_notes_across_a_swap(room, interviewer_seat, candidate):
     services.notes_save(room=room, by=interviewer_seat, text="Struggled with recursion")
     services.room_roles_swap(room=room, by=interviewer_seat)
     new_interviewer = Participant.objects.get(id=candidate.id)
     state = selectors.room_state(room_id=room.id, participant=new_interviewer)
-    assert "notes" not in state and state["panel"]["turn"] == 2
-    with pytest.raises(Forbidden):
-        services.notes_save(room=room, by=new_interviewer, text="overwrite")
-    assert selectors.room_summary(room=room, participant=new_interviewer)["notes"] is None
+    assert state["notes"] == "" and state["panel"]["turn"] == 2  # their own, empty: never the other's
+    services.notes_save(room=room, by=new_interviewer, text="Clear on trade-offs")
+    old = Participant.objects.get(id=interviewer_seat.id)
+    with pytest.raises(Forbidden):  # now the candidate: no notes while interviewed
+        services.notes_save(room=room, by=old, text="overwrite")
+    assert "notes" not in selectors.room_state(room_id=room.id, participant=old)
+    assert selectors.room_summary(room=room, participant=new_interviewer)["notes"] == "Clear on trade-offs"
+    assert selectors.room_summary(room=room, participant=old)["notes"] == "Struggled with recursion"
+
+
+def test_a_swap_is_audited(room, interviewer_seat, candidate, django_capture_on_commit_callbacks):
+    from core.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_roles_swap(room=room, by=interviewer_seat)
+    event = AuditEvent.objects.get(action="rooms.roles_swapped")
+    assert event.actor_id == interviewer_seat.user_id and event.target_id == str(room.id)
+    assert event.changes["turn"] == [1, 2]
+    assert event.changes["interviewer"] == [interviewer_seat.display_name, candidate.display_name]
 
 
 def test_the_pickers_search_is_one_query(bank, django_assert_num_queries):
