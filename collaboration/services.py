@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -523,7 +524,7 @@ def _swap_locked(room: Room, interviewer: Participant, candidate: Participant, *
     publish_on_commit(room_doc_group(room.id), {"type": "room.roles", "roles": roles})
     _publish_to(by, {"type": "panel.closed", "turn": turn})
     _publish_to(candidate, {"type": "panel.state", "panel": interviewer_panel(room=room, participant=candidate),
-                            "sections_url": f"/rooms/{room.id}/interviewer-sections/"})
+                            "sections_url": reverse("room-interviewer-sections", args=[room.id])})
     return room
 
 

@@ -155,6 +155,39 @@ async def test_swap_is_pushed_to_both_and_moves_the_panel(room, interviewer_seat
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
+async def test_the_half_time_swap_is_pushed_live_once(room, interviewer_seat, candidate, bank):
+    a, _, _ = await events(room, interviewer_seat)
+    b, _, heard_b = await events(room, candidate)
+    swap = database_sync_to_async(services.room_roles_swap_scheduled)
+    assert await swap(room_id=room.id, after_swaps=0) is True
+    for ws in (a, b):
+        swapped = await next_of(ws, "room.roles", raw=heard_b if ws is b else None)
+        assert swapped["automatic"] is True and swapped["turn"] == 2
+    state = await next_of(b, "panel.state", raw=heard_b)
+    assert state["panel"]["turn"] == 2 and state["sections_url"] == f"/rooms/{room.id}/interviewer-sections/"
+    assert (await next_of(a, "panel.closed"))["turn"] == 2
+    assert await swap(room_id=room.id, after_swaps=0) is False  # a second run: nothing
+    assert await a.receive_nothing(timeout=0.3)
+    await a.disconnect()
+    await b.disconnect()
+
+
+def test_the_interviewer_sections_go_to_whoever_interviews_now(client, room, interviewer_seat, candidate):
+    client.force_login(candidate.user)
+    url = f"/rooms/{room.id}/interviewer-sections/"
+    assert client.get(url).status_code == 404  # the candidate: nothing of the interviewer's
+    services.notes_save(room=room, by=interviewer_seat, text="Needs hints on recursion")
+    services.room_roles_swap(room=room, by=interviewer_seat)
+    sections = client.get(url)
+    assert sections.status_code == 200
+    assert b"/join/?t=" in sections.content and b"data-attach-form" in sections.content
+    assert b"Needs hints on recursion" not in sections.content  # the other's notes are about them
+    client.force_login(interviewer_seat.user)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
 async def test_guests_and_observers_cannot_swap(room, interviewer_seat, make_user):
     guest = await database_sync_to_async(services.room_join)(
         room=room, token=services.invite_token(room=room, role="candidate"), guest_name="Ada")
