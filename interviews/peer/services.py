@@ -20,6 +20,7 @@ from ..engine.peer_schedule import (
     ScheduleError,
     cancellation_outcome,
     check_minutes,
+    feedback_half_over,
     half_time,
     keys_of,
     local_to_utc,
@@ -662,9 +663,11 @@ def feedback_is_good(*, comments: str) -> bool:
 @transaction.atomic
 def feedback_submit(*, user, booking_id: int, problem_solving: int, communication: int, code_quality: int,
                     hints_needed: str, would_hire: str, rating: int, comments: str = "") -> PeerFeedback:
-    """`user` gives feedback on the other participant (whom they interviewed in their half), once
-    per booking, from the interview's start until it is revealed anyway (PEER_FEEDBACK_REVEAL_AFTER
-    after the end), and only for an interview that took place (in progress or completed).
+    """`user` gives feedback on the half they interviewed the other participant in (the
+    booking's interviewer the first half, the interviewee the second, after the role swap):
+    once per half, from the end of that half (selectors.feedback_half_is_over) until it is
+    revealed anyway (PEER_FEEDBACK_REVEAL_AFTER after the end), and only for an interview that
+    took place (in progress or completed).
     Someone else's booking is a 404. Good feedback (feedback_is_good) earns the author
     PEER_FEEDBACK_REWARD points, one ledger entry per feedback. The receiver is notified on
     commit without the content: they read it once both have written (or at the deadline)."""
@@ -674,6 +677,10 @@ def feedback_submit(*, user, booking_id: int, problem_solving: int, communicatio
         raise Conflict("Feedback opens once the interview has taken place.", code="feedback_not_open")
     if now > booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER:
         raise Conflict("Feedback for this interview has closed.", code="feedback_closed")
+    half = selectors.feedback_half_of(booking, user)
+    if not selectors.feedback_half_is_over(booking, half, now=now):
+        raise Conflict("You rate your half once it is over: after the role swap for the first half, at the end "
+                       "for the second.", code="half_not_over")
     scores = {"problem_solving": problem_solving, "communication": communication, "code_quality": code_quality,
               "rating": rating}
     bad = [name for name, value in scores.items() if not isinstance(value, int) or not 1 <= value <= 5]
@@ -685,10 +692,11 @@ def feedback_submit(*, user, booking_id: int, problem_solving: int, communicatio
         raise ValidationFailed(f"Would hire: one of {', '.join(WouldHire.values)}.", code="invalid_would_hire")
     if len(comments) > 4000:
         raise ValidationFailed("Keep the comments under 4,000 characters.", code="comments_too_long")
-    if PeerFeedback.objects.filter(booking=booking, author=user).exists():
+    if PeerFeedback.objects.filter(booking=booking, half=half).exists():
         raise Conflict("You have already given feedback for this interview.", code="feedback_exists")
     receiver = booking.other_of(user)
-    feedback = PeerFeedback.objects.create(booking=booking, author=user, receiver=receiver, hints_needed=hints_needed,
+    feedback = PeerFeedback.objects.create(booking=booking, half=half, author=user, receiver=receiver,
+                                           hints_needed=hints_needed,
                                            would_hire=would_hire, comments=comments.strip(), **scores)
     if feedback_is_good(comments=feedback.comments):
         points_record(user_id=user.id, amount=settings.PEER_FEEDBACK_REWARD, reason=PointsReason.GOOD_FEEDBACK,
