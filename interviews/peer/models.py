@@ -230,6 +230,26 @@ class PeerReport(BaseModel):
         return f"report {self.id}: {self.reporter_id} about {self.reported_id}"
 
 
+class PeerSuspension(BaseModel):
+    """A moderator's suspension of a user from peer interviews: while it is in force (not lifted)
+    they cannot book or be matched, and nobody sees their slots. Lifting keeps the row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_suspensions")
+    reason = models.CharField(max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    lift_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta(BaseModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["user"], condition=Q(lifted_at__isnull=True),
+                                               name="peer_suspension_one_in_force")]
+
+    def __str__(self):
+        return f"peer suspension of {self.user_id}" + (" (lifted)" if self.lifted_at else "")
+
+
 class WouldHire(models.TextChoices):
     STRONG_YES = "strong_yes", "Strong yes"
     YES = "yes", "Yes"

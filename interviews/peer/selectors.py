@@ -25,6 +25,7 @@ from .models import (
     PeerBooking,
     PeerFeedback,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     SlotStatus,
@@ -40,6 +41,7 @@ def slots_matching(*, user, topic: str = "", level: str = "", language: str = ""
     now = after or timezone.now()
     slots = (PeerSlot.objects.filter(status=SlotStatus.OPEN, starts_at__gt=now)
              .exclude(owner=user)
+             .exclude(owner__in=suspended_users())
              .exclude(owner__in=PeerBlock.objects.filter(blocker=user).values("blocked"))
              .exclude(owner__in=PeerBlock.objects.filter(blocked=user).values("blocker")))
     if level:
@@ -56,10 +58,20 @@ def slots_matching(*, user, topic: str = "", level: str = "", language: str = ""
 def slot_get_bookable(*, user, slot_id: int) -> PeerSlot:
     """A slot `user` may try to book: anyone's but a blocked peer's (their own and taken ones
     too, so that the service can say why not). A blocked peer's slot answers 404."""
-    slot = PeerSlot.objects.filter(id=slot_id).exclude(status=SlotStatus.WITHDRAWN).select_related("owner").first()
+    slot = (PeerSlot.objects.filter(id=slot_id).exclude(status=SlotStatus.WITHDRAWN)
+            .exclude(owner__in=suspended_users()).select_related("owner").first())
     if slot is None or users_blocked_either_way(user.id, slot.owner_id):
         raise NotFound("No such slot.")
     return slot
+
+
+def suspended_users() -> QuerySet:
+    """Ids of users suspended from peer interviews now (a subquery: nobody sees their slots)."""
+    return PeerSuspension.objects.filter(lifted_at__isnull=True).values("user")
+
+
+def peer_suspension_in_force(*, user) -> PeerSuspension | None:
+    return PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
 
 
 def users_blocked_either_way(first_id: int, second_id: int) -> bool:

@@ -43,6 +43,7 @@ from .models import (
     PeerFeedback,
     PeerReport,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     PointsReason,
@@ -353,6 +354,9 @@ def _local(moment: datetime, person) -> str:
 
 
 def _check_may_book(user) -> None:
+    if selectors.peer_suspension_in_force(user=user):
+        raise Forbidden("A moderator has suspended you from peer interviews, so you cannot book for now.",
+                        code="peer_suspended")
     standing = selectors.peer_standing(user=user)
     if standing["booking_limited"]:
         raise Forbidden(f"You missed {standing['no_shows']} interviews in the last "
@@ -407,6 +411,7 @@ def booking_auto_match(*, user, topic: str, level: str = "", language: str = "")
 
     if topic not in TOPIC_KEYS:
         raise ValidationFailed(f"Choose a topic: {', '.join(TOPIC_KEYS)}.", code="invalid_topic")
+    _check_may_book(user)
     candidates = list(selectors.slots_matching(user=user, topic=topic, language=language, limit=100))
     wanted_language = mask_of([language], LANGUAGE_KEYS, what="language") if language else 0
     ranked = rank_for_match([SlotCandidate(s.id, s.starts_at, s.level, s.language_mask) for s in candidates],
@@ -793,3 +798,68 @@ def peer_report_resolve(*, moderator, report: PeerReport, status: str, resolutio
     report.resolution = resolution[:500]
     report.save(update_fields=["status", "resolved_by", "resolution", "updated_at"])
     return report
+
+
+def _require_moderator(user) -> None:
+    from core.roles import MODERATOR, user_has_role
+
+    if not (user and user.is_authenticated and user_has_role(user, MODERATOR)):
+        raise Forbidden("Only moderators can do that.", code="not_moderator")
+
+
+def _moderation_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed("Say why (the user and the audit log see it).", code="reason_required",
+                               details={"reason": ["Required."]})
+    return reason[:500]
+
+
+@transaction.atomic
+def peer_suspend(*, moderator, user, reason: str) -> PeerSuspension:
+    """Suspend `user` from peer interviews until a moderator lifts it: they cannot book or be
+    matched, and their open slots are hidden from everyone (bookings already made stay; cancel
+    them through the admin if needed). Needs a reason; audited; the user is told. Suspending
+    someone already suspended returns the suspension in force."""
+    from accounts.models import NotificationType
+    from accounts.services import notification_send
+    from core.audit import audit_record
+
+    _require_moderator(moderator)
+    reason = _moderation_reason(reason)
+    if user.id == moderator.id:
+        raise Conflict("You cannot suspend yourself.", code="self_suspend")
+    _lock_owner(user.id)  # serialises with the user's own bookings and offers
+    current = PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
+    if current:
+        return current
+    suspension = PeerSuspension.objects.create(user=user, reason=reason, by=moderator)
+    audit_record(action="peer.user_suspended", actor=moderator, subject=user, target=user,
+                 changes={"peer_suspended": [False, True], "reason": [None, reason]})
+    transaction.on_commit(lambda: notification_send(
+        user=user, type=NotificationType.SYSTEM, title="You are suspended from peer mock interviews",
+        body=f"Reason: {reason}"), robust=True)
+    return suspension
+
+
+@transaction.atomic
+def peer_unsuspend(*, moderator, user, reason: str) -> PeerSuspension | None:
+    """Lift `user`'s suspension from peer interviews (None when there was none); audited."""
+    from accounts.models import NotificationType
+    from accounts.services import notification_send
+    from core.audit import audit_record
+
+    _require_moderator(moderator)
+    reason = _moderation_reason(reason)
+    _lock_owner(user.id)
+    suspension = PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
+    if suspension is None:
+        return None
+    suspension.lifted_at, suspension.lifted_by, suspension.lift_reason = timezone.now(), moderator, reason
+    suspension.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
+    audit_record(action="peer.user_unsuspended", actor=moderator, subject=user, target=user,
+                 changes={"peer_suspended": [True, False], "reason": [None, reason]})
+    transaction.on_commit(lambda: notification_send(
+        user=user, type=NotificationType.SYSTEM, title="Your peer-interview suspension was lifted",
+        body=f"Reason: {reason}"), robust=True)
+    return suspension
