@@ -118,8 +118,22 @@ def points_record(*, user_id: int, amount: int, reason: str, source_type: str = 
                                  details={"balance": account.balance, "needed": -amount})
     account.balance += amount
     account.save(update_fields=["balance", "updated_at"])
-    return PointsEntry.objects.create(user_id=user_id, amount=amount, reason=reason, source_type=source_type,
-                                      source_id=source_id, note=note[:200], balance_after=account.balance)
+    entry = PointsEntry.objects.create(user_id=user_id, amount=amount, reason=reason, source_type=source_type,
+                                       source_id=source_id, note=note[:200], balance_after=account.balance)
+    _publish_balance(user_id)
+    return entry
+
+
+def _publish_balance(user_id: int) -> None:
+    """After commit, push the balance to the user's sockets (every tab's navigation shows it),
+    read from the stored account then (several entries in one transaction all show the final one)."""
+    from core.realtime import publish_on_commit, user_group
+
+    def event() -> dict:
+        balance = PointsAccount.objects.filter(user_id=user_id).values_list("balance", flat=True).first()
+        return {"type": "peer_points.balance", "balance": balance or 0}
+
+    publish_on_commit(user_group(user_id), event)
 
 
 @transaction.atomic
