@@ -20,7 +20,6 @@ from ..engine.peer_schedule import (
     ScheduleError,
     cancellation_outcome,
     check_minutes,
-    feedback_half_over,
     half_time,
     keys_of,
     local_to_utc,

@@ -2,6 +2,8 @@
 bookings, and one booking (with its room, invite and actions). GET never writes: opening the
 room is a POST from the booking page."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -52,7 +54,7 @@ def availability(request):
         "balance": selectors.points_balance(user=request.user)})
 
 
-WITHDRAWALS = {
+WITHDRAWALS: dict[str, tuple[Callable[..., object], str, str]] = {
     "slot": (services.slot_withdraw, "slot_id", "Slot withdrawn."),
     "weekly": (services.weekly_withdraw, "weekly_id", "Weekly slot stopped."),
 }
