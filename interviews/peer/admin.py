@@ -55,9 +55,10 @@ class PointsAccountAdmin(AppendOnlyAdmin):
                     self.message_user(request, f"{account.user}: {error.message}", messages.ERROR)
             self.message_user(request, "Points adjusted.", messages.SUCCESS)
             return redirect(request.get_full_path())
-        return render(request, "interviews/peer/admin_adjust.html",
-                      {"form": form, "accounts": queryset, "opts": self.model._meta,
-                       "action": "adjust_points", **self.admin_site.each_context(request)})
+        return render(request, "interviews/peer/admin_reason.html",
+                      {"form": form, "rows": queryset.select_related("user"), "title": "Adjust points",
+                       "button": "Adjust", "opts": self.model._meta, "action": "adjust_points",
+                       **self.admin_site.each_context(request)})
 
 
 class ReasonForm(forms.Form):

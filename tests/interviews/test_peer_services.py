@@ -506,6 +506,8 @@ def test_staff_adjust_points_in_the_admin(client, user, make_user):
     staff.save()
     services.points_ensure(user=user)
     client.force_login(staff)
+    asked = client.post("/admin/interviews/pointsaccount/", {"action": "adjust_points", "_selected_action": [user.id]})
+    assert asked.status_code == 200 and b"Adjust points" in asked.content and f"{user.id}: 20 points".encode() in asked.content
     response = client.post("/admin/interviews/pointsaccount/", {
         "action": "adjust_points", "_selected_action": [user.id], "apply": "1", "amount": 7, "note": "event prize"})
     assert response.status_code == 302
