@@ -226,3 +226,42 @@ def test_the_offline_engine_never_streams(settings):
     pieces = []
     assert ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append).engine == OFFLINE
     assert pieces == []
+
+
+class ModelIgnoringStream(FakeModel):
+    """An endpoint that ignores `stream=True` and answers one `chat.completion` JSON body."""
+
+    def stream(self, mode, body):
+        self.answer(mode)
+
+
+@pytest.fixture
+def stream_ignoring_server(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ModelIgnoringStream)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.AI_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings.AI_API_KEY = "test-key"
+    settings.AI_MODEL = "fake-1"
+    settings.AI_TIMEOUT_SECONDS = 1.0
+    settings.AI_MAX_RETRIES = 0
+    ModelIgnoringStream.requests, ModelIgnoringStream.mode = [], "ok"
+    yield ModelIgnoringStream
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_that_ignores_stream_is_read_as_one_answer(stream_ignoring_server):
+    pieces = []
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append)
+    assert stream_ignoring_server.requests[0][1]["stream"] is True
+    assert result.engine == OPENAI and not result.fell_back
+    assert result.data == {"score": 87, "reasons": ["strong match"]} and result.model == "fake-1"
+    assert pieces == [json.dumps({"score": 87, "reasons": ["strong match"]})]  # the page sees it whole
+
+
+@pytest.mark.parametrize(("mode", "reason"), [("malformed", "not JSON"), ("schema", "did not match the schema")])
+def test_an_unstreamed_answer_to_a_stream_request_is_still_validated(stream_ignoring_server, mode, reason):
+    stream_ignoring_server.mode = mode
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=lambda piece: None)
+    assert result.engine == OFFLINE and reason.lower() in result.fallback_reason.lower()
