@@ -422,7 +422,11 @@ class InterviewProgressOutput(serializers.Serializer):
     consistency = serializers.FloatField(allow_null=True, help_text="Spread of the scores (lower is steadier).")
     by_dimension = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     mistakes = serializers.ListField(child=serializers.DictField(),
-                                     help_text="Recurring patterns: code, pattern, occurrences, recommendation.")
+                                     help_text="Recurring patterns: code, source (interviews | challenges), pattern, "
+                                               "occurrences, recommendation, and evidence (newest first: "
+                                               "title, url, at, detail, and the source's own keys: session, "
+                                               "turn and question for interviews; submission, challenge and "
+                                               "verdict for challenges).")
 
 
 class InterviewProgressApi(APIView):

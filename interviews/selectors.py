@@ -1,6 +1,7 @@
 """Every non-trivial read of the interviews domain, with the permission checks."""
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from core.exceptions import NotFound, first_or_not_found
 
@@ -149,7 +150,7 @@ def answered_turns_of(*, user, limit: int = 500) -> list[InterviewTurn]:
 
 
 def interview_progress(*, user) -> dict:
-    from .engine.progress import mistake_patterns, progress_summary
+    from .engine.progress import AnsweredTurn, mistake_patterns, progress_summary
     from .engine.questions import DIMENSIONS
 
     turns = answered_turns_of(user=user)
@@ -160,8 +161,12 @@ def interview_progress(*, user) -> dict:
                 per_dimension[dimension["dimension"]].append(dimension["score"])
     summary = progress_summary([t.overall for t in turns], per_dimension)
     summary["sessions"] = InterviewSession.objects.filter(user=user).count()
-    summary["mistakes"] = [{**p, "source": "interviews"} for p in
-                           mistake_patterns([(t.evaluation, t.question.star) for t in turns])]
+    summary["mistakes"] = mistake_patterns([
+        AnsweredTurn(session=t.session_id, turn=t.index, prompt=t.prompt, at=t.answered_at.isoformat(),
+                     evaluation=t.evaluation, star=t.question.star) for t in turns])
+    for pattern in summary["mistakes"]:
+        for evidence in pattern["evidence"]:
+            evidence["url"] = reverse("interview-report", args=[evidence["session"]]) + f"#turn-{evidence['turn']}"
     summary["mistakes"] += challenge_mistakes(user=user)
     summary["mistakes"].sort(key=lambda p: -p["occurrences"])
     return summary
@@ -187,7 +192,11 @@ def challenge_mistakes(*, user) -> list[dict]:
                           if isinstance(r, dict) and isinstance(r.get("index"), int)),
             test_sizes=tuple(row["test_sizes"]), solution_explanation=row["explanation"])
         for row in judged_failures_with_tests(user=user)]
-    return submission_mistake_patterns(submissions)
+    patterns = submission_mistake_patterns(submissions)
+    for pattern in patterns:
+        for evidence in pattern["evidence"]:
+            evidence["url"] = reverse("submission-detail", args=[evidence["submission"]])
+    return patterns
 
 
 def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:
