@@ -78,7 +78,7 @@ def session_get_shared(*, token: str) -> InterviewSession:
     if not token or len(token) > 64:
         raise NotFound("This link does not work (it may have been revoked).")
     return first_or_not_found(
-        InterviewSession.objects.select_related("user").filter(share_token=token, status=SessionStatus.FINISHED),
+        InterviewSession.objects.select_related("user", "recording").filter(share_token=token, status=SessionStatus.FINISHED),
         "This link does not work (it may have been revoked).")
 
 
@@ -95,6 +95,17 @@ def shared_recording(*, token: str, turn_index: int):
         "No such recording.")
     assert turn.media is not None
     return media_file_of(asset=turn.media, variant="web")
+
+
+def shared_session_recording(*, token: str):
+    """The web-playable recording of a shared report's whole session, for whoever holds its link:
+    (asset, file, content type). A revoked or unknown link, or no ready recording, is the same 404."""
+    from core.media_selectors import media_file_of
+
+    session = session_get_shared(token=token)
+    if session.recording_id is None:
+        raise NotFound("No such recording.")
+    return media_file_of(asset=session.recording, variant="web")
 
 
 def sessions_of(*, user) -> QuerySet[InterviewSession]:
@@ -132,7 +143,8 @@ def session_data(session: InterviewSession, turns: list[InterviewTurn]) -> dict:
             "report": session.report or None, "created_at": session.created_at.isoformat(),
             "finished_at": session.finished_at.isoformat() if session.finished_at else None,
             "shared": bool(session.share_token),
-            "room_url": f"/rooms/{session.room_id}/" if session.room_id else None}
+            "room_url": f"/rooms/{session.room_id}/" if session.room_id else None,
+            "recording": session.recording_id}
 
 
 def analyses_for_start(*, user, limit: int = 20) -> list:
