@@ -197,7 +197,13 @@ export function followSessionRecording(section) {
       if (asset.kind === "video" && asset.urls.poster) player.poster = asset.urls.poster;
       player.dataset.sessionRecordingPlayer = "";
       player.setAttribute("aria-label", "Recording of the whole interview");
-      line.replaceWith(player);
+      const meta = document.createElement("p");
+      meta.className = "small muted";
+      meta.dataset.sessionRecordingMeta = "";
+      meta.textContent = [asset.kind === "video" ? "Camera and microphone" : "Microphone only",
+        asset.duration_seconds ? `${Math.round(asset.duration_seconds)} s` : "",
+        `${Math.round(asset.size_bytes / 1024)} KB`].filter(Boolean).join(" · ");
+      line.replaceWith(player, meta);
       bar?.remove();
       section.dataset.status = "ready";
     } else {
