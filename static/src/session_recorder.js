@@ -201,7 +201,7 @@ export function followSessionRecording(section) {
       meta.className = "small muted";
       meta.dataset.sessionRecordingMeta = "";
       meta.textContent = [asset.kind === "video" ? "Camera and microphone" : "Microphone only",
-        asset.duration_seconds ? `${Math.round(asset.duration_seconds)} s` : "",
+        asset.duration_seconds ? `${asset.duration_seconds.toFixed(1)} s` : "",
         `${Math.round(asset.size_bytes / 1024)} KB`].filter(Boolean).join(" · ");
       line.replaceWith(player, meta);
       bar?.remove();

@@ -62,7 +62,7 @@ def playable_seconds(page, selector: str) -> float:
     return page.evaluate(f"() => document.querySelector('{selector}').duration")
 
 
-def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, make_user, shot):
+def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, make_user, shot, check_accessibility):
     questions_seed()
     ada = make_user(username="ada", email="ada@example.com", name="Ada Byron")
     page = new_context().new_page()
@@ -85,6 +85,7 @@ def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, 
     page.wait_for_function("""() => { const [m, s] = document.querySelector('[data-session-recorder-time]')
         .textContent.split(':').map(Number); return m * 60 + s >= 4; }""", timeout=15_000)
     shot(page, "session-recording-02-recording")
+    check_accessibility(page, "live interview while recording")
     # The last answer ends the interview: the recording stops, uploads, and then the report opens.
     answer(page)
     page.wait_for_url(re.compile(rf"/interviews/{session_id}/report/$"), timeout=60_000)
@@ -106,6 +107,7 @@ def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, 
     assert page.evaluate("() => document.querySelector('[data-session-recording-player]').videoWidth") > 0
     player.evaluate("video => video.pause()")
     shot(page, "session-recording-03-report")
+    check_accessibility(page, "report with the session's recording")
 
     # Shared: whoever holds the link plays it; revoked, it plays nothing.
     page.get_by_role("button", name="Create a share link").click()
