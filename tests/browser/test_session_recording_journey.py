@@ -50,6 +50,18 @@ def start_interview(page, length: int) -> int:
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
+def signed_in_page(new_context, make_user, username: str):
+    """A page signed in as a new user, collecting its script errors, accepting its confirmations."""
+    questions_seed()
+    person = make_user(username=username, email=f"{username}@example.com", name=username.title())
+    page = new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, person.email)
+    return page, person, errors
+
+
 def answer(page, text=ANSWER):
     page.get_by_label("Your answer").fill(text)
     page.get_by_role("button", name="Send answer").click()
@@ -63,13 +75,7 @@ def playable_seconds(page, selector: str) -> float:
 
 
 def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, make_user, shot, check_accessibility):
-    questions_seed()
-    ada = make_user(username="ada", email="ada@example.com", name="Ada Byron")
-    page = new_context().new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda dialog: dialog.accept())
-    log_in(page, ada.email)
+    page, ada, errors = signed_in_page(new_context, make_user, "ada")
     session_id = start_interview(page, 2)
 
     panel = page.locator("[data-session-recorder]")
@@ -134,13 +140,7 @@ def test_record_the_whole_interview_play_it_share_it_and_delete_it(new_context, 
 
 
 def test_microphone_only_stopped_by_hand_then_the_end_button(new_context, make_user, shot):
-    questions_seed()
-    bo = make_user(username="bo", email="bo@example.com", name="Bo Li")
-    page = new_context().new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda dialog: dialog.accept())
-    log_in(page, bo.email)
+    page, _, errors = signed_in_page(new_context, make_user, "bo")
     session_id = start_interview(page, 3)
     panel = page.locator("[data-session-recorder]")
     panel.get_by_role("button", name="Record microphone only").click()
