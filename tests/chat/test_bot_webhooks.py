@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from chat import bot_services, services
-from chat.bot_models import WebhookDelivery
+from chat.bot_models import Bot, WebhookDelivery
 from chat.webhook_engine.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
 
 from .webhook_receiver import webhook_receiver
@@ -205,4 +205,9 @@ def test_the_delivery_log_and_bot_list_read_in_fixed_queries(alice, bob, quiz, a
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api_client.get(f"/api/v1/bots/{bot.id}/deliveries/").json()["results"]) == 12
-        assert len(api_client.get("/api/v1/bots/").json()) == 13
+        assert api_client.get("/api/v1/bots/").json()["count"] == 13
+    # Paged like the other lists (an owner has at most 20 bots, so a smaller page shows it).
+    first = api_client.get("/api/v1/bots/?page_size=5").json()
+    assert first["count"] == 13 and len(first["results"]) == 5 and first["next"]
+    assert [b["id"] for b in api_client.get("/api/v1/bots/?page=3&page_size=5").json()["results"]] == \
+        sorted(b.id for b in Bot.objects.filter(owner=alice))[10:]
