@@ -268,8 +268,9 @@ class ChallengeListApi(APIView):
                    operation_id="challenges_list")
     def get(self, request):
         filters = {k: v for k, v in query_valid(ChallengeListQuery, request).items() if k not in PageQuery().fields}
-        return paginated_response(request, self, selectors.challenge_list(user=request.user, **filters),
-                                  ChallengeListOutput)
+        return paginated_response(
+            request, self, selectors.challenge_list(user=request.user, **filters), ChallengeListOutput,
+            page_rows=lambda rows: selectors.challenges_with_viewer_progress(user=request.user, challenges=rows))
 
     @extend_schema(request=ChallengeWriteInput, responses={201: ChallengeDetailOutput}, operation_id="challenges_create")
     def post(self, request):
