@@ -1,14 +1,17 @@
 """Every non-trivial read of the challenges domain."""
 
+import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import Progress, User, XPEvent
 from core.exceptions import first_or_not_found
+from core.throttling import CACHE_ERRORS
 
 from . import scoring
 from .models import Challenge, ChallengeProgress, CodeDraft, Difficulty, Submission, difficulty_rank
@@ -23,9 +26,18 @@ def _visible(user) -> QuerySet[Challenge]:
     return qs
 
 
+# The columns the list shows (the page's rows and the API's items): the statement, solutions,
+# examples and the other JSON columns are neither read nor decoded for a list.
+LIST_FIELDS = ("slug", "title", "description", "type", "difficulty", "category", "tags", "attempts", "successes",
+               "solvers", "review_count", "rating_average")
+
+
 def challenge_list(*, user, difficulty="", type="", category="", tag="", status="", search="") -> QuerySet[Challenge]:
-    qs = _visible(user).defer("statement", "solution_explanation", "starter_code", "reference_solutions",
-                              "examples", "hints", "scenario", "constraints")
+    """The visible challenges matching the filters, easiest first. The viewer's progress on each
+    (viewer_solved, viewer_attempted, viewer_best_score) is joined in only when the list is
+    filtered by it; otherwise `challenges_with_viewer_progress` adds it to the page that is shown,
+    so that counting the list does not compute it for every row."""
+    qs = _visible(user).only(*LIST_FIELDS)
     if difficulty:
         qs = qs.filter(difficulty=difficulty)
     if type:
@@ -36,7 +48,7 @@ def challenge_list(*, user, difficulty="", type="", category="", tag="", status=
         qs = qs.filter(tags__icontains=f'"{tag}"')
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search) | Q(tags__icontains=search))
-    if user.is_authenticated:
+    if user.is_authenticated and status in STATUS_FILTERS:
         mine = ChallengeProgress.objects.filter(user=user, challenge=OuterRef("pk"))
         qs = qs.annotate(
             viewer_solved=Exists(mine.filter(solved_at__isnull=False)),
@@ -47,18 +59,57 @@ def challenge_list(*, user, difficulty="", type="", category="", tag="", status=
             qs = qs.filter(viewer_solved=True)
         elif status == "attempted":
             qs = qs.filter(viewer_attempted=True, viewer_solved=False)
-        elif status == "new":
+        else:
             qs = qs.filter(viewer_attempted=False)
     return qs.order_by(difficulty_rank(), "title")
 
 
+def challenges_with_viewer_progress(*, user, challenges: list[Challenge]) -> list[Challenge]:
+    """The signed-in viewer's progress on each of these listed challenges, as challenge_list's
+    status filter gives it: viewer_solved, viewer_attempted and viewer_best_score (None until a
+    submission). One query for the rows of a page; none when challenge_list joined it in already,
+    or for a visitor who is signed out (whose rows carry none of it)."""
+    if not user.is_authenticated or not challenges or hasattr(challenges[0], "viewer_solved"):
+        return challenges
+    progress = {challenge_id: (solved_at, attempts, best_score) for challenge_id, solved_at, attempts, best_score in
+                ChallengeProgress.objects.filter(user=user, challenge_id__in=[c.id for c in challenges])
+                .values_list("challenge_id", "solved_at", "attempts", "best_score")}
+    for challenge in challenges:
+        solved_at, attempts, best_score = progress.get(challenge.id, (None, 0, None))
+        challenge.viewer_solved = solved_at is not None
+        challenge.viewer_attempted = attempts > 0
+        challenge.viewer_best_score = best_score if attempts > 0 else None
+    return challenges
+
+
+FACETS_CACHE_KEY = "challenges:facets"
+FACETS_SECONDS = 3600
+
+
 def challenge_facets() -> dict:
-    rows = Challenge.objects.filter(is_active=True, is_public=True).values_list("category", "tags")
+    """The categories and tags of the public challenges (the list's filter choices). They change
+    only when a challenge is saved or deleted, which drops the kept copy (challenges.receivers),
+    so every list page does not read every challenge again; without the cache they are read."""
+    try:
+        kept = cache.get(FACETS_CACHE_KEY)
+    except CACHE_ERRORS:
+        kept = None
+    if kept is not None:
+        return kept
+    rows = Challenge.objects.filter(is_active=True, is_public=True).order_by().values_list("category", "tags")
     categories, tags = set(), set()
     for category, tag_list in rows:
         categories.add(category)
         tags.update(tag_list or [])
-    return {"categories": sorted(categories), "tags": sorted(tags)}
+    facets = {"categories": sorted(categories), "tags": sorted(tags)}
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(FACETS_CACHE_KEY, facets, FACETS_SECONDS)
+    return facets
+
+
+def challenge_facets_forget() -> None:
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete(FACETS_CACHE_KEY)
 
 
 DIFFICULTY_RANK = {"easy": 0, "medium": 1, "hard": 2}

@@ -62,7 +62,8 @@ def challenge_list(request):
     filters = {k: request.GET.get(k, "").strip()[:60] for k in
                ("difficulty", "type", "category", "tag", "status", "search")}
     page = Paginator(selectors.challenge_list(user=request.user, **filters), 30).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # read once: the rows are the fragment's key and its content
+    # Read once (the rows are the fragment's key and its content), with the viewer's progress.
+    page.object_list = selectors.challenges_with_viewer_progress(user=request.user, challenges=list(page.object_list))
     return render(request, "challenges/list.html", {
         "rows": challenge_rows_html(page.object_list, signed_in=request.user.is_authenticated),
         "page": page, "filters": filters, "facets": selectors.challenge_facets(),

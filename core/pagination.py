@@ -69,7 +69,12 @@ def _paginated_shape(item_serializer, counted: bool):
     return inline_serializer(f"Paginated{name}List" if counted else f"{name}Feed", fields)
 
 
-def paginated_response(request, view, queryset, item_serializer, pagination=PagePagination, context=None):
+def paginated_response(request, view, queryset, item_serializer, pagination=PagePagination, context=None,
+                       page_rows=None):
+    """One page of `queryset`, serialized. `page_rows` (a list in, a list out) completes the page's
+    rows before they are serialized: what is read for the rows shown only, not for the whole list."""
     paginator = pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
+    if page_rows is not None and page is not None:
+        page = page_rows(page)
     return paginator.get_paginated_response(item_serializer(page, many=True, context=context or {}).data)

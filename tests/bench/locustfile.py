@@ -8,10 +8,12 @@
 - In a room: a JWT user opens a live coding room (`POST /api/v1/sessions/`), reads it back, and
   opens its page with a browser session.
 - Uploading a resume: a JWT user uploads a real PDF (parsed by the worker) and reads its status.
-Chat is not built yet (its issue comes later), so no user chats. Editing a room's document over
-its WebSocket is measured by tests/bench/test_room_capacity.py; here rooms are opened and read.
+- Chatting: a JWT user sends messages in a private chat and reads its history back.
+Editing a room's document over its WebSocket is measured by tests/bench/test_room_capacity.py
+(with the official y-websocket clients); here rooms are opened and read.
 
-The demo accounts of `seed_demo` sign in (LOCUST_ACCOUNTS), shared round-robin by the users.
+The demo accounts of `seed_demo` sign in (LOCUST_ACCOUNTS), shared round-robin by the users;
+they chat with LOCUST_CHAT_PEERS (other demo accounts, none of them signing in here).
 """
 
 import itertools
@@ -23,6 +25,7 @@ from pathlib import Path
 from locust import FastHttpUser, between, task
 
 ACCOUNTS = os.environ.get("LOCUST_ACCOUNTS", "linus@example.com,grace@example.com,margaret@example.com").split(",")
+CHAT_PEERS = os.environ.get("LOCUST_CHAT_PEERS", "ada").split(",")
 PASSWORD = "prepforge-demo"
 RESUME = Path(os.environ.get("LOCUST_RESUME", "")) if os.environ.get("LOCUST_RESUME") else None
 SLUGS = ["two-sum", "fizzbuzz-variant", "palindrome-check", "reverse-words"]
@@ -40,8 +43,8 @@ else:
 _accounts = itertools.cycle(ACCOUNTS)
 
 
-def _jwt(user: FastHttpUser) -> dict:
-    with user.client.post("/_allauth/app/v1/auth/login", json={"email": next(_accounts), "password": PASSWORD},
+def _jwt(user: FastHttpUser, email: str | None = None) -> dict:
+    with user.client.post("/_allauth/app/v1/auth/login", json={"email": email or next(_accounts), "password": PASSWORD},
                           name="api login", catch_response=True) as response:
         if response.status_code != 200:
             response.failure(f"login {response.status_code}")
@@ -49,10 +52,10 @@ def _jwt(user: FastHttpUser) -> dict:
         return {"Authorization": f"Bearer {response.json()['meta']['access_token']}"}
 
 
-def _browser_login(user: FastHttpUser) -> None:
+def _browser_login(user: FastHttpUser, email: str | None = None) -> None:
     page = user.client.get("/accounts/login/", name="page login form")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
-    with user.client.post("/accounts/login/", data={"login": next(_accounts), "password": PASSWORD,
+    with user.client.post("/accounts/login/", data={"login": email or next(_accounts), "password": PASSWORD,
                                                     "csrfmiddlewaretoken": token.group(1) if token else ""},
                           headers={"Referer": f"{user.host}/accounts/login/"}, allow_redirects=False,
                           name="page login", catch_response=True) as response:
@@ -117,8 +120,10 @@ class InARoom(FastHttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.auth = _jwt(self)
-        _browser_login(self)
+        # One account both ways: the room the app opens is the one whose page the browser reads.
+        email = next(_accounts)
+        self.auth = _jwt(self, email)
+        _browser_login(self, email)
 
     @task
     def room(self):
@@ -148,3 +153,31 @@ class UploadingAResume(FastHttpUser):
         if response.status_code != 201:
             return
         self.client.get(f"/api/v1/resumes/{response.json()['id']}/", headers=self.auth, name="api resume")
+
+
+class Chatting(FastHttpUser):
+    """A JWT app user in a private chat with another demo account: sends a message, reads the
+    history back (the messenger's API; live delivery over its socket is measured by
+    tests/bench/test_chat_roundtrip.py)."""
+
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.auth = _jwt(self)
+        self.chat = None
+        if not self.auth:
+            return
+        # Each account signs in round-robin; any other demo account is someone to talk to.
+        response = self.client.post("/api/v1/chats/private/", json={"username": random.choice(CHAT_PEERS)},
+                                    headers=self.auth, name="api open chat")
+        if response.status_code == 200:
+            self.chat = response.json()["id"]
+
+    @task
+    def chat(self):
+        if self.chat is None:
+            return
+        self.client.post(f"/api/v1/chats/{self.chat}/messages/", json={"body": "Load test: how did the interview go?"},
+                         headers=self.auth, name="api send message")
+        self.client.get(f"/api/v1/chats/{self.chat}/messages/", headers=self.auth, name="api chat history")

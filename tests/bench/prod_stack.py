@@ -64,8 +64,10 @@ def production_stack(name: str, **extra_env: str):
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    database = f"prepforge_bench_{name}"
+    base, own = os.environ["DATABASE_URL"].rsplit("/", 1)
+    # Named after the caller's own database, so that engineers sharing one PostgreSQL server do
+    # not drop each other's benchmark database.
+    database = f"{own.split('?', 1)[0]}_bench_{name}"
     ports = {"PROD_PORT": free_port(), "WEB1_PORT": free_port(), "WEB2_PORT": free_port()}
     # Under the checkout, not pytest's temporary directory: nginx's workers (another user) read
     # the static files from here.
@@ -82,6 +84,7 @@ def production_stack(name: str, **extra_env: str):
         "EMAIL_FILE_PATH": str(var / "mail"), "PYTHONUNBUFFERED": "1",
         "THROTTLE_ANON": HIGH_RATE, "THROTTLE_USER": HIGH_RATE, "THROTTLE_WRITES": HIGH_RATE,
         "THROTTLE_UPLOADS": HIGH_RATE, "THROTTLE_RUNS": HIGH_RATE, "THROTTLE_LOGIN": "100000/m/ip",
+        "CHAT_MESSAGES_PER_MINUTE": "1000000",
         **extra_env,
     })
     subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)

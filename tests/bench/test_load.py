@@ -1,7 +1,7 @@
 """How many mixed users the production-style run holds (tests/bench/prod_stack.py: nginx, two
 granian web processes, a Celery worker and beat, PostgreSQL, Redis), with locust's own client
 driving the users of tests/bench/locustfile.py (browse challenges, submit a solution, use a room,
-upload a resume; chat is not built yet).
+upload a resume, chat).
 
 Steps of BENCH_LOAD_USERS users (5, 10, 20, 40, 80), each BENCH_LOAD_SECONDS (30) after its users
 have started (their sign-ins are not counted: `--reset-stats`). A step holds when p95 stays under
@@ -110,7 +110,7 @@ def test_mixed_users_held(stack, tmp_path):
     load_after = os.getloadavg()
     held = max((step["users"] for step in results if step["held"]), default=0)
     print(f"\n\nMixed users against the production-style run, {SECONDS} s a step "
-          f"(resume uploads: {resume.name if resume else 'none, no corpus found'}; chat: not built yet)")
+          f"(resume uploads: {resume.name if resume else 'none, no corpus found'})")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} cores\n")
     print(f"{'users':>6} {'req/s':>7} {'p95 pages':>10} {'p95 API':>8} {'failures':>9}  held (p95 < {P95_LIMIT_MS} ms, 0 errors)")
     for step in results:

@@ -215,3 +215,44 @@ def test_the_signed_in_list_costs_the_same_queries_for_any_number_of_challenges(
     # Session, user, preferences, groups, notifications (the layout's); count, facets, the page.
     with django_assert_max_num_queries(8):
         assert browser.get("/challenges/").status_code == 200
+
+
+def _status_cells(page: str) -> list[str]:
+    """Each row's status cell, first row first."""
+    return [cell.split("</td>", 1)[0] for cell in page.split('<td class="cell-status">')[1:]]
+
+
+def test_signed_in_list_shows_each_viewers_progress_in_the_same_queries_for_more_challenges(
+        browser, user, challenge, django_assert_max_num_queries):
+    from .conftest import plain_challenge
+
+    services.submission_judge(submission_id=services.submission_create(
+        user=user, challenge=challenge, language="python", source=SUM_SOURCE).id)
+    plain_challenge("echo", "Echo")
+    browser.get("/challenges/")  # the session, the day's activity and the filter choices are in place
+    # session user, preferences, roles, badge, the page's rows, their count, the viewer's progress
+    with django_assert_max_num_queries(7):
+        page = browser.get("/challenges/").content.decode()
+    assert ["Solved" in cell for cell in _status_cells(page)] == [False, True]  # Echo, then Sum Two
+    assert "100 points" in page  # the best score, from the same query
+    for n in range(5):
+        plain_challenge(f"echo-{n}", f"Echo {n}")
+    browser.get("/challenges/")  # the filter choices are read again after the new challenges
+    with django_assert_max_num_queries(7):
+        assert len(_status_cells(browser.get("/challenges/").content.decode())) == 7
+    api = browser.get("/api/v1/challenges/").json()["results"]
+    assert {c["slug"]: c["viewer_status"] for c in api}["sum-two"] == "solved"
+    # Filtered by the viewer's progress, the list joins it in and shows the same thing.
+    solved = browser.get("/challenges/?status=solved").content.decode()
+    assert "Sum Two" in solved and "Echo" not in solved and "✔ Solved" in solved
+
+
+def test_a_new_challenges_category_and_tags_are_offered_as_filters_at_once(client, challenge):
+    from challenges.services import challenge_upsert
+
+    assert "graphs" not in client.get("/challenges/").content.decode()
+    challenge_upsert({"slug": "bfs", "title": "BFS", "type": "dsa", "difficulty": "medium", "category": "graphs",
+                      "tags": ["bfs-tag"], "statement": "Walk it.",
+                      "tests": [{"input": "1\n", "output": "1\n", "hidden": False}]})
+    page = client.get("/challenges/").content.decode()
+    assert '<option value="graphs"' in page and '<option value="bfs-tag"' in page
