@@ -20,10 +20,15 @@ from core.call_peers import CallPeer, call_peer_add, call_peer_get, call_peer_re
 from core.consumers import AuthenticatedJsonConsumer, CloseCode, call_message_of
 from core.exceptions import ApplicationError
 from core.rate_limits import TokenBucket
-from core.webrtc_signalling import SignalRejected, signal_read
+from core.webrtc_signalling import MAX_SDP_CHARS, SignalRejected, signal_read
 
 from . import call_services
 from .call_models import CallStatus
+
+
+# A signal frame may carry a whole session description (a Chromium video offer is 5-10 KB), far
+# over the 4 KB that bounds the socket's other messages; signal_read bounds the SDP itself.
+CALL_MESSAGE_MAX_BYTES = MAX_SDP_CHARS + 4096
 
 
 def chat_call_group(call_id: int) -> str:
@@ -52,7 +57,7 @@ class ChatCallConsumer(AuthenticatedJsonConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         raw = text_data if text_data is not None else bytes_data
         message = None
-        if raw is not None and len(raw) <= settings.WEBSOCKET_MAX_MESSAGE_BYTES and hasattr(self, "call_bucket"):
+        if raw is not None and len(raw) <= CALL_MESSAGE_MAX_BYTES and hasattr(self, "call_bucket"):
             message = call_message_of(raw)
         if message is None:
             await super().receive(text_data=text_data, bytes_data=bytes_data)
