@@ -169,3 +169,66 @@ def test_the_sweep_ends_a_call_whose_other_party_vanished(pair, alice, bob):
     assert call_services.calls_sweep() == 1
     call.refresh_from_db()
     assert call.outcome == CallOutcome.ANSWERED and call.duration_seconds is not None
+
+
+# --- /api/v1/calls ------------------------------------------------------------------------------
+
+def test_the_calls_api_lists_records_of_ones_chats_only(pair, group, alice, bob, carol, django_assert_max_num_queries):
+    from tests.chat.test_apis import client_for
+
+    for user in (alice, bob, carol):
+        online(user)
+    for media in ("audio", "video", "audio"):
+        call = call_services.call_start(user=alice, chat_id=pair.id, media=media)
+        call_services.call_accept(user=bob, call_id=call.id)
+        call_services.call_leave(user=alice, call_id=call.id)
+    in_group = call_services.call_start(user=carol, chat_id=group.id, media="video")
+    call_services.call_leave(user=carol, call_id=in_group.id)
+
+    client_for(bob).get("/api/v1/calls/")  # the day's first request also records the user's activity
+    with django_assert_max_num_queries(3):  # the page of calls, and their parties with their users
+        page = client_for(bob).get("/api/v1/calls/?page_size=2").json()
+    assert [c["media"] for c in page["results"]] == ["video", "audio"]  # newest first: the group's, then the pair's
+    assert page["results"][0]["outcome"] == "missed" and page["results"][1]["outcome"] == "answered"
+    assert page["results"][1]["parties"][1]["state"] == "left"
+    rest = client_for(bob).get(page["next"]).json()["results"]
+    assert len(rest) == 2 and rest[0]["duration_seconds"] is not None
+    only_pair = client_for(bob).get(f"/api/v1/calls/?chat_id={pair.id}").json()["results"]
+    assert {c["chat_id"] for c in only_pair} == {pair.id} and len(only_pair) == 3
+
+    # Carol is not in the private chat: its calls do not exist for her.
+    assert [c["id"] for c in client_for(carol).get("/api/v1/calls/").json()["results"]] == [in_group.id]
+    assert client_for(carol).get(f"/api/v1/calls/{call.id}/").status_code == 404
+    assert client_for(bob).get(f"/api/v1/calls/{call.id}/").json()["id"] == call.id
+    assert client_for(bob).get("/api/v1/calls/?chat_id=abc").json()["error"]["code"] == "invalid_query"
+    assert APIClientWithoutLogin().get("/api/v1/calls/").status_code in (401, 403)
+
+
+def APIClientWithoutLogin():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def test_the_calls_list_costs_the_same_queries_for_more_calls(pair, alice, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.chat.test_apis import client_for
+
+    online(alice)
+    api = client_for(bob)
+    api.get("/api/v1/calls/")  # the day's first request also records the user's activity
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/api/v1/calls/").status_code == 200
+        return len(captured)
+
+    call = call_services.call_start(user=alice, chat_id=pair.id, media="audio")
+    call_services.call_leave(user=alice, call_id=call.id)
+    one = queries_for_list()
+    for _ in range(5):
+        call = call_services.call_start(user=alice, chat_id=pair.id, media="audio")
+        call_services.call_leave(user=alice, call_id=call.id)
+    assert queries_for_list() == one
