@@ -25,7 +25,6 @@ from core.webrtc_signalling import MAX_SDP_CHARS, SignalRejected, signal_read
 from . import call_services
 from .call_models import CallStatus
 
-
 # A signal frame may carry a whole session description (a Chromium video offer is 5-10 KB), far
 # over the 4 KB that bounds the socket's other messages; signal_read bounds the SDP itself.
 CALL_MESSAGE_MAX_BYTES = MAX_SDP_CHARS + 4096
