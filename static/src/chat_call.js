@@ -3,8 +3,7 @@
 // connections are the shared mesh (shared/webrtc_mesh.js), one per other person, up to four
 // people. An incoming call rings on whichever chat page is open; a call answered in another tab
 // stops ringing here. The call's record (missed, or its duration) arrives as a chat message.
-import { escapeHtml } from "./shared/html_escape.js";
-import { createMesh, localMedia } from "./shared/webrtc_mesh.js";
+import { createMesh, localMedia, remoteTile } from "./shared/webrtc_mesh.js";
 
 /**
  * @param {object} options
@@ -51,15 +50,8 @@ export function mountChatCall({ root, send, chatId, nameOf }) {
   }
 
   function tileFor(peerId, userId) {
-    const tile = document.createElement("figure");
-    tile.className = "call-tile";
-    tile.dataset.remotePeer = peerId;
-    tile.dataset.userId = String(userId);
-    tile.innerHTML = `<video autoplay playsinline data-remote-video></video>
-      <figcaption><span data-remote-name>${escapeHtml(nameOf(userId))}</span>
-      <span class="small muted" data-remote-state>connecting…</span></figcaption>`;
-    $("[data-call-tiles]").appendChild(tile);
-    return tile;
+    return remoteTile({ container: $("[data-call-tiles]"), peerId, name: nameOf(userId),
+                        data: { userId: String(userId) } });
   }
 
   const mesh = createMesh({

@@ -3,8 +3,7 @@
 // the shared mesh (shared/webrtc_mesh.js, also used by the chats' calls). Without a camera or
 // microphone (none, or permission denied) the call still receives the others, and the rest of the
 // room is unaffected. The loopback-only test mode is the mesh's.
-import { escapeHtml } from "./shared/html_escape.js";
-import { createMesh, localMedia as cameraAndMicrophone } from "./shared/webrtc_mesh.js";
+import { createMesh, localMedia as cameraAndMicrophone, remoteTile } from "./shared/webrtc_mesh.js";
 
 /**
  * @param {object} options
@@ -89,15 +88,8 @@ export function createCall({ send, iceServers, root, nameOf }) {
   }
 
   function tileFor(peerId, participantId) {
-    const tile = document.createElement("figure");
-    tile.className = "call-tile";
-    tile.dataset.remotePeer = peerId;
-    tile.dataset.participantId = String(participantId);
-    tile.innerHTML = `<video autoplay playsinline data-remote-video></video>
-      <figcaption><span data-remote-name>${escapeHtml(nameOf(participantId))}</span>
-      <span class="small muted" data-remote-state>connecting…</span></figcaption>`;
-    $("[data-call-tiles]").appendChild(tile);
-    return tile;
+    return remoteTile({ container: $("[data-call-tiles]"), peerId, name: nameOf(participantId),
+                        data: { participantId: String(participantId) } });
   }
 
   const mesh = createMesh({

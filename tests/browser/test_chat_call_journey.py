@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.conftest import chromium_with_fake_media
 from tests.browser.test_chat_journeys import log_in
-from tests.browser.test_peer_call_journey import LOOPBACK_ONLY, own_address
+from tests.browser.test_peer_call_journey import LOOPBACK_ONLY, own_address, selected_pairs_js
 
 pytestmark = [pytest.mark.browser]
 
@@ -20,21 +20,7 @@ try:
 except Exception:  # pragma: no cover - the conftest skips these tests then
     expect = None
 
-SELECTED_PAIRS_JS = """async () => {
-  const pairs = [];
-  for (const peer of window.prepforgeChat.call.peers.values()) {
-    const stats = await peer.pc.getStats();
-    const byId = new Map(); stats.forEach((s) => byId.set(s.id, s));
-    stats.forEach((s) => {
-      if (s.type === 'transport' && s.selectedCandidatePairId) {
-        const pair = byId.get(s.selectedCandidatePairId);
-        const remote = byId.get(pair.remoteCandidateId);
-        pairs.push([byId.get(pair.localCandidateId).address, remote.address || '', remote.candidateType]);
-      }
-    });
-  }
-  return pairs;
-}"""
+SELECTED_PAIRS_JS = selected_pairs_js("window.prepforgeChat.call.peers")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@
 // 127.0.0.1 ICE candidates are sent or accepted (in the SDP and trickled), so that a browser test
 // never sends anything beyond loopback.
 
+import { escapeHtml } from "./html_escape.js";
+
 export const MEDIA_ERRORS = {
   NotAllowedError: "Camera and microphone access was refused, so the others cannot see or hear you. You still see and hear them; allow access in the browser and join again to send yours.",
   NotFoundError: "No camera or microphone was found. You still see and hear the others.",
@@ -39,6 +41,22 @@ export function filterSdpCandidates(sdp, keep) {
 function descriptionToSend(description) {
   const sdp = loopbackOnly() ? filterSdpCandidates(description.sdp, candidateAllowed) : description.sdp;
   return { type: description.type, sdp };
+}
+
+/**
+ * A remote person's tile (their video, name and connection state), appended to `container`.
+ * @param {{container: HTMLElement, peerId: string, name: string, data?: Record<string, string>}} options
+ */
+export function remoteTile({ container, peerId, name, data = {} }) {
+  const tile = document.createElement("figure");
+  tile.className = "call-tile";
+  tile.dataset.remotePeer = peerId;
+  Object.assign(tile.dataset, data);
+  tile.innerHTML = `<video autoplay playsinline data-remote-video></video>
+    <figcaption><span data-remote-name>${escapeHtml(name)}</span>
+    <span class="small muted" data-remote-state>connecting…</span></figcaption>`;
+  container.appendChild(tile);
+  return tile;
 }
 
 /**
