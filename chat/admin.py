@@ -177,3 +177,6 @@ class ChatCallAdmin(ReadOnlyAdmin):
     list_select_related = ("chat", "initiator")
     raw_id_fields = ("chat", "initiator", "record")
     inlines = [ChatCallPartyInline]
+
+# Secret chats' registrations live in their own module.
+from . import secret_admin  # noqa: E402,F401

@@ -173,6 +173,7 @@ from .peer.models import (  # noqa: E402, F401
     PeerFeedback,
     PeerReport,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     WeeklyAvailability,

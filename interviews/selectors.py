@@ -151,6 +151,7 @@ def answered_turns_of(*, user, limit: int = 500) -> list[InterviewTurn]:
 def interview_progress(*, user) -> dict:
     from .engine.progress import mistake_patterns, progress_summary
     from .engine.questions import DIMENSIONS
+    from .peer.selectors import peer_feedback_mistakes, peer_feedback_ratings
 
     turns = answered_turns_of(user=user)
     per_dimension: dict[str, list[int]] = {d: [] for d in DIMENSIONS}
@@ -163,7 +164,9 @@ def interview_progress(*, user) -> dict:
     summary["mistakes"] = [{**p, "source": "interviews"} for p in
                            mistake_patterns([(t.evaluation, t.question.star) for t in turns])]
     summary["mistakes"] += challenge_mistakes(user=user)
+    summary["mistakes"] += peer_feedback_mistakes(user=user)
     summary["mistakes"].sort(key=lambda p: -p["occurrences"])
+    summary["peer"] = peer_feedback_ratings(user=user)
     return summary
 
 

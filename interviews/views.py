@@ -38,8 +38,9 @@ def _session_or_404(request, session_id):
 @login_required
 def interview_list(request):
     page = Paginator(selectors.sessions_of(user=request.user), 20).get_page(request.GET.get("page"))
+    progress = selectors.interview_progress(user=request.user)
     return render(request, "interviews/history.html", {
-        "page": page, "mistakes": selectors.interview_progress(user=request.user)["mistakes"]})
+        "page": page, "mistakes": progress["mistakes"], "peer_feedback": progress["peer"]})
 
 
 def _start_form(request, data=None):
