@@ -156,6 +156,27 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("bot__user__username", "url")
     list_select_related = ("bot__user",)
 
+from .call_models import ChatCall, ChatCallParty  # noqa: E402
+
+
+class ChatCallPartyInline(admin.TabularInline):
+    model = ChatCallParty
+    fields = ("user", "state", "joined_at", "left_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ChatCall)
+class ChatCallAdmin(ReadOnlyAdmin):
+    """Call records (chat.call_services writes them); who was rung and how it ended."""
+
+    list_display = ("id", "chat", "initiator", "media", "status", "outcome", "created_at", "answered_at", "ended_at")
+    list_filter = ("status", "outcome", "media")
+    search_fields = ("initiator__username", "chat__title")
+    list_select_related = ("chat", "initiator")
+    raw_id_fields = ("chat", "initiator", "record")
+    inlines = [ChatCallPartyInline]
 
 # Secret chats' registrations live in their own module.
 from . import secret_admin  # noqa: E402,F401

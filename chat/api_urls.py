@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.api_routes import slash_optional
 
-from . import apis, attachment_apis
+from . import apis, attachment_apis, call_apis
 
 # The seed's clients call /api/chats and /api/messages (no slash): slash_optional serves both.
 urlpatterns = slash_optional([
@@ -29,6 +29,8 @@ urlpatterns = slash_optional([
     path("messages/<int:message_id>/reactions/", apis.MessageReactionsApi.as_view(), name="api-message-reactions"),
     path("messages/<int:message_id>/forward/", apis.MessageForwardApi.as_view(), name="api-message-forward"),
     path("messages/<int:message_id>/report/", apis.MessageReportApi.as_view(), name="api-message-report"),
+    path("calls/", call_apis.CallListApi.as_view(), name="api-calls"),
+    path("calls/<int:call_id>/", call_apis.CallDetailApi.as_view(), name="api-call"),
     path("files/", attachment_apis.AttachmentSendApi.as_view(), name="api-files"),
     path("files/limits/", attachment_apis.AttachmentLimitsApi.as_view(), name="api-files-limits"),
     path("files/<int:attachment_id>/<str:variant>/", attachment_apis.AttachmentFileApi.as_view(), name="api-file"),

@@ -7,27 +7,37 @@ a number arrives early (another web process published later events first) it rea
 the database before sending on. A reconnecting client sends the last number it saw and gets the
 rest; without one it starts from now (`chat.ready` says from where).
 
-Client messages: ping, typing {chat_id}, read {chat_id, up_to?}, status {status}, replay {last_id}.
-Flooding closes with 4429, bad JSON or fields with 4400, oversized frames with 4413."""
+Client messages: ping, typing {chat_id}, read {chat_id, up_to?}, status {status}, replay {last_id},
+and the call messages (chat.call_consumer).
+Flooding closes with 4429, bad JSON or fields with 4400, oversized frames with 4413.
 
+Presence is a lease per socket (chat.presence_leases), renewed every heartbeat while the socket
+is open; each heartbeat also announces offline the users of any web process that died."""
+
+import asyncio
+import contextlib
+import logging
 import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
-from core.consumers import AuthenticatedJsonConsumer, CloseCode
+from core.consumers import CloseCode
 from core.exceptions import ApplicationError
 from core.query_params import parse_int
 
 from . import selectors, services
+from .call_consumer import ChatCallConsumer
 from .events import REPLAY_LIMIT, event_frame
 from .models import ChatKind
 from .realtime import chat_user_group
 
 TYPING_EVERY_SECONDS = 2.0
+logger = logging.getLogger(__name__)
 
 
-class ChatConsumer(AuthenticatedJsonConsumer):
+class ChatConsumer(ChatCallConsumer):
     last_sent: int = 0
 
     async def groups_for_user(self):
@@ -42,19 +52,36 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             if since is None or since < 0:
                 await self.close(code=CloseCode.BAD_MESSAGE)
                 return
-        await database_sync_to_async(services.presence_connect)(user=self.user)
+        self.call_setup()
+        await database_sync_to_async(services.presence_heartbeat)(user=self.user, socket_id=self.channel_name)
         self.presence_counted = True
+        self.heartbeat = asyncio.ensure_future(self._presence_heartbeats())
         if since is None:
             self.last_sent = await database_sync_to_async(selectors.last_event_id)(user_id=self.user.id)
         else:
             await self.replay(since)
         await self.send_json({"type": "chat.ready", "last_id": self.last_sent})
 
+    async def _presence_heartbeats(self):
+        while True:
+            await asyncio.sleep(settings.CHAT_PRESENCE_HEARTBEAT_SECONDS)
+            try:
+                await database_sync_to_async(services.presence_heartbeat)(user=self.user, socket_id=self.channel_name)
+                await database_sync_to_async(services.presence_sweep)()
+            except Exception:  # a database or Redis blip: the next beat renews before the lease runs out
+                logger.exception("chat presence heartbeat failed")
+
     async def disconnect(self, code):
+        heartbeat = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+        await self.call_hang_up_on_close()
         await super().disconnect(code)
         if getattr(self, "presence_counted", False):
             self.presence_counted = False
-            await database_sync_to_async(services.presence_disconnect)(user=self.user)
+            await database_sync_to_async(services.presence_disconnect)(user=self.user, socket_id=self.channel_name)
 
     async def replay(self, since: int):
         current, missed = await self._backlog(since)

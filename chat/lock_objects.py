@@ -26,3 +26,11 @@ def lock_webhook_delivery(delivery_id):
     from .bot_models import WebhookDelivery
 
     return lock_for_update(WebhookDelivery.objects.filter(id=delivery_id)).first()
+
+
+def lock_chat_call(call_id):
+    """A chat call's row, so that two answers, a hang-up and the sweep see one another's writes
+    (before the event counters: core.locks 5a')."""
+    from .call_models import ChatCall
+
+    return lock_for_update(ChatCall.objects.filter(id=call_id)).first()

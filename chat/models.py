@@ -209,9 +209,9 @@ class ChatUserState(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="chat_state")
     last_event_id = models.BigIntegerField(default=0)
-    # What the user chose (online, away, dnd); shown as offline while no socket is open.
+    # What the user chose (online, away, dnd); shown as offline while none of their sockets
+    # holds a live presence lease (chat.presence_leases).
     chosen_status = models.CharField(max_length=8, choices=PresenceStatus.choices, default=PresenceStatus.ONLINE)
-    open_sockets = models.PositiveIntegerField(default=0)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
@@ -265,6 +265,7 @@ class MessageAttachment(models.Model):
 
 # Bots live in their own module; imported here so that the app registry finds them.
 from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401
+from .call_models import ChatCall, ChatCallParty  # noqa: E402,F401
 
 # Secret chats (end to end) likewise.
 from .secret_models import SecretChat, SecretKey, SecretMessage, SecretMessageKind  # noqa: E402,F401

@@ -177,11 +177,12 @@ def last_event_id(*, user_id: int) -> int:
 
 
 def presence_of(*, user_ids) -> dict[int, dict]:
-    from .services import presence_payload
+    from .services import presence_online, presence_payload
 
     states = {s.user_id: s for s in ChatUserState.objects.filter(user_id__in=user_ids)}
     hidden = set(Preferences.objects.filter(user_id__in=user_ids, show_activity=False).values_list("user_id", flat=True))
-    return {uid: presence_payload(states.get(uid), uid not in hidden) for uid in user_ids}
+    online = presence_online(user_ids=user_ids)
+    return {uid: presence_payload(states.get(uid), uid not in hidden, uid in online) for uid in user_ids}
 
 
 def people_search(*, user, query: str, limit: int = 10) -> list[User]:

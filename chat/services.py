@@ -9,11 +9,11 @@ and publishes its events on commit (chat.events). Who hears what:
 - typing.user and user.status are not stored: only worth hearing now."""
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ from .models import (
     Reaction,
     ReportStatus,
 )
+from .presence_leases import lease_store
 
 MAX_MESSAGE_CHARS = 4000
 # The sender may delete a message for everyone this long after sending it (Telegram-like: 48 h).
@@ -111,6 +112,8 @@ def message_to_dict(message: Message, reactions=None) -> dict:
         "reactions": [] if deleted else reactions_summary(reactions),
         "created_at": message.created_at.isoformat(),
         "attachment": attachment_to_dict(message),
+        # A call record (chat.call_services): media, outcome, duration, who was in it.
+        "call": message.data.get("call") if message.kind == MessageKind.CALL else None,
     }
 
 
@@ -666,40 +669,71 @@ def _presence_audience(user_id: int) -> list[int]:
                 .values_list("user_id", flat=True).distinct())
 
 
-def presence_payload(state: ChatUserState | None, shows_activity: bool) -> dict:
-    """What others see: nothing but "hidden" when the user turned off showing their activity."""
+def presence_payload(state: ChatUserState | None, shows_activity: bool, online: bool) -> dict:
+    """What others see: nothing but "hidden" when the user turned off showing their activity;
+    offline unless one of their sockets holds a live presence lease (chat.presence_leases)."""
     if not shows_activity:
         return {"status": "hidden", "last_seen_at": None}
     if state is None:
         return {"status": PresenceStatus.OFFLINE, "last_seen_at": None}
-    status = state.chosen_status if state.open_sockets > 0 else PresenceStatus.OFFLINE
+    status = state.chosen_status if online else PresenceStatus.OFFLINE
     return {"status": status, "last_seen_at": state.last_seen_at.isoformat() if state.last_seen_at else None}
 
 
-def _publish_presence(user: User, state: ChatUserState) -> None:
+def _publish_presence(user: User, state: ChatUserState, online: bool) -> None:
     shows = Preferences.objects.filter(user=user).values_list("show_activity", flat=True).first()
     if shows is False:
         return
     ephemeral_emit(user_ids=_presence_audience(user.id), type="user.status",
-                   payload={"user": user_brief(user), **presence_payload(state, True)})
+                   payload={"user": user_brief(user), **presence_payload(state, True, online)})
 
 
-@transaction.atomic
-def presence_connect(*, user: User) -> None:
+def _presence_seen(user: User) -> ChatUserState:
     ChatUserState.objects.get_or_create(user=user)
-    ChatUserState.objects.filter(user=user).update(open_sockets=F("open_sockets") + 1, last_seen_at=timezone.now())
-    state = ChatUserState.objects.get(user=user)
-    if state.open_sockets == 1:
-        _publish_presence(user, state)
+    ChatUserState.objects.filter(user=user).update(last_seen_at=timezone.now())
+    return ChatUserState.objects.get(user=user)
+
+
+def _leases():
+    return lease_store(settings.REDIS_URL)
 
 
 @transaction.atomic
-def presence_disconnect(*, user: User) -> None:
-    ChatUserState.objects.filter(user=user, open_sockets__gt=0).update(
-        open_sockets=F("open_sockets") - 1, last_seen_at=timezone.now())
-    state = ChatUserState.objects.filter(user=user).first()
-    if state is not None and state.open_sockets == 0:
-        _publish_presence(user, state)
+def presence_heartbeat(*, user: User, socket_id: str) -> None:
+    """A socket is open (on connect, then every CHAT_PRESENCE_HEARTBEAT_SECONDS): its lease is
+    renewed, and the user's contacts hear "online" when this made them so."""
+    came_online = _leases().renew(user_id=user.id, socket_id=socket_id, now=time.time(),
+                                  ttl=settings.CHAT_PRESENCE_TTL_SECONDS)
+    state = _presence_seen(user)
+    if came_online:
+        _publish_presence(user, state, True)
+
+
+@transaction.atomic
+def presence_disconnect(*, user: User, socket_id: str) -> None:
+    went_offline = _leases().release(user_id=user.id, socket_id=socket_id, now=time.time())
+    state = _presence_seen(user)
+    if went_offline:
+        _publish_presence(user, state, False)
+
+
+def presence_sweep() -> int:
+    """Announce offline the users whose last lease expired: their web process died without
+    closing their sockets. Any process may run it (each live socket's heartbeat does, and a
+    beat task); each such user is announced once. Their last_seen_at stays that of their last
+    heartbeat. Returns how many went offline."""
+    gone = _leases().sweep(now=time.time())
+    if not gone:
+        return 0
+    with transaction.atomic():
+        states = {s.user_id: s for s in ChatUserState.objects.filter(user_id__in=gone).select_related("user")}
+        for state in states.values():
+            _publish_presence(state.user, state, False)
+    return len(gone)
+
+
+def presence_online(*, user_ids) -> set[int]:
+    return _leases().live_users(user_ids=user_ids, now=time.time())
 
 
 @transaction.atomic
@@ -708,7 +742,7 @@ def presence_set_status(*, user: User, status: str) -> None:
         raise ValidationFailed("A status is online, away or dnd.", code="invalid_status")
     ChatUserState.objects.get_or_create(user=user)
     ChatUserState.objects.filter(user=user).update(chosen_status=status, last_seen_at=timezone.now())
-    _publish_presence(user, ChatUserState.objects.get(user=user))
+    _publish_presence(user, ChatUserState.objects.get(user=user), bool(presence_online(user_ids=[user.id])))
 
 
 # --- moderation ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 chats. Messages are sent, edited and reacted to through the JSON API by static/src/chat.js; live
 events come over /ws/chat/."""
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -61,6 +62,7 @@ def chat_detail(request, chat_id):
     context = {
         **_sidebar(request), "chat": chat, "membership": membership, "members": members, "other": other,
         "presence": presence, "can_post": can_post,
+        "can_call": chat.kind != ChatKind.CHANNEL and 1 < len(members) <= settings.CHAT_CALL_MAX_PEOPLE,
         "title": other.display_name if other else chat.title,
         "invite_links": InviteLink.objects.filter(chat=chat, revoked_at__isnull=True).order_by("-id")[:5]
         if membership.is_admin and chat.kind != ChatKind.PRIVATE else [],
@@ -71,6 +73,7 @@ def chat_detail(request, chat_id):
             "reads": {str(uid): read for uid, read, _ in states},
             "delivered": {str(uid): delivered for uid, _, delivered in states},
             "is_admin": membership.is_admin, "can_post": can_post,
+            "member_names": {str(m.user_id): m.user.display_name for m in members},
         },
     }
     return render(request, "chat/home.html", context)

@@ -10,7 +10,6 @@ reconnect), runs, language, lock, timer, end; client commands go to the services
 
 import asyncio
 import contextlib
-import json
 import time
 from urllib.parse import parse_qs
 
@@ -21,18 +20,23 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
-from core.consumers import AuthenticatedJsonConsumer, CloseCode, sends_nothing_after_close
+from core.call_peers import CallPeer, call_peer_add, call_peer_get, call_peer_remove, new_peer_id
+from core.consumers import (
+    AuthenticatedJsonConsumer,
+    CloseCode,
+    call_message_of,
+    sends_nothing_after_close,
+)
 from core.exceptions import ApplicationError, NotFound
 from core.query_params import parse_int
 from core.rate_limits import TokenBucket
+from core.webrtc_signalling import SignalRejected, signal_read
 
 from . import selectors, services
-from .calls import CallPeer, call_peer_add, call_peer_get, call_peer_remove, new_peer_id
 from .documents import EMPTY_UPDATE, DocumentRefused, coalesce, document_open, document_release
 from .models import Role
 from .persistence import update_batcher
 from .realtime import room_call_group, room_events_group, room_participant_group
-from .signalling import SignalRejected, signal_read
 
 
 class RoomClose:
@@ -282,6 +286,7 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         self.call_peer_id: str | None = None
+        self.call_scope = f"room:{self.room_id}"
         self.call_bucket = TokenBucket(*settings.ROOM_CALL_SIGNAL_RATE)
         await self.accept()
         await database_sync_to_async(services.presence_change)(participant=self.participant, delta=1)
@@ -327,14 +332,11 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         if self.participant is None or raw is None or len(raw) > self.max_message_bytes:
             await super().receive(text_data=text_data, bytes_data=bytes_data)
             return
-        try:
-            message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            message = None
-        kind = message.get("type") if isinstance(message, dict) else None
-        if not (isinstance(kind, str) and kind.startswith("call.")):
+        message = call_message_of(raw)
+        if message is None:
             await super().receive(text_data=text_data, bytes_data=bytes_data)
             return
+        kind = message["type"]
         if not self.call_bucket.allow():
             await self.close(code=CloseCode.RATE_LIMITED)
             return
@@ -361,7 +363,7 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
             return
         if self.call_peer_id is None:
             self.call_peer_id = new_peer_id()
-            await call_peer_add(room_id=self.room_id, peer=CallPeer(self.call_peer_id, self.channel_name, seat.id))
+            await call_peer_add(scope=self.call_scope, peer=CallPeer(self.call_peer_id, self.channel_name, seat.id))
             await self.channel_layer.group_add(room_call_group(self.room_id), self.channel_name)
             await self.channel_layer.group_send(room_call_group(self.room_id), {"type": "realtime.event", "event": {
                 "type": "call.peer_joined", "peer_id": self.call_peer_id,
@@ -376,14 +378,14 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         peer_id, self.call_peer_id = getattr(self, "call_peer_id", None), None
         if peer_id is None:
             return
-        await call_peer_remove(room_id=self.room_id, peer_id=peer_id)
+        await call_peer_remove(scope=self.call_scope, peer_id=peer_id)
         await self.channel_layer.group_discard(room_call_group(self.room_id), self.channel_name)
         await self.channel_layer.group_send(room_call_group(self.room_id), {"type": "realtime.event", "event": {
             "type": "call.peer_left", "peer_id": peer_id}})
 
     async def call_signal(self, message):
         """An offer, answer or ICE candidate for one peer of this room's call: checked
-        (collaboration.signalling; a malformed one closes with 4400, an oversized one 4413) and
+        (core.webrtc_signalling; a malformed one closes with 4400, an oversized one 4413) and
         sent to that peer's connection only."""
         try:
             signal = signal_read(message)
@@ -394,7 +396,7 @@ class RoomEventsConsumer(AuthenticatedJsonConsumer):
         if self.call_peer_id is None:
             await self.send_error("call_not_joined", "Join the call before you signal.")
             return
-        target = await call_peer_get(room_id=self.room_id, peer_id=signal.to)
+        target = await call_peer_get(scope=self.call_scope, peer_id=signal.to)
         if target is None or target.peer_id == self.call_peer_id:
             await self.send_error("call_peer_gone", "That person is no longer in the call.")
             return

@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.media_recover_task",
         "schedule": timedelta(seconds=RECOVERY_SWEEP_SECONDS),
     },
+    "chat-calls-and-presence-sweep": {
+        "task": "chat.call_tasks.calls_and_presence_sweep_task",
+        "schedule": timedelta(seconds=15),
+        "options": {"expires": 15},
+    },
     "peer-interviews-tick": {
         "task": "interviews.peer.tasks.peer_tick",
         "schedule": timedelta(minutes=1),
@@ -583,6 +588,15 @@ ROOM_CALL_SIGNAL_RATE = (200, 10.0)
 # e.g. [{"urls": "stun:stun.example.org:3478"}, {"urls": "turn:turn.example.org", "username": "u",
 # "credential": "p"}]. Empty: peers connect directly (the same network, or loopback in the tests).
 WEBRTC_ICE_SERVERS = webrtc_ice_servers(os.environ.get("WEBRTC_ICE_SERVERS", ""))
+# Chat calls (chat.call_services): the same ICE servers; mesh calls of up to this many people;
+# a call nobody answers is missed after the ring time; signalling per /ws/chat/ socket.
+CHAT_CALL_MAX_PEOPLE = 4
+CHAT_CALL_RING_SECONDS = int(os.environ.get("CHAT_CALL_RING_SECONDS", "45"))
+CHAT_CALL_SIGNAL_RATE = (200, 10.0)
+# Presence leases (chat.presence_leases): a socket renews its lease every heartbeat; a web
+# process that died stops renewing, and its users go offline once the lease runs out.
+CHAT_PRESENCE_HEARTBEAT_SECONDS = float(os.environ.get("CHAT_PRESENCE_HEARTBEAT_SECONDS", "20"))
+CHAT_PRESENCE_TTL_SECONDS = float(os.environ.get("CHAT_PRESENCE_TTL_SECONDS", "60"))
 
 # --- Locale, security, logging --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -37,6 +37,19 @@ def sends_nothing_after_close(send):
     return guarded
 
 
+def call_message_of(raw) -> dict | None:
+    """The parsed message when a frame is call signalling (`call.*`), else None. Rooms and chats
+    give signalling a rate bound of its own (a connection trickles a burst of ICE candidates
+    when a call starts, which must not use up the budget of chat and controls), so they look at
+    the type before the shared bucket does."""
+    try:
+        message = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    kind = message.get("type") if isinstance(message, dict) else None
+    return message if isinstance(kind, str) and kind.startswith("call.") else None
+
+
 class AuthenticatedJsonConsumer(AsyncWebsocketConsumer):
     max_message_bytes: int | None = None  # None: settings.WEBSOCKET_MAX_MESSAGE_BYTES
 

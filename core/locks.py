@@ -15,6 +15,7 @@ kind by ascending primary key:
   4a. challenges.Enrolment, then Playlist (completing a playlist recounts it); ChallengeReview and
       CodeReview are each locked alone, after a Challenge when both are held
   5. resumes.ResumeVersion, then resumes.Roadmap
+  5a'. chat.ChatCall (a chat call's row, locked alone, before the event counters its events take)
   5b. core.MediaAsset (a media job's row; an app that locks its own row for a recording takes
       that first)
   5b'. chat.ChatUserState (the messenger's event counters: a media job tells the chat about an

@@ -6,6 +6,7 @@ import { apiRequest } from "./shared/csrf.js";
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
 import { attachmentHtml, attachmentPreview, mountAttachmentComposer, wireAudioPlayers } from "./chat_attachments.js";
+import { mountChatCall } from "./chat_call.js";
 
 const data = JSON.parse(document.getElementById("chat-data").textContent);
 const chatId = data.chat_id;
@@ -61,6 +62,15 @@ function render(m) {
   li.className = `message${own ? " own" : ""}${m.kind === "system" ? " system" : ""}${m.deleted ? " deleted" : ""}`;
   if (m.kind === "system") {
     li.innerHTML = `<div class="system-text">${m.html}</div>`;
+    return li;
+  }
+  if (m.kind === "call") {
+    // A call's record: who called, and missed / declined / its duration.
+    const icon = m.call?.media === "video" ? "🎥" : "📞";
+    li.classList.add("call-record");
+    li.dataset.callOutcome = m.call?.outcome || "";
+    li.innerHTML = `<div class="system-text" data-call-record>${icon} ${escapeHtml(m.body)}
+      <span class="small muted">· ${escapeHtml(m.sender?.name || "")} · <time datetime="${escapeHtml(m.created_at)}">${time(m.created_at)}</time></span></div>`;
     return li;
   }
   const reply = m.reply_to ? `<a class="reply-quote" href="#m${m.reply_to.id}">${m.reply_to.deleted ? "Deleted message"
@@ -146,6 +156,7 @@ function setUnread(id, count, preview) {
 
 function onEvent(event) {
   if (typeof event.id === "number") lastEventId = Math.max(lastEventId, event.id);
+  if (call && (event.type.startsWith("call.") ? call.onEvent(event) : event.type === "error" && call.onError(event))) return;
   switch (event.type) {
     case "chat.ready":
       lastEventId = Math.max(lastEventId, event.last_id);
@@ -220,10 +231,18 @@ function onEvent(event) {
   }
 }
 
+let call = null;
 const socket = reconnectingSocket({
   path: () => `/ws/chat/?last_id=${lastEventId}`,
   onEvent,
+  onClose: () => call?.onSocketClosed(),
 });
+const callPanel = document.querySelector("[data-chat-call]");
+if (callPanel) {
+  const names = new Map(Object.entries(data.member_names || {}).map(([k, v]) => [Number(k), v]));
+  call = mountChatCall({ root: callPanel, send: (message) => socket.send(message), chatId,
+                         nameOf: (userId) => names.get(userId) || "Someone" });
+}
 
 wireAudioPlayers(list);
 for (const m of data.messages) upsert(m);
@@ -382,4 +401,4 @@ document.querySelectorAll("[data-setting]").forEach((button) => {
   });
 });
 
-window.prepforgeChat = { get lastEventId() { return lastEventId; }, socket };
+window.prepforgeChat = { get lastEventId() { return lastEventId; }, socket, call };

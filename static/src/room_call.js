@@ -1,47 +1,9 @@
 // The room's audio/video call: WebRTC between the browsers of the people in the call, signalled
-// through the room's events socket (call.join / call.signal / call.leave; the server relays each
-// offer, answer and ICE candidate to the one addressed peer). Whoever is already in the call
-// offers to a newcomer; two offers at once are settled by "perfect negotiation" (the peer with
-// the larger id is polite and gives way). Without a camera or microphone (none, or permission
-// denied) the call still receives the others, and the rest of the room is unaffected.
-//
-// Test mode: when the page sets window.prepforgeCallLoopbackOnly = true before it loads, only
-// 127.0.0.1 ICE candidates are sent or accepted (in the SDP and trickled), so that a browser test
-// never sends anything beyond loopback.
-import { escapeHtml } from "./shared/html_escape.js";
-
-const MEDIA_ERRORS = {
-  NotAllowedError: "Camera and microphone access was refused, so the others cannot see or hear you. You still see and hear them; allow access in the browser and join again to send yours.",
-  NotFoundError: "No camera or microphone was found. You still see and hear the others.",
-  NotReadableError: "The camera or microphone is in use by another program. You still see and hear the others.",
-  OverconstrainedError: "No camera or microphone fits. You still see and hear the others.",
-  SecurityError: "This page may not use the camera or microphone (it needs https). You still see and hear the others.",
-};
-
-function loopbackOnly() {
-  return window.prepforgeCallLoopbackOnly === true;
-}
-
-// The connection address of an ICE candidate line ("candidate:<foundation> <component>
-// <protocol> <priority> <address> <port> typ ...").
-export function candidateAddress(line) {
-  const fields = String(line || "").replace(/^a=/, "").split(" ");
-  return fields.length > 5 ? fields[4] : "";
-}
-
-function candidateAllowed(line) {
-  if (!line) return true; // end of candidates
-  return !loopbackOnly() || candidateAddress(line) === "127.0.0.1";
-}
-
-export function filterSdpCandidates(sdp, keep) {
-  return sdp.split("\r\n").filter((line) => !line.startsWith("a=candidate:") || keep(line)).join("\r\n");
-}
-
-function descriptionToSend(description) {
-  const sdp = loopbackOnly() ? filterSdpCandidates(description.sdp, candidateAllowed) : description.sdp;
-  return { type: description.type, sdp };
-}
+// through the room's events socket (call.join / call.signal / call.leave); the connections are
+// the shared mesh (shared/webrtc_mesh.js, also used by the chats' calls). Without a camera or
+// microphone (none, or permission denied) the call still receives the others, and the rest of the
+// room is unaffected. The loopback-only test mode is the mesh's.
+import { createMesh, localMedia as cameraAndMicrophone, remoteTile } from "./shared/webrtc_mesh.js";
 
 /**
  * @param {object} options
@@ -52,7 +14,6 @@ function descriptionToSend(description) {
  */
 export function createCall({ send, iceServers, root, nameOf }) {
   const $ = (selector) => root.querySelector(selector);
-  const peers = new Map(); // peer id -> { pc, participantId, makingOffer, tile }
   let myPeerId = null;
   let localStream = null;
   let joining = false;
@@ -87,32 +48,12 @@ export function createCall({ send, iceServers, root, nameOf }) {
     $("[data-call-empty]").hidden = peers.size > 0 || !inCall;
   }
 
-  async function localMedia() {
-    if (!navigator.mediaDevices?.getUserMedia) {
-      setNote(MEDIA_ERRORS.SecurityError, "error");
-      return null;
-    }
-    try {
-      return await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-    } catch (first) {
-      try {
-        // A microphone without a camera is still a call.
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-        setNote("No camera: the others hear you but do not see you.");
-        return stream;
-      } catch {
-        setNote(MEDIA_ERRORS[first?.name] || `The camera and microphone cannot be used (${first?.name || "unknown error"}). You still see and hear the others.`, "error");
-        return null;
-      }
-    }
-  }
-
   async function join() {
     if (inCall || joining) return;
     joining = true;
     renderButtons();
     setNote("Starting your camera and microphone…");
-    localStream = await localMedia();
+    localStream = await cameraAndMicrophone({ onNote: setNote });
     if (localStream) {
       const preview = $("[data-call-local]");
       preview.srcObject = localStream;
@@ -136,20 +77,8 @@ export function createCall({ send, iceServers, root, nameOf }) {
     preview.hidden = true;
   }
 
-  function closePeer(peerId) {
-    const peer = peers.get(peerId);
-    if (!peer) return;
-    peers.delete(peerId);
-    peer.pc.onicecandidate = null;
-    peer.pc.ontrack = null;
-    peer.pc.onconnectionstatechange = null;
-    peer.pc.close();
-    peer.tile.remove();
-    renderButtons();
-  }
-
   function hangUp({ tell = true } = {}) {
-    for (const peerId of Array.from(peers.keys())) closePeer(peerId);
+    mesh.closeAll();
     if (tell && inCall) send({ type: "call.leave" });
     inCall = false;
     myPeerId = null;
@@ -159,100 +88,28 @@ export function createCall({ send, iceServers, root, nameOf }) {
   }
 
   function tileFor(peerId, participantId) {
-    const tile = document.createElement("figure");
-    tile.className = "call-tile";
-    tile.dataset.remotePeer = peerId;
-    tile.dataset.participantId = String(participantId);
-    tile.innerHTML = `<video autoplay playsinline data-remote-video></video>
-      <figcaption><span data-remote-name>${escapeHtml(nameOf(participantId))}</span>
-      <span class="small muted" data-remote-state>connecting…</span></figcaption>`;
-    $("[data-call-tiles]").appendChild(tile);
-    return tile;
+    return remoteTile({ container: $("[data-call-tiles]"), peerId, name: nameOf(participantId),
+                        data: { participantId: String(participantId) } });
   }
 
-  function attachLocalTracks(pc) {
-    // One audio and one video transceiver per connection: ours go out on them when we have them,
-    // and without them we still receive.
-    for (const kind of ["audio", "video"]) {
-      const track = localStream?.getTracks().find((t) => t.kind === kind) || null;
-      let transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === kind && !t.stopped);
-      if (!transceiver) transceiver = pc.addTransceiver(kind, { direction: track ? "sendrecv" : "recvonly" });
-      else transceiver.direction = track ? "sendrecv" : "recvonly";
-      if (track) {
-        transceiver.sender.replaceTrack(track);
-        if (localStream) transceiver.sender.setStreams?.(localStream);
-      }
-    }
+  const mesh = createMesh({
+    iceServers,
+    sendSignal: (to, payload) => send({ type: "call.signal", to, ...payload }),
+    makeTile: tileFor,
+    localStream: () => localStream,
+    myPeerId: () => myPeerId,
+    onChange: renderButtons,
+    onFailed: () => setNote("The call could not connect to the other person (a firewall between you needs a TURN server). The room works without it.", "error"),
+  });
+  const peers = mesh.peers;
+
+  function offerTo(peerId, participantId) {
+    mesh.offerTo(peerId, participantId).catch((error) => setNote(`The call could not start (${error.name || error}).`, "error"));
   }
 
-  function newPeer(peerId, participantId) {
-    const pc = new RTCPeerConnection({ iceServers });
-    const peer = { pc, participantId, makingOffer: false, tile: tileFor(peerId, participantId) };
-    peers.set(peerId, peer);
-    pc.onicecandidate = ({ candidate }) => {
-      if (!candidate || !candidateAllowed(candidate.candidate)) return;
-      send({ type: "call.signal", to: peerId, candidate: candidate.toJSON() });
-    };
-    const remote = new MediaStream();
-    peer.tile.querySelector("video").srcObject = remote;
-    pc.ontrack = ({ track }) => {
-      remote.addTrack(track);
-      peer.tile.querySelector("video").play().catch(() => {}); // joining was a click: playback is allowed
-    };
-    pc.onconnectionstatechange = () => {
-      const label = { connected: "connected", connecting: "connecting…", disconnected: "reconnecting…", failed: "could not connect", closed: "left" }[pc.connectionState] || pc.connectionState;
-      peer.tile.querySelector("[data-remote-state]").textContent = label;
-      peer.tile.dataset.state = pc.connectionState;
-      if (pc.connectionState === "failed") {
-        setNote("The call could not connect to the other person (a firewall between you needs a TURN server). The room works without it.", "error");
-      }
-      renderButtons();
-    };
-    renderButtons();
-    return peer;
-  }
-
-  async function offerTo(peerId, participantId) {
-    closePeer(peerId);
-    const peer = newPeer(peerId, participantId);
-    attachLocalTracks(peer.pc);
-    try {
-      peer.makingOffer = true;
-      await peer.pc.setLocalDescription(await peer.pc.createOffer());
-      send({ type: "call.signal", to: peerId, description: descriptionToSend(peer.pc.localDescription) });
-    } catch (error) {
-      setNote(`The call could not start (${error.name || error}).`, "error");
-    } finally {
-      peer.makingOffer = false;
-    }
-  }
-
-  async function onSignal(event) {
+  function onSignal(event) {
     if (!inCall) return;
-    const peerId = event.from;
-    let peer = peers.get(peerId);
-    try {
-      if (event.description) {
-        const description = event.description;
-        if (description.type === "offer") {
-          const colliding = peer && (peer.makingOffer || peer.pc.signalingState !== "stable");
-          const polite = myPeerId > peerId;
-          if (colliding && !polite) return; // ours wins; they give way
-          if (!peer) peer = newPeer(peerId, event.from_participant);
-          await peer.pc.setRemoteDescription(description); // a polite collision rolls ours back
-          attachLocalTracks(peer.pc);
-          await peer.pc.setLocalDescription(await peer.pc.createAnswer());
-          send({ type: "call.signal", to: peerId, description: descriptionToSend(peer.pc.localDescription) });
-        } else if (peer && peer.pc.signalingState === "have-local-offer") {
-          await peer.pc.setRemoteDescription(description);
-        }
-      } else if (event.candidate && peer && candidateAllowed(event.candidate.candidate)) {
-        await peer.pc.addIceCandidate(event.candidate.candidate ? event.candidate : null);
-      }
-    } catch (error) {
-      // A candidate for a description we rolled back, and the like: that attempt is dropped.
-      console.warn("call signal", error);
-    }
+    mesh.onSignal(event, event.from_participant);
   }
 
   function onEvent(event) {
@@ -270,7 +127,7 @@ export function createCall({ send, iceServers, root, nameOf }) {
         }
         return true;
       case "call.peer_left":
-        closePeer(event.peer_id);
+        mesh.closePeer(event.peer_id);
         return true;
       case "call.signal":
         if ($("[data-call-note]").dataset.kind !== "error") setNote("");
@@ -287,7 +144,7 @@ export function createCall({ send, iceServers, root, nameOf }) {
   // others hear call.peer_joined and offer again); the camera stays on.
   function onSocketClosed() {
     if (!inCall) return;
-    for (const peerId of Array.from(peers.keys())) closePeer(peerId);
+    mesh.closeAll();
     myPeerId = null;
     inCall = false;
     rejoin = true;
@@ -301,7 +158,7 @@ export function createCall({ send, iceServers, root, nameOf }) {
   }
 
   function connectionStates() {
-    return Array.from(peers.values()).map((peer) => peer.pc.connectionState);
+    return mesh.connectionStates();
   }
 
   function onError(event) {

@@ -30,11 +30,14 @@ FIRST_CRITERION = "Requirements and estimates"
 SECOND = "starter-behavioral-disagreement"
 SECOND_CRITERION = "Handling the disagreement"
 
-# The selected ICE pair of every peer connection of the page: our end's address, and the other
-# end's address and type (Chromium hides a peer-reflexive candidate's address: "").
-SELECTED_PAIRS_JS = """async () => {
+
+def selected_pairs_js(peers: str) -> str:
+    """The selected ICE pair of every peer connection in `peers` (a page expression for a Map of
+    {pc}): our end's address, and the other end's address and type (Chromium hides a
+    peer-reflexive candidate's address: "")."""
+    return """async () => {
   const pairs = [];
-  for (const peer of window.prepforgeRoom.call.peers.values()) {
+  for (const peer of PEERS.values()) {
     const stats = await peer.pc.getStats();
     const byId = new Map(); stats.forEach((s) => byId.set(s.id, s));
     stats.forEach((s) => {
@@ -46,7 +49,10 @@ SELECTED_PAIRS_JS = """async () => {
     });
   }
   return pairs;
-}"""
+}""".replace("PEERS", peers)
+
+
+SELECTED_PAIRS_JS = selected_pairs_js("window.prepforgeRoom.call.peers")
 
 
 @pytest.fixture(scope="module")

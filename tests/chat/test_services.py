@@ -258,12 +258,12 @@ def test_links_to_our_pages_become_cards_and_others_do_not(pair, alice, bob):
 
 def test_typing_and_presence_are_not_stored(pair, alice, bob):
     assert services.typing_signal(user=alice, chat_id=pair.id) is True
-    services.presence_connect(user=alice)
+    services.presence_heartbeat(user=alice, socket_id="tab-1")
     assert not ChatEvent.objects.filter(type__in=["typing.user", "user.status"]).exists()
     assert selectors.presence_of(user_ids=[alice.id])[alice.id]["status"] == "online"
     services.presence_set_status(user=alice, status="dnd")
     assert selectors.presence_of(user_ids=[alice.id])[alice.id]["status"] == "dnd"
-    services.presence_disconnect(user=alice)
+    services.presence_disconnect(user=alice, socket_id="tab-1")
     presence = selectors.presence_of(user_ids=[alice.id])[alice.id]
     assert presence["status"] == "offline" and presence["last_seen_at"]
 
@@ -271,6 +271,6 @@ def test_typing_and_presence_are_not_stored(pair, alice, bob):
 def test_presence_respects_the_privacy_preference(alice):
     from accounts.services import preferences_update
 
-    services.presence_connect(user=alice)
+    services.presence_heartbeat(user=alice, socket_id="tab-1")
     preferences_update(user=alice, data={"show_activity": False})
     assert selectors.presence_of(user_ids=[alice.id])[alice.id] == {"status": "hidden", "last_seen_at": None}

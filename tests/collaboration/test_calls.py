@@ -9,9 +9,9 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from collaboration import services
-from collaboration.signalling import MAX_SDP_CHARS
 from config.asgi import application
 from core.consumers import CloseCode
+from core.webrtc_signalling import MAX_SDP_CHARS
 
 from .conftest import ORIGIN, cookie_of
 

@@ -1,10 +1,10 @@
-"""The signalling checks alone (collaboration.signalling: no Django), and the ICE server setting."""
+"""The signalling checks alone (core.webrtc_signalling: no Django), and the ICE server setting."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from collaboration.signalling import BAD_MESSAGE, TOO_LARGE, SignalRejected, signal_read
 from config.webrtc_settings import webrtc_ice_servers
+from core.webrtc_signalling import BAD_MESSAGE, TOO_LARGE, SignalRejected, signal_read
 
 PEER = "ab" * 16
 # A real offer of Chromium 120 (audio only, trimmed of its codecs list), and a real host candidate.

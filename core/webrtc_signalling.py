@@ -1,6 +1,7 @@
-"""WebRTC signalling messages of a room call, checked before they are relayed.
+"""WebRTC signalling messages of a call (a room's or a chat's), checked before they are relayed.
 
-No Django here: the events consumer hands each `call.signal` message to `signal_read`, which
+No Django here: the rooms' events consumer and the chat socket hand each `call.signal` message
+to `signal_read`, which
 returns the only fields that are relayed (nothing else a client adds reaches the other peer), or
 raises `SignalRejected` with the close code the connection gets. Bounds are generous for real
 SDP (a Chromium offer with audio and video is 5-10 KB) and tight enough that a socket cannot use
