@@ -71,6 +71,8 @@ def chat_detail(request, chat_id):
             "reads": {str(uid): read for uid, read, _ in states},
             "delivered": {str(uid): delivered for uid, _, delivered in states},
             "is_admin": membership.is_admin, "can_post": can_post,
+            # For the browser notifications of a background tab (static/src/chat.js).
+            "title": other.display_name if other else chat.title, "muted": membership.muted,
         },
     }
     return render(request, "chat/home.html", context)
