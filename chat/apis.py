@@ -69,6 +69,7 @@ class AttachmentOutput(serializers.Serializer):
     duration_seconds = serializers.FloatField(allow_null=True)
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
+    animated = serializers.BooleanField(help_text="An animated GIF or WebP: show `view` (the thumbnail is its first frame).")
     waveform = serializers.ListField(child=serializers.FloatField(), help_text="Audio: peaks 0..1 for drawing.")
     urls = AttachmentUrlsOutput()
 

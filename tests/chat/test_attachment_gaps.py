@@ -193,7 +193,7 @@ def test_a_video_forwarded_while_processing_gets_its_card_in_both_chats(
 def test_an_animated_gif_stays_animated_without_its_metadata(alice, bob, pair, animated_gif,
                                                              django_capture_on_commit_callbacks):
     card = send(client_for(alice), pair, animated_gif, django_capture_on_commit_callbacks).json()["attachment"]
-    assert card["status"] == "ready" and card["content_type"] == "image/gif", card
+    assert card["status"] == "ready" and card["content_type"] == "image/gif" and card["animated"], card
     served = body_of(client_for(bob).get(card["urls"]["view"]))
     shown = Image.open(io.BytesIO(served))
     assert shown.format == "GIF" and shown.n_frames == 6 and shown.size == (40, 30)
@@ -225,7 +225,7 @@ def test_an_animation_too_large_in_all_its_frames_keeps_its_first_frame(alice, p
     path.write_bytes(animated_gif_with_comment())
     settings.MEDIA_IMAGE_MAX_PIXELS = 40 * 30 * 5  # one frame fits, all six do not
     card = send(client_for(alice), pair, path, django_capture_on_commit_callbacks).json()["attachment"]
-    assert card["status"] == "ready" and card["content_type"] == "image/png"
+    assert card["status"] == "ready" and card["content_type"] == "image/png" and not card["animated"]
     assert b"Elm Street" not in body_of(client_for(alice).get(card["urls"]["view"]))
 
 
