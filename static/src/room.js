@@ -137,13 +137,16 @@ function applyLanguage(language, { by = null } = {}) {
 }
 
 // The connection state of the document, in the header.
+// Until both sockets have been live once, the page is still connecting, not reconnecting.
+let wasLive = false;
 function renderConnection() {
   const docState = provider.wsconnected ? (provider.synced ? "live" : "syncing") : "offline";
   const eventsState = events?.open ? "live" : "offline";
   const box = $("[data-connection]");
   const live = docState === "live" && eventsState === "live";
+  wasLive ||= live;
   box.dataset.state = live ? "live" : "offline";
-  box.textContent = live ? "● Live" : state.ended ? "Ended" : "● Reconnecting…";
+  box.textContent = live ? "● Live" : state.ended ? "Ended" : wasLive ? "● Reconnecting…" : "● Connecting…";
   box.title = `Document: ${docState}; room events: ${eventsState}`;
   document.body.dataset.docSynced = String(provider.synced);
 }

@@ -121,6 +121,14 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     # --- 2. A guest opens the link, gives a name and joins --------------------------------------------
     guest_context = new_context()
     guest = guest_context.new_page()
+    # Every text the connection badge shows, in order, from the first paint of each page.
+    guest.add_init_script("""
+      window.connectionTexts = [];
+      new MutationObserver(() => {
+        const text = document.querySelector("[data-connection]")?.textContent;
+        if (text && text !== window.connectionTexts.at(-1)) window.connectionTexts.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    """)
     guest_errors = []
     guest.on("pageerror", lambda exc: guest_errors.append(str(exc)))
     guest.goto(link)
@@ -133,6 +141,10 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     assert guest.url.rstrip("/").endswith(str(room.id)), guest.url
     wait_ready(guest)
     wait_same_code(guest, STARTER)
+    expect(guest.locator("[data-connection]")).to_have_text("● Live")
+    # A page that has never been live says it is connecting, not reconnecting.
+    first_texts = guest.evaluate("window.connectionTexts")
+    assert "● Reconnecting…" not in first_texts[:first_texts.index("● Live")], first_texts
     expect(guest.locator("[data-participants] li")).to_have_count(2)
     expect(guest.locator("[data-participant-id][data-online='true']")).to_have_count(2)
     ada_on_host = host.locator("[data-participants] li", has_text="Ada (guest)")
@@ -206,6 +218,7 @@ def test_live_interview(new_context, make_user, sum_two, shot):
     host.keyboard.press("Enter")
     expect(guest.locator("[data-chat-list] .chat-message")).to_have_count(4)
     expect(guest.locator("[data-connection]")).to_have_text("● Live")
+    assert "● Reconnecting…" in guest.evaluate("window.connectionTexts"), "the dropped socket showed no reconnection"
     expect(guest.locator("[data-chat-list] .chat-message").last).to_contain_text("Edge cases count.")
     guest.wait_for_timeout(200)
     expect(guest.locator("[data-chat-list] .chat-message")).to_have_count(4)
