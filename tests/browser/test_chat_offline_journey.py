@@ -12,7 +12,7 @@ from PIL import Image
 
 from chat.models import Chat, Message
 from core.pwa_views import shell_files
-from tests.factories import PASSWORD
+from tests.browser.test_chat_journeys import log_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -20,14 +20,6 @@ try:
     from playwright.sync_api import expect
 except Exception:  # pragma: no cover - the conftest skips these tests then
     expect = None
-
-
-def log_in(page, email: str):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form[action*='login'] button[type=submit]").first.click()
 
 
 def wait_for(predicate, timeout: float = 10.0, what: str = ""):
