@@ -27,8 +27,8 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
         fields = (
-            "theme", "timezone", "inapp_achievement", "inapp_challenge", "inapp_social", "inapp_system",
-            "email_achievement", "email_challenge", "email_social", "email_system",
+            "theme", "timezone", "inapp_achievement", "inapp_challenge", "inapp_social", "inapp_peer", "inapp_system",
+            "email_achievement", "email_challenge", "email_social", "email_peer", "email_system",
             "public_profile", "show_stats", "show_activity",
         )
         widgets = {"timezone": forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"})}

@@ -121,6 +121,7 @@ class NotificationType(models.TextChoices):
     ACHIEVEMENT = "achievement", "Achievement"
     CHALLENGE = "challenge", "Challenge"
     SOCIAL = "social", "Social"
+    PEER = "peer", "Peer interviews"
     SYSTEM = "system", "System"
 
 
@@ -132,10 +133,12 @@ class Preferences(BaseModel):
     inapp_achievement = models.BooleanField("in the app: achievements", default=True)
     inapp_challenge = models.BooleanField("in the app: challenges", default=True)
     inapp_social = models.BooleanField("in the app: social", default=True)
+    inapp_peer = models.BooleanField("in the app: peer interviews", default=True)
     inapp_system = models.BooleanField("in the app: announcements", default=True)
     email_achievement = models.BooleanField("by e-mail: achievements", default=False)
     email_challenge = models.BooleanField("by e-mail: challenges", default=False)
     email_social = models.BooleanField("by e-mail: social", default=True)
+    email_peer = models.BooleanField("by e-mail: peer interviews", default=True)
     email_system = models.BooleanField("by e-mail: announcements", default=True)
     # Privacy.
     public_profile = models.BooleanField(default=True)

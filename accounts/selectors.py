@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CASCADE, SET_NULL, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import NotFound, first_or_not_found
@@ -373,23 +373,48 @@ class DeletionPlan:
     kept_anonymised: list[DeletionLine]
 
 
+def accounts_going_with(*, user) -> list[int]:
+    """Ids of the accounts that exist only for `user` and are deleted with them (a chat bot's own
+    account). A model that points at the user marks, in `ACCOUNT_DELETED_WITH_OWNER`, its field
+    holding such an account; read from the relations, so accounts names no other app."""
+    ids: list[int] = []
+    for relation in User._meta.related_objects:
+        account_field = getattr(relation.related_model, "ACCOUNT_DELETED_WITH_OWNER", None)
+        if account_field and relation.field.name != account_field and relation.on_delete is CASCADE:
+            ids += relation.related_model._base_manager.filter(**{relation.field.name: user}).values_list(
+                f"{account_field}_id", flat=True)
+    return sorted(set(ids))
+
+
 def account_deletion_plan(*, user) -> DeletionPlan:
     """What deleting `user` would remove and what it would keep without their name, read from the
     relations themselves (every model that points at the user, with its on_delete), so the page
-    can never say something the deletion does not do. One count per relation that has rows."""
-    from django.db.models import SET_NULL
-
+    can never say something the deletion does not do. The accounts that go with the user (their
+    bots') count as theirs. One count per model or kept relation that has rows."""
+    accounts = [user.id, *accounts_going_with(user=user)]
+    cascades: dict[type, list[str]] = {}
     removed, kept = [], []
     for relation in User._meta.related_objects:
         model, field = relation.related_model, relation.field
         if relation.many_to_many or model._meta.auto_created:
             continue
-        count = model._base_manager.filter(**{field.name: user}).count()
-        if not count:
-            continue
-        line = DeletionLine(f"{model._meta.verbose_name_plural} ({field.verbose_name})"
-                            if relation.on_delete is SET_NULL else str(model._meta.verbose_name_plural), count)
-        (kept if relation.on_delete is SET_NULL else removed).append(line)
+        if relation.on_delete is SET_NULL:
+            count = model._base_manager.filter(**{f"{field.name}__in": accounts}).count()
+            if count:
+                kept.append(DeletionLine(f"{model._meta.verbose_name_plural} ({field.verbose_name})", count))
+        else:
+            cascades.setdefault(model, []).append(field.name)
+    for model, names in cascades.items():
+        # A row pointing at two of the accounts (a bot: its owner and its own account) counts once.
+        any_account = Q()
+        for name in names:
+            any_account |= Q(**{f"{name}__in": accounts})
+        count = model._base_manager.filter(any_account).count()
+        if count:
+            removed.append(DeletionLine(str(model._meta.verbose_name_plural), count))
+        account_field = getattr(model, "ACCOUNT_DELETED_WITH_OWNER", None)
+        if account_field and count:
+            removed.append(DeletionLine(f"accounts of your {model._meta.verbose_name_plural}", count))
     removed.sort(key=lambda line: line.what)
     kept.sort(key=lambda line: line.what)
     return DeletionPlan(removed, kept)

@@ -41,6 +41,8 @@ SECRET_MODELS = {"mfa.authenticator", "socialaccount.socialtoken", "sessions.ses
 SECRET_FIELD = re.compile(r"password|secret|token|(^|_)key($|_)|hash", re.IGNORECASE)
 # One export at a time, and at most this many a day: each one reads everything.
 EXPORTS_PER_DAY = 3
+# An export is a copy of everything about someone: it is deleted (row and zip) after this.
+EXPORT_KEEP_DAYS = 7
 
 
 def _label(model) -> str:
@@ -147,3 +149,22 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         DataExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED, error="The export could not be made.")
         export.refresh_from_db()
     return export
+
+
+def data_exports_purge(*, now=None) -> int:
+    """Delete the exports made more than EXPORT_KEEP_DAYS ago, whatever their status: the rows in
+    one transaction, their zips from storage once it has committed (a failed commit keeps both).
+    Running it again finds nothing more. Returns how many exports went."""
+    cutoff = (now or timezone.now()) - timedelta(days=EXPORT_KEEP_DAYS)
+    with transaction.atomic():
+        old = list(DataExport.objects.select_for_update(skip_locked=True).filter(created_at__lt=cutoff)
+                   .only("id", "file"))
+        files = [(export.file.storage, export.file.name) for export in old if export.file]
+        DataExport.objects.filter(pk__in=[export.pk for export in old]).delete()
+
+        def remove_files():
+            for storage, name in files:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files, robust=True)
+    return len(old)

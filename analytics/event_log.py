@@ -3,8 +3,9 @@
 The other apps' services call `event_record` (one call: actor, verb, object, value, time); the row
 is written after their transaction commits, so a rolled-back action leaves no event. Rows are
 never updated (analytics.models.Event refuses it) except by `events_anonymise` when an account is
-deleted. `event_totals_aggregate` turns one day of events into DailyVerbTotal (the platform) and
-DailyUserVerbTotal (each user) with two INSERT ... SELECT ... GROUP BY statements: set-based, no
+deleted. `event_totals_aggregate` turns one day of events into DailyVerbTotal (the platform per
+verb), DailyPlatformActivity (the platform's distinct actors) and DailyUserVerbTotal (each user)
+with INSERT ... SELECT ... GROUP BY statements: set-based, no
 Python loop over rows, and idempotent (the day's totals are replaced as a whole).
 
 This module imports nothing of the other apps, so any app's services can import it."""
@@ -16,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import DailyUserVerbTotal, DailyVerbTotal, Event
+from .models import DailyPlatformActivity, DailyUserVerbTotal, DailyVerbTotal, Event
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,10 @@ def events_anonymise(*, user_id: int) -> int:
     return Event.objects.anonymise_actor(user_id=user_id, token=secrets.token_hex(16))
 
 
+# A deleted account's events carry its token instead of its id: both count as actors.
+DISTINCT_ACTORS = "COUNT(DISTINCT actor_id) + COUNT(DISTINCT NULLIF(anonymous_actor, ''))"
+
+
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -82,11 +87,15 @@ def event_totals_aggregate(*, day: date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(DailyVerbTotal)} WHERE day = %s", [param])
         cursor.execute(f"DELETE FROM {_table(DailyUserVerbTotal)} WHERE day = %s", [param])
+        cursor.execute(f"DELETE FROM {_table(DailyPlatformActivity)} WHERE day = %s", [param])
         cursor.execute(
             f"INSERT INTO {_table(DailyVerbTotal)} (day, verb, events, actors, value_sum) "
-            f"SELECT day, verb, COUNT(*), COUNT(DISTINCT actor_id) + COUNT(DISTINCT NULLIF(anonymous_actor, '')), "
+            f"SELECT day, verb, COUNT(*), {DISTINCT_ACTORS}, "
             f"COALESCE(SUM(value), 0) FROM {events} WHERE day = %s GROUP BY day, verb", [param])
         written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {_table(DailyPlatformActivity)} (day, actors, events) "
+            f"SELECT day, {DISTINCT_ACTORS}, COUNT(*) FROM {events} WHERE day = %s GROUP BY day", [param])
         cursor.execute(
             f"INSERT INTO {_table(DailyUserVerbTotal)} (user_id, day, verb, events, value_sum) "
             f"SELECT actor_id, day, verb, COUNT(*), COALESCE(SUM(value), 0) FROM {events} "

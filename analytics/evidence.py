@@ -10,7 +10,8 @@ Built in (computed in analytics.selectors from the resumes and challenges select
 
 Plugged in later, by the app adding one selector to its selectors.py:
     interview_dimensions  interviews: ``readiness_evidence(*, user, job, until=None)``
-    peer_feedback         interviews: ``peer_feedback_evidence(*, user, job, until=None)``
+    peer_feedback         interviews: ``peer_feedback_evidence(*, user, job, until=None)``, for now
+                          in analytics.peer_feedback (reading interviews.peer's selectors)
     community_stats       community:  ``dashboard_evidence(*, user, since)``
 
 A readiness selector returns ``{"score": float 0..1 or None, "explanation": str,
@@ -37,6 +38,7 @@ class EvidenceSource:
     weight: float
     used_for: str  # "readiness" | "dashboard"
     absent_note: str = ""
+    module: str = ""  # where the selector lives when not in <app>.selectors
 
     def reader(self):
         """The app's selector, or None while the app (or the selector) is not here yet."""
@@ -45,7 +47,7 @@ class EvidenceSource:
         if not self.selector:
             return True
         try:
-            module = import_module(f"{self.app}.selectors")
+            module = import_module(self.module or f"{self.app}.selectors")
         except ImportError:
             return None
         return getattr(module, self.selector, None)
@@ -62,7 +64,8 @@ SOURCES: tuple[EvidenceSource, ...] = (
                    "readiness_evidence", 0.3, "readiness",
                    "AI interview scores per dimension will count here once interviews land."),
     EvidenceSource("peer_feedback", "Peer mock-interview feedback", "interviews", "peer_feedback_evidence", 0.15,
-                   "readiness", "Ratings from peer mock interviews will count here once they land."),
+                   "readiness", "Ratings from peer mock interviews will count here once they land.",
+                   module="analytics.peer_feedback"),
     EvidenceSource("community_stats", "Community contributions", "community", "dashboard_evidence", 0.0,
                    "dashboard", "Posts, answers and templates will show here once the community lands."),
 )

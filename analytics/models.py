@@ -27,6 +27,62 @@ class DailyActivity(models.Model):
         return f"{self.user_id} {self.day}"
 
 
+class DailyTypeActivity(models.Model):
+    """One user's judged submissions to challenges of one type on one of their days, filled by the
+    same daily aggregation as DailyActivity. The dashboard's totals, performance by type and time
+    distribution are summed from these rows in SQL (plus today's submissions, read live) instead
+    of a year of raw submissions. The solves_* columns follow analytics.engine.TIME_BUCKETS
+    (SOLVE_BUCKET_FIELDS; change both together, then re-run `manage.py analytics_backfill`).
+    Distinct challenges do not add up across days: ChallengeDays holds those."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_type_activity")
+    day = models.DateField()
+    challenge_type = models.CharField(max_length=8)
+    submissions = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    percent_sum = models.FloatField(default=0)
+    percent_best = models.FloatField(default=0)
+    percent_worst = models.FloatField(default=0)
+    seconds_sum = models.PositiveBigIntegerField(default=0)
+    # Accepted submissions by how long they took, one column per TIME_BUCKETS bucket (summed in SQL).
+    solves_under_5_min = models.PositiveIntegerField(default=0)
+    solves_5_to_15_min = models.PositiveIntegerField(default=0)
+    solves_15_to_30_min = models.PositiveIntegerField(default=0)
+    solves_30_to_60_min = models.PositiveIntegerField(default=0)
+    solves_1_to_2_h = models.PositiveIntegerField(default=0)
+    solves_over_2_h = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("user", "day", "challenge_type")
+        constraints = [models.UniqueConstraint(fields=["user", "day", "challenge_type"], name="daily_type_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day} {self.challenge_type}"
+
+
+SOLVE_BUCKET_FIELDS = ("solves_under_5_min", "solves_5_to_15_min", "solves_15_to_30_min", "solves_30_to_60_min",
+                       "solves_1_to_2_h", "solves_over_2_h")
+
+
+class ChallengeDays(models.Model):
+    """The last of a user's days with a judged submission to a challenge, and with an accepted one:
+    "challenges tried (solved) in the range" is the count of rows whose day is in it. Kept by the
+    daily aggregation, only ever moving forward (re-running an older day leaves a later one)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_days")
+    challenge = models.ForeignKey("challenges.Challenge", on_delete=models.CASCADE, related_name="+")
+    challenge_type = models.CharField(max_length=8)
+    last_judged_day = models.DateField()
+    last_accepted_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("user", "challenge")
+        constraints = [models.UniqueConstraint(fields=["user", "challenge"], name="challenge_days_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.challenge_id} {self.last_judged_day}"
+
+
 class ReadinessTarget(BaseModel):
     """The job a user is preparing for (one at a time) and the bar they want to reach."""
 
@@ -131,6 +187,22 @@ class DailyVerbTotal(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.verb}: {self.events}"
+
+
+class DailyPlatformActivity(models.Model):
+    """The platform's whole day (analytics.event_log.event_totals_aggregate): how many distinct
+    actors did anything recorded, and how many events. Kept apart from DailyVerbTotal because
+    distinct actors do not add up across verbs. No user key: a deleted account's day stays."""
+
+    day = models.DateField(unique=True)
+    actors = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("day",)
+
+    def __str__(self):
+        return f"{self.day}: {self.actors} active"
 
 
 class DailyUserVerbTotal(models.Model):

@@ -30,7 +30,17 @@ from .engine import (
     trend_projection,
 )
 from .engine.readiness import DIFFICULTY_POINTS, NO_DATA, NOT_AVAILABLE, RESUME_POINTS
-from .models import DailyActivity, DailyVerbTotal, Event, ReadinessSnapshot, ReadinessTarget
+from .models import (
+    SOLVE_BUCKET_FIELDS,
+    ChallengeDays,
+    DailyActivity,
+    DailyPlatformActivity,
+    DailyTypeActivity,
+    DailyVerbTotal,
+    Event,
+    ReadinessSnapshot,
+    ReadinessTarget,
+)
 from .skill_map import practice_topics_for, skill_name, skills_for_topics
 
 RANGES = {"7d": 7, "30d": 30, "365d": 365}
@@ -39,6 +49,8 @@ HEATMAP_DAYS = 364  # 52 full weeks, then today
 SERIES_FIELDS = ("submissions", "solved", "xp", "time_spent_seconds")
 # Below this interview-dimensions part (0..1), the plan suggests another mock interview.
 INTERVIEW_PRACTICE_BELOW = 0.75
+# The same for the peer-feedback part: below it, the plan suggests a peer mock interview.
+PEER_PRACTICE_BELOW = 0.75
 
 
 def range_key_valid(value: str | None) -> str:
@@ -124,33 +136,87 @@ def dashboard_get(*, user, range_key: str = "30d") -> Dashboard:
     filled = {f: fill_days(series[f], start, today) for f in SERIES_FIELDS}
     heat = fill_days({d: r["submissions"] + r["solved"] for d, r in rows.items()}, heat_start, today)
     summary = accounts_selectors.progress_summary(user=user)
-    totals = challenge_selectors.submission_totals(user=user, since=since)
-    attempted = totals["attempted"] or 0
+    totals = submission_stats(user=user, start=start, today=today)
+    attempted = totals["attempted"]
     overview = {
-        "submissions": totals["submissions"] or 0, "accepted": totals["accepted"] or 0,
-        "challenges_attempted": attempted, "challenges_solved": totals["solved"] or 0,
-        "completion_rate": round(100 * (totals["solved"] or 0) / attempted) if attempted else None,
+        "submissions": totals["submissions"], "accepted": totals["accepted"],
+        "challenges_attempted": attempted, "challenges_solved": totals["solved"],
+        "completion_rate": round(100 * totals["solved"] / attempted) if attempted else None,
         "average_score": None if totals["average_percent"] is None else round(totals["average_percent"], 1),
-        "time_spent_seconds": totals["time_spent_seconds"] or 0,
+        "time_spent_seconds": totals["time_spent_seconds"],
         "xp_in_range": int(sum(v for _, v in filled["xp"])),
         "xp_total": summary.xp, "level": summary.level.level,
         "current_streak": summary.streak.current, "best_streak": summary.streak.longest,
         "achievements_unlocked": summary.achievements_unlocked, "achievements_total": summary.achievements_total,
     }
-    performance = [{**row, "average_percent": round(row["average_percent"] or 0, 1),
-                    "best_percent": round(row["best_percent"] or 0, 1),
-                    "worst_percent": round(row["worst_percent"] or 0, 1),
-                    "average_seconds": round(row["average_seconds"] or 0)}
-                   for row in challenge_selectors.performance_by_type(user=user, since=since)]
     return Dashboard(
         range_key=range_key, start=start, today=today, overview=overview,
         series=DaySeries([d for d, _ in filled["xp"]], *[[v for _, v in filled[f]] for f in SERIES_FIELDS]),
-        heatmap=[(d, int(v)) for d, v in heat], performance=performance,
-        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], challenge_selectors.solve_duration_counts(
-            user=user, since=since, upper_bounds=[bound for _, bound in TIME_BUCKETS]), strict=True)),
+        heatmap=[(d, int(v)) for d, v in heat], performance=totals["performance"],
+        time_distribution=list(zip([label for label, _ in TIME_BUCKETS], totals["solve_buckets"], strict=True)),
         skills=skill_progress(user=user), sources=evidence.dashboard_sources(),
         interview_dimensions=interview_dimensions_over_time(user=user, since=since),
         community=community_of(user=user, since=since))
+
+
+def totals_by_type(rows, *, buckets: int) -> dict[str, dict]:
+    """Judged-submission rows (per challenge or per type, of any days) summed per challenge type:
+    {type: {submissions, accepted, percent_sum, percent_best, percent_worst, seconds_sum,
+    solve_buckets}}. The daily aggregation and the dashboard fold the same way."""
+    by_type: dict[str, dict] = {}
+    for row in rows:
+        kind = by_type.setdefault(row["challenge_type"], {
+            "submissions": 0, "accepted": 0, "percent_sum": 0.0, "percent_best": row["percent_best"],
+            "percent_worst": row["percent_worst"], "seconds_sum": 0, "solve_buckets": [0] * buckets})
+        for name in ("submissions", "accepted", "percent_sum", "seconds_sum"):
+            kind[name] += row[name] or 0
+        kind["percent_best"] = max(kind["percent_best"], row["percent_best"])
+        kind["percent_worst"] = min(kind["percent_worst"], row["percent_worst"])
+        counts = [*row["solve_buckets"], *[0] * buckets][:buckets]  # rows made with other buckets still add
+        kind["solve_buckets"] = [a + b for a, b in zip(kind["solve_buckets"], counts, strict=True)]
+    return by_type
+
+
+def submission_stats(*, user, start: date, today: date) -> dict:
+    """The user's judged submissions from `start` to now: totals, performance per challenge type
+    and accepted solve times by TIME_BUCKETS. Past days are summed from DailyTypeActivity and the
+    distinct challenges tried and solved come from ChallengeDays; today's submissions are read
+    live. Three queries, whatever the history (the past days are summed in SQL)."""
+    tzinfo = user.preferences.tzinfo
+    bounds = [bound for _, bound in TIME_BUCKETS]
+    live = challenge_selectors.submission_challenge_day_totals(
+        user_ids=[user.id], start=local_midnight(today, tzinfo),
+        end=local_midnight(today + timedelta(days=1), tzinfo), upper_bounds=bounds)
+    from django.db.models import Max, Min, Sum
+
+    past = (DailyTypeActivity.objects.filter(user=user, day__gte=start, day__lt=today).values("challenge_type")
+            .annotate(submissions=Sum("submissions"), accepted=Sum("accepted"), percent_sum=Sum("percent_sum"),
+                      percent_best=Max("percent_best"), percent_worst=Min("percent_worst"),
+                      seconds_sum=Sum("seconds_sum"), **{name: Sum(name) for name in SOLVE_BUCKET_FIELDS})
+            .order_by("challenge_type"))
+    rows = [*({**row, "solve_buckets": [row.pop(name) for name in SOLVE_BUCKET_FIELDS]} for row in past), *live]
+    tried = {(r["challenge_id"], r["challenge_type"]) for r in live}
+    solved = {(r["challenge_id"], r["challenge_type"]) for r in live if r["accepted"]}
+    for challenge_id, kind, accepted_day in (ChallengeDays.objects.filter(user=user, last_judged_day__gte=start)
+                                             .values_list("challenge_id", "challenge_type", "last_accepted_day")):
+        tried.add((challenge_id, kind))
+        if accepted_day is not None and accepted_day >= start:
+            solved.add((challenge_id, kind))
+    by_type = totals_by_type(rows, buckets=len(bounds))
+    buckets = [sum(counts) for counts in zip(*(k["solve_buckets"] for k in by_type.values()), strict=True)] \
+        if by_type else [0] * len(bounds)
+    submissions = sum(k["submissions"] for k in by_type.values())
+    performance = [{"type": name, "submissions": k["submissions"],
+                    "completed": sum(1 for _, kind in solved if kind == name),
+                    "average_percent": round(k["percent_sum"] / k["submissions"], 1),
+                    "best_percent": round(k["percent_best"], 1), "worst_percent": round(k["percent_worst"], 1),
+                    "average_seconds": round(k["seconds_sum"] / k["submissions"])}
+                   for name, k in sorted(by_type.items()) if k["submissions"]]
+    return {"submissions": submissions, "accepted": sum(k["accepted"] for k in by_type.values()),
+            "attempted": len(tried), "solved": len(solved),
+            "average_percent": sum(k["percent_sum"] for k in by_type.values()) / submissions if submissions else None,
+            "time_spent_seconds": sum(k["seconds_sum"] for k in by_type.values()),
+            "performance": performance, "solve_buckets": buckets}
 
 
 def community_of(*, user, since: datetime) -> dict:
@@ -275,6 +341,12 @@ def readiness_input(*, user, job, until: datetime | None = None) -> tuple[Readin
             "interview", f"Do an AI mock interview for {family} roles", reverse("interview-start"),
             detail=("Gives the interview-dimensions part its first measurement." if interview.status == NO_DATA
                     else f"Your interview dimensions average {interview.percent}/100: practise the weakest.")))
+    peer = next((p for p in other_parts if p.key == "peer_feedback"), None)
+    if until is None and peer is not None and peer.status != NOT_AVAILABLE and (peer.score or 0) < PEER_PRACTICE_BELOW:
+        candidates.append(PlanItem(
+            "peer", "Book a peer mock interview", reverse("peer-find"),
+            detail=("Gives the peer-feedback part its first measurement." if peer.status == NO_DATA
+                    else f"Your peer feedback averages {peer.percent}/100: ask your next peer what to work on.")))
     data = ReadinessInput(
         job_skills=job_skills, challenge_points=points,
         challenge_evidence={k: tuple(v) for k, v in labels.items()},
@@ -335,28 +407,48 @@ class PlatformOverview:
     # past days, today's events counted live), and the community and chat apps' own stats.
     verb_days: list[tuple[date, dict[str, int]]] = field(default_factory=list)
     community: dict = field(default_factory=dict)
+    # Per challenge difficulty: submissions, acceptance, people who tried and solved, judge wait.
+    difficulties: list[dict] = field(default_factory=list)
     chat: dict = field(default_factory=dict)
 
 
 def platform_overview(*, days: int = 30) -> PlatformOverview:
-    """The platform per day from the daily aggregates (past days; today comes with the next beat
-    run), with the verdict mix and resume reads. A flat number of queries."""
-    from django.db.models import Count, Sum
+    """The platform per day from the event log's daily totals (past days; today counted live),
+    with the verdict mix and resume reads. The per-day figures have no user key, so they stay the
+    same when an account is deleted. A flat number of queries."""
     from django.utils import timezone
 
     today = timezone.now().date()
     start = today - timedelta(days=days - 1)
-    rows = {r["day"]: r for r in DailyActivity.objects.filter(day__gte=start).values("day")
-            .annotate(active=Count("user", distinct=True), submissions=Sum("submissions"), solved=Sum("solved"))}
-    per_day = [(d, int(rows.get(d, {}).get("active") or 0), int(rows.get(d, {}).get("submissions") or 0),
-                int(rows.get(d, {}).get("solved") or 0)) for d, _ in fill_days({}, start, today)]
+    events = verb_days(start=start, today=today, verbs=(*PLATFORM_VERBS, *PER_DAY_VERBS))
+    active = active_actors_per_day(start=start, today=today)
+    per_day = [(d, active[d], counts[event_log.SUBMISSION_JUDGED], counts[event_log.CHALLENGE_SOLVED])
+               for d, counts in events]
     accounts = accounts_selectors.staff_overview()
     since = local_midnight(start, timezone.get_current_timezone())
     return PlatformOverview(days, start, accounts["users_total"], accounts["signups_7d"], accounts["users_active_7d"],
                             per_day, challenge_selectors.verdict_mix(since=since),
                             resume_selectors.parse_status_counts(since=since),
-                            verb_days=verb_days(start=start, today=today), community=_app_stats("community",
-                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since))
+                            verb_days=events, community=_app_stats("community",
+                            "community_overview"), chat=_app_stats("chat", "chat_overview", since=since),
+                            difficulties=challenge_selectors.difficulty_outcomes(since=since))
+
+
+# The platform page's "per day" columns besides active members: submissions and first solves.
+PER_DAY_VERBS = (event_log.SUBMISSION_JUDGED, event_log.CHALLENGE_SOLVED)
+
+
+def active_actors_per_day(*, start: date, today: date) -> dict[date, int]:
+    """Distinct actors of any event per day from `start` to `today` (DailyPlatformActivity for
+    past days, today's events counted live); every day is there. Two queries."""
+    from django.db.models import Count, Q
+
+    actors = dict(DailyPlatformActivity.objects.filter(day__gte=start, day__lt=today).values_list("day", "actors"))
+    live = Event.objects.filter(day=today).aggregate(
+        named=Count("actor", distinct=True), anonymous=Count("anonymous_actor", distinct=True,
+                                                             filter=~Q(anonymous_actor="")))
+    actors[today] = live["named"] + live["anonymous"]
+    return {d: int(actors.get(d, 0)) for d, _ in fill_days({}, start, today)}
 
 
 PLATFORM_VERBS = (event_log.INTERVIEW_COMPLETED, event_log.POST_CREATED, event_log.COMMENT_CREATED,

@@ -14,13 +14,23 @@ from accounts.services import notification_send
 from challenges import selectors as challenge_selectors
 from core.exceptions import ValidationFailed
 
-from .models import DailyActivity, ReadinessSnapshot, ReadinessTarget, WeeklySummary
+from .engine import TIME_BUCKETS
+from .models import (
+    SOLVE_BUCKET_FIELDS,
+    ChallengeDays,
+    DailyActivity,
+    DailyTypeActivity,
+    ReadinessSnapshot,
+    ReadinessTarget,
+    WeeklySummary,
+)
 from .selectors import (
     local_midnight,
     readiness_for,
     readiness_target_of,
     readiness_view,
     target_job_get,
+    totals_by_type,
 )
 
 AGGREGATED_FIELDS = ("submissions", "accepted", "solved", "score_sum", "time_spent_seconds", "xp")
@@ -35,9 +45,10 @@ def _zone(name: str):
 
 @transaction.atomic
 def daily_activity_aggregate(*, day: date, user_ids=None) -> int:
-    """Fill DailyActivity for `day`, each user's own local day (users grouped by time zone, a few
-    grouped queries per zone, whatever the number of users). Re-running for the same day gives the
-    same rows; a user with nothing that day has no row (read as zero). Returns the rows written."""
+    """Fill DailyActivity and DailyChallengeActivity for `day`, each user's own local day (users
+    grouped by time zone, a few grouped queries per zone, whatever the number of users). Re-running
+    for the same day gives the same rows; a user with nothing that day has no row (read as zero).
+    Returns the DailyActivity rows written."""
     written = 0
     for zone_name, ids in accounts_selectors.user_time_zones(user_ids=user_ids).items():
         tzinfo = _zone(zone_name)
@@ -55,7 +66,39 @@ def daily_activity_aggregate(*, day: date, user_ids=None) -> int:
             DailyActivity.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user", "day"],
                                               update_fields=[*AGGREGATED_FIELDS, "computed_at"])
         written += len(rows)
+        _challenge_days_replace(day=day, user_ids=ids, start=start, end=end)
     return written
+
+
+def _challenge_days_replace(*, day: date, user_ids, start: datetime, end: datetime) -> None:
+    """The day's per-type rows of these users, replaced as a whole, and each challenge's last
+    judged / accepted day moved forward to `day` where the day had some (idempotent)."""
+    per_challenge = challenge_selectors.submission_challenge_day_totals(
+        user_ids=user_ids, start=start, end=end, upper_bounds=[bound for _, bound in TIME_BUCKETS])
+    of_user: dict[int, list[dict]] = {}
+    for row in per_challenge:
+        of_user.setdefault(row["user_id"], []).append(row)
+    per_type = [DailyTypeActivity(user_id=user_id, day=day, challenge_type=kind,
+                                  **{k: v for k, v in sums.items() if k != "solve_buckets"},
+                                  **dict(zip(SOLVE_BUCKET_FIELDS, sums["solve_buckets"], strict=True)))
+                for user_id, rows in of_user.items()
+                for kind, sums in totals_by_type(rows, buckets=len(TIME_BUCKETS)).items()]
+    DailyTypeActivity.objects.filter(day=day, user_id__in=user_ids).delete()
+    DailyTypeActivity.objects.bulk_create(per_type)
+    if not per_challenge:
+        return
+    known = {(r.user_id, r.challenge_id): r for r in ChallengeDays.objects.filter(
+        user_id__in={r["user_id"] for r in per_challenge}, challenge_id__in={r["challenge_id"] for r in per_challenge})}
+    rows = []
+    for row in per_challenge:
+        last = known.get((row["user_id"], row["challenge_id"]))
+        judged = max(day, last.last_judged_day) if last else day
+        accepted = [d for d in (last and last.last_accepted_day, day if row["accepted"] else None) if d]
+        rows.append(ChallengeDays(user_id=row["user_id"], challenge_id=row["challenge_id"],
+                                  challenge_type=row["challenge_type"], last_judged_day=judged,
+                                  last_accepted_day=max(accepted) if accepted else None))
+    ChallengeDays.objects.bulk_create(rows, update_conflicts=True, unique_fields=["user", "challenge"],
+                                      update_fields=["challenge_type", "last_judged_day", "last_accepted_day"])
 
 
 def daily_activity_aggregate_recent(*, now: datetime | None = None, days_back: int = 2) -> int:

@@ -26,3 +26,11 @@ def data_export_build_task(export_id: int):
 
     export = data_export_build(export_id=export_id)
     return None if export is None else export.status
+
+
+@shared_task(acks_late=True)
+def data_exports_purge_task() -> int:
+    """Daily: exports older than their keeping time, rows and files."""
+    from .data_export import data_exports_purge
+
+    return data_exports_purge()

@@ -125,7 +125,7 @@ def platform(request):
 def your_data(request):
     """Ask for a zip of everything PrepForge holds about you; see its progress (the page refreshes
     itself while one is being made) and download it."""
-    from .data_export import data_export_request
+    from .data_export import EXPORT_KEEP_DAYS, data_export_request
 
     if request.method == "POST":
         try:
@@ -136,7 +136,8 @@ def your_data(request):
         return redirect("analytics-your-data")
     exports = selectors.data_exports_of(user=request.user)
     return render(request, "analytics/your_data.html", {
-        "exports": exports, "working": any(e.status in ("queued", "running") for e in exports)})
+        "exports": exports, "working": any(e.status in ("queued", "running") for e in exports),
+        "keep_days": EXPORT_KEEP_DAYS})
 
 
 @login_required

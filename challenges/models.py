@@ -166,6 +166,8 @@ class Submission(BaseModel):
         indexes = [
             models.Index(fields=["user", "challenge", "-id"], name="submission_mine"),
             models.Index(fields=["challenge", "verdict"], name="submission_verdicts"),
+            # One user's submissions of a day or a range (analytics' live "today", the aggregation).
+            models.Index(fields=["user", "created_at"], name="submission_user_day"),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from accounts.models import Progress, User, XPEvent
 from core.exceptions import first_or_not_found
 
 from . import scoring
-from .models import Challenge, ChallengeProgress, CodeDraft, Submission, difficulty_rank
+from .models import Challenge, ChallengeProgress, CodeDraft, Difficulty, Submission, difficulty_rank
 
 STATUS_FILTERS = ("solved", "attempted", "new")
 
@@ -246,36 +246,6 @@ def solved_challenges_of(*, user, until: datetime | None = None) -> list[dict]:
         tags=F("challenge__tags")))
 
 
-def _judged_of(user, since: datetime | None):
-    qs = Submission.objects.filter(user=user, status="done")
-    return qs.filter(created_at__gte=since) if since is not None else qs
-
-
-def submission_totals(*, user, since: datetime | None = None) -> dict:
-    """Judged submissions since `since`: how many, accepted, challenges tried and solved, average
-    percent, time spent. One query."""
-    return _judged_of(user, since).aggregate(
-        submissions=Count("id"), accepted=Count("id", filter=Q(verdict="AC")),
-        attempted=Count("challenge", distinct=True),
-        solved=Count("challenge", distinct=True, filter=Q(verdict="AC")),
-        average_percent=Avg("percent"), time_spent_seconds=Sum("time_spent_seconds"))
-
-
-def performance_by_type(*, user, since: datetime | None = None) -> list[dict]:
-    """Per challenge type: submissions, challenges completed, average/best/worst percent, average
-    time of the judged submissions. One query."""
-    return list(_judged_of(user, since).values(type=F("challenge__type")).annotate(
-        submissions=Count("id"), completed=Count("challenge", distinct=True, filter=Q(verdict="AC")),
-        average_percent=Avg("percent"), best_percent=Max("percent"), worst_percent=Min("percent"),
-        average_seconds=Avg("time_spent_seconds")).order_by("type"))
-
-
-def solve_durations(*, user, since: datetime | None = None) -> list[int]:
-    """How long each accepted submission took (seconds of work the client reported). One query."""
-    return list(_judged_of(user, since).filter(verdict="AC", time_spent_seconds__gt=0)
-                .values_list("time_spent_seconds", flat=True))
-
-
 def submission_day_totals(*, user_ids: Collection[int], start: datetime, end: datetime) -> dict[int, dict]:
     """Per user, the judged submissions created in [start, end) and the challenges first solved
     then: {user_id: {submissions, accepted, score_sum, time_spent_seconds, solved}}. Two grouped
@@ -294,6 +264,29 @@ def submission_day_totals(*, user_ids: Collection[int], start: datetime, end: da
     return totals
 
 
+def submission_challenge_day_totals(*, user_ids: Collection[int], start: datetime, end: datetime,
+                                   upper_bounds: list[float]) -> list[dict]:
+    """Per user and challenge, the judged submissions created in [start, end): {user_id,
+    challenge_id, challenge_type, submissions, accepted, percent_sum, percent_best, percent_worst,
+    seconds_sum, solve_buckets}, where solve_buckets counts the accepted ones with a time by the
+    bounds (the last one open-ended when it is infinite). One grouped query, whatever the number of users."""
+    lows = [0.0, *upper_bounds[:-1]]
+    buckets = {}
+    for index, (low, high) in enumerate(zip(lows, upper_bounds, strict=True)):
+        condition = Q(verdict="AC", time_spent_seconds__gt=0, time_spent_seconds__gte=low)
+        if high != float("inf"):
+            condition &= Q(time_spent_seconds__lt=high)
+        buckets[f"b{index}"] = Count("id", filter=condition)
+    rows = (Submission.objects.filter(user_id__in=user_ids, status="done", created_at__gte=start, created_at__lt=end)
+            .values("user_id", "challenge_id", challenge_type=F("challenge__type"))
+            .annotate(submissions=Count("id"), accepted=Count("id", filter=Q(verdict="AC")),
+                      percent_sum=Sum("percent"), percent_best=Max("percent"), percent_worst=Min("percent"),
+                      seconds_sum=Sum("time_spent_seconds"), **buckets)
+            .order_by("user_id", "challenge_id"))
+    return [{**{k: v for k, v in row.items() if k not in buckets},
+             "solve_buckets": [row[f"b{i}"] for i in range(len(upper_bounds))]} for row in rows]
+
+
 def submission_user_ids(*, start: datetime, end: datetime) -> set[int]:
     """Who submitted or solved anything in [start, end). Two queries."""
     ids = set(Submission.objects.filter(created_at__gte=start, created_at__lt=end).values_list("user_id", flat=True))
@@ -302,25 +295,29 @@ def submission_user_ids(*, start: datetime, end: datetime) -> set[int]:
     return ids
 
 
+def difficulty_outcomes(*, since: datetime) -> list[dict]:
+    """Judged submissions since `since` per challenge difficulty, easiest first: how many, how many
+    accepted, how many people tried and solved, and the mean wait from submitting to the verdict
+    (the judge's queue and run time, seconds). One query."""
+    from django.db.models import DurationField, ExpressionWrapper
+
+    wait = ExpressionWrapper(F("judged_at") - F("created_at"), output_field=DurationField())
+    rows = (Submission.objects.filter(status="done", created_at__gte=since, judged_at__isnull=False)
+            .values(difficulty=F("challenge__difficulty"))
+            .annotate(submissions=Count("id"), accepted=Count("id", filter=Q(verdict="AC")),
+                      people=Count("user", distinct=True),
+                      solvers=Count("user", distinct=True, filter=Q(verdict="AC")), wait=Avg(wait)))
+    found = [{**row, "acceptance": round(100 * row["accepted"] / row["submissions"]) if row["submissions"] else None,
+              "wait_seconds": None if row["wait"] is None else round(row["wait"].total_seconds(), 1)}
+             for row in rows]
+    order = {value: rank for rank, value in enumerate(Difficulty.values)}
+    return sorted(found, key=lambda row: order.get(row["difficulty"], len(order)))
+
+
 def verdict_mix(*, since: datetime) -> dict[str, int]:
     """Judged submissions since `since` by verdict, for the staff overview. One query."""
     return dict(Submission.objects.filter(status="done", created_at__gte=since).values("verdict")
                 .annotate(n=Count("id")).values_list("verdict", "n"))
-
-
-def solve_duration_counts(*, user, upper_bounds: list[float], since: datetime | None = None) -> list[int]:
-    """How many accepted submissions took less than each bound and at least the one before (the
-    last bucket open-ended when its bound is infinite), counted in SQL. One query."""
-    qs = _judged_of(user, since).filter(verdict="AC", time_spent_seconds__gt=0)
-    lows = [0.0, *upper_bounds[:-1]]
-    buckets = {}
-    for index, (low, high) in enumerate(zip(lows, upper_bounds, strict=True)):
-        condition = Q(time_spent_seconds__gte=low)
-        if high != float("inf"):
-            condition &= Q(time_spent_seconds__lt=high)
-        buckets[f"b{index}"] = Count("id", filter=condition)
-    counts = qs.aggregate(**buckets)
-    return [counts[f"b{i}"] or 0 for i in range(len(upper_bounds))]
 
 
 def judged_failures_with_tests(*, user, limit: int = 300) -> list[dict]:

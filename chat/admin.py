@@ -155,3 +155,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("bot__user__username", "url")
     list_select_related = ("bot__user",)
+
+
+# Secret chats' registrations live in their own module.
+from . import secret_admin  # noqa: E402,F401

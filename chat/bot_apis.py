@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.json_input import StrictJSONTypes
-from core.pagination import FeedCursorPagination, paginated_response
+from core.pagination import FeedCursorPagination, PagePagination, PageQuery, paginated_response
 
 from . import bot_selectors, bot_services
 from .apis import MessageOutput, _message_out
@@ -133,9 +133,9 @@ class DeliveryOutput(serializers.Serializer):
 class BotListApi(APIView):
     throttle_scope = "writes"
 
-    @extend_schema(responses=BotOutput(many=True), operation_id="bots_list")
+    @extend_schema(parameters=[PageQuery], responses=PagePagination.response(BotOutput), operation_id="bots_list")
     def get(self, request):
-        return Response(BotOutput(bot_selectors.bots_of_owner(owner=request.user), many=True).data)
+        return paginated_response(request, self, bot_selectors.bots_of_owner(owner=request.user), BotOutput)
 
     @extend_schema(request=BotCreateInput, responses={201: BotWithTokenOutput}, operation_id="bots_create")
     def post(self, request):

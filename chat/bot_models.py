@@ -8,6 +8,10 @@ from core.models import BaseModel
 
 
 class Bot(BaseModel):
+    # Deleting the owner's account deletes the bot's account too (accounts.selectors reads this):
+    # left behind, it would stay in chats under an owner nobody can reach.
+    ACCOUNT_DELETED_WITH_OWNER = "user"
+
     # The bot's own account: what chats list as a member and messages show as the sender. It has
     # no usable password and an address that receives no mail, so nobody signs in as it.
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bot")

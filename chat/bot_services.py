@@ -175,14 +175,17 @@ def webhook_target_check(url: str) -> address_policy.WebhookTarget:
 
 @transaction.atomic
 def bot_webhook_set(*, bot: Bot, url: str, new_secret: bool = False) -> Bot:
-    """Send the bot's updates to `url` from now on (checked now, and again at every delivery).
-    The signing secret is made once, or again with `new_secret`."""
+    """Send the bot's updates to `url` from now on (checked now, and again at every delivery),
+    pending deliveries included. The signing secret is made once, or again with `new_secret`."""
     webhook_target_check(url)
     bot = lock_bots([bot.id])[bot.id]
     bot.webhook_url = url.strip()
     if new_secret or not bot.webhook_secret:
         bot.webhook_secret = secrets.token_hex(32)
     bot.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    # What still waits goes to the new address, never again to the one the owner left.
+    WebhookDelivery.objects.filter(bot=bot, status=WebhookDeliveryStatus.PENDING).exclude(url=bot.webhook_url).update(
+        url=bot.webhook_url, updated_at=timezone.now())
     return bot
 
 
@@ -331,6 +334,9 @@ def _webhook_attempt_record(*, delivery_id: int, outcome, refusal: str) -> Webho
         delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
         if outcome.succeeded:
             delivery.status, delivery.next_attempt_at = WebhookDeliveryStatus.SUCCEEDED, None
+            # The receiver took it: the update is confirmed, as getUpdates' offset confirms one,
+            # so going back to getUpdates does not hand it out again.
+            BotUpdate.objects.filter(bot_id=delivery.bot_id, update_id=delivery.update_id).delete()
         elif delivery.attempts >= _setting("WEBHOOK_MAX_ATTEMPTS", 5):
             delivery.status, delivery.next_attempt_at = WebhookDeliveryStatus.FAILED, None
         else:

@@ -21,6 +21,7 @@ from core.query_params import parse_int
 
 from . import selectors, services
 from .events import REPLAY_LIMIT, event_frame
+from .models import ChatKind
 from .realtime import chat_user_group
 
 TYPING_EVERY_SECONDS = 2.0
@@ -95,9 +96,19 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         if frame["type"] == "message.new":
             message = frame["message"]
             sender = message.get("sender") or {}
-            if sender.get("id") != self.user.id:
+            if sender.get("id") != self.user.id and await self._shows_delivered(message["chat_id"]):
                 await database_sync_to_async(services.chat_mark_delivered)(
                     user=self.user, chat_id=message["chat_id"], up_to_message_id=message["id"])
+
+    async def _shows_delivered(self, chat_id: int) -> bool:
+        """Only a private chat shows "delivered" (chat.selectors.receipt_for). Marking it in a
+        group was a write per member per message, awaited before the socket's next event, on the
+        one thread all sockets share: tests/bench/test_chat_roundtrip.py's delivery bench."""
+        if not hasattr(self, "chat_kinds"):
+            self.chat_kinds: dict[int, str | None] = {}
+        if chat_id not in self.chat_kinds:  # a chat's kind never changes
+            self.chat_kinds[chat_id] = await database_sync_to_async(selectors.chat_kind)(chat_id=chat_id)
+        return self.chat_kinds[chat_id] == ChatKind.PRIVATE
 
     def client_handlers(self):
         return {**super().client_handlers(), "typing": self.handle_typing, "read": self.handle_read,

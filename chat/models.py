@@ -285,3 +285,6 @@ class MessageAttachment(models.Model):
 
 # Bots live in their own module; imported here so that the app registry finds them.
 from .bot_models import Bot, BotUpdate, WebhookDelivery, WebhookDeliveryStatus  # noqa: E402,F401
+
+# Secret chats (end to end) likewise.
+from .secret_models import SecretChat, SecretKey, SecretMessage, SecretMessageKind  # noqa: E402,F401

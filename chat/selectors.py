@@ -54,6 +54,10 @@ def chat_get_for_user(*, user, chat_id) -> tuple[Chat, Membership]:
     return membership.chat, membership
 
 
+def chat_kind(*, chat_id: int) -> str | None:
+    return Chat.objects.filter(id=chat_id).values_list("kind", flat=True).first()
+
+
 def public_channel_get(*, chat_id) -> Chat:
     if not _valid_id(chat_id):
         raise NotFound("No such chat.")
@@ -203,14 +207,13 @@ def public_channels_search(*, query: str, limit: int = 20) -> QuerySet[Chat]:
 # --- search -------------------------------------------------------------------------------------
 
 def _full_text_filter(queryset: QuerySet[Message], terms: list[str]) -> QuerySet[Message]:
-    """Messages whose text has every term (as a word prefix). PostgreSQL: the `simple`
-    to_tsvector of the body, served by the GIN index of migration 0002; SQLite: the FTS5 table of
-    that migration, kept in step by triggers."""
+    """Messages whose text has every term (as a word prefix). PostgreSQL: the stored `simple`
+    tsvector of the body and its GIN index (migration 0005); SQLite: the FTS5 table of migration
+    0002, kept in step by triggers."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(term.replace("'", "") + ":*" for term in terms)
         return queryset.filter(RawSQL(
-            "to_tsvector('simple', chat_message.body) @@ to_tsquery('simple', %s)", [tsquery],
-            output_field=BooleanField()))
+            "chat_message.search_vector @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField()))
     if connection.vendor == "sqlite":
         return queryset.filter(id__in=RawSQL(
             "SELECT rowid FROM chat_message_fts WHERE chat_message_fts MATCH %s", [message_text.fts5_query(terms)]))
@@ -224,7 +227,8 @@ def message_search(*, user, text: str = "", sender: str = "", chat_id: int | Non
                    date_from: datetime | None = None, date_to: datetime | None = None,
                    hashtag: str = "", limit: int = 50) -> tuple[list[Message], list[str]]:
     """Messages the user can see (chats they are in, not deleted, not hidden for them) matching
-    every given filter, newest first; with the search terms for highlighting."""
+    every given filter, newest first; with the search terms for highlighting. Two queries: the
+    page, then the other person of the page's private chats (their titles)."""
     terms = message_text.search_terms(text)
     rows = (Message.objects.filter(chat__memberships__user_id=user.id, deleted_at__isnull=True)
             .exclude(kind="system")
@@ -242,11 +246,18 @@ def message_search(*, user, text: str = "", sender: str = "", chat_id: int | Non
         rows = rows.filter(created_at__lte=date_to)
     if hashtag:
         rows = rows.filter(hashtags__tag=hashtag.lstrip("#").lower())
-    # Titles of private chats: the other member's name, in the same query.
-    other = Membership.objects.filter(chat_id=OuterRef("chat_id")).exclude(user_id=user.id).order_by("id")
-    rows = rows.annotate(other_name=Subquery(other.values("user__name")[:1]),
-                         other_username=Subquery(other.values("user__username")[:1]))
-    return list(rows.order_by("-id")[:limit]), terms
+    page = list(rows.order_by("-id")[:limit])
+    # Titles of private chats: the other member's name, read for the page only (a subquery per
+    # matching row cost more than the search itself).
+    private = {m.chat_id for m in page if m.chat.kind == ChatKind.PRIVATE}
+    others = {}
+    if private:
+        for chat_id, name, username in (Membership.objects.filter(chat_id__in=private).exclude(user_id=user.id)
+                                        .order_by("-id").values_list("chat_id", "user__name", "user__username")):
+            others[chat_id] = (name, username)
+    for message in page:
+        message.other_name, message.other_username = others.get(message.chat_id, ("", ""))
+    return page, terms
 
 
 def chat_overview(*, since: datetime) -> dict:

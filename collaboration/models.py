@@ -133,11 +133,19 @@ class RoomMessage(models.Model):
 
 
 class InterviewerNote(BaseModel):
-    room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="note")
+    """One interviewer's private notes in a room. A peer interview swaps roles, and each person
+    takes notes on the other in their own half: one note per room and author."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE,
+                               related_name="room_notes")
     text = models.TextField(blank=True, max_length=50_000)
 
+    class Meta(BaseModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["room", "author"], name="one_note_per_room_author")]
+
     def __str__(self):
-        return f"notes on {self.room_id}"
+        return f"notes on {self.room_id} by {self.author_id}"
 
 
 class RoomRun(BaseModel):

@@ -9,6 +9,7 @@ from core.exceptions import NotFound, first_or_not_found
 from .models import (
     DocumentCheckpoint,
     DocumentUpdate,
+    InterviewerNote,
     Participant,
     Role,
     Room,
@@ -128,7 +129,8 @@ def room_summary(*, room: Room, participant: Participant) -> dict:
         "final_code": document_text(room_id=room.id), "participants": participants_of(room), "duration": duration,
         "chat": messages_after(room=room, limit=10_000),
         "runs": list(room.runs.select_related("participant__user").order_by("created_at")),
-        "notes": room.note.text if notes_visible_to(room, participant) and hasattr(room, "note") else None,
+        # Each person reads the notes they took (after a swap both interviewed); others' never.
+        "notes": notes_text(room=room, author_id=participant.user_id) if participant.user_id else None,
         "replay": replay, "checkpoints": replay_checkpoints(room=room),
     }
 
@@ -165,7 +167,7 @@ def room_state(*, room_id, participant: Participant, last_id: int = 0) -> dict:
         "runs": [run_payload(r) for r in room.runs.select_related("participant__user")[:5]],
     }
     if notes_visible_to(room, participant):
-        state["notes"] = room.note.text if hasattr(room, "note") else ""
+        state["notes"] = notes_text(room=room, author_id=participant.user_id) or ""
     if participant.role == Role.INTERVIEWER:
         state["panel"] = interviewer_panel(room=room, participant=participant)
     return state
@@ -182,9 +184,17 @@ def is_interviewer(participant: Participant) -> bool:
 
 
 def notes_visible_to(room: Room, participant: Participant) -> bool:
-    """The private notes are the room owner's, while they interview: after a role swap the new
-    interviewer (whom the notes are about) does not read them."""
-    return participant.role == Role.INTERVIEWER and participant.user_id == room.interviewer_id
+    """Whoever interviews now (signed in) takes private notes: their own, about the candidate of
+    their half. After a role swap the new interviewer starts their own and never reads the
+    other's (which are about them)."""
+    return participant.role == Role.INTERVIEWER and participant.user_id is not None
+
+
+def notes_text(*, room: Room, author_id: int | None) -> str | None:
+    """The notes `author_id` took in `room`, or None when they took none."""
+    if author_id is None:
+        return None
+    return InterviewerNote.objects.filter(room=room, author_id=author_id).values_list("text", flat=True).first()
 
 
 def seat_get(*, room_id, participant_id) -> tuple[Room, Participant]:

@@ -7,8 +7,10 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.exceptions import ApplicationError, Forbidden, ValidationFailed
 from core.rate_limits import minute_budget_spend
 from core.realtime import publish_on_commit
@@ -77,7 +79,6 @@ def room_create(*, interviewer, title: str = "", language: str = "python", chall
     room = Room.objects.create(title=title[:120], interviewer=interviewer, language=language,
                                challenge=challenge, last_activity_at=timezone.now())
     seat = Participant.objects.create(room=room, user=interviewer, role=seat_role, color=COLORS[0])
-    InterviewerNote.objects.create(room=room)
     starter = (challenge.starter_code or {}).get(language) if challenge else None
     if starter:
         # A new room's code is empty: it starts with the challenge's starter, as its first edit.
@@ -393,12 +394,12 @@ def chat_send(*, room: Room, by: Participant, text: str) -> RoomMessage:
 
 @transaction.atomic
 def notes_save(*, room: Room, by: Participant, text: str) -> InterviewerNote:
-    """Private to the interviewer who owns the room: saved, never broadcast. (After a role swap
-    the new interviewer has no notes here: these are about them.)"""
+    """The interviewer's own private notes: saved, never broadcast. Each interviewer has theirs
+    (after a role swap the new one starts their own; the other's are about them)."""
     _require_interviewer(by)
     if not notes_visible_to(room, by):
-        raise Forbidden("The private notes belong to the room's owner.", code="notes_owner_only")
-    note, _ = InterviewerNote.objects.get_or_create(room=room)
+        raise Forbidden("Sign in to take private notes.", code="notes_signed_in_only")
+    note, _ = InterviewerNote.objects.get_or_create(room=room, author_id=by.user_id)
     note.text = (text or "")[:50_000]
     note.save(update_fields=["text", "updated_at"])
     return note
@@ -486,25 +487,59 @@ def room_roles_swap(*, room: Room, by: Participant) -> Room:
     room = lock_room_for_update(room.id)
     by = Participant.objects.select_related("user").get(id=by.id)
     _require_interviewer(by)  # two clicks at once swap once: the second sees the new role
-    candidates = list(room.participants.select_related("user").filter(role=Role.CANDIDATE))
-    if len(candidates) != 1:
+    candidate = _the_candidate(room)
+    if candidate is None:
         raise ValidationFailed("Swapping roles needs exactly one candidate in the room.",
                                code="swap_needs_one_candidate")
-    candidate = candidates[0]
     if candidate.user_id is None:
         raise Forbidden("A guest cannot take the interviewer's seat; the candidate must be signed in.",
                         code="guest_candidate")
+    return _swap_locked(room, by, candidate, actor=by.user)
+
+
+def _the_candidate(room: Room) -> Participant | None:
+    candidates = list(room.participants.select_related("user").filter(role=Role.CANDIDATE))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _swap_locked(room: Room, interviewer: Participant, candidate: Participant, *, actor) -> Room:
+    """Trade the two seats' roles (the room's row is locked) and tell everyone on commit.
+    `actor` None: the half-time swap of a scheduled interview."""
+    by = interviewer
     Participant.objects.filter(id=by.id).update(role=Role.CANDIDATE, updated_at=timezone.now())
     Participant.objects.filter(id=candidate.id).update(role=Role.INTERVIEWER, updated_at=timezone.now())
     by.role, candidate.role = Role.CANDIDATE, Role.INTERVIEWER
     room.role_swaps += 1
     room.save(update_fields=["role_swaps", "updated_at"])
+    audit_record(action="rooms.roles_swapped", actor=actor, target=room, target_label=room.title,
+                 actor_label="" if actor else "half time",
+                 changes={"interviewer": [by.display_name, candidate.display_name],
+                          "turn": [room.role_swaps, room.role_swaps + 1]})
     _touch(room)
     turn = room.role_swaps + 1
     roles = {str(p.id): p.role for p in (by, candidate)}
-    _publish(room, {"type": "room.roles", "turn": turn, "by": by.display_name,
+    _publish(room, {"type": "room.roles", "turn": turn, "by": by.display_name if actor else "",
+                    "automatic": actor is None,
                     "participants": [participant_payload(p) for p in (candidate, by)]})
     publish_on_commit(room_doc_group(room.id), {"type": "room.roles", "roles": roles})
     _publish_to(by, {"type": "panel.closed", "turn": turn})
-    _publish_to(candidate, {"type": "panel.state", "panel": interviewer_panel(room=room, participant=candidate)})
+    _publish_to(candidate, {"type": "panel.state", "panel": interviewer_panel(room=room, participant=candidate),
+                            "sections_url": reverse("room-interviewer-sections", args=[room.id])})
     return room
+
+
+def room_roles_swap_scheduled(*, room_id, after_swaps: int = 0) -> bool:
+    """The swap a scheduled interview makes on its own at half time (Celery beat): once, and only
+    if the room has swapped `after_swaps` times so far (so an interviewer who swapped early, or a
+    second run of the task, changes nothing). Needs its two signed-in people seated as
+    interviewer and candidate; returns whether it swapped."""
+    with transaction.atomic():
+        room = lock_room_for_update(room_id)
+        if not room.is_open or room.role_swaps != after_swaps:
+            return False
+        interviewers = list(room.participants.select_related("user").filter(role=Role.INTERVIEWER))
+        candidate = _the_candidate(room)
+        if len(interviewers) != 1 or candidate is None or None in (interviewers[0].user_id, candidate.user_id):
+            return False
+        _swap_locked(room, interviewers[0], candidate, actor=None)
+        return True

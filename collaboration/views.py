@@ -82,6 +82,19 @@ def room_detail(request, room_id):
     })
 
 
+def room_interviewer_sections(request, room_id):
+    """The invite, challenge and private-notes sections for whoever interviews now: a page open
+    when a role swap makes its viewer the interviewer fetches them, without a reload. Anyone
+    else (the candidate, an observer, a stranger) gets a 404."""
+    room, participant = _seat_or_404(request, room_id)
+    if participant.role != Role.INTERVIEWER or not room.is_open:
+        raise Http404("No such room.")
+    return render(request, "collaboration/_interviewer_sections.html", {
+        "room": room, "invite_links": _invite_links(request, room),
+        "challenges": Challenge.objects.filter(is_active=True, is_public=True).only("slug", "title"),
+        "notes": selectors.notes_text(room=room, author_id=participant.user_id) or ""})
+
+
 def room_join(request, room_id):
     """The invite page. A link that is forged, revoked or for another room gets the same 404 as
     an unknown room: it tells nothing about the room (not even its title or interviewer)."""

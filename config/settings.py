@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.daily_aggregates_task",
         "schedule": crontab(minute=7),
     },
+    "analytics-purge-old-exports": {
+        "task": "analytics.tasks.data_exports_purge_task",
+        "schedule": crontab(minute=53, hour=3),
+    },
     "analytics-weekly-summaries": {
         "task": "analytics.tasks.weekly_summaries_task",
         "schedule": crontab(minute=30, hour=8, day_of_week="mon"),

@@ -8,7 +8,9 @@ offline engine, and the result says why. Every call is recorded (`AICall`) for s
 
 With `on_token`, the model is asked to stream (`stream=True`, server-sent events): each piece of
 text is handed to `on_token` as it arrives (for a page to show), and the whole answer is then
-validated exactly as an unstreamed one; the offline engine never calls it."""
+validated exactly as an unstreamed one; the offline engine never calls it. An endpoint that ignores
+`stream=True` and answers one JSON body (some self-hosted servers do) is read as an unstreamed
+answer, its whole text handed to `on_token` at once."""
 
 import json
 import logging
@@ -59,8 +61,32 @@ def _client():
 model_client = _client
 
 
+def _unstreamed_content(completion: dict) -> tuple[str, str]:
+    """The text and model of a whole chat completion (as the API's JSON)."""
+    try:
+        content = completion["choices"][0]["message"]["content"] or ""
+    except (KeyError, IndexError, TypeError) as error:
+        raise AIFailure("the answer had no message") from error
+    if not isinstance(content, str):
+        raise AIFailure("the answer had no message")
+    return content, str(completion.get("model") or "")
+
+
 def _streamed_content(stream, on_token: Callable[[str], None]) -> tuple[str, str]:
     """The text of a streamed answer, each piece handed to `on_token` as it comes; and its model."""
+    http_response = stream.response
+    if "event-stream" not in http_response.headers.get("content-type", ""):
+        # The endpoint ignored `stream=True`: one whole answer, not events (which would read as none).
+        try:
+            completion = json.loads(http_response.read())
+        except ValueError as error:
+            raise AIFailure("the unstreamed answer was not JSON") from error
+        finally:
+            stream.close()
+        content, model = _unstreamed_content(completion)
+        if content:
+            on_token(content)
+        return content, model
     deadline = time.monotonic() + settings.AI_TIMEOUT_SECONDS * STREAM_TOTAL_TIMEOUT_FACTOR
     parts: list[str] = []
     model = ""

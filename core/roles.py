@@ -38,6 +38,10 @@ MODERATOR_MODEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "chat.messagereport": ("view",),
     "chat.membership": ("view",),
     "chat.invitelink": ("view",),
+    # Peer interviews: moderators read reports and feedback, and suspend or lift through the actions.
+    "interviews.peerreport": ("view",),
+    "interviews.peerfeedback": ("view",),
+    "interviews.peersuspension": ("view",),
 }
 
 

@@ -19,6 +19,8 @@ urlpatterns = slash_optional([
          name="api-interview-session"),
     path("interview/v3/sessions/<int:session_id>/timeline/", apis.InterviewTimelineApi.as_view(),
          name="api-interview-timeline"),
+    path("interview/v3/sessions/<int:session_id>/recording/", apis.InterviewRecordingApi.as_view(),
+         name="api-interview-session-recording"),
     path("interview/v3/sessions/<int:session_id>/share/", apis.InterviewShareApi.as_view(),
          name="api-interview-share"),
 ])

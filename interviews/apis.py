@@ -213,6 +213,7 @@ class InterviewSessionOutput(serializers.Serializer):
     finished_at = serializers.CharField(allow_null=True)
     shared = serializers.BooleanField()
     room_url = serializers.CharField(allow_null=True, help_text="The live coding room of a coding interview.")
+    recording = serializers.IntegerField(allow_null=True, help_text="The whole session's recording (a media id).")
 
 
 class InterviewStartInput(StrictJSONTypes, serializers.Serializer):
@@ -336,6 +337,31 @@ class InterviewSessionDetailApi(APIView):
     def get(self, request, session_id):
         return _session_response(selectors.session_get_for_user(user=request.user, session_id=session_id))
 
+    @extend_schema(request=None, responses={204: None}, operation_id="interview_v3_session_delete")
+    def delete(self, request, session_id):
+        services.session_delete(user=request.user, session_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InterviewRecordingInput(StrictJSONTypes, serializers.Serializer):
+    media = serializers.IntegerField(min_value=1, max_value=2**31 - 1,
+                                     help_text='An upload with purpose "interview_session" (POST /api/v1/media/upload).')
+
+
+class InterviewRecordingApi(APIView):
+    """Keep a recording of the whole session with the interview (the report plays it)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "writes"
+
+    @extend_schema(request=InterviewRecordingInput, responses=InterviewSessionOutput,
+                   operation_id="interview_v3_session_recording")
+    def post(self, request, session_id):
+        data = InterviewRecordingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _session_response(services.session_recording_attach(
+            user=request.user, session_id=session_id, media_id=data.validated_data["media"]))
+
 
 class TimelineFrameOutput(serializers.Serializer):
     t = serializers.FloatField(help_text="Seconds from the interview's start.")
@@ -422,7 +448,11 @@ class InterviewProgressOutput(serializers.Serializer):
     consistency = serializers.FloatField(allow_null=True, help_text="Spread of the scores (lower is steadier).")
     by_dimension = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     mistakes = serializers.ListField(child=serializers.DictField(),
-                                     help_text="Recurring patterns: code, pattern, occurrences, recommendation.")
+                                     help_text="Recurring patterns: code, source (interviews | challenges), pattern, "
+                                               "occurrences, recommendation, and evidence (newest first: "
+                                               "title, url, at, detail, and the source's own keys: session, "
+                                               "turn and question for interviews; submission, challenge and "
+                                               "verdict for challenges).")
 
 
 class InterviewProgressApi(APIView):

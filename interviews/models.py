@@ -118,6 +118,10 @@ class InterviewSession(BaseModel):
     room = models.OneToOneField("collaboration.Room", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="interview_session")
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The whole session's recording (opt-in, made in the browser, read by the media job); it goes
+    # when the interview is deleted (services.session_delete).
+    recording = models.ForeignKey("core.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
 
     class Meta:
         ordering = ("-created_at",)
@@ -173,6 +177,7 @@ from .peer.models import (  # noqa: E402, F401
     PeerFeedback,
     PeerReport,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     WeeklyAvailability,

@@ -1,6 +1,7 @@
 """Every non-trivial read of the interviews domain, with the permission checks."""
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from core.exceptions import NotFound, first_or_not_found
 
@@ -77,7 +78,7 @@ def session_get_shared(*, token: str) -> InterviewSession:
     if not token or len(token) > 64:
         raise NotFound("This link does not work (it may have been revoked).")
     return first_or_not_found(
-        InterviewSession.objects.select_related("user").filter(share_token=token, status=SessionStatus.FINISHED),
+        InterviewSession.objects.select_related("user", "recording").filter(share_token=token, status=SessionStatus.FINISHED),
         "This link does not work (it may have been revoked).")
 
 
@@ -94,6 +95,17 @@ def shared_recording(*, token: str, turn_index: int):
         "No such recording.")
     assert turn.media is not None
     return media_file_of(asset=turn.media, variant="web")
+
+
+def shared_session_recording(*, token: str):
+    """The web-playable recording of a shared report's whole session, for whoever holds its link:
+    (asset, file, content type). A revoked or unknown link, or no ready recording, is the same 404."""
+    from core.media_selectors import media_file_of
+
+    session = session_get_shared(token=token)
+    if session.recording_id is None:
+        raise NotFound("No such recording.")
+    return media_file_of(asset=session.recording, variant="web")
 
 
 def sessions_of(*, user) -> QuerySet[InterviewSession]:
@@ -131,7 +143,8 @@ def session_data(session: InterviewSession, turns: list[InterviewTurn]) -> dict:
             "report": session.report or None, "created_at": session.created_at.isoformat(),
             "finished_at": session.finished_at.isoformat() if session.finished_at else None,
             "shared": bool(session.share_token),
-            "room_url": f"/rooms/{session.room_id}/" if session.room_id else None}
+            "room_url": f"/rooms/{session.room_id}/" if session.room_id else None,
+            "recording": session.recording_id}
 
 
 def analyses_for_start(*, user, limit: int = 20) -> list:
@@ -149,8 +162,9 @@ def answered_turns_of(*, user, limit: int = 500) -> list[InterviewTurn]:
 
 
 def interview_progress(*, user) -> dict:
-    from .engine.progress import mistake_patterns, progress_summary
+    from .engine.progress import AnsweredTurn, mistake_patterns, progress_summary
     from .engine.questions import DIMENSIONS
+    from .peer.selectors import peer_feedback_mistakes, peer_feedback_ratings
 
     turns = answered_turns_of(user=user)
     per_dimension: dict[str, list[int]] = {d: [] for d in DIMENSIONS}
@@ -160,10 +174,16 @@ def interview_progress(*, user) -> dict:
                 per_dimension[dimension["dimension"]].append(dimension["score"])
     summary = progress_summary([t.overall for t in turns], per_dimension)
     summary["sessions"] = InterviewSession.objects.filter(user=user).count()
-    summary["mistakes"] = [{**p, "source": "interviews"} for p in
-                           mistake_patterns([(t.evaluation, t.question.star) for t in turns])]
+    summary["mistakes"] = mistake_patterns([
+        AnsweredTurn(session=t.session_id, turn=t.index, prompt=t.prompt, at=t.answered_at.isoformat(),
+                     evaluation=t.evaluation, star=t.question.star) for t in turns])
+    for pattern in summary["mistakes"]:
+        for evidence in pattern["evidence"]:
+            evidence["url"] = reverse("interview-report", args=[evidence["session"]]) + f"#turn-{evidence['turn']}"
     summary["mistakes"] += challenge_mistakes(user=user)
+    summary["mistakes"] += peer_feedback_mistakes(user=user)
     summary["mistakes"].sort(key=lambda p: -p["occurrences"])
+    summary["peer"] = peer_feedback_ratings(user=user)
     return summary
 
 
@@ -187,7 +207,11 @@ def challenge_mistakes(*, user) -> list[dict]:
                           if isinstance(r, dict) and isinstance(r.get("index"), int)),
             test_sizes=tuple(row["test_sizes"]), solution_explanation=row["explanation"])
         for row in judged_failures_with_tests(user=user)]
-    return submission_mistake_patterns(submissions)
+    patterns = submission_mistake_patterns(submissions)
+    for pattern in patterns:
+        for evidence in pattern["evidence"]:
+            evidence["url"] = reverse("submission-detail", args=[evidence["submission"]])
+    return patterns
 
 
 def recommend_questions(*, user, gap_skills=(), limit: int = 5) -> dict:

@@ -548,3 +548,51 @@ def session_share_set(*, user, session_id: int, shared: bool) -> InterviewSessio
     audit_record(action="interviews.report_shared" if shared else "interviews.report_unshared", actor=user,
                  target=session)
     return session
+
+
+@transaction.atomic
+def session_recording_attach(*, user, session_id: int, media_id) -> InterviewSession:
+    """Keep an uploaded recording of the whole interview (purpose "interview_session") with the
+    session: the report plays it once its media job is done. The session is the user's own, active
+    or just finished (the browser uploads when the interview ends); one recording per session."""
+    from core.media_selectors import media_get_for_user
+
+    session = lock_session_for_update(session_id)
+    if session is None or session.user_id != user.id:
+        raise NotFound("No such interview.")
+    if isinstance(media_id, bool) or not isinstance(media_id, int):
+        raise ValidationFailed("`media` is a recording's id.", code="invalid_media")
+    asset = media_get_for_user(user=user, asset_id=media_id)
+    if asset.purpose != "interview_session":
+        raise ValidationFailed("That upload is not a recording of an interview session.", code="media_wrong_purpose",
+                               details={"media": asset.id, "purpose": asset.purpose})
+    if session.recording_id == asset.id:
+        return session
+    if session.recording_id is not None:
+        raise Conflict("This interview already has a recording.", code="recording_exists",
+                       details={"media": session.recording_id})
+    if InterviewSession.objects.filter(recording=asset).exists():
+        raise Conflict("That recording already belongs to another interview.", code="media_used",
+                       details={"media": asset.id})
+    session.recording = asset
+    session.save(update_fields=["recording", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_delete(*, user, session_id: int) -> None:
+    """Delete one of the user's interviews with everything recorded in it: its turns, the whole
+    session's recording and the spoken answers' recordings (their files go after commit)."""
+    from core.media_services import media_delete
+
+    session = lock_session_for_update(session_id)
+    if session is None or session.user_id != user.id:
+        raise NotFound("No such interview.")
+    media_ids = set(session.turns.filter(media__isnull=False).values_list("media_id", flat=True))
+    if session.recording_id is not None:
+        media_ids.add(session.recording_id)
+    assets = list(MediaAsset.objects.filter(id__in=media_ids, owner=user))
+    audit_record(action="interviews.session_deleted", actor=user, target=session)
+    session.delete()
+    for asset in assets:
+        media_delete(asset=asset)

@@ -1,6 +1,7 @@
 """Pages of the interviews domain: the question bank, starting an interview, the live interview,
 its report (also shared read-only by link) and the history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -38,8 +39,9 @@ def _session_or_404(request, session_id):
 @login_required
 def interview_list(request):
     page = Paginator(selectors.sessions_of(user=request.user), 20).get_page(request.GET.get("page"))
+    progress = selectors.interview_progress(user=request.user)
     return render(request, "interviews/history.html", {
-        "page": page, "mistakes": selectors.interview_progress(user=request.user)["mistakes"]})
+        "page": page, "mistakes": progress["mistakes"], "peer_feedback": progress["peer"]})
 
 
 def _start_form(request, data=None):
@@ -80,7 +82,7 @@ def interview_live(request, session_id):
     turns = selectors.session_turns(session=session)
     return render(request, "interviews/live.html", {
         "session": session, "turns": turns, "current": selectors.open_turn(turns),
-        "answer_max_chars": ANSWER_MAX_CHARS})
+        "answer_max_chars": ANSWER_MAX_CHARS, "media_max_seconds": settings.MEDIA_MAX_SECONDS})
 
 
 def _report_context(session, turns, *, shared: bool) -> dict:
@@ -118,6 +120,15 @@ def interview_share(request, session_id):
 
 @login_required
 @require_POST
+def interview_delete(request, session_id):
+    _session_or_404(request, session_id)
+    services.session_delete(user=request.user, session_id=session_id)
+    messages.success(request, "The interview and its recordings were deleted.")
+    return redirect("interview-list")
+
+
+@login_required
+@require_POST
 def interview_end(request, session_id):
     _session_or_404(request, session_id)
     try:
@@ -136,15 +147,27 @@ def interview_shared(request, token):
                   _report_context(session, selectors.session_turns(session=session), shared=True))
 
 
-def interview_shared_recording(request, token, turn_index):
-    """A shared report's player plays its recordings for whoever holds the link (the owner's own
-    file view stays owner-only); a revoked link plays nothing."""
+def _shared_file(lookup, download_stem: str):
+    """Serve a shared report's recording: `lookup()` gives (asset, file, content type) or raises
+    NotFound (a revoked link included), which is a 404."""
     from core.file_storage import private_file_response
 
     try:
-        asset, field_file, content_type = selectors.shared_recording(token=token, turn_index=turn_index)
+        _, field_file, content_type = lookup()
     except NotFound:
         raise Http404("No such recording.")
     extension = field_file.name.rsplit(".", 1)[-1] if "." in field_file.name else "bin"
-    return private_file_response(field_file, download_name=f"answer-{turn_index + 1}.{extension}",
+    return private_file_response(field_file, download_name=f"{download_stem}.{extension}",
                                  content_type=content_type, as_attachment=False)
+
+
+def interview_shared_recording(request, token, turn_index):
+    """A shared report's player plays its recordings for whoever holds the link (the owner's own
+    file view stays owner-only); a revoked link plays nothing."""
+    return _shared_file(lambda: selectors.shared_recording(token=token, turn_index=turn_index),
+                        f"answer-{turn_index + 1}")
+
+
+def interview_shared_session_recording(request, token):
+    """A shared report's recording of the whole session, for whoever holds the link (revoked: 404)."""
+    return _shared_file(lambda: selectors.shared_session_recording(token=token), "interview")

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import FileField
 from django.db.models.deletion import Collector
 
+from accounts.models import User
+from accounts.selectors import accounts_going_with
 from analytics import event_log
 from core.audit import LazyRequestOrigin, current_origin
 from core.exceptions import ValidationFailed
@@ -16,10 +18,10 @@ from core.exceptions import ValidationFailed
 CONFIRM_WORD = "delete"
 
 
-def _files_of_removed_rows(user) -> list[tuple]:
+def _files_of_removed_rows(accounts) -> list[tuple]:
     """(storage, name) of every file held by a row the deletion removes, found before it goes."""
     collector = Collector(using="default")
-    collector.collect([user])
+    collector.collect(accounts)
     files = []
     for model, instances in collector.data.items():
         file_fields = [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
@@ -41,7 +43,8 @@ def account_delete(*, user, password: str = "", confirm: str = "") -> None:
     """Delete `user`'s account after they confirm it (their password, or for an account without
     one the word "delete"). Guarantees: the user's own rows are gone; rows that belong to others
     too are kept with the user removed; analytics events keep counting under an opaque token, so
-    past platform totals stay as they were; their files are removed after the commit."""
+    past platform totals stay as they were; their files are removed after the commit. The
+    accounts that exist only for them (their bots') are deleted with them, the same way."""
     if user.has_usable_password():
         if not password or not user.check_password(password):
             raise ValidationFailed("Your password is needed to delete your account.", code="wrong_password",
@@ -50,8 +53,10 @@ def account_delete(*, user, password: str = "", confirm: str = "") -> None:
         raise ValidationFailed(f'Type "{CONFIRM_WORD}" to delete your account.', code="not_confirmed",
                                details={"confirm": [f'Type "{CONFIRM_WORD}".']})
     with transaction.atomic():
-        files = _files_of_removed_rows(user)
-        event_log.events_anonymise(user_id=user.pk)
+        accounts = [user, *User.objects.filter(id__in=accounts_going_with(user=user))]
+        files = _files_of_removed_rows(accounts)
+        for account in accounts:
+            event_log.events_anonymise(user_id=account.pk)
         event_log.event_record(actor=None, verb=event_log.ACCOUNT_DELETED)
         # The audit entry of the deletion (core.audit_receivers) is written after the commit,
         # when the request's user no longer exists: it names them by label, not by a key.
@@ -60,7 +65,8 @@ def account_delete(*, user, password: str = "", confirm: str = "") -> None:
         token = current_origin.set(replace(origin, user_id=None, user_label=f"{user.email} (own account)")
                                    if origin is not None else None)
         try:
-            user.delete()
+            for account in accounts:
+                account.delete()
         finally:
             current_origin.reset(token)
 

@@ -30,7 +30,7 @@ RESUME_POINTS = {"used_in_role": 2.0, "listed": 1.0, "mentioned": 0.5}
 
 MEASURED, NO_DATA, NOT_AVAILABLE = "measured", "no_data", "not_available"
 # Plan items whose gain cannot be known before they are done (they measure, they add no points).
-UNMEASURED_KINDS = ("resume", "interview")
+UNMEASURED_KINDS = ("resume", "interview", "peer")
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class JobSkill:
 
 @dataclass(frozen=True)
 class PlanItem:
-    kind: str  # "challenge" | "learning" | "resume" | "interview"
+    kind: str  # "challenge" | "learning" | "resume" | "interview" | "peer"
     title: str
     url: str = ""
     skill_points: Mapping[str, float] = field(default_factory=dict)  # what it adds to which skills

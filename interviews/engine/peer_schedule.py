@@ -80,6 +80,22 @@ def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
+def half_time(starts_at: datetime, ends_at: datetime) -> datetime:
+    """When a peer interview's roles swap on their own: each person interviews for half of it."""
+    return starts_at + (ends_at - starts_at) / 2
+
+
+def feedback_half_over(half: int, *, starts_at: datetime, ends_at: datetime, now: datetime, swaps: int,
+                       room_closed: bool, completed: bool) -> bool:
+    """Whether the interviewer of `half` (1: the booking's interviewer, 2: after the role swap,
+    the interviewee) can rate it yet: once it is over. The first half ends with the swap (or at
+    half time, when the swap is due anyway); the second with the interview (its end, the room
+    closed, or the booking confirmed)."""
+    if completed or room_closed or now >= ends_at:
+        return True
+    return half == 1 and (swaps >= 1 or now >= half_time(starts_at, ends_at))
+
+
 def weekly_occurrences(*, weekday: int, start: time, minutes: int, tz_name: str,
                        window_start: datetime, window_end: datetime) -> list[tuple[datetime, datetime]]:
     """Start and end (UTC) of every occurrence of a weekly slot (`weekday` 0 = Monday, `start`

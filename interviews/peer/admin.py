@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 
 from core.admin import AppendOnlyAdmin
+from core.exceptions import ApplicationError
 
 from . import services
 from .models import (
@@ -11,6 +12,7 @@ from .models import (
     PeerFeedback,
     PeerReport,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     ReportStatus,
@@ -53,9 +55,32 @@ class PointsAccountAdmin(AppendOnlyAdmin):
                     self.message_user(request, f"{account.user}: {error.message}", messages.ERROR)
             self.message_user(request, "Points adjusted.", messages.SUCCESS)
             return redirect(request.get_full_path())
-        return render(request, "interviews/peer/admin_adjust.html",
-                      {"form": form, "accounts": queryset, "opts": self.model._meta,
-                       "action": "adjust_points", **self.admin_site.each_context(request)})
+        return render(request, "interviews/peer/admin_reason.html",
+                      {"form": form, "rows": queryset.select_related("user"), "title": "Adjust points",
+                       "button": "Adjust", "opts": self.model._meta, "action": "adjust_points",
+                       **self.admin_site.each_context(request)})
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="The user is told, and the audit log keeps it.")
+
+
+def _with_reason(modeladmin, request, queryset, *, title: str, button: str, apply):
+    """An admin action that asks for a reason on an intermediate page, then calls `apply(row,
+    reason)` (a service) for each selected row."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        for row in queryset:
+            try:
+                apply(row, form.cleaned_data["reason"])
+            except ApplicationError as error:
+                modeladmin.message_user(request, f"{row}: {error.message}", messages.ERROR)
+        modeladmin.message_user(request, "Done.", messages.SUCCESS)
+        return redirect(request.get_full_path())
+    return render(request, "interviews/peer/admin_reason.html",
+                  {"form": form, "rows": queryset, "title": title, "button": button, "opts": modeladmin.model._meta,
+                   "action": request.POST.get("action", ""), **modeladmin.admin_site.each_context(request)})
 
 
 @admin.register(PeerSlot)
@@ -95,10 +120,17 @@ class PeerReportAdmin(admin.ModelAdmin):
     search_fields = ("reporter__username", "reported__username", "details")
     list_select_related = ("reporter", "reported")
     readonly_fields = [field.name for field in PeerReport._meta.fields]
-    actions = ("resolve", "dismiss")
+    actions = ("resolve", "dismiss", "suspend_reported")
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Suspend the reported users from peer interviews (with a reason)")
+    def suspend_reported(self, request, queryset):
+        return _with_reason(self, request, queryset.select_related("reported"),
+                            title="Suspend from peer interviews", button="Suspend",
+                            apply=lambda report, reason: services.peer_suspend(moderator=request.user,
+                                                                               user=report.reported, reason=reason))
 
     @admin.action(description="Mark the selected reports resolved")
     def resolve(self, request, queryset):
@@ -129,3 +161,23 @@ class PeerFeedbackAdmin(AppendOnlyAdmin):
     search_fields = ("author__username", "receiver__username", "comments")
     list_select_related = ("booking", "author", "receiver")
     readonly_fields = [field.name for field in PeerFeedback._meta.fields]
+
+
+@admin.register(PeerSuspension)
+class PeerSuspensionAdmin(AppendOnlyAdmin):
+    """Who is suspended from peer interviews; suspending (from a report) and lifting go through
+    the services, with a reason, audited."""
+
+    list_display = ("user", "created_at", "by", "reason", "lifted_at", "lifted_by")
+    list_filter = (("lifted_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__email", "reason")
+    list_select_related = ("user", "by", "lifted_by")
+    readonly_fields = [field.name for field in PeerSuspension._meta.fields]
+    actions = ("lift",)
+
+    @admin.action(description="Lift the selected suspensions (with a reason)")
+    def lift(self, request, queryset):
+        return _with_reason(self, request, queryset.filter(lifted_at__isnull=True).select_related("user"),
+                            title="Lift peer-interview suspensions", button="Lift",
+                            apply=lambda row, reason: services.peer_unsuspend(moderator=request.user, user=row.user,
+                                                                             reason=reason))

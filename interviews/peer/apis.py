@@ -374,6 +374,8 @@ class PeerFeedbackInput(StrictJSONTypes, serializers.Serializer):
 class PeerFeedbackOutput(serializers.Serializer):
     id = serializers.IntegerField()
     booking_id = serializers.IntegerField()
+    half = serializers.IntegerField(help_text="1: the booking's interviewer asked; 2: after the role swap, the "
+                                              "interviewee asked.")
     author = serializers.CharField()
     author_username = serializers.CharField()
     problem_solving = serializers.IntegerField()
@@ -395,7 +397,9 @@ class PeerBookingFeedbackOutput(serializers.Serializer):
                                             "too, or until `reveal_at`.")
     peer_has_written = serializers.BooleanField()
     reveal_at = serializers.DateTimeField(help_text="When the peer's feedback is shown to you anyway.")
-    open = serializers.BooleanField(help_text="Whether you can still give feedback.")
+    half = serializers.IntegerField(help_text="The half you interviewed in, which your feedback is about.")
+    open = serializers.BooleanField(help_text="Whether you can give your feedback now (your half is over, you "
+                                              "have not written it, and it has not closed).")
 
 
 def _booking_feedback_response(request, booking_id: int, code=status.HTTP_200_OK) -> Response:

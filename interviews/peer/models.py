@@ -230,6 +230,26 @@ class PeerReport(BaseModel):
         return f"report {self.id}: {self.reporter_id} about {self.reported_id}"
 
 
+class PeerSuspension(BaseModel):
+    """A moderator's suspension of a user from peer interviews: while it is in force (not lifted)
+    they cannot book or be matched, and nobody sees their slots. Lifting keeps the row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_suspensions")
+    reason = models.CharField(max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    lift_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta(BaseModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["user"], condition=Q(lifted_at__isnull=True),
+                                               name="peer_suspension_one_in_force")]
+
+    def __str__(self):
+        return f"peer suspension of {self.user_id}" + (" (lifted)" if self.lifted_at else "")
+
+
 class WouldHire(models.TextChoices):
     STRONG_YES = "strong_yes", "Strong yes"
     YES = "yes", "Yes"
@@ -246,13 +266,20 @@ class HintsNeeded(models.TextChoices):
 SCORE_HELP = "1 (weak) ... 5 (excellent)"
 
 
+class FeedbackHalf(models.IntegerChoices):
+    # The booking's interviewer asks in the first half; after the role swap the interviewee does.
+    FIRST = 1, "First half"
+    SECOND = 2, "Second half"
+
+
 class PeerFeedback(BaseModel):
-    """What one participant of a booking says about the person they interviewed in their half
-    (with the role swap each interviews the other): one per author and booking. The receiver
-    reads it only once both have written theirs, or after PEER_FEEDBACK_REVEAL_AFTER past the
-    interview's end (selectors.feedback_visible_q), so nobody answers in kind."""
+    """What the interviewer of one half says about the person they interviewed (the role swap
+    makes each interview the other once): one per half of a booking. Its receiver reads it only
+    once they have written theirs on the other half, or after PEER_FEEDBACK_REVEAL_AFTER past
+    the interview's end (selectors.feedback_received), so nobody answers in kind."""
 
     booking = models.ForeignKey(PeerBooking, on_delete=models.CASCADE, related_name="feedback")
+    half = models.PositiveSmallIntegerField(choices=FeedbackHalf.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_feedback_given")
     receiver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                  related_name="peer_feedback_received")
@@ -267,10 +294,10 @@ class PeerFeedback(BaseModel):
     class Meta(BaseModel.Meta):
         indexes = [models.Index(fields=["receiver", "created_at"], name="peer_feedback_receiver")]
         constraints = [
-            models.UniqueConstraint(fields=["booking", "author"], name="peer_feedback_once_per_author"),
+            models.UniqueConstraint(fields=["booking", "half"], name="peer_feedback_once_per_half"),
             models.CheckConstraint(condition=~Q(author=models.F("receiver")), name="peer_feedback_not_self"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="peer_feedback_rating_1_5"),
         ]
 
     def __str__(self):
-        return f"feedback on booking {self.booking_id} by {self.author_id}"
+        return f"feedback on half {self.half} of booking {self.booking_id} by {self.author_id}"

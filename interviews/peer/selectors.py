@@ -9,17 +9,28 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 
-from ..engine.peer_schedule import LANGUAGE_KEYS, TOPIC_KEYS, mask_of
+from ..engine.peer_schedule import (
+    LANGUAGE_KEYS,
+    PEER_LANGUAGES,
+    PEER_LEVELS,
+    PEER_TOPICS,
+    TOPIC_KEYS,
+    feedback_half_over,
+    mask_of,
+)
 from .models import (
     BookingStatus,
+    FeedbackHalf,
     PeerBlock,
     PeerBooking,
     PeerFeedback,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     SlotStatus,
     WeeklyAvailability,
+    WouldHire,
 )
 
 
@@ -30,6 +41,7 @@ def slots_matching(*, user, topic: str = "", level: str = "", language: str = ""
     now = after or timezone.now()
     slots = (PeerSlot.objects.filter(status=SlotStatus.OPEN, starts_at__gt=now)
              .exclude(owner=user)
+             .exclude(owner__in=suspended_users())
              .exclude(owner__in=PeerBlock.objects.filter(blocker=user).values("blocked"))
              .exclude(owner__in=PeerBlock.objects.filter(blocked=user).values("blocker")))
     if level:
@@ -46,10 +58,20 @@ def slots_matching(*, user, topic: str = "", level: str = "", language: str = ""
 def slot_get_bookable(*, user, slot_id: int) -> PeerSlot:
     """A slot `user` may try to book: anyone's but a blocked peer's (their own and taken ones
     too, so that the service can say why not). A blocked peer's slot answers 404."""
-    slot = PeerSlot.objects.filter(id=slot_id).exclude(status=SlotStatus.WITHDRAWN).select_related("owner").first()
+    slot = (PeerSlot.objects.filter(id=slot_id).exclude(status=SlotStatus.WITHDRAWN)
+            .exclude(owner__in=suspended_users()).select_related("owner").first())
     if slot is None or users_blocked_either_way(user.id, slot.owner_id):
         raise NotFound("No such slot.")
     return slot
+
+
+def suspended_users() -> QuerySet:
+    """Ids of users suspended from peer interviews now (a subquery: nobody sees their slots)."""
+    return PeerSuspension.objects.filter(lifted_at__isnull=True).values("user")
+
+
+def peer_suspension_in_force(*, user) -> PeerSuspension | None:
+    return PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
 
 
 def users_blocked_either_way(first_id: int, second_id: int) -> bool:
@@ -119,9 +141,28 @@ def feedback_received(*, user, now: datetime | None = None) -> QuerySet[PeerFeed
             .select_related("author", "booking").order_by("-created_at", "-id"))
 
 
+def feedback_half_of(booking: PeerBooking, user) -> int:
+    """The half `user` interviews in: the booking's interviewer the first, the interviewee the
+    second (after the role swap)."""
+    return FeedbackHalf.FIRST if user.id == booking.interviewer_id else FeedbackHalf.SECOND
+
+
+def feedback_half_is_over(booking: PeerBooking, half: int, *, now: datetime) -> bool:
+    """Whether `half` of the booking can be rated yet (engine: feedback_half_over); reads the
+    room's swaps and status from the booking's joined room."""
+    from collaboration.models import RoomStatus
+
+    room = booking.room if booking.room_id else None
+    return feedback_half_over(half, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now,
+                              swaps=room.role_swaps if room else 0,
+                              room_closed=room is not None and room.status != RoomStatus.OPEN,
+                              completed=booking.status == BookingStatus.COMPLETED)
+
+
 def feedback_for_booking(*, user, booking: PeerBooking, now: datetime | None = None) -> dict:
-    """The feedback of one booking as one participant sees it: their own, the other's (None
-    until it may be read), whether the other has written any, and when it is revealed anyway."""
+    """The feedback of one booking as one participant sees it: their own (on the half they
+    interviewed in), the other's on them (None until it may be read), whether the other has
+    written theirs, when it is revealed anyway, and whether theirs can be written now."""
     now = now or timezone.now()
     rows = {f.author_id: f for f in PeerFeedback.objects.filter(booking=booking).select_related("author", "booking")}
     given = rows.get(user.id)
@@ -129,9 +170,48 @@ def feedback_for_booking(*, user, booking: PeerBooking, now: datetime | None = N
     theirs = rows.get(other)
     reveal_at = booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER
     readable = theirs is not None and (given is not None or now > reveal_at)
+    half = feedback_half_of(booking, user)
+    taken_place = booking.status in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED) and booking.starts_at <= now
     return {"given": given, "received": theirs if readable else None, "peer_has_written": theirs is not None,
-            "reveal_at": reveal_at, "open": (booking.status in (BookingStatus.IN_PROGRESS, BookingStatus.COMPLETED)
-                                             and booking.starts_at <= now <= reveal_at and given is None)}
+            "reveal_at": reveal_at, "half": half, "half_label": FeedbackHalf(half).label,
+            "open": (taken_place and now <= reveal_at and given is None
+                     and feedback_half_is_over(booking, half, now=now))}
+
+
+PEER_RATED_DIMENSIONS = ("problem_solving", "communication", "code_quality", "rating")
+
+
+def peer_feedback_ratings(*, user, recent: int = 20, now: datetime | None = None) -> dict:
+    """The readable feedback peers gave `user` (feedback_received: never one still hidden from
+    them), newest `recent`, for their progress and readiness: how many, the average 1-5 score per
+    rubric dimension (and overall), the share of "would hire", and each one's scores. One query."""
+    rows = list(feedback_received(user=user, now=now)[:recent])
+
+    def average(name: str) -> float | None:
+        return round(sum(getattr(f, name) for f in rows) / len(rows), 1) if rows else None
+
+    hire = sum(1 for f in rows if f.would_hire in (WouldHire.YES, WouldHire.STRONG_YES))
+    return {"count": len(rows), "by_dimension": {name: average(name) for name in PEER_RATED_DIMENSIONS},
+            "would_hire_share": round(hire / len(rows), 2) if rows else None,
+            "recent": [{"at": f.created_at, "booking_id": f.booking_id, "half": f.half, "topic": f.booking.topic,
+                        "hints_needed": f.hints_needed, "would_hire": f.would_hire,
+                        **{name: getattr(f, name) for name in PEER_RATED_DIMENSIONS}} for f in rows]}
+
+
+def peer_feedback_mistakes(*, user, recent: int = 50) -> list[dict]:
+    """Weaknesses two or more peers named in the feedback `user` may read, as mistake patterns
+    with their evidence (interviews/engine/peer_feedback_patterns.py), source "peer". One query."""
+    from django.urls import reverse
+
+    from ..engine.peer_feedback_patterns import ReceivedFeedback, peer_feedback_patterns
+
+    feedback = [ReceivedFeedback(
+        id=f.id, booking_id=f.booking_id, half=f.half, topic=TOPIC_LABELS.get(f.booking.topic, f.booking.topic),
+        author=f.author.display_name, at=f.created_at.isoformat(), problem_solving=f.problem_solving,
+        communication=f.communication, code_quality=f.code_quality, hints_needed=f.hints_needed,
+        would_hire=f.would_hire, url=reverse("peer-feedback", args=[f.booking_id]))
+        for f in feedback_received(user=user)[:recent]]
+    return [{**pattern, "source": "peer"} for pattern in peer_feedback_patterns(feedback)]
 
 
 STARTING_SOON = "starting_soon"
@@ -157,6 +237,13 @@ def booking_status_event(booking: PeerBooking, *, now: datetime | None = None) -
 
 # --- shapes shared by the pages and the API ----------------------------------------------------
 
+TOPIC_LABELS, LEVEL_LABELS, LANGUAGE_LABELS = dict(PEER_TOPICS), dict(PEER_LEVELS), dict(PEER_LANGUAGES)
+
+
+def _labelled(keys: list[str], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, label) pairs: the pages show the label and post the key."""
+    return [(key, labels.get(key, key)) for key in keys]
+
 
 def slot_data(slot: PeerSlot) -> dict:
     """What others may see of a slot: its time, what it offers and who offers it. Nothing else
@@ -165,7 +252,10 @@ def slot_data(slot: PeerSlot) -> dict:
 
     return {"id": slot.id, "starts_at": slot.starts_at, "ends_at": slot.ends_at, "level": slot.level,
             "topics": keys_of(slot.topic_mask, TOPIC_KEYS), "languages": keys_of(slot.language_mask, LANGUAGE_KEYS),
-            "interviewer": slot.owner.display_name, "interviewer_username": slot.owner.username}
+            "interviewer": slot.owner.display_name, "interviewer_username": slot.owner.username,
+            "level_label": LEVEL_LABELS.get(slot.level, slot.level),
+            "topic_options": _labelled(keys_of(slot.topic_mask, TOPIC_KEYS), TOPIC_LABELS),
+            "language_options": _labelled(keys_of(slot.language_mask, LANGUAGE_KEYS), LANGUAGE_LABELS)}
 
 
 def own_slot_data(slot: PeerSlot) -> dict:
@@ -177,7 +267,9 @@ def weekly_data(weekly: WeeklyAvailability) -> dict:
 
     return {"id": weekly.id, "weekday": weekly.weekday, "start_time": weekly.start_time.strftime("%H:%M"),
             "minutes": weekly.minutes, "timezone": weekly.timezone, "level": weekly.level,
-            "topics": keys_of(weekly.topic_mask, TOPIC_KEYS), "languages": keys_of(weekly.language_mask, LANGUAGE_KEYS)}
+            "topics": keys_of(weekly.topic_mask, TOPIC_KEYS), "languages": keys_of(weekly.language_mask, LANGUAGE_KEYS),
+            "level_label": LEVEL_LABELS.get(weekly.level, weekly.level),
+            "topic_options": _labelled(keys_of(weekly.topic_mask, TOPIC_KEYS), TOPIC_LABELS)}
 
 
 def booking_data(booking: PeerBooking, *, user) -> dict:
@@ -187,6 +279,8 @@ def booking_data(booking: PeerBooking, *, user) -> dict:
     return {"id": booking.id, "status": booking.status, "live_status": live,
             "live_label": LIVE_STATUS_LABELS[live], "role": booking.role_of(user), "peer": other.display_name,
             "peer_username": other.username, "topic": booking.topic, "language": booking.language,
+            "topic_label": TOPIC_LABELS.get(booking.topic, booking.topic),
+            "language_label": LANGUAGE_LABELS.get(booking.language, booking.language),
             "starts_at": booking.starts_at, "ends_at": booking.ends_at, "cost": booking.cost,
             "late_cancel": booking.late_cancel,
             "room_url": f"/rooms/{booking.room_id}/" if booking.room_id else None,
@@ -195,9 +289,11 @@ def booking_data(booking: PeerBooking, *, user) -> dict:
 
 
 def feedback_data(feedback: PeerFeedback) -> dict:
-    return {"id": feedback.id, "booking_id": feedback.booking_id, "author": feedback.author.display_name,
+    return {"id": feedback.id, "booking_id": feedback.booking_id, "half": feedback.half,
+            "half_label": feedback.get_half_display(), "author": feedback.author.display_name,
             "author_username": feedback.author.username, "problem_solving": feedback.problem_solving,
             "communication": feedback.communication, "code_quality": feedback.code_quality,
             "hints_needed": feedback.hints_needed, "would_hire": feedback.would_hire, "rating": feedback.rating,
             "comments": feedback.comments, "created_at": feedback.created_at,
-            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic}
+            "interview_starts_at": feedback.booking.starts_at, "topic": feedback.booking.topic,
+            "topic_label": TOPIC_LABELS.get(feedback.booking.topic, feedback.booking.topic)}

@@ -20,6 +20,7 @@ from ..engine.peer_schedule import (
     ScheduleError,
     cancellation_outcome,
     check_minutes,
+    half_time,
     keys_of,
     local_to_utc,
     mask_of,
@@ -41,6 +42,7 @@ from .models import (
     PeerFeedback,
     PeerReport,
     PeerSlot,
+    PeerSuspension,
     PointsAccount,
     PointsEntry,
     PointsReason,
@@ -50,7 +52,7 @@ from .models import (
     WouldHire,
 )
 
-NOTIFICATION_TYPE = "social"  # peer interviews arrive the way the user chose for social notifications
+NOTIFICATION_TYPE = "peer"  # bookings, reminders and feedback: their own row in the preferences
 MAX_ONE_OFF_AHEAD = timedelta(days=90)
 
 
@@ -115,15 +117,38 @@ def points_record(*, user_id: int, amount: int, reason: str, source_type: str = 
                                  details={"balance": account.balance, "needed": -amount})
     account.balance += amount
     account.save(update_fields=["balance", "updated_at"])
-    return PointsEntry.objects.create(user_id=user_id, amount=amount, reason=reason, source_type=source_type,
-                                      source_id=source_id, note=note[:200], balance_after=account.balance)
+    entry = PointsEntry.objects.create(user_id=user_id, amount=amount, reason=reason, source_type=source_type,
+                                       source_id=source_id, note=note[:200], balance_after=account.balance)
+    _publish_balance(user_id)
+    return entry
 
 
+def _publish_balance(user_id: int) -> None:
+    """After commit, push the balance to the user's sockets (every tab's navigation shows it),
+    read from the stored account then (several entries in one transaction all show the final one)."""
+    from core.realtime import publish_on_commit, user_group
+
+    def event() -> dict:
+        balance = PointsAccount.objects.filter(user_id=user_id).values_list("balance", flat=True).first()
+        return {"type": "peer_points.balance", "balance": balance or 0}
+
+    publish_on_commit(user_group(user_id), event)
+
+
+@transaction.atomic
 def points_adjust(*, staff, user, amount: int, note: str) -> PointsEntry | None:
-    """A staff adjustment; it needs a reason, and cannot take a balance below zero either."""
+    """A staff adjustment; it needs a reason, and cannot take a balance below zero either. It is
+    audited (who, whose balance, from what to what, why) when it commits."""
+    from core.audit import audit_record
+
     if not note.strip():
         raise ValidationFailed("Say why the points are adjusted.", code="note_required")
-    return points_record(user_id=user.id, amount=amount, reason=PointsReason.ADJUSTMENT, note=f"{staff}: {note}")
+    entry = points_record(user_id=user.id, amount=amount, reason=PointsReason.ADJUSTMENT, note=f"{staff}: {note}")
+    if entry is not None:
+        audit_record(action="peer.points_adjusted", actor=staff, subject=user, target=entry, target_label=str(user),
+                     changes={"balance": [entry.balance_after - entry.amount, entry.balance_after],
+                              "reason": [None, note.strip()[:200]]})
+    return entry
 
 
 # --- availability -----------------------------------------------------------------------------
@@ -342,6 +367,9 @@ def _local(moment: datetime, person) -> str:
 
 
 def _check_may_book(user) -> None:
+    if selectors.peer_suspension_in_force(user=user):
+        raise Forbidden("A moderator has suspended you from peer interviews, so you cannot book for now.",
+                        code="peer_suspended")
     standing = selectors.peer_standing(user=user)
     if standing["booking_limited"]:
         raise Forbidden(f"You missed {standing['no_shows']} interviews in the last "
@@ -396,6 +424,7 @@ def booking_auto_match(*, user, topic: str, level: str = "", language: str = "")
 
     if topic not in TOPIC_KEYS:
         raise ValidationFailed(f"Choose a topic: {', '.join(TOPIC_KEYS)}.", code="invalid_topic")
+    _check_may_book(user)
     candidates = list(selectors.slots_matching(user=user, topic=topic, language=language, limit=100))
     wanted_language = mask_of([language], LANGUAGE_KEYS, what="language") if language else 0
     ranked = rank_for_match([SlotCandidate(s.id, s.starts_at, s.level, s.language_mask) for s in candidates],
@@ -580,6 +609,23 @@ def rooms_open_due(*, now: datetime | None = None) -> int:
     return opened
 
 
+def rooms_swap_due(*, now: datetime | None = None) -> int:
+    """Swap the roles of the interviews in progress that reached half time (Celery beat): each
+    room once (collaboration's scheduled swap does nothing to a room that already swapped, early
+    by its interviewer or by an earlier run). Both people are told live by the room."""
+    from collaboration.models import RoomStatus
+    from collaboration.services import room_roles_swap_scheduled
+
+    now = now or timezone.now()
+    live = PeerBooking.objects.filter(status=BookingStatus.IN_PROGRESS, room__status=RoomStatus.OPEN,
+                                      room__role_swaps=0, starts_at__lte=now, ends_at__gt=now)
+    swapped = 0
+    for room_id, starts_at, ends_at in live.values_list("room_id", "starts_at", "ends_at"):
+        if now >= half_time(starts_at, ends_at) and room_roles_swap_scheduled(room_id=room_id, after_swaps=0):
+            swapped += 1
+    return swapped
+
+
 def _complete_locked(booking: PeerBooking) -> PeerBooking:
     booking.status = BookingStatus.COMPLETED
     booking.completed_at = timezone.now()
@@ -635,9 +681,11 @@ def feedback_is_good(*, comments: str) -> bool:
 @transaction.atomic
 def feedback_submit(*, user, booking_id: int, problem_solving: int, communication: int, code_quality: int,
                     hints_needed: str, would_hire: str, rating: int, comments: str = "") -> PeerFeedback:
-    """`user` gives feedback on the other participant (whom they interviewed in their half), once
-    per booking, from the interview's start until it is revealed anyway (PEER_FEEDBACK_REVEAL_AFTER
-    after the end), and only for an interview that took place (in progress or completed).
+    """`user` gives feedback on the half they interviewed the other participant in (the
+    booking's interviewer the first half, the interviewee the second, after the role swap):
+    once per half, from the end of that half (selectors.feedback_half_is_over) until it is
+    revealed anyway (PEER_FEEDBACK_REVEAL_AFTER after the end), and only for an interview that
+    took place (in progress or completed).
     Someone else's booking is a 404. Good feedback (feedback_is_good) earns the author
     PEER_FEEDBACK_REWARD points, one ledger entry per feedback. The receiver is notified on
     commit without the content: they read it once both have written (or at the deadline)."""
@@ -647,6 +695,10 @@ def feedback_submit(*, user, booking_id: int, problem_solving: int, communicatio
         raise Conflict("Feedback opens once the interview has taken place.", code="feedback_not_open")
     if now > booking.ends_at + settings.PEER_FEEDBACK_REVEAL_AFTER:
         raise Conflict("Feedback for this interview has closed.", code="feedback_closed")
+    half = selectors.feedback_half_of(booking, user)
+    if not selectors.feedback_half_is_over(booking, half, now=now):
+        raise Conflict("You rate your half once it is over: after the role swap for the first half, at the end "
+                       "for the second.", code="half_not_over")
     scores = {"problem_solving": problem_solving, "communication": communication, "code_quality": code_quality,
               "rating": rating}
     bad = [name for name, value in scores.items() if not isinstance(value, int) or not 1 <= value <= 5]
@@ -658,10 +710,11 @@ def feedback_submit(*, user, booking_id: int, problem_solving: int, communicatio
         raise ValidationFailed(f"Would hire: one of {', '.join(WouldHire.values)}.", code="invalid_would_hire")
     if len(comments) > 4000:
         raise ValidationFailed("Keep the comments under 4,000 characters.", code="comments_too_long")
-    if PeerFeedback.objects.filter(booking=booking, author=user).exists():
+    if PeerFeedback.objects.filter(booking=booking, half=half).exists():
         raise Conflict("You have already given feedback for this interview.", code="feedback_exists")
     receiver = booking.other_of(user)
-    feedback = PeerFeedback.objects.create(booking=booking, author=user, receiver=receiver, hints_needed=hints_needed,
+    feedback = PeerFeedback.objects.create(booking=booking, half=half, author=user, receiver=receiver,
+                                           hints_needed=hints_needed,
                                            would_hire=would_hire, comments=comments.strip(), **scores)
     if feedback_is_good(comments=feedback.comments):
         points_record(user_id=user.id, amount=settings.PEER_FEEDBACK_REWARD, reason=PointsReason.GOOD_FEEDBACK,
@@ -758,3 +811,68 @@ def peer_report_resolve(*, moderator, report: PeerReport, status: str, resolutio
     report.resolution = resolution[:500]
     report.save(update_fields=["status", "resolved_by", "resolution", "updated_at"])
     return report
+
+
+def _require_moderator(user) -> None:
+    from core.roles import MODERATOR, user_has_role
+
+    if not (user and user.is_authenticated and user_has_role(user, MODERATOR)):
+        raise Forbidden("Only moderators can do that.", code="not_moderator")
+
+
+def _moderation_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed("Say why (the user and the audit log see it).", code="reason_required",
+                               details={"reason": ["Required."]})
+    return reason[:500]
+
+
+@transaction.atomic
+def peer_suspend(*, moderator, user, reason: str) -> PeerSuspension:
+    """Suspend `user` from peer interviews until a moderator lifts it: they cannot book or be
+    matched, and their open slots are hidden from everyone (bookings already made stay; cancel
+    them through the admin if needed). Needs a reason; audited; the user is told. Suspending
+    someone already suspended returns the suspension in force."""
+    from accounts.models import NotificationType
+    from accounts.services import notification_send
+    from core.audit import audit_record
+
+    _require_moderator(moderator)
+    reason = _moderation_reason(reason)
+    if user.id == moderator.id:
+        raise Conflict("You cannot suspend yourself.", code="self_suspend")
+    _lock_owner(user.id)  # serialises with the user's own bookings and offers
+    current = PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
+    if current:
+        return current
+    suspension = PeerSuspension.objects.create(user=user, reason=reason, by=moderator)
+    audit_record(action="peer.user_suspended", actor=moderator, subject=user, target=user,
+                 changes={"peer_suspended": [False, True], "reason": [None, reason]})
+    transaction.on_commit(lambda: notification_send(
+        user=user, type=NotificationType.SYSTEM, title="You are suspended from peer mock interviews",
+        body=f"Reason: {reason}"), robust=True)
+    return suspension
+
+
+@transaction.atomic
+def peer_unsuspend(*, moderator, user, reason: str) -> PeerSuspension | None:
+    """Lift `user`'s suspension from peer interviews (None when there was none); audited."""
+    from accounts.models import NotificationType
+    from accounts.services import notification_send
+    from core.audit import audit_record
+
+    _require_moderator(moderator)
+    reason = _moderation_reason(reason)
+    _lock_owner(user.id)
+    suspension = PeerSuspension.objects.filter(user=user, lifted_at__isnull=True).first()
+    if suspension is None:
+        return None
+    suspension.lifted_at, suspension.lifted_by, suspension.lift_reason = timezone.now(), moderator, reason
+    suspension.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
+    audit_record(action="peer.user_unsuspended", actor=moderator, subject=user, target=user,
+                 changes={"peer_suspended": [True, False], "reason": [None, reason]})
+    transaction.on_commit(lambda: notification_send(
+        user=user, type=NotificationType.SYSTEM, title="Your peer-interview suspension was lifted",
+        body=f"Reason: {reason}"), robust=True)
+    return suspension

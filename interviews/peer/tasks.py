@@ -8,9 +8,10 @@ from . import services
 
 @shared_task
 def peer_tick() -> dict:
-    """Every minute: reminders due, rooms whose start has come, interviews to complete."""
+    """Every minute: reminders due, rooms whose start has come, roles to swap at half time,
+    interviews to complete."""
     return {"reminders": services.reminders_send(), "rooms": services.rooms_open_due(),
-            "completed": services.bookings_complete_due()}
+            "swapped": services.rooms_swap_due(), "completed": services.bookings_complete_due()}
 
 
 @shared_task

@@ -5,9 +5,10 @@ from . import views
 urlpatterns = [
     path("interviews/peer/", views.find, name="peer-find"),
     path("interviews/peer/availability/", views.availability, name="peer-availability"),
-    path("interviews/peer/availability/slots/<int:slot_id>/withdraw/", views.slot_withdraw, name="peer-slot-withdraw"),
-    path("interviews/peer/availability/weekly/<int:weekly_id>/withdraw/", views.weekly_withdraw,
-         name="peer-weekly-withdraw"),
+    path("interviews/peer/availability/slots/<int:item_id>/withdraw/", views.availability_withdraw,
+         {"kind": "slot"}, name="peer-slot-withdraw"),
+    path("interviews/peer/availability/weekly/<int:item_id>/withdraw/", views.availability_withdraw,
+         {"kind": "weekly"}, name="peer-weekly-withdraw"),
     path("interviews/peer/book/", views.book, name="peer-book"),
     path("interviews/peer/bookings/", views.bookings, name="peer-bookings"),
     path("interviews/peer/bookings/<int:booking_id>/", views.booking_detail, name="peer-booking"),

@@ -2,6 +2,8 @@
 bookings, and one booking (with its room, invite and actions). GET never writes: opening the
 room is a POST from the booking page."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -52,23 +54,20 @@ def availability(request):
         "balance": selectors.points_balance(user=request.user)})
 
 
-@login_required
-@require_POST
-def slot_withdraw(request, slot_id: int):
-    try:
-        services.slot_withdraw(user=request.user, slot_id=slot_id)
-        messages.success(request, "Slot withdrawn.")
-    except ApplicationError as error:
-        _fail(request, error)
-    return redirect("peer-availability")
+WITHDRAWALS: dict[str, tuple[Callable[..., object], str, str]] = {
+    "slot": (services.slot_withdraw, "slot_id", "Slot withdrawn."),
+    "weekly": (services.weekly_withdraw, "weekly_id", "Weekly slot stopped."),
+}
 
 
 @login_required
 @require_POST
-def weekly_withdraw(request, weekly_id: int):
+def availability_withdraw(request, kind: str, item_id: int):
+    """Take back one offered time or stop a weekly slot (the kind comes from the URL)."""
+    service, argument, done = WITHDRAWALS[kind]
     try:
-        services.weekly_withdraw(user=request.user, weekly_id=weekly_id)
-        messages.success(request, "Weekly slot stopped.")
+        service(user=request.user, **{argument: item_id})
+        messages.success(request, done)
     except ApplicationError as error:
         _fail(request, error)
     return redirect("peer-availability")

@@ -3,6 +3,7 @@
 // transcribed elsewhere) come in through window.prepforgeInterview.submitSpoken.
 import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
+import { followSessionRecording, mountSessionRecorder } from "./session_recorder.js";
 import { mountPlayback, mountRecorder, speakingLine } from "./voice_answer.js";
 
 const DIMENSION_LABELS = { relevance: "Relevance", depth: "Depth", structure: "Structure", clarity: "Clarity",
@@ -52,6 +53,7 @@ function start(root) {
   let currentTurn = null;
   let total = 0;
   let voice = null;
+  const sessionRecorder = mountSessionRecorder(root.querySelector("[data-session-recorder]"));
   let voiceBusy = null; // "recording" | "processing" | null: while set, a typed answer cannot be sent
   const SEND_LABEL = submit.textContent;
   const WAIT_MESSAGES = {
@@ -151,7 +153,10 @@ function start(root) {
         const answered = event.session.turns.filter((t) => t.answered_at);
         answered.forEach(addToTranscript);
         if (answered.length) showFeedback(answered[answered.length - 1]);
-        if (event.session.status === "finished") { window.location.href = root.dataset.reportUrl; return; }
+        if (event.session.status === "finished") {
+          sessionRecorder.finish().then(() => { window.location.href = root.dataset.reportUrl; });
+          return;
+        }
         showQuestion(event.session.turns.find((t) => !t.answered_at) || null);
         break;
       }
@@ -169,7 +174,7 @@ function start(root) {
         break;
       case "interview.finished":
         status.textContent = "Finished: opening the report…";
-        window.location.href = event.report_url;
+        sessionRecorder.finish().then(() => { window.location.href = event.report_url; });
         break;
       case "error":
         error.textContent = event.message;
@@ -230,6 +235,17 @@ function start(root) {
       return true;
     },
   });
+  // Ending the interview first stops and saves its recording (the report plays it).
+  const endForm = root.querySelector("[data-end-form]");
+  endForm?.addEventListener("submit", (event) => {
+    if (endForm.dataset.recordingSaved) return;
+    event.preventDefault();
+    endForm.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    sessionRecorder.finish().then(() => {
+      endForm.dataset.recordingSaved = "1";
+      endForm.submit();
+    });
+  });
   window.prepforgeInterview = {
     submitSpoken: ({ text, seconds }) => send(String(text || ""), { source: "spoken", seconds: Number(seconds) || null }),
   };
@@ -239,4 +255,5 @@ document.addEventListener("DOMContentLoaded", () => {
   const root = document.querySelector("[data-interview]");
   if (root) start(root);
   document.querySelectorAll("[data-recording]").forEach(mountPlayback);
+  document.querySelectorAll("[data-session-recording]").forEach(followSessionRecording);
 });

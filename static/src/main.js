@@ -63,3 +63,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Secret chats: their page loads its cryptography itself, and no other page loads it.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-secret-chat]")) import("./chat/secret_page.js");
+});

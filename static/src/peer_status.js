@@ -22,7 +22,19 @@ export function applyPeerBookingStatus(event, root = document) {
   return changed;
 }
 
+// The points balance in the peer navigation: `peer_points.balance` is pushed on every ledger
+// entry of the user (booking, refund, reward, adjustment), to every tab.
+export function applyPeerPointsBalance(event, root = document) {
+  if (!event || event.type !== "peer_points.balance" || !Number.isInteger(event.balance)) return 0;
+  const shown = root.querySelectorAll("[data-peer-points]");
+  shown.forEach((element) => { element.textContent = String(event.balance); });
+  return shown.length;
+}
+
 export function followPeerBookingStatus() {
-  if (!document.querySelector("[data-peer-booking]")) return;
-  document.addEventListener("prepforge:realtime", (e) => applyPeerBookingStatus(e.detail));
+  if (!document.querySelector("[data-peer-booking], [data-peer-points]")) return;
+  document.addEventListener("prepforge:realtime", (e) => {
+    applyPeerBookingStatus(e.detail);
+    applyPeerPointsBalance(e.detail);
+  });
 }

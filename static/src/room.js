@@ -339,9 +339,12 @@ function onRoles(event) {
   if (!mine) return;
   me.role = mine.role;
   applyRole();
+  if (isInterviewer()) showInterviewerSections(`/rooms/${data.id}/interviewer-sections/`);
+  else hideInterviewerSections();
+  const who = event.automatic ? "Half time" : event.by;
   setStatus(isInterviewer()
-    ? `${event.by} swapped roles: you are the interviewer now. Pick the next question in your panel.`
-    : `Roles swapped: you are the candidate now.`, { sticky: true });
+    ? `${who}: roles swapped, you are the interviewer now. Pick the next question in your panel.`
+    : `${event.automatic ? "Half time: roles" : "Roles"} swapped: you are the candidate now.`, { sticky: true });
 }
 
 function goToSummary(url) {
@@ -624,15 +627,17 @@ $("[data-load-starter]")?.addEventListener("click", () => {
 // Attaching over the room's socket: the page stays, and the starter is loaded from here. Without
 // a connection the form posts, and the reloaded page loads it (data.justAttached).
 let attachPending = false;
-$("[data-attach-form]")?.addEventListener("submit", (event) => {
-  const slug = $("[data-attach-select]").value;
-  if (!events?.open) return;
-  event.preventDefault();
-  if (send({ type: "challenge.attach", slug })) {
-    attachPending = true;
-    setTimeout(() => { attachPending = false; }, 10_000);
-  }
-});
+function bindAttachForm(root) {
+  $("[data-attach-form]", root)?.addEventListener("submit", (event) => {
+    const slug = $("[data-attach-select]", root).value;
+    if (!events?.open) return;
+    event.preventDefault();
+    if (send({ type: "challenge.attach", slug })) {
+      attachPending = true;
+      setTimeout(() => { attachPending = false; }, 10_000);
+    }
+  });
+}
 if (data.justAttached && state.challenge) {
   history.replaceState(null, "", location.pathname);
   loadStarter(state.challenge, { onAttach: true });
@@ -653,11 +658,14 @@ $("[data-swap-roles]")?.addEventListener("click", () => {
     send({ type: "roles.swap" });
   }
 });
-if (isInterviewer()) {
-  $("[data-revoke-form]").addEventListener("submit", (event) => {
+// The invite, challenge and notes sections: on the page for its interviewer, and fetched when a
+// role swap makes this viewer the interviewer (removed again when it makes them the candidate).
+function bindInterviewerSections(root) {
+  bindAttachForm(root);
+  $("[data-revoke-form]", root)?.addEventListener("submit", (event) => {
     if (!confirm("Revoke the invite links? Anyone who has not joined yet needs a new link.")) event.preventDefault();
   });
-  for (const button of $$("[data-copy]")) {
+  for (const button of $$("[data-copy]", root)) {
     button.addEventListener("click", async () => {
       const input = document.getElementById(button.dataset.copy);
       let copied = false;
@@ -674,10 +682,31 @@ if (isInterviewer()) {
       setTimeout(() => { button.textContent = label; }, 1500);
     });
   }
+  bindNotes(root);
+}
+
+async function showInterviewerSections(url) {
+  const holder = $("[data-interviewer-sections]");
+  if (!holder) return;
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  if (!response.ok || !isInterviewer()) return; // swapped back meanwhile
+  holder.innerHTML = await response.text();
+  bindInterviewerSections(holder);
+  renderChallenge();
+}
+
+function hideInterviewerSections() {
+  const holder = $("[data-interviewer-sections]");
+  if (!holder) return;
+  clearTimeout(notesTimer);
+  notesTimer = null;
+  notesDirty = false;
+  notesBox = null;
+  holder.replaceChildren(); // the notes are about the new interviewer: not left in the page
 }
 
 // Private notes: saved as you type (debounced), never shown to the others.
-const notesBox = $("[data-notes]");
+let notesBox = null;
 let notesTimer = null;
 let notesDirty = false;
 let notesLoaded = false;
@@ -690,6 +719,7 @@ function loadNotes(text) {
 
 function saveNotes() {
   notesTimer = null;
+  if (!notesBox) return;
   if (send({ type: "notes.save", text: notesBox.value })) {
     $("[data-notes-state]").textContent = "saving…";
   } else {
@@ -703,12 +733,16 @@ function notesSaved() {
   $("[data-notes-state]").textContent = "saved";
 }
 
-notesBox?.addEventListener("input", () => {
-  notesDirty = true;
-  $("[data-notes-state]").textContent = "editing…";
-  clearTimeout(notesTimer);
-  notesTimer = setTimeout(saveNotes, 800);
-});
+function bindNotes(root) {
+  notesBox = $("[data-notes]", root);
+  notesLoaded = Boolean(notesBox?.value); // fetched sections come with the notes in them
+  notesBox?.addEventListener("input", () => {
+    notesDirty = true;
+    $("[data-notes-state]").textContent = "editing…";
+    clearTimeout(notesTimer);
+    notesTimer = setTimeout(saveNotes, 800);
+  });
+}
 window.addEventListener("pagehide", () => {
   if (notesTimer) {
     clearTimeout(notesTimer);
@@ -727,6 +761,8 @@ const panelRoot = $("[data-question-panel]");
 const panel = panelRoot ? createPanel({ root: panelRoot, send }) : null;
 window.prepforgeRoom.call = call;
 
+const sectionsHolder = $("[data-interviewer-sections]");
+if (sectionsHolder) bindInterviewerSections(sectionsHolder);
 applyEditable();
 renderChallenge();
 renderConnection();

@@ -102,3 +102,29 @@ def test_the_api_deletes_only_the_callers_own_account(api_client, user, other_us
     assert audit.actor_id is None and audit.actor_label == f"{user.email} (own account)"
     api_client.force_authenticate(None)
     assert api_client.delete("/api/v1/me/account/", {"password": PASSWORD}, format="json").status_code in (401, 403)
+
+
+def test_the_owners_bots_go_with_the_account_and_the_page_says_so(client, user, other_user):
+    from chat import bot_services
+    from chat import services as chat_services
+    from chat.bot_models import Bot
+
+    bot, _ = bot_services.bot_create(owner=user, username="standup_bot", name="Standup")
+    group = chat_services.chat_create(owner=other_user, kind="group", title="Team", members=[user, bot.user])
+    said = bot_services.bot_send_message(bot=bot, chat_id=group.id, text="Standup in 5 minutes")
+    others_bot, _ = bot_services.bot_create(owner=other_user, username="other_bot")
+    bot_account_id = bot.user_id
+
+    plan = account_deletion_plan(user=user)
+    assert {(line.what, line.count) for line in plan.removed} >= {("bots", 1), ("accounts of your bots", 1)}
+    assert ("messages (sender)", 1) in {(line.what, line.count) for line in plan.kept_anonymised}
+    client.force_login(user)
+    assert "1 accounts of your bots" in client.get("/settings/delete-account/").content.decode()
+
+    account_delete(user=user, password=PASSWORD)
+    assert not User.objects.filter(id=bot_account_id).exists() and not Bot.objects.filter(id=bot.id).exists()
+    assert _rows_pointing_at(bot_account_id) == {}
+    said.refresh_from_db()
+    assert said.sender_id is None and said.body == "Standup in 5 minutes"  # the group keeps what it was told
+    assert AuditEvent.objects.filter(action="account.deleted", target_id=str(bot_account_id)).exists()
+    assert Bot.objects.filter(id=others_bot.id).exists() and User.objects.filter(id=others_bot.user_id).exists()

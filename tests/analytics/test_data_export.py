@@ -4,6 +4,7 @@ served only to its owner."""
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -15,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from analytics.data_export import EXPORTS_PER_DAY, data_export_request
 from analytics.models import DataExport
 from core.exceptions import Conflict
+from tests.conftest import services_mode
+from tests.security.test_private_files import s3  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +118,49 @@ def test_deleting_the_account_removes_its_exports_and_their_files(user):
     assert storage.exists(name)
     account_delete(user=user, password=PASSWORD)
     assert not DataExport.objects.filter(pk=export.pk).exists() and not storage.exists(name)
+
+
+def _aged(export, days: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    DataExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(days=days))
+
+
+def test_old_exports_are_purged_with_their_files_and_recent_ones_stay(client, user, other_user):
+    from analytics.data_export import EXPORT_KEEP_DAYS
+    from analytics.tasks import data_exports_purge_task
+
+    old = data_export_request(user=user)
+    recent = data_export_request(user=other_user)
+    old.refresh_from_db(), recent.refresh_from_db()
+    assert old.status == recent.status == "ready"
+    storage = old.file.storage
+    _aged(old, EXPORT_KEEP_DAYS + 1)
+    _aged(recent, EXPORT_KEEP_DAYS - 1)
+    assert data_exports_purge_task.delay().get() == 1
+    assert not DataExport.objects.filter(pk=old.pk).exists() and not storage.exists(old.file.name)
+    assert storage.exists(recent.file.name)
+    assert data_exports_purge_task.delay().get() == 0  # nothing more to do
+    client.force_login(user)
+    page = client.get("/settings/your-data/").content.decode()
+    assert "No export yet." in page and f"deleted {EXPORT_KEEP_DAYS} days after you ask" in page
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not (services_mode() or os.environ.get("PREPFORGE_NO_SKIPS") == "1"),
+                    reason="S3 through moto's server runs in the services pass (DATABASE_URL and REDIS_URL set)")
+def test_on_s3_a_purged_export_leaves_no_object_in_the_bucket(s3, user, other_user):  # noqa: F811
+    from analytics.data_export import EXPORT_KEEP_DAYS, data_exports_purge
+
+    old, kept = data_export_request(user=user), data_export_request(user=other_user)
+    old.refresh_from_db(), kept.refresh_from_db()
+
+    def keys():
+        return {item["Key"] for item in s3["client"].list_objects_v2(Bucket=s3["bucket"]).get("Contents", [])}
+
+    assert {f"private/{old.file.name}", f"private/{kept.file.name}"} <= keys()
+    _aged(old, EXPORT_KEEP_DAYS + 1)
+    assert data_exports_purge() == 1
+    assert f"private/{old.file.name}" not in keys() and f"private/{kept.file.name}" in keys()

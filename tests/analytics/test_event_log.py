@@ -148,3 +148,33 @@ def test_the_dashboard_shows_the_users_community_figures(client, user, make_user
                      ("likes your posts received", 1), ("chat messages sent in the range", 1)):
         assert f'<tr><th scope="row">{label}</th><td>{n}</td></tr>' in page
     assert "Community contributions</strong>" not in page  # no longer "not available yet"
+
+
+def test_deleting_an_account_leaves_yesterdays_platform_figures_as_they_were(user, make_user):
+    from accounts.services import account_delete
+    from community import services as community_services
+
+    yesterday_at = timezone.now() - timedelta(days=1)
+    other = make_user()
+    for who in (user, other):
+        event_record(actor=who, verb=event_log.SUBMISSION_JUDGED, value=100, at=yesterday_at)
+        event_record(actor=who, verb=event_log.CHALLENGE_SOLVED, value=300, at=yesterday_at)
+    event_record(actor=user, verb=event_log.SUBMISSION_JUDGED, value=40, at=yesterday_at)
+    yesterday = timezone.localtime(yesterday_at, user.preferences.tzinfo).date()
+    event_totals_aggregate(day=yesterday)
+    community_services.post_create(author=user, title="Graphs, daily", body="BFS then DFS, every day.")
+
+    def figures():
+        overview = platform_overview(days=7)
+        return (next(row for row in overview.per_day if row[0] == yesterday),
+                dict(overview.verb_days)[yesterday])
+
+    before = figures()
+    assert before[0] == (yesterday, 2, 3, 2)
+    user.set_password("a long password 15")
+    user.save()
+    account_delete(user=user, password="a long password 15")
+    event_totals_aggregate(day=yesterday)  # the hourly run goes over yesterday again
+    assert figures() == before
+    today = timezone.now().date()
+    assert dict(platform_overview(days=7).verb_days)[today]["post.created"] == 1  # today's, live

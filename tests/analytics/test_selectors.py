@@ -29,8 +29,7 @@ def test_dashboard_numbers(user, days_ago):
     assert sum(c for _, c in board.time_distribution) == 3  # accepted ones
     assert len(board.heatmap) == 365 and sum(c for _, c in board.heatmap) == 6 + 3
     assert any(s.skill_id == "dynamic-programming" for s in board.skills)
-    assert [s["key"] for s in board.sources if not s["available"]] == [
-        "peer_feedback"]
+    assert [s["key"] for s in board.sources if not s["available"]] == []
 
 
 def test_a_new_user_sees_none_not_zero_for_rates(user):
@@ -79,3 +78,33 @@ def test_readiness_query_count_is_flat_in_history(user, make_user, days_ago, dja
     with django_assert_num_queries(len(ctx.captured_queries)):
         view = readiness_view(user=user)
     assert len(view.history) >= 30
+
+
+def test_dashboard_totals_from_the_daily_aggregates_match_the_submissions(user, days_ago):
+    """Past days come from DailyChallengeActivity, today from the submissions themselves: the
+    figures are the ones the raw submissions give, distinct challenges counted once."""
+    from analytics.engine import bucket_durations
+
+    easy, hard = make_challenge(difficulty="easy", type="dsa"), make_challenge(difficulty="hard", type="feature")
+    made = [submit(user, easy, when=days_ago(3), accepted=False, percent=20, seconds=100),
+            submit(user, easy, when=days_ago(2), accepted=True, seconds=400),
+            submit(user, easy, when=days_ago(1), accepted=True, seconds=4000),
+            submit(user, hard, when=days_ago(1), accepted=False, percent=55, seconds=1200),
+            submit(user, hard, accepted=True, seconds=8000),  # now: read live
+            submit(user, hard, when=days_ago(40), accepted=True, seconds=50)]  # outside the range
+    services.daily_activity_backfill(user=user, days=45)
+    board = dashboard_get(user=user, range_key="7d")
+    in_range = made[:5]
+    assert board.overview["submissions"] == 5 and board.overview["accepted"] == 3
+    assert board.overview["challenges_attempted"] == 2 and board.overview["challenges_solved"] == 2
+    assert board.overview["average_score"] == round(sum(s.percent for s in in_range) / 5, 1)
+    assert board.overview["time_spent_seconds"] == sum(s.time_spent_seconds for s in in_range)
+    assert board.performance == [
+        {"type": "dsa", "submissions": 3, "completed": 1, "average_percent": 73.3, "best_percent": 100.0,
+         "worst_percent": 20.0, "average_seconds": 1500},
+        {"type": "feature", "submissions": 2, "completed": 1, "average_percent": 77.5, "best_percent": 100.0,
+         "worst_percent": 55.0, "average_seconds": 4600}]
+    assert board.time_distribution == bucket_durations(
+        [s.time_spent_seconds for s in in_range if s.verdict == "AC"])
+    year = dashboard_get(user=user, range_key="365d")
+    assert year.overview["submissions"] == 6 and year.performance[1]["worst_percent"] == 55.0

@@ -88,7 +88,7 @@ def test_doing_a_plan_item_raises_readiness_and_moves_the_plan(user, job, achiev
     parts = {p.key: p for p in before.readiness.parts}
     assert parts["resume_match"].status == "measured"
     assert parts["interview_dimensions"].status == "no_data"
-    assert parts["peer_feedback"].status == "not_available"
+    assert parts["peer_feedback"].status == "no_data"
     # Do the first challenge of the plan.
     from challenges.models import Challenge
     slug = challenge_items[0].url.rstrip("/").rsplit("/", 1)[-1]
@@ -126,3 +126,18 @@ def test_the_weekly_summary_is_sent_once_a_week_as_the_preferences_say(user, job
     assert services.weekly_summary_send(user=user, now=next_week) is not None
     assert WeeklySummary.objects.filter(user=user).count() == 2
     assert Notification.objects.filter(user=user, title="Your week on PrepForge").count() == 1
+
+
+def test_the_per_type_rows_are_idempotent_and_a_challenges_last_day_only_moves_forward(user, days_ago):
+    from analytics.models import ChallengeDays, DailyTypeActivity
+
+    challenge = make_challenge(type="bug-fix")
+    submit(user, challenge, when=days_ago(4), accepted=True, seconds=200)
+    submit(user, challenge, when=days_ago(2), accepted=False, percent=30, seconds=100)
+    for back in (4, 2, 4, 4):  # the older day again, as the hourly run and a backfill do
+        services.daily_activity_aggregate(day=days_ago(back).date())
+    rows = sorted(DailyTypeActivity.objects.values_list("day", "challenge_type", "submissions", "accepted",
+                                                        "percent_worst", "solves_under_5_min"))
+    assert rows == [(days_ago(4).date(), "bug-fix", 1, 1, 100.0, 1), (days_ago(2).date(), "bug-fix", 1, 0, 30.0, 0)]
+    days = ChallengeDays.objects.get(user=user, challenge=challenge)
+    assert (days.last_judged_day, days.last_accepted_day) == (days_ago(2).date(), days_ago(4).date())

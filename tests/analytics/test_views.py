@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -14,7 +15,15 @@ def browser_client(client, user):
     return client
 
 
-def test_the_dashboard_page_shows_charts_tables_and_what_is_not_available(browser_client, user, days_ago):
+def test_the_dashboard_page_shows_charts_tables_and_what_is_not_available(browser_client, user, days_ago,
+                                                                         monkeypatch):
+    from dataclasses import replace
+
+    from analytics import evidence
+
+    # A source whose selector has not landed (as peer feedback was before analytics.peer_feedback).
+    monkeypatch.setattr(evidence, "SOURCES", tuple(
+        replace(s, module="analytics.not_landed") if s.key == "peer_feedback" else s for s in evidence.SOURCES))
     submit(user, make_challenge(), when=days_ago(0))
     page = browser_client.get("/analytics/?range=7d").content.decode()
     assert 'data-chart="activity"' in page and "Activity per day as a table" in page
@@ -71,20 +80,31 @@ def test_the_user_menu_links_progress(browser_client):
     assert 'href="/analytics/"' in page and ">Progress<" in page
 
 
-def test_the_platform_overview_is_for_staff_only(client, user, make_user, days_ago, django_assert_max_num_queries):
-    from analytics.services import daily_activity_aggregate
+def test_the_platform_overview_is_for_staff_only(client, user, make_user, days_ago, django_assert_max_num_queries,
+                                                 django_capture_on_commit_callbacks):
+    from analytics import event_log
 
-    submit(user, make_challenge(), when=days_ago(1))
-    submit(user, make_challenge(), when=days_ago(1), accepted=False)
-    daily_activity_aggregate(day=days_ago(1).date())
+    with django_capture_on_commit_callbacks(execute=True):
+        for accepted in (True, False):
+            submission = submit(user, make_challenge(), when=days_ago(1), accepted=accepted)
+            # What the challenges services record when the judge finishes (and on a first solve).
+            event_log.event_record(actor=user, verb=event_log.SUBMISSION_JUDGED, obj=submission, at=days_ago(1))
+            if accepted:
+                event_log.event_record(actor=user, verb=event_log.CHALLENGE_SOLVED, at=days_ago(1))
+    event_log.event_totals_aggregate(day=days_ago(1).date())
+    from challenges.models import Submission
+    Submission.objects.filter(pk=submission.pk).update(judged_at=days_ago(1) + timedelta(seconds=30))
     client.force_login(user)
     assert client.get("/analytics/platform/").status_code == 404
     staff = make_user(is_staff=True)
     client.force_login(staff)
     from analytics.selectors import platform_overview
-    # 8 of its own, 2 of the event log's totals, 5 of community stats, 2 of chat volume.
-    with django_assert_max_num_queries(17):
+    # 8 of its own, 4 of the event log's totals (per verb and active members, past and today), 5 of
+    # community stats, 2 of chat volume.
+    with django_assert_max_num_queries(19):
         platform_overview(days=30)
     page = client.get("/analytics/platform/").content.decode()
     assert "Platform overview" in page and "<td>WA</td><td>1</td>" in page
+    # Two medium submissions, one accepted, by one person; the rejected one waited 30 s for its verdict.
+    assert "<td>medium</td><td>2</td><td>50%</td><td>1</td><td>1</td><td>15.0 s</td>" in page
     assert f"<td>{days_ago(1).date():%Y-%m-%d}</td><td>1</td><td>2</td><td>1</td>" in page

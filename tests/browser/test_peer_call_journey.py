@@ -9,6 +9,7 @@ receives the call, and its editor and chat work. Screenshots: var/screenshots/90
 Nothing leaves loopback: the pages are on 127.0.0.1, `iceServers` is empty (WEBRTC_ICE_SERVERS
 unset) and the pages set the test flag that keeps only 127.0.0.1 candidates."""
 
+import re
 import time
 
 import pytest
@@ -130,7 +131,7 @@ def wait_connected(page):
 
 
 def test_peer_call_panel_and_swap(new_context, peer_room, bank, shot):
-    from collaboration.models import Participant, RoomQuestion
+    from collaboration.models import InterviewerNote, Participant, RoomQuestion
 
     room, grace, alan = peer_room
     host, host_errors, host_frames = open_room(new_context, grace, room)
@@ -188,6 +189,9 @@ def test_peer_call_panel_and_swap(new_context, peer_room, bank, shot):
     assert FIRST_CRITERION not in guest.content()
     assert not [f for f in guest_frames if FIRST_CRITERION in f or FIRST in f]
 
+    host.locator("[data-notes]").fill("Needs hints on recursion")
+    expect(host.locator("[data-notes-state]")).to_have_text("saved")
+
     # --- halfway: the interviewer swaps roles -------------------------------------------------------------
     host.once("dialog", lambda dialog: dialog.accept())
     host.locator("[data-swap-roles]").click()
@@ -201,6 +205,16 @@ def test_peer_call_panel_and_swap(new_context, peer_room, bank, shot):
     for page in (host, guest):
         expect(page.locator(f"[data-participant-id='{Participant.objects.get(room=room, user=alan).id}'] .role-pill")
                ).to_have_text("Interviewer")
+
+    # The new interviewer gets the invite, challenge and notes sections live; the old one loses them.
+    expect(guest.locator("#invite-candidate")).to_have_value(re.compile(r"/join/\?t="))
+    expect(guest.locator("[data-attach-select]")).to_be_visible()
+    expect(host.locator("[data-notes]")).to_have_count(0)
+    assert "Needs hints on recursion" not in guest.content()  # the other's notes are about them
+    guest.locator("[data-notes]").fill("Clear on trade-offs")
+    expect(guest.locator("[data-notes-state]")).to_have_text("saved")
+    assert dict(InterviewerNote.objects.filter(room=room).values_list("author__username", "text")) == {
+        "grace": "Needs hints on recursion", "alan": "Clear on trade-offs"}
 
     new_panel = guest.locator("[data-question-panel]")
     expect(new_panel).to_contain_text("turn 2")

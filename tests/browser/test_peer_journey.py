@@ -5,6 +5,7 @@ download its calendar invite, which icalendar reads back. Screenshots: var/scree
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -95,6 +96,9 @@ def test_live_status_then_mutual_feedback_revealed_only_after_both(new_context, 
     badge = watching.locator(f"[data-peer-booking='{booking.id}']")
     expect(badge).to_have_text("Starting soon")
     watching.wait_for_function("document.body.dataset.live === 'connected'", timeout=15000)
+    points = watching.locator("[data-peer-points]")
+    before = services.selectors.points_balance(user=interviewer)
+    expect(points).to_have_text(str(before))
 
     acting = new_context().new_page()
     log_in(acting, candidate.email)
@@ -107,6 +111,8 @@ def test_live_status_then_mutual_feedback_revealed_only_after_both(new_context, 
     with acting.expect_navigation():
         acting.get_by_role("button", name="The interview took place").click()
     expect(badge).to_have_text("Completed", timeout=15000)
+    # Interviewing earned the interviewer points: the navigation's balance follows, no reload.
+    expect(points).to_have_text(str(before + settings.PEER_INTERVIEWER_REWARD), timeout=15000)
     shot(watching, "peer-05-live-status")
 
     def leave_feedback(page, comment: str):
@@ -134,4 +140,9 @@ def test_live_status_then_mutual_feedback_revealed_only_after_both(new_context, 
     assert from_candidate in watching.content()
     acting.reload()
     assert from_interviewer in acting.content()
+    expect(acting.locator("[data-feedback-half='1']")).to_contain_text("First half")
     shot(acting, "peer-07-feedback-revealed")
+    # The revealed feedback counts in the candidate's progress on /interviews/.
+    acting.goto("/interviews/")
+    expect(acting.locator("[data-peer-progress]")).to_contain_text("Feedback from peers")
+    expect(acting.locator("[data-peer-average='problem_solving']")).to_have_text("4.0")

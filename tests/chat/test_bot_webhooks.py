@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from chat import bot_services, services
-from chat.bot_models import WebhookDelivery
+from chat.bot_models import Bot, WebhookDelivery
 from chat.webhook_engine.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
 
 from .webhook_receiver import webhook_receiver
@@ -205,4 +205,39 @@ def test_the_delivery_log_and_bot_list_read_in_fixed_queries(alice, bob, quiz, a
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api_client.get(f"/api/v1/bots/{bot.id}/deliveries/").json()["results"]) == 12
-        assert len(api_client.get("/api/v1/bots/").json()) == 13
+        assert api_client.get("/api/v1/bots/").json()["count"] == 13
+    # Paged like the other lists (an owner has at most 20 bots, so a smaller page shows it).
+    first = api_client.get("/api/v1/bots/?page_size=5").json()
+    assert first["count"] == 13 and len(first["results"]) == 5 and first["next"]
+    assert [b["id"] for b in api_client.get("/api/v1/bots/?page=3&page_size=5").json()["results"]] == \
+        sorted(b.id for b in Bot.objects.filter(owner=alice))[10:]
+
+
+def test_updates_delivered_by_the_webhook_are_not_handed_out_again_by_get_updates(
+        bob, quiz, receiver, allow_loopback, django_capture_on_commit_callbacks):
+    """As on Telegram, a delivery the receiver accepted confirms its update: a bot that goes back
+    from its webhook to getUpdates gets only what its webhook did not take, not every message again."""
+    bot, token = quiz
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/ok"})
+    chat, _ = message_to_bot(bob, bot, "delivered", django_capture_on_commit_callbacks)
+    assert WebhookDelivery.objects.get(bot=bot).status == "succeeded"
+    services.message_send(sender=bob, chat=chat, body="still pending")  # its task waits for a commit
+    bot_post(token, "deleteWebhook")
+    updates = bot_post(token, "getUpdates").json()
+    assert [u["message"]["text"] for u in updates] == ["still pending"]
+    assert len(receiver.requests) == 1
+
+
+def test_pending_deliveries_follow_the_webhook_to_its_new_url(bob, quiz, receiver, allow_loopback):
+    """Moved to a new receiver while the old one was down: what was waiting goes to the new one,
+    never again to the address the owner left."""
+    bot, token = quiz
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/fail"})
+    chat = services.chat_private_open(user=bob, other=bot.user)
+    services.message_send(sender=bob, chat=chat, body="hi")  # its task waits for a commit
+    delivery = WebhookDelivery.objects.get(bot=bot)
+    bot_services.webhook_delivery_attempt(delivery_id=delivery.id)
+    bot_post(token, "setWebhook", {"url": receiver.base_url + "/ok"})
+    delivery = bot_services.webhook_delivery_attempt(delivery_id=delivery.id)
+    assert [r["path"] for r in receiver.requests] == ["/fail", "/ok"]
+    assert (delivery.status, delivery.url) == ("succeeded", receiver.base_url + "/ok")

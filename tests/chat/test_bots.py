@@ -64,7 +64,9 @@ def test_owner_api_shows_the_token_once_and_only_to_the_owner(alice, bob, api_cl
     created = api_client.post("/api/v1/bots/", {"username": "Deploy_Bot", "name": "Deployer"}, format="json")
     assert created.status_code == 201, created.content
     token, bot_id = created.json()["token"], created.json()["id"]
-    listed = api_client.get("/api/v1/bots/").json()
+    page = api_client.get("/api/v1/bots/").json()
+    assert page["count"] == 1 and page["next"] is None
+    listed = page["results"]
     assert [b["username"] for b in listed] == ["Deploy_Bot"] and "token" not in listed[0]
     assert listed[0]["token_hint"] == token[-4:] and listed[0]["token_active"]
     assert api_client.post("/api/v1/bots/", {"username": "deploy_bot"}, format="json").status_code == 409

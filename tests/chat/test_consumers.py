@@ -267,3 +267,21 @@ async def test_unauthenticated_and_bad_last_id_are_refused(alice):
     ws = WebsocketCommunicator(application, "/ws/chat/?last_id=abc", headers=[ORIGIN, (b"cookie", cookie)])
     await ws.connect(timeout=5)
     assert (await ws.receive_output(timeout=WAIT_SECONDS))["code"] == CloseCode.BAD_MESSAGE
+
+
+async def test_a_group_message_reaching_a_socket_marks_nothing_delivered(group, pair, alice, bob):
+    """Groups show "seen by N" (read states) only, so the socket writes no delivered receipt there;
+    in a private chat it does (the test above)."""
+    from chat.models import Membership
+
+    ws_bob = await connect(bob)
+    await receive(ws_bob)
+    await send(sender=alice, chat=group, body="to the group")
+    await until(ws_bob, "message.new")
+    in_private = await send(sender=alice, chat=pair, body="to bob alone")
+    await until(ws_bob, "message.new")
+    await ws_bob.send_json_to({"type": "ping"})  # handled after the socket's work on both messages
+    await until(ws_bob, "pong")
+    delivered = await db(lambda: dict(Membership.objects.filter(user=bob).values_list("chat_id", "last_delivered_message_id")))()
+    assert delivered == {group.id: 0, pair.id: in_private.id}
+    await ws_bob.disconnect()

@@ -57,6 +57,13 @@ def test_a_slow_answer_is_cut_off_at_the_time_limit(receiver):
     assert not outcome.succeeded and outcome.error == "timeout" and outcome.response_bytes < 300
 
 
+def test_headers_dripped_a_byte_at_a_time_are_cut_off_at_the_time_limit(receiver):
+    # Each byte comes well within the per-read timeout; a receiver doing this held a Celery
+    # worker for as long as it liked (two such bots stopped every task on the machine).
+    outcome = post_webhook(_target(receiver, "/drip-headers"), b"{}", {}, timeout_seconds=1, max_response_bytes=1000)
+    assert not outcome.succeeded and outcome.error == "timeout" and outcome.status_code is None
+
+
 def test_a_silent_server_times_out(receiver):
     started = time.monotonic()
     outcome = post_webhook(_target(receiver, "/silent"), b"{}", {}, timeout_seconds=1, max_response_bytes=10_000)

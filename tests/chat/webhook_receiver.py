@@ -1,5 +1,5 @@
 """A real HTTP server on loopback that the webhook tests deliver to: it records what it got and
-answers by path (ok, fail, redirect, slow, huge)."""
+answers by path (ok, fail, redirect, slow, drip-headers, silent, huge)."""
 
 import threading
 import time
@@ -43,6 +43,20 @@ def _handler(receiver: Receiver):
                     except OSError:
                         return
                     time.sleep(0.2)
+            elif self.path.startswith("/drip-headers"):
+                # The status line at once, then a header a byte every 0.2 s for 8 s, then a 200:
+                # no single wait is long, so only a bound on the whole exchange stops it.
+                try:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+                    self.wfile.flush()
+                    for _ in range(40):
+                        time.sleep(0.2)
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                    self.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
+                    self.wfile.flush()
+                except OSError:
+                    return
             elif self.path.startswith("/silent"):
                 time.sleep(5)
                 self._answer(200, b"late")

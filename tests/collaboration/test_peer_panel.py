@@ -155,6 +155,39 @@ async def test_swap_is_pushed_to_both_and_moves_the_panel(room, interviewer_seat
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
+async def test_the_half_time_swap_is_pushed_live_once(room, interviewer_seat, candidate, bank):
+    a, _, _ = await events(room, interviewer_seat)
+    b, _, heard_b = await events(room, candidate)
+    swap = database_sync_to_async(services.room_roles_swap_scheduled)
+    assert await swap(room_id=room.id, after_swaps=0) is True
+    for ws in (a, b):
+        swapped = await next_of(ws, "room.roles", raw=heard_b if ws is b else None)
+        assert swapped["automatic"] is True and swapped["turn"] == 2
+    state = await next_of(b, "panel.state", raw=heard_b)
+    assert state["panel"]["turn"] == 2 and state["sections_url"] == f"/rooms/{room.id}/interviewer-sections/"
+    assert (await next_of(a, "panel.closed"))["turn"] == 2
+    assert await swap(room_id=room.id, after_swaps=0) is False  # a second run: nothing
+    assert await a.receive_nothing(timeout=0.3)
+    await a.disconnect()
+    await b.disconnect()
+
+
+def test_the_interviewer_sections_go_to_whoever_interviews_now(client, room, interviewer_seat, candidate):
+    client.force_login(candidate.user)
+    url = f"/rooms/{room.id}/interviewer-sections/"
+    assert client.get(url).status_code == 404  # the candidate: nothing of the interviewer's
+    services.notes_save(room=room, by=interviewer_seat, text="Needs hints on recursion")
+    services.room_roles_swap(room=room, by=interviewer_seat)
+    sections = client.get(url)
+    assert sections.status_code == 200
+    assert b"/join/?t=" in sections.content and b"data-attach-form" in sections.content
+    assert b"Needs hints on recursion" not in sections.content  # the other's notes are about them
+    client.force_login(interviewer_seat.user)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
 async def test_guests_and_observers_cannot_swap(room, interviewer_seat, make_user):
     guest = await database_sync_to_async(services.room_join)(
         room=room, token=services.invite_token(room=room, role="candidate"), guest_name="Ada")
@@ -194,15 +227,30 @@ def test_a_stale_seat_cannot_swap_twice(room, interviewer_seat, candidate):
     assert Participant.objects.get(id=candidate.id).role == Role.INTERVIEWER
 
 
-def test_the_owners_notes_stay_theirs_after_a_swap(room, interviewer_seat, candidate):
+def test_each_interviewer_keeps_their_own_notes_across_a_swap(room, interviewer_seat, candidate):
     services.notes_save(room=room, by=interviewer_seat, text="Struggled with recursion")
     services.room_roles_swap(room=room, by=interviewer_seat)
     new_interviewer = Participant.objects.get(id=candidate.id)
     state = selectors.room_state(room_id=room.id, participant=new_interviewer)
-    assert "notes" not in state and state["panel"]["turn"] == 2
-    with pytest.raises(Forbidden):
-        services.notes_save(room=room, by=new_interviewer, text="overwrite")
-    assert selectors.room_summary(room=room, participant=new_interviewer)["notes"] is None
+    assert state["notes"] == "" and state["panel"]["turn"] == 2  # their own, empty: never the other's
+    services.notes_save(room=room, by=new_interviewer, text="Clear on trade-offs")
+    old = Participant.objects.get(id=interviewer_seat.id)
+    with pytest.raises(Forbidden):  # now the candidate: no notes while interviewed
+        services.notes_save(room=room, by=old, text="overwrite")
+    assert "notes" not in selectors.room_state(room_id=room.id, participant=old)
+    assert selectors.room_summary(room=room, participant=new_interviewer)["notes"] == "Clear on trade-offs"
+    assert selectors.room_summary(room=room, participant=old)["notes"] == "Struggled with recursion"
+
+
+def test_a_swap_is_audited(room, interviewer_seat, candidate, django_capture_on_commit_callbacks):
+    from core.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_roles_swap(room=room, by=interviewer_seat)
+    event = AuditEvent.objects.get(action="rooms.roles_swapped")
+    assert event.actor_id == interviewer_seat.user_id and event.target_id == str(room.id)
+    assert event.changes["turn"] == [1, 2]
+    assert event.changes["interviewer"] == [interviewer_seat.display_name, candidate.display_name]
 
 
 def test_the_pickers_search_is_one_query(bank, django_assert_num_queries):

@@ -3,6 +3,7 @@ protocol: a good answer, a malformed one, one that breaks the schema, a slow one
 streamed answers (`stream=True`: server-sent events of `chat.completion.chunk`s ending in
 `data: [DONE]`, as the OpenAI API sends them), whose pieces reach the caller as they are sent."""
 
+import contextlib
 import json
 import threading
 import time
@@ -72,9 +73,10 @@ class FakeModel(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@pytest.fixture
-def model_server(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeModel)
+@contextlib.contextmanager
+def serving(handler, settings):
+    """`handler` on a loopback port, the gateway pointed at it (1 s timeout, no retries)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.AI_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
@@ -82,9 +84,18 @@ def model_server(settings):
     settings.AI_MODEL = "fake-1"
     settings.AI_TIMEOUT_SECONDS = 1.0
     settings.AI_MAX_RETRIES = 0
-    FakeModel.requests = []
-    yield FakeModel
-    server.shutdown()
+    handler.requests, handler.mode = [], "ok"
+    try:
+        yield handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def model_server(settings):
+    with serving(FakeModel, settings) as handler:
+        yield handler
 
 
 def test_without_a_model_the_offline_engine_answers(settings):
@@ -177,18 +188,9 @@ class StreamingModel(FakeModel):
 
 @pytest.fixture
 def streaming_server(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StreamingModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.AI_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    settings.AI_API_KEY = "test-key"
-    settings.AI_MODEL = "fake-1"
-    settings.AI_TIMEOUT_SECONDS = 1.0
-    settings.AI_MAX_RETRIES = 0
-    StreamingModel.requests, StreamingModel.sent_at, StreamingModel.mode = [], [], "ok"
-    yield StreamingModel
-    server.shutdown()
-    server.server_close()
+    StreamingModel.sent_at = []
+    with serving(StreamingModel, settings) as handler:
+        yield handler
 
 
 def test_a_streamed_answer_reaches_the_caller_piece_by_piece_then_is_validated(streaming_server):
@@ -226,3 +228,32 @@ def test_the_offline_engine_never_streams(settings):
     pieces = []
     assert ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append).engine == OFFLINE
     assert pieces == []
+
+
+class ModelIgnoringStream(FakeModel):
+    """An endpoint that ignores `stream=True` and answers one `chat.completion` JSON body."""
+
+    def stream(self, mode, body):
+        self.answer(mode)
+
+
+@pytest.fixture
+def stream_ignoring_server(settings):
+    with serving(ModelIgnoringStream, settings) as handler:
+        yield handler
+
+
+def test_an_endpoint_that_ignores_stream_is_read_as_one_answer(stream_ignoring_server):
+    pieces = []
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=pieces.append)
+    assert stream_ignoring_server.requests[0][1]["stream"] is True
+    assert result.engine == OPENAI and not result.fell_back
+    assert result.data == {"score": 87, "reasons": ["strong match"]} and result.model == "fake-1"
+    assert pieces == [json.dumps({"score": 87, "reasons": ["strong match"]})]  # the page sees it whole
+
+
+@pytest.mark.parametrize(("mode", "reason"), [("malformed", "not JSON"), ("schema", "did not match the schema")])
+def test_an_unstreamed_answer_to_a_stream_request_is_still_validated(stream_ignoring_server, mode, reason):
+    stream_ignoring_server.mode = mode
+    result = ai_complete(task="score", schema=SCHEMA, offline=offline, on_token=lambda piece: None)
+    assert result.engine == OFFLINE and reason.lower() in result.fallback_reason.lower()

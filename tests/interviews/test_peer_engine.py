@@ -86,3 +86,36 @@ def test_cancellation_outcomes():
     with pytest.raises(ScheduleError) as error:
         cancellation_outcome(by_interviewer=False, now=start, **rules)
     assert error.value.code == "already_started"
+
+
+def test_half_time_and_when_each_half_can_be_rated():
+    from interviews.engine.peer_schedule import feedback_half_over, half_time
+
+    starts = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    ends = starts + timedelta(minutes=60)
+    assert half_time(starts, ends) == starts + timedelta(minutes=30)
+
+    def over(half, *, minutes, swaps=0, closed=False, completed=False):
+        return feedback_half_over(half, starts_at=starts, ends_at=ends, now=starts + timedelta(minutes=minutes),
+                                  swaps=swaps, room_closed=closed, completed=completed)
+
+    assert not over(1, minutes=10) and over(1, minutes=10, swaps=1) and over(1, minutes=30)
+    assert not over(2, minutes=45, swaps=1) and over(2, minutes=60)
+    assert over(2, minutes=45, closed=True) and over(2, minutes=5, completed=True)
+
+
+def test_peer_feedback_patterns_need_two_peers_and_quote_the_newest_evidence():
+    from interviews.engine.peer_feedback_patterns import ReceivedFeedback, peer_feedback_patterns
+
+    def feedback(i, **scores):
+        base = {"problem_solving": 4, "communication": 4, "code_quality": 4, "hints_needed": "few",
+                "would_hire": "yes"}
+        return ReceivedFeedback(id=i, booking_id=10 + i, half=1, topic="Algorithms", author=f"Peer {i}",
+                                at=f"2026-11-0{i}T10:00:00+00:00", url=f"/f/{i}", **(base | scores))
+
+    assert peer_feedback_patterns([feedback(1, code_quality=1)]) == []  # one opinion is not a pattern
+    found = peer_feedback_patterns([feedback(1, code_quality=1), feedback(2, code_quality=2, would_hire="no"),
+                                    feedback(3, would_hire="strong_no", communication=5)])
+    assert [(p["code"], p["occurrences"]) for p in found] == [("peer_code_quality", 2), ("peer_would_not_hire", 2)]
+    assert [e["feedback"] for e in found[0]["evidence"]] == [2, 1]  # newest first
+    assert found[1]["evidence"][0]["detail"] == "would hire: strong no"

@@ -187,3 +187,94 @@ def test_booking_status_shows_starting_soon_within_the_window(user, other_user, 
     data = selectors.booking_data(booking, user=user)
     assert (data["status"], data["live_status"], data["live_label"]) == ("scheduled", "starting_soon", "Starting soon")
     assert selectors.booking_status_event(booking)["live_status"] == "starting_soon"
+
+
+def test_one_feedback_per_half_each_opening_when_its_half_is_over(user, other_user):
+    """`other_user` offered the slot, so they interview the first half; after the role swap
+    `user` interviews them in the second."""
+    from collaboration.models import Participant
+    from collaboration.services import room_roles_swap
+
+    booking = services.booking_create(user=user, slot_id=offer(other_user).id, topic="algorithms")
+    shift(booking, starts_in=timedelta(seconds=-5))
+    booking = services.booking_open_room(user=user, booking_id=booking.id)
+    for author in (other_user, user):  # neither half is over yet
+        with pytest.raises(Conflict) as early:
+            give(author, booking)
+        assert early.value.code == "half_not_over"
+    assert not selectors.feedback_for_booking(user=other_user, booking=booking)["open"]
+
+    room_roles_swap(room=booking.room, by=Participant.objects.get(room=booking.room, user=other_user))
+    booking.room.refresh_from_db()
+    assert selectors.feedback_for_booking(user=other_user, booking=booking)["open"]
+    first = give(other_user, booking)
+    assert (first.half, first.receiver) == (1, user)
+    with pytest.raises(Conflict) as second_too_early:
+        give(user, booking)
+    assert second_too_early.value.code == "half_not_over"
+
+    shift(booking, starts_in=-timedelta(minutes=61))  # the interview is over: the second half too
+    second = give(user, booking)
+    assert (second.half, second.receiver) == (2, other_user)
+    with pytest.raises(Conflict) as twice:
+        give(user, booking)
+    assert twice.value.code == "feedback_exists"
+    # Per half, each receiver reads theirs now that both have written.
+    assert selectors.feedback_for_booking(user=user, booking=booking)["received"] == first
+    assert selectors.feedback_for_booking(user=other_user, booking=booking)["received"] == second
+    assert selectors.feedback_data(first)["half_label"] == "First half"
+
+
+def weak_feedback_from_two_peers(user, make_user, *, reveal=True):
+    """Two peers interview `user` (first half) and both find them hard to follow."""
+    services.points_record(user_id=user.id, amount=50, reason="adjustment")
+    bookings = []
+    for _ in range(2):
+        peer = make_user()
+        booking = held_interview(user, peer)
+        give(peer, booking, communication=2, hints_needed="many", comments="Quiet while coding.")
+        if reveal:
+            give(user, booking)
+        bookings.append(booking)
+    return bookings
+
+
+def test_revealed_peer_feedback_feeds_progress_and_mistake_patterns(user, make_user):
+    from interviews.selectors import interview_progress
+
+    bookings = weak_feedback_from_two_peers(user, make_user)
+    progress = interview_progress(user=user)
+    assert progress["peer"]["count"] == 2 and progress["peer"]["by_dimension"]["communication"] == 2.0
+    assert progress["peer"]["would_hire_share"] == 1.0
+    patterns = {p["code"]: p for p in progress["mistakes"] if p["source"] == "peer"}
+    assert set(patterns) == {"peer_communication", "peer_many_hints"}
+    evidence = patterns["peer_communication"]["evidence"]
+    assert {e["url"] for e in evidence} == {f"/interviews/peer/bookings/{b.id}/feedback/" for b in bookings}
+    assert all(e["detail"] == "communication 2/5" and "Algorithms with" in e["title"] for e in evidence)
+
+
+def test_hidden_peer_feedback_is_not_counted_anywhere(user, make_user):
+    from interviews.selectors import interview_progress
+
+    weak_feedback_from_two_peers(user, make_user, reveal=False)  # user has not written theirs
+    progress = interview_progress(user=user)
+    assert progress["peer"]["count"] == 0 and progress["peer"]["by_dimension"]["communication"] is None
+    assert not [p for p in progress["mistakes"] if p["source"] == "peer"]
+
+
+def test_peer_feedback_ratings_for_readiness_is_one_query(user, make_user, django_assert_num_queries):
+    weak_feedback_from_two_peers(user, make_user)
+    with django_assert_num_queries(1):
+        ratings = selectors.peer_feedback_ratings(user=user, recent=10)
+    assert [r["communication"] for r in ratings["recent"]] == [2, 2]
+    assert set(ratings["recent"][0]) >= {"at", "half", "topic", "problem_solving", "code_quality", "rating"}
+    assert selectors.peer_feedback_ratings(user=user, recent=1)["count"] == 1
+
+
+def test_the_interviews_page_shows_peer_feedback_and_its_patterns(client, user, make_user):
+    weak_feedback_from_two_peers(user, make_user)
+    client.force_login(user)
+    page = client.get("/interviews/").content.decode()
+    assert "Feedback from peers" in page and 'data-peer-average="communication">2.0<' in page
+    assert 'data-mistake="peer_communication" data-mistake-source="peer"' in page
+    assert "peer feedback</span>" in page and "communication 2/5" in page

@@ -98,7 +98,7 @@ def test_only_open_slots_of_others_are_visible(user, other_user, make_user):
     assert [s.id for s in selectors.slots_matching(user=user)] == [open_slot.id]
     shown = selectors.slot_data(open_slot)
     assert set(shown) == {"id", "starts_at", "ends_at", "level", "topics", "languages", "interviewer",
-                          "interviewer_username"}
+                          "interviewer_username", "level_label", "topic_options", "language_options"}
 
 
 def test_matching_filters_by_topic_level_and_language(user, make_user):
@@ -131,13 +131,22 @@ def test_points_start_with_a_grant_and_never_go_below_zero(user, settings):
     assert PointsAccount.objects.get(user=user).balance == 3
 
 
-def test_staff_adjustment_needs_a_reason(user, make_user):
+def test_staff_adjustment_needs_a_reason_and_is_audited(user, make_user, django_capture_on_commit_callbacks):
+    from core.models import AuditEvent
+
     staff = make_user(is_staff=True)
     with pytest.raises(ValidationFailed):
         services.points_adjust(staff=staff, user=user, amount=5, note=" ")
-    entry = services.points_adjust(staff=staff, user=user, amount=5, note="goodwill")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.points_adjust(staff=staff, user=user, amount=5, note="goodwill")
     assert entry.reason == "adjustment" and "goodwill" in entry.note
     assert_ledger_consistent(user)
+    event = AuditEvent.objects.get(action="peer.points_adjusted")
+    assert (event.actor_id, event.subject_id) == (staff.id, user.id)
+    assert event.changes == {"balance": [entry.balance_after - 5, entry.balance_after], "reason": [None, "goodwill"]}
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.InsufficientPoints):
+        services.points_adjust(staff=staff, user=user, amount=-10_000, note="typo")
+    assert AuditEvent.objects.filter(action="peer.points_adjusted").count() == 1  # refused: nothing audited
 
 
 # --- booking ----------------------------------------------------------------------------------
@@ -154,7 +163,7 @@ def test_booking_costs_points_notifies_both_and_attaches_the_invite(user, other_
     assert_ledger_consistent(user)
     assert Notification.objects.filter(user__in=[user, other_user], data__peer_booking=booking.id).count() == 2
     invites = [a for m in mail.outbox for a in m.attachments if a[0] == "invite.ics"]
-    assert len(invites) == 2  # social e-mails are on by default
+    assert len(invites) == 2  # peer-interview e-mails are on by default
     event = Calendar.from_ical(invites[0][1]).walk("VEVENT")[0]
     assert str(event["UID"]) == f"peer-booking-{booking.id}@127.0.0.1" and int(event["SEQUENCE"]) == 0
 
@@ -344,6 +353,36 @@ def test_room_opens_at_start_for_both_and_completion_pays_the_interviewer(user, 
     assert_ledger_consistent(user, other_user)
 
 
+def test_roles_swap_on_their_own_at_half_time_once_and_not_after_an_early_swap(user, other_user, make_user,
+                                                                            django_capture_on_commit_callbacks):
+    from collaboration.services import room_roles_swap
+    from core.models import AuditEvent
+    from interviews.peer.tasks import peer_tick
+
+    booking = services.booking_create(user=user, slot_id=offer(other_user).id, topic="algorithms")
+    shift(booking, starts_in=timedelta(seconds=-5))
+    services.booking_open_room(user=user, booking_id=booking.id)
+    assert services.rooms_swap_due() == 0  # the first half is under way
+    shift(booking, starts_in=-timedelta(minutes=31))  # a 60-minute interview, past its half
+    with django_capture_on_commit_callbacks(execute=True):
+        assert peer_tick.delay().get()["swapped"] == 1
+    assert services.rooms_swap_due() == 0  # once
+    seats = {p.user_id: p.role for p in Participant.objects.filter(room=booking.room)}
+    assert seats == {user.id: "interviewer", other_user.id: "candidate"}
+    event = AuditEvent.objects.get(action="rooms.roles_swapped")
+    assert event.actor_id is None and event.actor_label == "half time"
+
+    # An interviewer who swapped early: half time leaves the roles as they are.
+    early = services.booking_create(user=make_user(), slot_id=offer(other_user, hours_ahead=72).id, topic="algorithms")
+    shift(early, starts_in=timedelta(seconds=-5))
+    services.booking_open_room(user=other_user, booking_id=early.id)
+    early.refresh_from_db()
+    room_roles_swap(room=early.room, by=Participant.objects.get(room=early.room, user=other_user))
+    shift(early, starts_in=-timedelta(minutes=40))
+    assert services.rooms_swap_due() == 0
+    assert Participant.objects.get(room=early.room, user=other_user).role == "candidate"
+
+
 def test_unconfirmed_interviews_complete_on_their_own(user, other_user):
     booking = services.booking_create(user=user, slot_id=offer(other_user).id, topic="algorithms")
     shift(booking, starts_in=timedelta(seconds=-5))
@@ -390,17 +429,22 @@ def test_reminders_go_out_once_even_when_the_task_runs_twice(user, other_user):
     assert Notification.objects.filter(data__reminder="reminder_soon_sent_at").count() == 2
 
 
-def test_reminders_follow_the_notification_preferences(user, other_user):
+def test_reminders_follow_the_peer_notification_preferences(user, other_user):
     prefs = user.preferences
-    prefs.inapp_social = False
-    prefs.email_social = False
+    prefs.inapp_peer = False
+    prefs.email_peer = False
     prefs.save()
+    # Turning off social notifications (followers, community) leaves peer interviews on.
+    other_prefs = other_user.preferences
+    other_prefs.inapp_social = False
+    other_prefs.email_social = False
+    other_prefs.save()
     booking = services.booking_create(user=user, slot_id=offer(other_user, hours_ahead=100).id, topic="algorithms")
     shift(booking, starts_in=timedelta(minutes=10))
     mail.outbox.clear()
     services.reminders_send()
     assert not Notification.objects.filter(user=user, data__reminder="reminder_soon_sent_at").exists()
-    assert Notification.objects.filter(user=other_user, data__reminder="reminder_soon_sent_at").exists()
+    assert Notification.objects.filter(user=other_user, data__reminder="reminder_soon_sent_at", type="peer").exists()
 
 
 def test_day_reminder_is_skipped_for_a_booking_made_within_the_day(user, other_user):
@@ -462,6 +506,8 @@ def test_staff_adjust_points_in_the_admin(client, user, make_user):
     staff.save()
     services.points_ensure(user=user)
     client.force_login(staff)
+    asked = client.post("/admin/interviews/pointsaccount/", {"action": "adjust_points", "_selected_action": [user.id]})
+    assert asked.status_code == 200 and b"Adjust points" in asked.content and f"{user.id}: 20 points".encode() in asked.content
     response = client.post("/admin/interviews/pointsaccount/", {
         "action": "adjust_points", "_selected_action": [user.id], "apply": "1", "amount": 7, "note": "event prize"})
     assert response.status_code == 302

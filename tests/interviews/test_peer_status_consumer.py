@@ -105,3 +105,27 @@ async def test_a_rolled_back_booking_publishes_nothing(user, other_user):
         await database_sync_to_async(services.booking_create)(user=user, slot_id=own.id, topic="algorithms")
     assert await no_status(interviewee)
     await interviewee.disconnect()
+
+
+async def next_of_type(ws, kind, timeout=5.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        event = json.loads(await ws.receive_from(timeout=max(0.1, deadline - loop.time())))
+        if event["type"] == kind:
+            return event
+
+
+async def test_the_points_balance_is_pushed_to_its_owner_only(user, other_user):
+    from django.conf import settings
+
+    slot = await database_sync_to_async(offer)(other_user, hours_ahead=48)
+    await database_sync_to_async(services.points_ensure)(user=user)
+    mine, theirs = await socket_of(user), await socket_of(other_user)
+    await database_sync_to_async(services.booking_create)(user=user, slot_id=slot.id, topic="algorithms")
+    event = await next_of_type(mine, "peer_points.balance")
+    assert event == {"type": "peer_points.balance", "balance": settings.PEER_STARTING_GRANT - settings.PEER_BOOKING_COST}
+    while not await theirs.receive_nothing(timeout=0.5):  # the interviewer's balance did not move
+        assert json.loads(await theirs.receive_from(timeout=1))["type"] != "peer_points.balance"
+    await mine.disconnect()
+    await theirs.disconnect()

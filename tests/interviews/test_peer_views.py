@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -32,6 +32,9 @@ def test_offer_find_book_and_see_the_booking_in_pages(client, user, other_user):
     client.force_login(user)
     page = client.get("/interviews/peer/?topic=algorithms")
     assert page.status_code == 200 and other_user.display_name.encode() in page.content
+    # People read labels; the form still posts the keys.
+    assert b">Algorithms<" in page.content and b'value="algorithms"' in page.content
+    assert b">Python<" in page.content and b"Mid-level" in page.content
     booked = client.post("/interviews/peer/book/", {"slot": slot.id, "topic": "algorithms", "language": "python"})
     booking = PeerBooking.objects.get(slot=slot)
     assert booked.status_code == 302 and booked["Location"] == f"/interviews/peer/bookings/{booking.id}/"
@@ -42,6 +45,24 @@ def test_offer_find_book_and_see_the_booking_in_pages(client, user, other_user):
     assert b"scheduled" in client.get("/interviews/peer/bookings/").content
     taken = client.post("/interviews/peer/book/", {"slot": slot.id, "topic": "algorithms"}, follow=True)
     assert b"Someone else has just booked this slot" in taken.content
+
+
+def test_withdrawing_a_slot_and_stopping_a_weekly_slot(client, user, other_user):
+    slot = offer(user)
+    three_days_on = (timezone.now() + timedelta(days=3)).weekday()  # never the 48-hour slot's day
+    weekly, _ = services.weekly_offer(user=user, weekday=three_days_on, start=time(18, 0), minutes=30, topics=["behavioral"],
+                                      level="senior")
+    client.force_login(user)
+    page = client.get("/interviews/peer/availability/")
+    assert b"Behavioral" in page.content and b"Senior" in page.content
+    done = client.post(f"/interviews/peer/availability/slots/{slot.id}/withdraw/", follow=True)
+    assert b"Slot withdrawn." in done.content
+    stopped = client.post(f"/interviews/peer/availability/weekly/{weekly.id}/withdraw/", follow=True)
+    assert b"Weekly slot stopped." in stopped.content
+    assert not PeerSlot.objects.filter(owner=user, status="open").exists()
+    other = offer(other_user)  # someone else's slot: nothing happens, and they are told
+    refused = client.post(f"/interviews/peer/availability/slots/{other.id}/withdraw/", follow=True)
+    assert b"No such slot." in refused.content and PeerSlot.objects.get(id=other.id).status == "open"
 
 
 def test_the_booking_page_links_the_room_and_never_writes_on_get(client, user, other_user):
