@@ -69,6 +69,7 @@ class AttachmentOutput(serializers.Serializer):
     duration_seconds = serializers.FloatField(allow_null=True)
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
+    animated = serializers.BooleanField(help_text="An animated GIF or WebP: show `view` (the thumbnail is its first frame).")
     waveform = serializers.ListField(child=serializers.FloatField(), help_text="Audio: peaks 0..1 for drawing.")
     urls = AttachmentUrlsOutput()
 
@@ -454,6 +455,10 @@ class MessageSendInput(StrictJSONTypes, serializers.Serializer):
     body = serializers.CharField(max_length=100_000, help_text=f"Markdown, at most {services.MAX_MESSAGE_CHARS} characters.")
     reply_to = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
     silent = serializers.BooleanField(required=False, default=False)
+    client_key = serializers.RegexField(
+        r"^[\x21-\x7e]{1,64}$", required=False,
+        help_text="Chosen by the client (a UUID, say) and sent again with a retry: a key the sender already used "
+                  "answers with the message it posted, and nothing is posted twice.")
 
 
 class MessageHistoryQuery(QueryInput):
@@ -483,7 +488,8 @@ class ChatMessagesApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         message = services.message_send(sender=request.user, chat=chat, body=values["body"],
-                                        reply_to_id=values.get("reply_to"), silent=values["silent"])
+                                        reply_to_id=values.get("reply_to"), silent=values["silent"],
+                                        client_key=values.get("client_key", ""))
         return Response(_message_out(request.user, message.id), status=status.HTTP_201_CREATED)
 
 
@@ -495,7 +501,8 @@ def _message_out(user, message_id) -> dict:
 
 
 class MessageEditInput(StrictJSONTypes, serializers.Serializer):
-    body = serializers.CharField(max_length=100_000)
+    body = serializers.CharField(max_length=100_000, allow_blank=True,
+                                 help_text="The new text; on a message with an attachment, its caption (may be empty).")
 
 
 class MessageDeleteQuery(QueryInput):

@@ -60,6 +60,7 @@ def attachment_to_dict(message) -> dict | None:
         "duration_seconds": asset.duration_seconds,
         "width": width,
         "height": height,
+        "animated": kind == AttachmentKind.IMAGE and int((asset.probe or {}).get("frames") or 1) > 1,
         "waveform": waveform_bars(asset.waveform) if kind in (AttachmentKind.AUDIO, AttachmentKind.VOICE) else [],
         "urls": {
             "view": url("view") if ready else None,

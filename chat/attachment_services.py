@@ -30,6 +30,17 @@ PURPOSE = "chat_attachment"
 MAX_CAPTION_CHARS = 1000
 
 
+def clean_caption(caption) -> str:
+    """A caption is optional text of at most MAX_CAPTION_CHARS (on sending and on editing)."""
+    if caption is not None and not isinstance(caption, str):
+        raise ValidationFailed("A caption is text.", code="invalid_body")
+    caption = (caption or "").replace("\x00", "").strip()
+    if len(caption) > MAX_CAPTION_CHARS:
+        raise ValidationFailed(f"A caption has at most {MAX_CAPTION_CHARS} characters.", code="caption_too_long",
+                               details={"caption": [f"At most {MAX_CAPTION_CHARS} characters."]})
+    return caption
+
+
 def attachment_limits(*, voice: bool) -> dict[str, int]:
     limits = dict(settings.CHAT_ATTACHMENT_MAX_BYTES)
     if voice:  # MediaRecorder writes WebM, a video container: a voice note has the audio limit all the same
@@ -50,10 +61,7 @@ def attachment_send(*, sender: User, chat: Chat, upload, caption: str = "", voic
     membership = services._membership(chat, sender)
     now = timezone.now()
     services._may_post(chat, membership, now)
-    caption = (caption or "").replace("\x00", "").strip()
-    if len(caption) > MAX_CAPTION_CHARS:
-        raise ValidationFailed(f"A caption has at most {MAX_CAPTION_CHARS} characters.", code="caption_too_long",
-                               details={"caption": [f"At most {MAX_CAPTION_CHARS} characters."]})
+    caption = clean_caption(caption)
     reply_to = None
     if reply_to_id is not None:
         reply_to = Message.objects.filter(id=reply_to_id, chat=chat, deleted_at__isnull=True).first()
@@ -88,36 +96,72 @@ def attachment_send(*, sender: User, chat: Chat, upload, caption: str = "", voic
     return message
 
 
+@transaction.atomic
+def attachment_forward(*, user: User, message: Message, to_chat: Chat, original: Message) -> Message:
+    """Forward a message with an attachment (chat.services.message_forward checked that the user
+    sees it) into another chat they may post in, with its caption. The file is not uploaded or
+    stored again: the new message's attachment is one more row on the same asset, served only to
+    the members of `to_chat` (and the original only to its own chat's). Refused like any send."""
+    source = MessageAttachment.objects.select_related("asset").filter(message=message).first()
+    if source is None:
+        raise ValidationFailed("This message's file is gone; it cannot be forwarded.", code="not_forwardable")
+    membership = services._membership(to_chat, user)
+    now = timezone.now()
+    services._may_post(to_chat, membership, now)
+    if not minute_budget_spend(f"chat-send:{user.id}",
+                               services._setting("MESSAGES_PER_MINUTE", services.MESSAGES_PER_MINUTE)):
+        raise services.RateLimited(details={"retry_after_seconds": 60 - now.second})
+    caption = message.body
+    html, _mentioned, tags = services._render(caption, to_chat.id) if caption else ("", [], [])
+    forwarded = Message.objects.create(
+        chat=to_chat, sender=user, kind=message.kind, body=caption, body_html=html,
+        data={"cards": services._cards(caption) if caption else []}, forwarded_from=original,
+        forwarded_from_label=original.sender.display_name if original.sender else "")
+    MessageHashtag.objects.bulk_create([MessageHashtag(message=forwarded, tag=t) for t in tags])
+    forwarded.attachment = MessageAttachment.objects.create(message=forwarded, chat=to_chat, asset=source.asset,
+                                                            kind=source.kind)
+    Chat.objects.filter(id=to_chat.id).update(last_message=forwarded, last_activity_at=forwarded.created_at)
+    Membership.objects.filter(pk=membership.pk).update(last_read_message_id=forwarded.id,
+                                                       last_delivered_message_id=forwarded.id)
+    events_emit(user_ids=services._member_ids(to_chat.id), type="message.new",
+                payload={"message": services.message_to_dict(forwarded, [])})
+    return forwarded
+
+
 def attachment_media_finished(asset: MediaAsset) -> None:
     """core.media_services tells this (asset locked, in its transaction) when an attachment's job
-    is ready or failed: every member gets the message again with its finished card."""
-    attachment = (MessageAttachment.objects.select_related("message", "message__sender", "message__reply_to",
-                                                           "message__reply_to__sender")
-                  .filter(asset_id=asset.id).first())
-    if attachment is None or attachment.message.deleted_at is not None:
-        return
-    attachment.asset = asset
-    message = attachment.message
-    message.attachment = attachment
-    events_emit(user_ids=services._member_ids(message.chat_id), type="message.attachment",
-                payload={"message": services.message_to_dict(message)})
+    is ready or failed: the members of every chat holding the file (it may have been forwarded
+    while processing) get the message again with its finished card."""
+    attachments = (MessageAttachment.objects.select_related("message", "message__sender", "message__reply_to",
+                                                            "message__reply_to__sender")
+                   .filter(asset_id=asset.id, message__deleted_at__isnull=True).order_by("id"))
+    for attachment in attachments:
+        attachment.asset = asset
+        message = attachment.message
+        message.attachment = attachment
+        events_emit(user_ids=services._member_ids(message.chat_id), type="message.attachment",
+                    payload={"message": services.message_to_dict(message)})
+
+
+def _discard(attachment: MessageAttachment) -> None:
+    # The files go with the last message that shows them: a forwarded copy keeps them alive.
+    asset = attachment.asset
+    attachment.delete()
+    if not MessageAttachment.objects.filter(asset_id=asset.id).exists():
+        media_delete(asset=asset)
 
 
 def attachment_discard(message: Message) -> None:
-    """The message's attachment and its files (poster, thumbnail, playable copy) go from storage
-    after commit (a message deleted for everyone). Called before any chat event of the same
-    transaction, so the asset row is locked before the event counters (core.locks)."""
+    """The message's attachment goes, and its files (poster, thumbnail, playable copy) from storage
+    after commit unless a forwarded copy still shows them (a message deleted for everyone).
+    Called before any chat event of the same transaction, so the asset row is locked before the
+    event counters (core.locks)."""
     attachment = MessageAttachment.objects.select_related("asset").filter(message=message).first()
-    if attachment is None:
-        return
-    asset = attachment.asset
-    attachment.delete()
-    media_delete(asset=asset)
+    if attachment is not None:
+        _discard(attachment)
 
 
 def attachments_discard_for_chat(chat: Chat) -> None:
-    """Every attachment of a chat that is about to be deleted, with its files."""
+    """Every attachment of a chat that is about to be deleted, with the files no other chat shows."""
     for attachment in MessageAttachment.objects.select_related("asset").filter(chat=chat).order_by("asset_id"):
-        asset = attachment.asset
-        attachment.delete()
-        media_delete(asset=asset)
+        _discard(attachment)

@@ -125,6 +125,24 @@ class MessageEdit(models.Model):
         return f"Earlier version of {self.message_id}"
 
 
+class MessageClientKey(models.Model):
+    """The key the sending client chose for a message (an app, or the page's offline outbox), so
+    that a send retried after a lost answer or a dropped connection posts it once. Its own table:
+    adding a column to chat_message would make SQLite rebuild that table and lose its search
+    triggers (migration 0002)."""
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="client_key")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sender", "key"], name="chat_client_key_once")]
+
+    def __str__(self):
+        return f"Key of message {self.message_id}"
+
+
 class MessageHidden(models.Model):
     """A message deleted for one user only."""
 
@@ -247,12 +265,14 @@ class AttachmentKind(models.TextChoices):
 
 class MessageAttachment(models.Model):
     """The file a message carries: a core.MediaAsset (private storage, the media job's poster,
-    duration, waveform and thumbnail), served only to the chat's members (chat.attachments)."""
+    duration, waveform and thumbnail), served only to the chat's members (chat.attachments).
+    A forwarded attachment is another row on the same asset: the file is stored once, and each
+    row is served only to the members of its own chat."""
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="attachment")
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="+")
-    # The asset goes with its owner's account (core), and the attachment with it; the message stays.
-    asset = models.OneToOneField("core.MediaAsset", on_delete=models.CASCADE, related_name="chat_attachment")
+    # The asset goes with its owner's account (core), and its attachments with it; the messages stay.
+    asset = models.ForeignKey("core.MediaAsset", on_delete=models.CASCADE, related_name="chat_attachments")
     kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,6 +37,7 @@ from .models import (
     MemberRole,
     Membership,
     Message,
+    MessageClientKey,
     MessageEdit,
     MessageHashtag,
     MessageHidden,
@@ -449,6 +450,23 @@ def _clean_body(body) -> str:
     return body
 
 
+MAX_CLIENT_KEY_CHARS = 64
+
+
+def _clean_client_key(key) -> str:
+    if key in (None, ""):
+        return ""
+    if not isinstance(key, str) or len(key) > MAX_CLIENT_KEY_CHARS or not key.isascii() or not key.isprintable():
+        raise ValidationFailed(f"A client key is at most {MAX_CLIENT_KEY_CHARS} printable ASCII characters.",
+                               code="invalid_client_key", details={"client_key": ["Invalid key."]})
+    return key
+
+
+def _message_with_client_key(sender: User, client_key: str) -> Message | None:
+    return (Message.objects.select_related("sender", "reply_to", "reply_to__sender")
+            .filter(client_key__sender=sender, client_key__key=client_key).first())
+
+
 def _may_post(chat: Chat, membership: Membership, now) -> None:
     if chat.kind == ChatKind.CHANNEL and not membership.is_admin:
         raise Forbidden("Only the channel's admins post here.", code="channel_read_only")
@@ -482,12 +500,19 @@ def _notify_mentions(message: Message, mentioned: list[User], chat: Chat) -> Non
 
 @transaction.atomic
 def message_send(*, sender: User, chat: Chat, body: str, reply_to_id: int | None = None, silent: bool = False,
-                 forwarded: Message | None = None) -> Message:
+                 forwarded: Message | None = None, client_key: str = "") -> Message:
     """Post a message. Refused: non-members (404), non-admins in a channel, muted members, slow
     mode, more than MESSAGES_PER_MINUTE a minute (429), empty or oversized text. Mentions of
-    members notify them unless the message is silent or they muted the chat."""
+    members notify them unless the message is silent or they muted the chat. A `client_key` the
+    sender already used returns the message it posted, with no second message and no event (a
+    retried send: the answer was lost, or the page's offline outbox sends again)."""
     body = _clean_body(body)
     membership = _membership(chat, sender)
+    client_key = _clean_client_key(client_key)
+    if client_key:
+        earlier = _message_with_client_key(sender, client_key)
+        if earlier is not None:
+            return earlier
     now = timezone.now()
     _may_post(chat, membership, now)
     if not minute_budget_spend(f"chat-send:{sender.id}", _setting("MESSAGES_PER_MINUTE", MESSAGES_PER_MINUTE)):
@@ -498,10 +523,21 @@ def message_send(*, sender: User, chat: Chat, body: str, reply_to_id: int | None
         if reply_to is None:
             raise ValidationFailed("The message you reply to is not in this chat.", code="invalid_reply")
     html, mentioned, tags = _render(body, chat.id)
-    message = Message.objects.create(
-        chat=chat, sender=sender, kind=MessageKind.TEXT, body=body, body_html=html, reply_to=reply_to,
-        silent=bool(silent), data={"cards": _cards(body)},
-        forwarded_from=forwarded, forwarded_from_label=(forwarded.sender.display_name if forwarded and forwarded.sender else ""))
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                chat=chat, sender=sender, kind=MessageKind.TEXT, body=body, body_html=html, reply_to=reply_to,
+                silent=bool(silent), data={"cards": _cards(body)}, forwarded_from=forwarded,
+                forwarded_from_label=(forwarded.sender.display_name if forwarded and forwarded.sender else ""))
+            if client_key:
+                MessageClientKey.objects.create(sender=sender, key=client_key, message=message)
+    except IntegrityError:
+        # The same key from another request of the same sender committed first (two tabs, or a
+        # retry racing the original): that one is the message.
+        earlier = _message_with_client_key(sender, client_key) if client_key else None
+        if earlier is None:
+            raise
+        return earlier
     MessageHashtag.objects.bulk_create([MessageHashtag(message=message, tag=t) for t in tags])
     Chat.objects.filter(id=chat.id).update(last_message=message, last_activity_at=message.created_at)
     # The sender has read what they wrote.
@@ -519,27 +555,38 @@ def message_send(*, sender: User, chat: Chat, body: str, reply_to_id: int | None
 
 @transaction.atomic
 def message_forward(*, user: User, message: Message, to_chat: Chat) -> Message:
-    """Forward a message the user can see into another chat they may post in."""
-    if message.deleted_at is not None or message.kind != MessageKind.TEXT:
+    """Forward a message the user can see into another chat they may post in. A message with an
+    attachment is forwarded with its file (chat.attachment_services.attachment_forward)."""
+    from .attachment_payloads import ATTACHMENT_MESSAGE_KINDS
+
+    if message.deleted_at is not None or message.kind not in {MessageKind.TEXT, *ATTACHMENT_MESSAGE_KINDS}:
         raise ValidationFailed("This message cannot be forwarded.", code="not_forwardable")
-    original = message.forwarded_from if message.forwarded_from_id else message
-    return message_send(sender=user, chat=to_chat, body=message.body, forwarded=original or message)
+    original = (message.forwarded_from if message.forwarded_from_id else message) or message
+    if message.kind != MessageKind.TEXT:
+        from .attachment_services import attachment_forward
+
+        return attachment_forward(user=user, message=message, to_chat=to_chat, original=original)
+    return message_send(sender=user, chat=to_chat, body=message.body, forwarded=original)
 
 
 @transaction.atomic
 def message_edit(*, user: User, message: Message, body: str) -> Message:
     """Only the sender edits; the previous text is kept (MessageEdit) and the message is marked
-    edited."""
-    body = _clean_body(body)
+    edited. On a message with an attachment the text is its caption, which may be emptied."""
+    from .attachment_payloads import ATTACHMENT_MESSAGE_KINDS
+    from .attachment_services import clean_caption
+
+    is_caption = message.kind in ATTACHMENT_MESSAGE_KINDS
+    body = clean_caption(body) if is_caption else _clean_body(body)
     _membership(message.chat, user)
-    if message.sender_id != user.id or message.kind != MessageKind.TEXT:
+    if message.sender_id != user.id or not (is_caption or message.kind == MessageKind.TEXT):
         raise Forbidden("You can only edit your own messages.", code="not_your_message")
     if message.deleted_at is not None:
         raise NotFound("No such message.")
     if body == message.body:
         return message
     MessageEdit.objects.create(message=message, body=message.body)
-    html, _mentioned, tags = _render(body, message.chat_id)
+    html, _mentioned, tags = _render(body, message.chat_id) if body else ("", [], [])
     message.body, message.body_html = body, html
     message.data = {**message.data, "cards": _cards(body)}
     message.edited_at = timezone.now()

@@ -74,6 +74,8 @@ def chat_detail(request, chat_id):
             "delivered": {str(uid): delivered for uid, _, delivered in states},
             "is_admin": membership.is_admin, "can_post": can_post,
             "member_names": {str(m.user_id): m.user.display_name for m in members},
+            # For the browser notifications of a background tab (static/src/chat.js).
+            "title": other.display_name if other else chat.title, "muted": membership.muted,
         },
     }
     return render(request, "chat/home.html", context)

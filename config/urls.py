@@ -13,6 +13,7 @@ handler500 = "core.error_responses.server_error"
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("core.pwa_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

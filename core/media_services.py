@@ -298,13 +298,20 @@ def _finish(asset_id: int, analysis: MediaAnalysis, speech: SpeechResult | None,
             with open(analysis.poster_path, "rb") as poster:
                 asset.poster.save(unguessable_name("media", "p.jpg"), File(poster), save=False)
         asset.web_copy_reason = analysis.web_plan.reason
-        if analysis.web_copy_path:
+        if analysis.web_plan.action == "strip":
+            # The original played as it was: its copy without metadata (a GPS position, the device)
+            # replaces it, so that nothing served, and nothing kept, carries that.
+            original = asset.file.name
+            with open(analysis.web_copy_path, "rb") as copy:
+                asset.file.save(unguessable_name("media", f"s.{analysis.web_plan.container}"), File(copy), save=False)
+            asset.size_bytes = os.path.getsize(analysis.web_copy_path)
+            transaction.on_commit(partial(asset.file.storage.delete, original), robust=True)
+            asset.web_content_type = asset.content_type if info.video else asset.content_type.replace("video/", "audio/")
+        else:
             with open(analysis.web_copy_path, "rb") as copy:
                 asset.web_copy.save(unguessable_name("media", f"w.{analysis.web_plan.container}"), File(copy),
                                     save=False)
             asset.web_content_type = analysis.web_plan.content_type
-        else:
-            asset.web_content_type = asset.content_type if info.video else asset.content_type.replace("video/", "audio/")
         if analysis.activity is None:
             asset.transcript_status = NO_AUDIO
         elif not asset.transcribe or measures is None:
@@ -356,7 +363,8 @@ def _process_image(asset: MediaAsset) -> MediaAsset | None:
             return media_fail(asset_id=asset.id, code=str(report.get("code", "corrupt_image")),
                               reason=str(report.get("message", "The image cannot be decoded.")))
         written = sniff_image(open(os.path.join(workdir, "image"), "rb").read(64))
-        if written is None or written.name != ("png" if asset.container == "gif" else asset.container):
+        # A still GIF is kept as PNG; an animated one stays a GIF.
+        if written is None or written.name not in ({"png", "gif"} if asset.container == "gif" else {asset.container}):
             return media_fail(asset_id=asset.id, code="image_unprocessable",
                               reason="This image could not be processed (the decoder wrote something unexpected).")
         _progress(asset.id, "saving", 90)
@@ -385,7 +393,7 @@ def _finish_image(asset_id: int, report: dict, image_path: str, thumbnail_path: 
         if asset is None or asset.status != MediaStatus.PROCESSING:
             return asset
         original = asset.file.name
-        image = sniff_image(open(image_path, "rb").read(64))  # a GIF keeps its first frame, as PNG
+        image = sniff_image(open(image_path, "rb").read(64))  # a still GIF becomes PNG
         assert image is not None  # checked by _process_image
         with open(image_path, "rb") as copy:
             asset.file.save(unguessable_name("media", f"i.{image.extension}"), File(copy), save=False)
@@ -398,7 +406,7 @@ def _finish_image(asset_id: int, report: dict, image_path: str, thumbnail_path: 
         asset.size_bytes = os.path.getsize(image_path)
         asset.probe = {**asset.probe, "width": report["width"], "height": report["height"],
                        "thumbnail_width": report["thumbnail_width"], "thumbnail_height": report["thumbnail_height"],
-                       "metadata_removed": True}
+                       "frames": int(report.get("frames") or 1), "metadata_removed": True}
         asset.transcript_status = NO_AUDIO
         _move(asset, MediaStatus.READY)
         asset.stage, asset.progress = "ready", 100

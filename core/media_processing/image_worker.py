@@ -38,7 +38,8 @@ def main() -> int:
     with open(os.path.join(folder, "thumbnail"), "wb") as out:
         out.write(rendered.thumbnail)
     print(json.dumps({"ok": True, "width": rendered.width, "height": rendered.height,
-                      "thumbnail_width": rendered.thumbnail_width, "thumbnail_height": rendered.thumbnail_height}))
+                      "thumbnail_width": rendered.thumbnail_width, "thumbnail_height": rendered.thumbnail_height,
+                      "frames": rendered.frames}))
     return 0
 
 

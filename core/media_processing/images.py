@@ -77,13 +77,56 @@ class RenderedImage:
     height: int
     thumbnail_width: int
     thumbnail_height: int
+    frames: int = 1  # more than one: an animated GIF or WebP, written back as one
+
+
+# What EXIF orientation asks for, as Pillow's own exif_transpose does it (applied to every frame).
+_ORIENTATION_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+                          6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+
+
+def _clean_frames(source, max_pixels: int) -> tuple[list, list[int], int] | None:
+    """The frames of an animated GIF or WebP as new images holding pixels only (upright), with
+    each frame's duration and the loop count; None when it has one frame or when all its frames
+    together hold more than `max_pixels` (then only the first frame is kept, as for any image)."""
+    from PIL import Image, ImageSequence
+
+    frame_count = getattr(source, "n_frames", 1)
+    if frame_count < 2 or frame_count * source.width * source.height > max_pixels:
+        return None
+    orientation = source.getexif().get(0x0112)
+    method = _ORIENTATION_TRANSPOSE.get(orientation) if orientation else None
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(source):
+        pixels = frame.convert("RGBA")
+        if method:
+            pixels = pixels.transpose(getattr(Image.Transpose, method))
+        clean = Image.new("RGBA", pixels.size)
+        clean.paste(pixels)
+        frames.append(clean)
+        durations.append(max(int(frame.info.get("duration") or 100), 20))
+    return frames, durations, int(source.info.get("loop", 0) or 0)
+
+
+def _save_animation(frames: list, durations: list[int], loop: int, kind: "ImageKind") -> bytes:
+    # Only the frames, their timing and the loop count are written: no comment, XMP or EXIF.
+    out = io.BytesIO()
+    if kind.name == "webp":
+        frames[0].save(out, format="WEBP", save_all=True, append_images=frames[1:], duration=durations, loop=loop,
+                       quality=90)
+    else:
+        frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=loop,
+                       disposal=2)
+    return out.getvalue()
 
 
 def render_image(data: bytes, kind: ImageKind, *, max_pixels: int, thumbnail_side: int) -> RenderedImage:
     """Decode (only `kind`, never another parser), check the pixel bound, turn it upright as its
     EXIF orientation says, and re-encode it and a thumbnail of at most `thumbnail_side` pixels a
-    side. Animated GIF and WebP keep their first frame. Nothing of the original's metadata is
-    copied: a new image is built from the pixels alone."""
+    side. An animated GIF or WebP stays animated (every frame rebuilt from its pixels, with its
+    timing), unless its frames together pass `max_pixels`: then it keeps its first frame, as a
+    still GIF is kept, as PNG. Nothing of the original's metadata is copied: a new image is built
+    from the pixels alone."""
     from PIL import Image, ImageOps
 
     pillow_format = IMAGE_FORMATS[kind.name][0]
@@ -93,6 +136,7 @@ def render_image(data: bytes, kind: ImageKind, *, max_pixels: int, thumbnail_sid
         raise too_many_pixels(probe.width, probe.height, max_pixels)
     probe.verify()
     source = Image.open(io.BytesIO(data), formats=[pillow_format])
+    animation = _clean_frames(source, max_pixels) if kind.name in ("gif", "webp") else None
     source.seek(0)
     source.load()
     upright = ImageOps.exif_transpose(source) or source
@@ -103,7 +147,9 @@ def render_image(data: bytes, kind: ImageKind, *, max_pixels: int, thumbnail_sid
     clean.paste(pixels)
 
     out = io.BytesIO()
-    if kind.name == "jpeg":
+    if animation is not None:
+        out.write(_save_animation(*animation, kind))
+    elif kind.name == "jpeg":
         clean.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
     elif kind.name == "webp":
         clean.save(out, format="WEBP", quality=90)
@@ -120,4 +166,4 @@ def render_image(data: bytes, kind: ImageKind, *, max_pixels: int, thumbnail_sid
     thumb.convert("RGB").save(thumb_out, format="JPEG", quality=82, optimize=True)
     return RenderedImage(image=out.getvalue(), thumbnail=thumb_out.getvalue(),
                          width=clean.width, height=clean.height, thumbnail_width=thumb.width,
-                         thumbnail_height=thumb.height)
+                         thumbnail_height=thumb.height, frames=len(animation[0]) if animation else 1)

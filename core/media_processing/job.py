@@ -1,5 +1,6 @@
 """One media job's engine part, in order: what the bytes are, what ffprobe says, the limits, the
-decoded audio, its waveform and voice activity, a poster, and a playable copy when needed. The
+decoded audio, its waveform and voice activity, a poster, and a copy without the original's
+metadata (re-encoded or remuxed when browsers cannot play the original). The
 transcript comes after, through the speech gateway (core.speech_gateway), which may use a model."""
 
 import os
@@ -31,7 +32,7 @@ class MediaAnalysis:
     waveform: dict
     poster_path: str | None
     web_plan: WebCopyPlan
-    web_copy_path: str | None
+    web_copy_path: str
 
     @property
     def duration(self) -> float | None:
@@ -72,15 +73,14 @@ def analyse_media(path: str, *, workdir: str, limits: MediaLimits, progress: Pro
     poster_path = os.path.join(workdir, "poster.jpg")
     has_poster = make_poster(path, container, info, poster_path, limits)
     plan = plan_web_copy(container, info, declares_duration=declared_duration is not None)
-    copy_path = None
-    if plan.action != "none":
-        report("web copy", 55)
-        copy_path = os.path.join(workdir, f"web.{plan.container}")
-        make_web_copy(path, container, info, plan, copy_path, limits)
-        if info.duration is None:  # a video without audio that did not say its length: the copy does
-            copy_info = probe(copy_path, sniff_container(open(copy_path, "rb").read(65536)),
-                              size_bytes=os.path.getsize(copy_path), limits=limits)
-            info.duration = copy_info.duration
+    # Every plan writes a copy: at the least the original's streams without its metadata.
+    report("web copy", 55)
+    copy_path = os.path.join(workdir, f"web.{plan.container}")
+    make_web_copy(path, container, info, plan, copy_path, limits)
+    if info.duration is None:  # a video without audio that did not say its length: the copy does
+        copy_info = probe(copy_path, sniff_container(open(copy_path, "rb").read(65536)),
+                          size_bytes=os.path.getsize(copy_path), limits=limits)
+        info.duration = copy_info.duration
     check_length(info.duration, limits)
     return MediaAnalysis(container=container, info=info, pcm=pcm, activity=activity, waveform=waveform,
                          poster_path=poster_path if has_poster else None, web_plan=plan, web_copy_path=copy_path)

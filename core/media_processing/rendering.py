@@ -91,9 +91,17 @@ def make_poster(path: str, container: Container, info: MediaInfo, out_path: str,
     return False
 
 
+# Where each playable container is written back out when only its metadata is taken away.
+STRIP_MUXERS = {"webm": "webm", "mp4": "mp4", "ogg": "ogg", "mp3": "mp3"}
+# Every copy is written without what the original carried besides sound and pictures: global,
+# stream and chapter metadata (a phone's GPS position in the MP4 `©xyz` atom, the device, the
+# owner's name), and any stream but the first video and audio one (GPS tracks, subtitles, data).
+NO_METADATA = ["-map_metadata", "-1", "-map_metadata:s", "-1", "-map_chapters", "-1"]
+
+
 @dataclass
 class WebCopyPlan:
-    action: str  # none / remux / transcode
+    action: str  # strip / remux / transcode
     reason: str
     container: str = ""  # webm / mp4
     content_type: str = ""
@@ -113,12 +121,15 @@ def plan_web_copy(container: Container, info: MediaInfo, *, declares_duration: b
         # rewritten, which copies the streams as they are (no re-encoding).
         return WebCopyPlan("remux", "the recording has no duration or seek index", "webm",
                            "video/webm" if info.video else "audio/webm")
-    return WebCopyPlan("none", "the original plays in browsers")
+    # Playable as it is: the streams are copied unchanged into a file without the metadata, which
+    # then replaces the original (core.media_services), as an image's re-encoded copy does.
+    return WebCopyPlan("strip", "the original plays in browsers; its metadata was removed",
+                       STRIP_MUXERS[container.name], container.content_type)
 
 
 def make_web_copy(path: str, container: Container, info: MediaInfo, plan: WebCopyPlan, out_path: str,
                   limits: MediaLimits) -> None:
-    if plan.action == "remux":
+    if plan.action in ("remux", "strip"):
         codec_args = ["-c", "copy"]
     elif info.video is not None:
         codec_args = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p",
@@ -127,7 +138,7 @@ def make_web_copy(path: str, container: Container, info: MediaInfo, plan: WebCop
         codec_args = ["-vn", "-c:a", "libopus", "-b:a", "48k"]
     try:
         run_media_command(
-            [FFMPEG, *_input(path, container), "-map", "0:v:0?", "-map", "0:a:0?", *codec_args,
+            [FFMPEG, *_input(path, container), "-map", "0:v:0?", "-map", "0:a:0?", *NO_METADATA, *codec_args,
              "-t", f"{limits.max_seconds + 1:g}", "-f", plan.container, "-y", out_path],
             timeout=limits.command_seconds, max_output=1 << 16, max_file_bytes=limits.max_copy_bytes)
     except MediaCommandFailed as failure:

@@ -7,6 +7,8 @@ import { escapeHtml } from "./shared/html_escape.js";
 import { reconnectingSocket } from "./shared/reconnecting_socket.js";
 import { attachmentHtml, attachmentPreview, mountAttachmentComposer, wireAudioPlayers } from "./chat_attachments.js";
 import { mountChatCall } from "./chat_call.js";
+import { isNetworkFailure, newClientKey, outboxAdd, outboxEntries, rememberChat, sendMessage } from "./chat_outbox.js";
+import { askNotificationPermission, notificationsSupported, notifyInBackground } from "./pwa.js";
 
 const data = JSON.parse(document.getElementById("chat-data").textContent);
 const chatId = data.chat_id;
@@ -168,6 +170,7 @@ function onEvent(event) {
     case "message.new": {
       const m = event.message;
       const preview = `${m.sender ? `${m.sender.name}: ` : ""}${attachmentPreview(m).slice(0, 60)}`;
+      notifyOfMessage(m);
       if (m.chat_id === chatId) {
         upsert(m);
         if (m.sender) typers.delete(m.sender.name);
@@ -232,6 +235,37 @@ function onEvent(event) {
 }
 
 let call = null;
+// --- browser notifications while this tab is in the background ---
+function notifyOfMessage(m) {
+  if (!m.sender || m.sender.id === me || m.silent || m.kind === "system") return;
+  const muted = m.chat_id === chatId ? data.muted : document.querySelector(`[data-chat-item="${m.chat_id}"]`)?.hasAttribute("data-muted");
+  if (muted) return;
+  const where = m.chat_id === chatId ? data.title : document.querySelector(`[data-chat-item="${m.chat_id}"] .chat-item-title`)?.textContent?.trim();
+  notifyInBackground({
+    title: where && where !== m.sender.name ? `${m.sender.name} in ${where}` : m.sender.name,
+    body: attachmentPreview(m).slice(0, 200),
+    url: `/chat/${m.chat_id}/#m${m.id}`,
+    tag: `chat-message-${m.id}`,
+  });
+}
+
+const notifyButton = document.querySelector("[data-notifications]");
+function showNotificationChoice() {
+  if (!notifyButton) return;
+  const state = notificationsSupported() ? Notification.permission : "unsupported";
+  notifyButton.hidden = state !== "default";
+  const note = document.querySelector("[data-notifications-note]");
+  if (note) {
+    note.textContent = state === "denied" ? "Notifications are blocked in this browser's settings." : "";
+    note.hidden = state !== "denied";
+  }
+}
+notifyButton?.addEventListener("click", async () => {
+  await askNotificationPermission();
+  showNotificationChoice();
+});
+showNotificationChoice();
+
 const socket = reconnectingSocket({
   path: () => `/ws/chat/?last_id=${lastEventId}`,
   onEvent,
@@ -303,9 +337,16 @@ if (composer) {
       if (editing) {
         upsert(await apiRequest(`/api/v1/messages/${editing}/`, { method: "PATCH", body: JSON.stringify({ body: text }) }));
       } else {
-        const payload = { body: text, silent: composer.querySelector("[data-silent]").checked };
-        if (replyTo) payload.reply_to = replyTo;
-        upsert(await apiRequest(`/api/v1/chats/${chatId}/messages/`, { method: "POST", body: JSON.stringify(payload) }));
+        // One key per message, kept through retries: the server posts it once however often it
+        // arrives (a lost answer, the outbox sending again).
+        const entry = { client_key: newClientKey(), chat_id: chatId, body: text, silent: composer.querySelector("[data-silent]").checked, reply_to: replyTo };
+        try {
+          if (!navigator.onLine) throw new TypeError("offline");
+          upsert(await sendMessage(entry));
+        } catch (failure) {
+          if (!isNetworkFailure(failure)) throw failure;
+          showPending(await outboxAdd({ chatId, body: entry.body, silent: entry.silent, replyTo: entry.reply_to, clientKey: entry.client_key }));
+        }
       }
       body.value = "";
       resetModes();
@@ -400,5 +441,29 @@ document.querySelectorAll("[data-setting]").forEach((button) => {
     button.setAttribute("aria-pressed", String(on));
   });
 });
+
+// --- messages written offline (chat_outbox.js; main.js sends them when the connection returns) ---
+function showPending(entry) {
+  let li = list.querySelector(`[data-client-key="${CSS.escape(entry.client_key)}"]`);
+  if (!li) {
+    li = document.createElement("li");
+    li.className = "message own pending";
+    li.dataset.clientKey = entry.client_key;
+    list.append(li);
+  }
+  const state = entry.failure ? `Not sent: ${escapeHtml(entry.failure)}` : "Waiting for the connection…";
+  li.innerHTML = `<div class="bubble"><p class="pending-body"></p><div class="small muted" data-pending-state>${state}</div></div>`;
+  li.querySelector(".pending-body").textContent = entry.body;
+  history.scrollTop = history.scrollHeight;
+}
+window.addEventListener("outbox:sent", (event) => {
+  list.querySelector(`[data-client-key="${CSS.escape(event.detail.clientKey)}"]`)?.remove();
+  if (event.detail.message.chat_id === chatId) upsert(event.detail.message);
+});
+window.addEventListener("outbox:refused", async () => {
+  for (const entry of await outboxEntries(chatId)) showPending(entry);
+});
+outboxEntries(chatId).then((entries) => entries.forEach(showPending)).catch(() => {});
+rememberChat(chatId, data.title).catch(() => {});
 
 window.prepforgeChat = { get lastEventId() { return lastEventId; }, socket, call };

@@ -55,7 +55,7 @@ export function attachmentHtml(m) {
   if (a.kind === "image") {
     const ratio = a.width && a.height ? ` style="aspect-ratio: ${a.width} / ${a.height}"` : "";
     return `<a class="attachment image" data-attachment="${a.id}" data-attachment-status="ready" href="${escapeHtml(urls.view)}" target="_blank" rel="noopener">
-      <img src="${escapeHtml(urls.thumbnail)}" alt="Photo ${name}" loading="lazy" data-attachment-thumbnail${ratio}></a>`;
+      <img src="${escapeHtml(a.animated ? urls.view : urls.thumbnail)}" alt="${a.animated ? "Animation" : "Photo"} ${name}" loading="lazy" data-attachment-thumbnail${ratio}></a>`;
   }
   if (a.kind === "video") {
     return `<div class="attachment video" data-attachment="${a.id}" data-attachment-status="ready">

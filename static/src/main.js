@@ -3,6 +3,7 @@ import htmx from "htmx.org";
 import { csrfToken } from "./shared/csrf.js";
 import { connectNotifications } from "./notifications.js";
 import { followPeerBookingStatus } from "./peer_status.js";
+import { registerServiceWorker, sendWaitingMessages } from "./pwa.js";
 
 window.htmx = htmx;
 
@@ -32,7 +33,11 @@ document.addEventListener("submit", (event) => {
 }, true);
 
 document.addEventListener("DOMContentLoaded", () => {
-  if (document.body.dataset.authenticated === "true") connectNotifications();
+  registerServiceWorker();
+  if (document.body.dataset.authenticated === "true") {
+    connectNotifications();
+    sendWaitingMessages();
+  }
   followPeerBookingStatus();
   // One navigation menu open at a time; a click elsewhere or Escape closes it.
   const groups = [...document.querySelectorAll("[data-nav-group]")];

@@ -74,7 +74,7 @@ def test_an_image_is_shown_without_its_exif_upright_with_a_thumbnail(alice, bob,
     thumb = Image.open(io.BytesIO(body_of(viewer.get(card["urls"]["thumbnail"]))))
     assert thumb.format == "JPEG" and max(thumb.size) <= 480 and not thumb.getexif()
     # Nothing kept carries the position either: the stored original was replaced.
-    asset = MediaAsset.objects.get(chat_attachment__id=card["id"])
+    asset = MediaAsset.objects.get(chat_attachments__id=card["id"])
     with private_storage.open(asset.file.name, "rb") as stored:
         assert b"PrepForgeTestCam" not in stored.read()
 
@@ -182,7 +182,7 @@ def test_only_members_get_the_files(alice, bob, carol, group, make_user, attachm
 def test_deleting_for_everyone_removes_the_files_from_storage(alice, bob, pair, attachment_inputs,
                                                               django_capture_on_commit_callbacks):
     message = send(client_for(alice), pair, attachment_inputs["jpeg_gps"], django_capture_on_commit_callbacks).json()
-    asset = MediaAsset.objects.get(chat_attachment__id=message["attachment"]["id"])
+    asset = MediaAsset.objects.get(chat_attachments__id=message["attachment"]["id"])
     names = [asset.file.name, asset.poster.name]
     assert all(private_storage.exists(n) for n in names)
     with django_capture_on_commit_callbacks(execute=True):

@@ -99,9 +99,15 @@ def test_a_recorder_webm_without_duration_gets_a_seekable_copy_and_a_poster(reco
 
 
 @needs_festival
-def test_a_webm_that_plays_is_left_as_it_is(recordings, tmp_path):
+def test_a_webm_that_plays_is_only_rewritten_without_its_metadata(recordings, tmp_path):
     analysis = analyse(recordings["clip_webm"], tmp_path)
-    assert analysis.web_plan.action == "none" and analysis.web_copy_path is None and analysis.poster_path
+    assert analysis.web_plan.action == "strip" and analysis.web_copy_path.endswith(".webm") and analysis.poster_path
+    streams = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", recordings["clip_webm"]],
+                                        capture_output=True, check=True).stdout)["streams"]
+    copied = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", analysis.web_copy_path],
+                                       capture_output=True, check=True).stdout)["streams"]
+    # The same streams, copied rather than encoded again.
+    assert [s["codec_name"] for s in copied] == [s["codec_name"] for s in streams]
 
 
 def test_a_quicktime_video_browsers_cannot_play_becomes_h264_mp4(recordings, tmp_path):

@@ -19,7 +19,10 @@ export async function apiRequest(url, options = {}) {
   }
   if (!response.ok) {
     const message = body?.error?.message || body?.detail || `Request failed (${response.status})`;
-    throw new Error(message);
+    const failure = new Error(message);
+    failure.status = response.status; // a refusal (4xx) differs from a server that may answer later
+    failure.code = body?.error?.code || "";
+    throw failure;
   }
   return body;
 }
