@@ -29,7 +29,8 @@ DIFFICULTY_POINTS = {"easy": 1.0, "medium": 2.0, "hard": 3.0}
 RESUME_POINTS = {"used_in_role": 2.0, "listed": 1.0, "mentioned": 0.5}
 
 MEASURED, NO_DATA, NOT_AVAILABLE = "measured", "no_data", "not_available"
-# Plan items whose gain cannot be known before they are done (they measure, they add no points).
+# Plan items whose gain cannot be known before they are done (they measure, they add no points), in
+# the order the plan lists them: by the weight of the part each one measures.
 UNMEASURED_KINDS = ("resume", "interview", "peer")
 
 
@@ -230,5 +231,8 @@ def readiness_compute(data: ReadinessInput, candidates: Iterable[PlanItem] = (),
         gain = (after or 0.0) - (value or 0.0)
         if gain > 1e-9:
             plan.append(replace(item, gain=gain))
-    plan.sort(key=lambda i: (i.gain is not None, -(i.gain or 0.0), i.title.lower()))
+    # Checks whose effect is unknown come first, in the order of UNMEASURED_KINDS (the weight of the
+    # part each one measures), then the rest by what they add.
+    plan.sort(key=lambda i: (i.gain is not None, UNMEASURED_KINDS.index(i.kind) if i.gain is None else 0,
+                             -(i.gain or 0.0), i.title.lower()))
     return Readiness(value, parts, (*gaps, *data.resume_gaps), tuple(plan[:plan_size]))

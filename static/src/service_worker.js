@@ -8,7 +8,16 @@ const shell = self.PREPFORGE_SHELL;
 const CACHE = `prepforge-shell-${shell.version}`;
 const NEVER = ["/api/", "/ws/", "/admin/", "/accounts/", "/_allauth/"];
 
+// Requests this worker never answers skip it altogether (the static routing API, where the browser
+// has it): a fetch event for them only adds a hop, and Chromium loses a keepalive request, such as
+// the challenge editor's draft saved on pagehide, that an unloading page sent through its worker.
+const NETWORK_ONLY_ROUTES = [
+  ...NEVER.map((prefix) => ({ condition: { urlPattern: { pathname: `${prefix}*` } }, source: "network" })),
+  ...["POST", "PUT", "PATCH", "DELETE"].map((method) => ({ condition: { requestMethod: method }, source: "network" })),
+];
+
 self.addEventListener("install", (event) => {
+  if (event.addRoutes) event.waitUntil(event.addRoutes(NETWORK_ONLY_ROUTES).catch(() => {}));
   event.waitUntil(
     caches.open(CACHE)
       // credentials "omit": the shell is the same for everyone, so nobody's session shapes it.

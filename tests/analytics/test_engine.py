@@ -85,6 +85,17 @@ def test_an_interview_to_do_stays_in_the_plan_with_an_unknown_gain():
     assert result.value == pytest.approx(100 * 0.4 * 0.6 / (0.4 + 0.6 + 0.3))
 
 
+def test_checks_of_unknown_gain_come_in_the_order_of_the_part_they_measure():
+    """Resume match (weight 0.4), then AI interviews (0.3), then peer feedback (0.15), whatever
+    their titles say, and all before the items whose gain is known."""
+    data = ReadinessInput(job_skills=SKILLS, challenge_points={})
+    result = readiness_compute(data, [PlanItem("peer", "Book a peer mock interview"),
+                                      PlanItem("challenge", "Solve X", skill_points={"docker": 3}),
+                                      PlanItem("interview", "Do a mock interview"),
+                                      PlanItem("resume", "Check your resume")])
+    assert [i.kind for i in result.plan] == ["resume", "interview", "peer", "challenge"]
+
+
 def test_the_plan_is_ordered_by_gain_and_drops_items_that_change_nothing():
     data = ReadinessInput(job_skills=SKILLS, challenge_points={"dynamic-programming": 11}, resume_match=60)
     items = [PlanItem("challenge", "More DP", skill_points={"dynamic-programming": 3}),  # already at target

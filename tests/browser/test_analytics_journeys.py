@@ -58,7 +58,9 @@ def test_dashboard_range_chart_table_then_readiness_and_plan(new_context, make_u
     figure = page.locator("[data-readiness]")
     expect(figure).to_have_text(lambda_text := figure.inner_text())  # a number, read once
     assert lambda_text.strip().isdigit() and 0 < int(lambda_text) <= 100
-    expect(page.locator("tr.part-not_available").first).to_contain_text("not available yet")
+    # Every source is in place now; one with nothing to read yet says so and what would count.
+    peer_part = page.locator("tr.part-no_data", has_text="Peer mock-interview feedback")
+    expect(peer_part).to_contain_text("until a peer has rated you")
     plan = page.locator("ol.plan li")
     expect(plan.first).to_contain_text("Check your resume against this job")
     expect(page.locator("ol.plan")).to_contain_text("Solve Graph-Walk")
