@@ -605,9 +605,10 @@ USE_I18N = True
 USE_TZ = True
 
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache and written through to the database: every signed-in request
+# Sessions are read from the cache and written through to the database (core.sessions: cached_db
+# that falls back to the database while the cache is down): every signed-in request
 # reads its session (and every JWT call its token's session), a cache get instead of a query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "core.sessions"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
